@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Polyarch.Builder.Hosting;
+
+/// <summary>The verbs of polyarch-builder.</summary>
+internal static class BuilderCommandLine
+{
+    public static RootCommand Create() =>
+        new("polyarch-builder: git push → multi-arch buildx build → one verified OCI index in your registry")
+        {
+            ServeCommand.Create(),
+        };
+}

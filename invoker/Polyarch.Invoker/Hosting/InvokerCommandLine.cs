@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Polyarch.Invoker.Hosting;
+
+/// <summary>The verbs of polyarch-invoker.</summary>
+internal static class InvokerCommandLine
+{
+    public static RootCommand Create() =>
+        new("polyarch-invoker: run multi-arch functions on the right architecture, warm, with activation records")
+        {
+            ServeCommand.Create(),
+        };
+}

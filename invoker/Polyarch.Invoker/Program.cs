@@ -1,0 +1,23 @@
+using Polyarch.Invoker.Hosting;
+using Serilog;
+using Serilog.Events;
+
+// Logs go to stderr so that stdout stays machine-readable (--output json).
+Log.Logger = new LoggerConfiguration()
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose)
+    .CreateBootstrapLogger();
+
+try
+{
+    return await InvokerCommandLine.Create().Parse(args).InvokeAsync();
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>The polyarch-invoker entry point (partial so tests can host it with WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# Shared settings and helpers for Polyarch's scripts. Sourced, never run.
+# Defaults follow docs/conventions: state under $POLYARCH_STATE_DIR, registry on 127.0.0.1:5000.
+
+POLYARCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+POLYARCH_STATE_DIR="${POLYARCH_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/polyarch}"
+POLYARCH_REGISTRY="${POLYARCH_REGISTRY:-127.0.0.1:5000}"
+POLYARCH_PLATFORMS="${POLYARCH_PLATFORMS:-linux/amd64,linux/arm64,linux/ppc64le}"
+
+# The engine's own client: /usr/local/bin/docker may be a different (newer) client first on PATH.
+DOCKER="${POLYARCH_DOCKER:-/usr/bin/docker}"
+[ -x "$DOCKER" ] || DOCKER="$(command -v docker || echo /usr/bin/docker)"
+
+RUN_DIR="$POLYARCH_STATE_DIR/run"
+LOG_DIR="$POLYARCH_STATE_DIR/logs"
+
+say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit "${2:-1}"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "'$*' needs root and sudo is not installed; run this script as root." 3
+  fi
+}
+
+# registry_host_is_loopback: the registry must never listen beyond loopback unless asked.
+registry_host_is_loopback() {
+  case "${POLYARCH_REGISTRY%:*}" in
+    127.*|localhost|'[::1]') return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+docker_answers() { "$DOCKER" info >/dev/null 2>&1; }
+
+registry_answers() {
+  curl -fsS --max-time 2 -o /dev/null "http://$POLYARCH_REGISTRY/v2/" 2>/dev/null
+}
+
+# pid_alive FILE: the pid in FILE belongs to a live process.
+pid_alive() {
+  [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# wait_until SECONDS DESCRIPTION COMMAND...: poll COMMAND every 0.2 s.
+wait_until() {
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
