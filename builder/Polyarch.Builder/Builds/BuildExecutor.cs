@@ -27,8 +27,11 @@ internal sealed partial class BuildExecutor(
     private readonly BuilderOptions _options = options.Value;
 
     /// <summary>Runs the build to a final state and stores it; returns the stored record.</summary>
-    /// <remarks>When <paramref name="cancellationToken"/> fires (shutdown) the build goes back to the queue.</remarks>
-    public async Task<BuildRecord> ExecuteAsync(BuildRecord build, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
+    /// <remarks>
+    /// When <paramref name="cancellationToken"/> fires, the build goes back to the queue (service shutdown) or,
+    /// with <paramref name="requeueOnCancel"/> false (a user's Ctrl+C in the CLI), fails as cancelled.
+    /// </remarks>
+    public async Task<BuildRecord> ExecuteAsync(BuildRecord build, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken, bool requeueOnCancel = true)
     {
         using var timeout = new CancellationTokenSource(_options.BuildTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -40,6 +43,11 @@ internal sealed partial class BuildExecutor(
             await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, null, run.Logs, CancellationToken.None);
             var references = string.Join(", ", images.Select(i => i.Reference));
             Log.Succeeded(logger, build.Id, references);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !requeueOnCancel)
+        {
+            await FailAsync(run, new BuildError("The build was cancelled; buildx was interrupted and no tag was moved.", 1));
+            throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,6 +65,11 @@ internal sealed partial class BuildExecutor(
         {
             var failed = exception as BuildFailedException;
             await FailAsync(run, new BuildError(exception.Message, exception.ExitCode, failed?.Platform, failed?.Step, failed?.LogTail));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Never leave a build "running" forever because of a bug or an unexpected I/O error.
+            await FailAsync(run, new BuildError($"Internal error ({exception.GetType().Name}): {exception.Message}. Report it with the build log.", 1));
         }
         finally
         {

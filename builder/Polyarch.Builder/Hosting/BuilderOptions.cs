@@ -71,6 +71,10 @@ public sealed class BuilderOptions
     /// <summary>Webhook secrets and limits.</summary>
     public WebhookOptions Webhooks { get; set; } = new();
 
+    /// <summary>Whether this process runs queued builds (off for an API-only instance or tests).</summary>
+    /// <value>Defaults to <c>true</c>.</value>
+    public bool ProcessQueue { get; set; } = true;
+
     /// <summary>The platforms used when a request names none.</summary>
     public IReadOnlyList<string> EffectivePlatforms =>
         Platforms.Count > 0 ? Platforms : ["linux/amd64", "linux/arm64", "linux/ppc64le"];
