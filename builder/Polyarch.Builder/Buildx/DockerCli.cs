@@ -36,7 +36,7 @@ internal sealed class DockerCli
         var tail = new Queue<string>();
         using var forceful = new CancellationTokenSource();
         await using var registration = cancellationToken.Register(() => forceful.CancelAfter(_gracePeriod));
-        var command = Cli.Wrap(_dockerPath)
+        var command = CliWrap.Cli.Wrap(_dockerPath)
             .WithArguments(arguments)
             .WithWorkingDirectory(workingDirectory)
             .WithValidation(CommandResultValidation.None)
