@@ -48,7 +48,8 @@ internal sealed partial class GitSource
 
             var name = gitRef ?? defaultBranch
                 ?? throw new InvalidBuildInputException($"{normalized} has no default branch (an empty repository?). Pass --ref or --commit.");
-            var reference = repository.Refs[name] ?? repository.Refs[$"refs/heads/{name}"] ?? repository.Refs[$"refs/tags/{name}"]
+            string[] candidates = name.StartsWith("refs/", StringComparison.Ordinal) ? [name] : [$"refs/heads/{name}", $"refs/tags/{name}"];
+            var reference = candidates.Where(Reference.IsValidName).Select(c => repository.Refs[c]).FirstOrDefault(r => r is not null)
                 ?? throw new InvalidBuildInputException(
                     $"{normalized} has no branch or tag '{name}' (branches: {string.Join(", ", repository.Branches.Select(b => b.FriendlyName))}). Pass an existing --ref.");
             var target = reference.ResolveToDirectReference().Target.Peel<Commit>()
