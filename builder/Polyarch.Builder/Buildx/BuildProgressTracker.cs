@@ -100,7 +100,13 @@ internal sealed partial class BuildProgressTracker
     {
         lock (_gate)
         {
-            var failed = _vertices.Values.Where(v => v.Error is not null).OrderBy(v => v.Completed ?? DateTimeOffset.MaxValue).ToList();
+            // A missing cache is not fatal (BuildKit builds without it), and "context canceled" steps are
+            // the other platforms stopped because of the real failure: prefer a platform step's own error.
+            var failed = _vertices.Values
+                .Where(v => v.Error is not null && !v.Name.StartsWith("importing cache manifest", StringComparison.Ordinal))
+                .OrderBy(v => v.Platform is null)
+                .ThenBy(v => v.Completed ?? DateTimeOffset.MaxValue)
+                .ToList();
             var vertex = failed.FirstOrDefault(v => !v.Error!.Contains("context canceled", StringComparison.Ordinal)) ?? failed.FirstOrDefault();
             if (vertex is null)
             {
