@@ -91,10 +91,11 @@ internal sealed partial class BuildExecutor(
         var work = WorkDirectory(run.Build.Id);
         var checkout = Path.Combine(work, "src");
         await builderPlatforms.EnsureSupportedAsync(request.Platforms, cancellationToken);
+        await publisher.EnsureReachableAsync(request.Registry, cancellationToken);
         await git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken);
         var definition = await definitions.ResolveAsync(checkout, work, request.Repository, cancellationToken);
         var invocation = new BakeInvocation(
-            definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", request.SourceUrl, request.Commit,
+            definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
 
         var outcome = await BakeWithRetriesAsync(run, invocation, checkout, onProgress, cancellationToken);
@@ -170,6 +171,9 @@ internal sealed partial class BuildExecutor(
         await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, error, run.Logs, CancellationToken.None);
         Log.Failed(logger, run.Build.Id, error.Message);
     }
+
+    // org.opencontainers.image.source is a URL: local paths become file:// URLs.
+    private static string SourceLabel(string sourceUrl) => SourceUrl.IsLocal(sourceUrl) ? new Uri(sourceUrl).AbsoluteUri : sourceUrl;
 
     private string WorkDirectory(string buildId) => Path.Combine(StatePaths.BuilderDirectory(_options), "work", buildId);
 

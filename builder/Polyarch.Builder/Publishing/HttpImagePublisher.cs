@@ -68,6 +68,10 @@ internal sealed class HttpImagePublisher(RegistryHttp registryHttp) : IImagePubl
     }
 
     /// <inheritdoc />
+    public async Task EnsureReachableAsync(string registry, CancellationToken cancellationToken) =>
+        await registryHttp.PingAsync(registry, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
     public async Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken)
     {
         var raw = await registryHttp.GetAsync(registry, $"v2/{repository}/manifests/{digest}", ManifestAccept, onRetry, cancellationToken).ConfigureAwait(false)

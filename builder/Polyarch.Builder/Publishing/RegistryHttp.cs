@@ -22,6 +22,23 @@ internal sealed class RegistryHttp(HttpClient http, IOptions<BuilderOptions> opt
         return new Uri($"{(plain ? "http" : "https")}://{registry}/");
     }
 
+    /// <summary>GET /v2/ once (no retries): any HTTP answer means the registry is up.</summary>
+    public async Task PingAsync(string registry, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(BaseUri(registry), "v2/");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await http.GetAsync(uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DependencyUnavailableException(
+                $"The registry {registry} does not answer {uri} ({exception.Message}). Start it (./scripts/host.sh up) or pass the right --registry / Builder:Registry.", exception);
+        }
+    }
+
     public async Task<(byte[] Content, string MediaType)?> GetAsync(string registry, string path, string accept, Action<string> onRetry, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() =>
