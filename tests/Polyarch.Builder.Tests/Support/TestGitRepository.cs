@@ -61,6 +61,13 @@ public sealed class TestGitRepository : IDisposable
         Commands.Checkout(repository, target);
     }
 
+    /// <summary>Creates a branch at HEAD without switching to it.</summary>
+    public void Branch(string branch)
+    {
+        using var repository = new Repository(Path);
+        repository.CreateBranch(branch);
+    }
+
     public void Tag(string name)
     {
         using var repository = new Repository(Path);
