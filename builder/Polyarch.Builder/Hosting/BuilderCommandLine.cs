@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Polyarch.Builder.Cli;
+using Polyarch.Builder.Manifests;
 
 namespace Polyarch.Builder.Hosting;
 
@@ -11,5 +12,6 @@ internal static class BuilderCommandLine
         {
             ServeCommand.Create(),
             BuildCommand.Create(),
+            ManifestCommand.Create(),
         };
 }
