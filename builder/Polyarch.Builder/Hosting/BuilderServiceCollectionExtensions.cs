@@ -5,6 +5,8 @@ using Polyarch.Builder.Git;
 using Polyarch.Builder.Publishing;
 using Polyarch.Builder.Records;
 using Polyarch.Builder.Webhooks;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
 
 namespace Polyarch.Builder.Hosting;
 
@@ -23,8 +25,13 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuilderPlatforms>();
         services.AddSingleton<BuildDefinitionResolver>();
         services.AddSingleton<BakeRunner>();
-        services.AddHttpClient<RegistryHttp>(http => http.Timeout = TimeSpan.FromMinutes(2));
-        services.AddSingleton<IImagePublisher, HttpImagePublisher>();
+        var builderOptions = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
+        services.AddPolyarchRegistry(registry =>
+        {
+            configuration.GetSection(RegistryOptions.SectionName).Bind(registry);
+            registry.InsecureHosts.AddRange(builderOptions.InsecureRegistries.Except(registry.InsecureHosts, StringComparer.OrdinalIgnoreCase));
+        });
+        services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
         services.AddSingleton<BuildStore>();
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();

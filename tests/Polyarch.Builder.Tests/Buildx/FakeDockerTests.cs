@@ -70,7 +70,7 @@ public sealed class FakeDockerTests : IDisposable
         using var docker = new FakeDocker("hang");
         using var repository = new TestGitRepository();
         var commit = repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
-        using var services = Services(docker, ("Builder:BuildTimeout", "00:00:01"), ("Builder:CancelGracePeriod", "00:00:05"), ("Builder:Registry", "127.0.0.1:5000"));
+        using var services = Services(docker, ("Builder:BuildTimeout", "00:00:05"), ("Builder:CancelGracePeriod", "00:00:05"), ("Builder:Registry", "127.0.0.1:5000"));
         var store = services.GetRequiredService<BuildStore>();
         var submitted = await store.SubmitAsync(
             new BuildRequest(repository.Path, "127.0.0.1:5000", "scratch/timeout", commit, "main", true, ["linux/amd64", "linux/arm64"], "test"), null, CancellationToken.None);
