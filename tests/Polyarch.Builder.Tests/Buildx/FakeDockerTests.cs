@@ -90,6 +90,23 @@ public sealed class FakeDockerTests : IDisposable
         bake.ShouldNotContain(":main");
     }
 
+    [Fact]
+    public async Task A_transient_registry_error_during_push_is_retried_and_recorded()
+    {
+        using var docker = new FakeDocker("transient");
+        using var repository = new TestGitRepository();
+        var commit = repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
+        using var services = Services(docker, ("Builder:BuildTimeout", "00:00:05"), ("Builder:Registry", "127.0.0.1:5000"));
+        var store = services.GetRequiredService<BuildStore>();
+        await store.SubmitAsync(new BuildRequest(repository.Path, "127.0.0.1:5000", "scratch/transient", commit, null, false, ["linux/amd64"], "test"), null, CancellationToken.None);
+
+        var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync((await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None);
+
+        docker.Calls.Count(c => c.StartsWith("CALL <buildx> <bake>", StringComparison.Ordinal)).ShouldBe(2);
+        build.Retries.ShouldHaveSingleItem().ShouldContain("500 Internal Server Error");
+        build.Status.ShouldBe(BuildStatus.Failed); // The second attempt hangs until the build timeout.
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
