@@ -5,11 +5,26 @@ using Polyarch.Builder.Hosting;
 namespace Polyarch.Builder.Buildx;
 
 /// <summary>Asks buildx which platforms the configured builder can build, and refuses impossible requests up front.</summary>
-internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions> options)
+internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions> options, TimeProvider time)
 {
+    // A builder's platforms change only when nodes are added or binfmt changes; ask again after this long.
+    private static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(5);
     private readonly string? _builderName = options.Value.BuilderName;
+    private (IReadOnlyList<string> Platforms, DateTimeOffset Expires)? _cached;
 
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (_cached is { } cached && cached.Expires > time.GetUtcNow())
+        {
+            return cached.Platforms;
+        }
+
+        var platforms = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        _cached = (platforms, time.GetUtcNow() + CacheDuration);
+        return platforms;
+    }
+
+    private async Task<IReadOnlyList<string>> InspectAsync(CancellationToken cancellationToken)
     {
         List<string> arguments = ["buildx", "inspect"];
         if (_builderName is not null)

@@ -63,9 +63,10 @@ internal sealed partial class GitSource
     public async Task CheckoutAsync(string url, string commit, string directory, CancellationToken cancellationToken)
     {
         var normalized = SourceUrl.Normalize(url);
+        // The commit was usually fetched when the request was resolved: fetch again only if it is missing.
         await WithMirrorAsync(normalized, repository =>
         {
-            var found = repository.Lookup<Commit>(commit)
+            var found = repository.Lookup<Commit>(commit) ?? FetchAndLookup(repository, normalized, commit, cancellationToken)
                 ?? throw new InvalidBuildInputException($"Commit {commit} is not on any branch or tag of {normalized}. Was it force-pushed away?");
             if (Directory.Exists(directory))
             {
@@ -75,10 +76,16 @@ internal sealed partial class GitSource
             StatePaths.CreatePrivateDirectory(directory);
             TreeExporter.Export(found.Tree, directory, cancellationToken);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, fetch: false).ConfigureAwait(false);
     }
 
-    private async Task<T> WithMirrorAsync<T>(string normalized, Func<Repository, T> action, CancellationToken cancellationToken)
+    private Commit? FetchAndLookup(Repository repository, string normalized, string commit, CancellationToken cancellationToken)
+    {
+        Fetch(repository, normalized, cancellationToken);
+        return repository.Lookup<Commit>(commit);
+    }
+
+    private async Task<T> WithMirrorAsync<T>(string normalized, Func<Repository, T> action, CancellationToken cancellationToken, bool fetch = true)
     {
         var key = SourceUrl.MirrorKey(normalized);
         var gate = _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
@@ -95,7 +102,11 @@ internal sealed partial class GitSource
                 }
 
                 using var repository = new Repository(path);
-                Fetch(repository, normalized, cancellationToken);
+                if (fetch || repository.Network.Remotes["origin"] is null)
+                {
+                    Fetch(repository, normalized, cancellationToken);
+                }
+
                 return action(repository);
             }, cancellationToken).ConfigureAwait(false);
         }
