@@ -49,6 +49,25 @@ public sealed class IndexAssemblyTests(RegistryFixture fixture)
     }
 
     [Fact]
+    public async Task Create_MountsEveryBlobAcrossRepositories_PushesChildrenByDigestThenTheIndexByTag()
+    {
+        var images = await TestImages.GetAsync(fixture);
+        using var services = new RegistryServices();
+        var target = ImageReference.Parse($"{fixture.Address}/it/mounted:latest");
+
+        var requests = await AccessLog.MeasureAsync(fixture.Registry, () => services.Assembler.CreateAsync(target, images.PerArch));
+
+        var writes = requests.Where(r => !r.StartsWith("GET ", StringComparison.Ordinal) && !r.StartsWith("HEAD ", StringComparison.Ordinal)).ToList();
+        writes.Where(r => r.StartsWith("POST /v2/it/mounted/blobs/uploads/", StringComparison.Ordinal)).ShouldNotBeEmpty();
+        writes.ShouldNotContain(r => r.StartsWith("PATCH ", StringComparison.Ordinal) || (r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/blobs/uploads/", StringComparison.Ordinal)));
+        var manifestPuts = writes.Where(r => r.StartsWith("PUT /v2/it/mounted/manifests/", StringComparison.Ordinal)).ToList();
+        manifestPuts.Count.ShouldBe(4);
+        manifestPuts.Take(3).ShouldAllBe(r => r.Contains("/manifests/sha256:", StringComparison.Ordinal));
+        manifestPuts[^1].ShouldBe("PUT /v2/it/mounted/manifests/latest");
+        (await services.Client.ListTagsAsync(images.PerArch[0]))!.Order(StringComparer.Ordinal).ShouldBe(["amd64", "arm64", "ppc64le"]);
+    }
+
+    [Fact]
     public async Task Create_FromDockerV2Children_WritesADockerManifestListLikeTheSeed()
     {
         var images = await TestImages.GetAsync(fixture);
