@@ -14,7 +14,11 @@ internal sealed class ClusterSnapshot
         ByPlatform = Nodes
             .GroupBy(n => n.Platform, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<ClusterNode>)g.ToArray(), StringComparer.Ordinal);
+        ByName = Nodes.ToFrozenDictionary(n => n.Name, StringComparer.Ordinal);
     }
+
+    /// <summary>Nodes by name.</summary>
+    public IReadOnlyDictionary<string, ClusterNode> ByName { get; }
 
     /// <summary>Every node, sorted by name.</summary>
     public IReadOnlyList<ClusterNode> Nodes { get; }
