@@ -89,6 +89,9 @@ public sealed class ApiServerDouble : IAsyncDisposable
 
     public void ClearCalls() => _calls.Clear();
 
+    /// <summary>How many watches are open right now.</summary>
+    public int OpenWatches => _state.OpenWatches;
+
     /// <summary>What examples/echo prints: {"arch":"&lt;uname -m&gt;","params":&lt;first argument&gt;}.</summary>
     public static string EchoLog(V1Pod pod, V1Node node)
     {
@@ -242,7 +245,9 @@ public sealed class ApiServerDouble : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        _state.CloseWatches();
+        using var now = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(now.Token);
         await _app.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }

@@ -151,6 +151,30 @@ internal sealed class ClusterState
         }
     }
 
+    /// <summary>Watches still open (a client that forgets to close its watches leaks them on a real server too).</summary>
+    public int OpenWatches
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watches.Count;
+            }
+        }
+    }
+
+    /// <summary>Ends every open watch (shutdown).</summary>
+    public void CloseWatches()
+    {
+        lock (_lock)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Lines.Writer.TryComplete();
+            }
+        }
+    }
+
     public void Unwatch(WatchSubscription watch)
     {
         lock (_lock)
@@ -163,7 +187,7 @@ internal sealed class ClusterState
     {
         _resourceVersion++;
         item.Metadata.ResourceVersion = ResourceVersion;
-        var snapshot = Clone(item);
+        var snapshot = Clone((object)item);
         var line = $"{{\"type\":\"{type}\",\"object\":{KubernetesJson.Serialize(snapshot)}}}";
         _history.Add(new StoredEvent(_resourceVersion, kind, type, snapshot, line));
         foreach (var watch in _watches.Where(w => w.Kind == kind && w.Filter(snapshot)))

@@ -76,32 +76,46 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         var name = created.Metadata.Name;
         try
         {
-            var (observation, current, timedOut) = await WaitAsync(created, o => o.Phase == PodPhase.Running, _options.StartTimeout, cancellationToken);
-            var running = _time.GetTimestamp();
-            var wait = _time.GetElapsedTime(started, running);
-            var platform = PlatformOf(observation.Node);
-            if (timedOut)
+            // One watch from creation to the end: the start timeout applies until the container runs, then the action's own.
+            long? running = null;
+            using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+            PodObservation observation;
+            try
             {
-                LogNeverStarted(_logger, name, _options.StartTimeout);
-                return Record(RunStatus.SystemError, ResultParser.Error(
-                    $"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s (last state: {observation.Phase} {observation.Message}). It was deleted; check the node{(observation.Node is null ? "" : $" {observation.Node}")} and its container runtime."),
-                    PodLogs.None, observation, platform, wait, TimeSpan.Zero);
-            }
-
-            if (!observation.IsFinal)
-            {
-                (observation, _, timedOut) = await WaitAsync(current, _ => false, request.Timeout + TimeSpan.FromSeconds(5), cancellationToken);
-                if (timedOut)
+                (observation, _) = await _pods.WaitAsync(created, o =>
                 {
-                    return Record(RunStatus.DeveloperError, ResultParser.Error($"The action exceeded its time limit of {request.Timeout.TotalMilliseconds:0} ms."),
-                        PodLogs.None, observation, platform, wait, _time.GetElapsedTime(running));
+                    if (running is null && o.Phase is PodPhase.Running or PodPhase.Succeeded or PodPhase.Failed)
+                    {
+                        running = _time.GetTimestamp();
+                        deadline.CancelAfter(request.Timeout + TimeSpan.FromSeconds(5));
+                    }
+
+                    return o.IsFinal;
+                }, linked.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var last = (await _pods.ReadAsync(name, CancellationToken.None)) is { } now ? PodStatusClassifier.Classify(now) : PodStatusClassifier.Classify(created);
+                if (running is null)
+                {
+                    LogNeverStarted(_logger, name, _options.StartTimeout);
+                    return Record(RunStatus.SystemError, ResultParser.Error(
+                        $"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s (last state: {last.Phase}{(last.Message is null ? "" : $", {last.Message}")}). It was deleted; check the node{(last.Node is null ? "" : $" {last.Node}")} and its container runtime."),
+                        PodLogs.None, last, PlatformOf(last.Node), _time.GetElapsedTime(started), TimeSpan.Zero);
                 }
+
+                return Record(RunStatus.DeveloperError, ResultParser.Error($"The action exceeded its time limit of {request.Timeout.TotalMilliseconds:0} ms."),
+                    PodLogs.None, last, PlatformOf(last.Node), _time.GetElapsedTime(started, running.Value), _time.GetElapsedTime(running.Value));
             }
 
-            var run = _time.GetElapsedTime(running);
-            var logs = observation.Phase is PodPhase.Succeeded or PodPhase.Failed or PodPhase.ExecFormatError or PodPhase.OutOfMemory or PodPhase.DeadlineExceeded
-                ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken)
-                : PodLogs.None;
+            var end = _time.GetTimestamp();
+            var wait = _time.GetElapsedTime(started, running ?? end);
+            var run = running is null ? TimeSpan.Zero : _time.GetElapsedTime(running.Value, end);
+            var platform = PlatformOf(observation.Node);
+            var logs = observation.Phase is PodPhase.Unschedulable or PodPhase.ImagePullFailed
+                ? PodLogs.None
+                : await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken);
             if (observation.Phase == PodPhase.Succeeded)
             {
                 var (status, result, truncated) = ResultParser.Parse(logs.Lines.LastOrDefault(l => l.Length > 0), _options.MaxResultBytes);
@@ -121,22 +135,6 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
                 platform ?? (placement.Pinned ? placement.Variants[0].Platform : null),
                 platform is null ? (placement.Pinned ? placement.Variants[0].Digest : null) : placement.VariantFor(platform)?.Digest,
                 wait, TimeSpan.Zero, run);
-    }
-
-    private async Task<(PodObservation Observation, V1Pod Pod, bool TimedOut)> WaitAsync(
-        V1Pod pod, Func<PodObservation, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var deadline = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        try
-        {
-            var (observation, current) = await _pods.WaitAsync(pod, done, linked.Token);
-            return (observation, current, false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return (PodStatusClassifier.Classify(pod), pod, true);
-        }
     }
 
     private string? PlatformOf(string? node) =>

@@ -81,6 +81,19 @@ internal sealed partial class PodClient
         return last;
     }
 
+    /// <summary>The pod as it is now, or null when it is gone.</summary>
+    public async Task<V1Pod?> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.CoreV1.ReadNamespacedPodAsync(name, Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The container's log, at most <paramref name="maxBytes"/> bytes (the API's limitBytes), split into lines.</summary>
     public async Task<PodLogs> ReadLogsAsync(string name, long maxBytes, CancellationToken cancellationToken)
     {
