@@ -59,7 +59,9 @@ internal static class PodBuilder
     public static string PodName(PodRequest request)
     {
         var activation = LabelValue.DnsLabel(request.ActivationId, 32);
-        var action = LabelValue.DnsLabel(request.ActionName.Split('/', ':', '@').Where(p => p.Length > 0).Skip(1).LastOrDefault() ?? request.ActionName, 63 - 5 - activation.Length);
+        // "127.0.0.1:5000/demo/echo:latest" → "echo": the last path segment without tag or digest.
+        var last = request.ActionName.Split('/').Last().Split('@')[0].Split(':')[0];
+        var action = LabelValue.DnsLabel(last, 63 - 5 - activation.Length);
         return action.Length == 0 ? $"pa-{activation}" : $"pa-{action}-{activation}";
     }
 
