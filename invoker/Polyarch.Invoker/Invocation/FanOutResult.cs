@@ -1,0 +1,9 @@
+using Polyarch.Invoker.Activations;
+
+namespace Polyarch.Invoker.Invocation;
+
+/// <summary>One platform of a fan-out: its activation, or why it could not run there.</summary>
+public sealed record FanOutResult(string Platform, ActivationRecord? Activation, string? Error)
+{
+    public bool IsSuccess => Activation?.IsSuccess == true;
+}

@@ -1,0 +1,6 @@
+using System.Text.Json.Nodes;
+
+namespace Polyarch.Invoker.Invocation;
+
+/// <summary>One call: an action name or an image reference, its params, and optionally the platform to run on.</summary>
+public sealed record InvocationRequest(string Target, JsonObject Params, string? Platform = null);
