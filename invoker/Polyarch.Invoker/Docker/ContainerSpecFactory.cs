@@ -73,7 +73,7 @@ internal static class ContainerSpecFactory
         }
         else
         {
-            parameters.Cmd = command?.ToList();
+            parameters.Cmd = command?.ToList() ?? [];
             parameters.AttachStdin = true;
             parameters.OpenStdin = true;
             parameters.StdinOnce = true;

@@ -16,7 +16,7 @@ internal sealed class DockerActionContainer(DockerClient client, string id, Boun
 
     public string Id { get; } = id;
 
-    public bool IsAlive => _alive && _pump.Status is not TaskStatus.RanToCompletion;
+    public bool IsAlive => _alive && _pump.Status is not System.Threading.Tasks.TaskStatus.RanToCompletion;
 
     public Uri BaseUri { get; set; } = new("http://127.0.0.1/");
 

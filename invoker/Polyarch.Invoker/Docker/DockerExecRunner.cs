@@ -67,7 +67,7 @@ internal sealed class DockerExecRunner(
 
             await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
             var run = Stopwatch.GetElapsedTime(waitStarted);
-            var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State;
+            var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State ?? new global::Docker.DotNet.Models.State();
             var outcome = Classify(context, timedOut, state, stdout, logs);
             return Finish(outcome, logs, started, init, run);
         }
@@ -77,7 +77,7 @@ internal sealed class DockerExecRunner(
         }
     }
 
-    private Outcome Classify(ActivationContext context, bool timedOut, State state, LastLineCollector stdout, BoundedLog logs)
+    private Outcome Classify(ActivationContext context, bool timedOut, global::Docker.DotNet.Models.State state, LastLineCollector stdout, BoundedLog logs)
     {
         if (timedOut)
         {
@@ -98,7 +98,7 @@ internal sealed class DockerExecRunner(
         return OutcomeClassifier.FromResponse(line, okStatus: true, exceeded, _invoker.MaxResultBytes);
     }
 
-    private BackendRun Finish(Outcome outcome, BoundedLog logs, long started, TimeSpan init, TimeSpan run = default)
+    private static BackendRun Finish(Outcome outcome, BoundedLog logs, long started, TimeSpan init, TimeSpan run = default)
     {
         var (lines, truncated) = logs.Drain();
         if (run == default)

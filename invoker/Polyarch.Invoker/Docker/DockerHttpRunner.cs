@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;
 
@@ -129,7 +130,7 @@ internal sealed class DockerHttpRunner(
         }
     }
 
-    private async Task<Outcome> ClassifyBrokenAsync(ActivationContext context, DockerActionContainer container, Exception exception)
+    private static async Task<Outcome> ClassifyBrokenAsync(ActivationContext context, DockerActionContainer container, Exception exception)
     {
         ContainerInspectResponse? inspect;
         try
@@ -149,15 +150,13 @@ internal sealed class DockerHttpRunner(
             return OutcomeClassifier.SystemError($"The container {container.Id[..12]} disappeared during the activation ({exception.Message}).");
         }
 
-        if (inspect.State.OOMKilled || !inspect.State.Running)
+        var state = inspect.State ?? new global::Docker.DotNet.Models.State();
+        if (state.OOMKilled || !state.Running)
         {
-            return OutcomeClassifier.FromContainerExit(inspect.State.OOMKilled, inspect.State.ExitCode, memoryMb, container.Logs.Tail(20));
+            return OutcomeClassifier.FromContainerExit(state.OOMKilled, state.ExitCode, memoryMb, container.Logs.Tail(20));
         }
 
-        return OutcomeClassifier.FromResponse([], okStatus: false, exceeded: false, _invoker.MaxResultBytes) with
-        {
-            Result = new JsonObject { ["error"] = $"The action's proxy closed the connection without an answer: {exception.Message}" },
-        };
+        return new Outcome(ActivationStatus.DeveloperError, new JsonObject { ["error"] = $"The action's proxy closed the connection without an answer: {exception.Message}" });
     }
 
     private async Task<IWarmContainer> StartAsync(ActivationContext context, CancellationToken cancellationToken)
@@ -252,7 +251,7 @@ internal sealed class DockerHttpRunner(
         }
     }
 
-    private async Task<Outcome> ExitOutcomeAsync(ActivationContext context, DockerActionContainer container, string what)
+    private static async Task<Outcome> ExitOutcomeAsync(ActivationContext context, DockerActionContainer container, string what)
     {
         await container.SettleLogsAsync(TimeSpan.FromMilliseconds(200));
         var inspect = await container.InspectAsync(CancellationToken.None);

@@ -47,9 +47,9 @@ internal sealed class DockerImagePuller(DockerClientProvider docker)
         string? error = null;
         var progress = new Progress<JSONMessage>(m =>
         {
-            if (!string.IsNullOrEmpty(m.ErrorMessage) || m.Error is not null)
+            if (m.Error is not null)
             {
-                error = m.ErrorMessage ?? m.Error?.Message;
+                error = m.Error.Message;
             }
         });
         await docker.Client.Images.CreateImageAsync(

@@ -5,7 +5,7 @@ using Polyarch.Invoker.Platforms;
 namespace Polyarch.Invoker.Docker;
 
 /// <summary>The engine's native platform, the QEMU-emulated ones, GPUs, memory and CPUs — read once.</summary>
-internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOptions<DockerBackendOptions> options)
+internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOptions<DockerBackendOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private BackendInventory? _inventory;
@@ -42,6 +42,8 @@ internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOpti
             _lock.Release();
         }
     }
+
+    public void Dispose() => _lock.Dispose();
 
     private static int CountGpus(IDictionary<string, global::Docker.DotNet.Models.RuntimeWithStatus>? runtimes)
     {

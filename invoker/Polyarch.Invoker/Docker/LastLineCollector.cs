@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Polyarch.Invoker.Invocation;
 
@@ -6,7 +7,7 @@ namespace Polyarch.Invoker.Docker;
 /// <summary>An exec action's stdout: the last non-empty line is the result, earlier lines go to the logs.</summary>
 internal sealed class LastLineCollector(int maxResultBytes, BoundedLog logs)
 {
-    private readonly MemoryStream _current = new();
+    private readonly ArrayBufferWriter<byte> _current = new();
     private byte[] _last = [];
     private bool _lastExceeded;
     private bool _currentExceeded;
@@ -19,10 +20,10 @@ internal sealed class LastLineCollector(int maxResultBytes, BoundedLog logs)
             var part = newline < 0 ? chunk : chunk[..newline];
             if (!_currentExceeded)
             {
-                if (_current.Length + part.Length > maxResultBytes)
+                if (_current.WrittenCount + part.Length > maxResultBytes)
                 {
                     _currentExceeded = true;
-                    _current.SetLength(0);
+                    _current.ResetWrittenCount();
                 }
                 else
                 {
@@ -49,7 +50,7 @@ internal sealed class LastLineCollector(int maxResultBytes, BoundedLog logs)
 
     private void EndLine()
     {
-        var line = _current.ToArray();
+        var line = _current.WrittenSpan.ToArray();
         var isEmpty = !_currentExceeded && line.AsSpan().Trim("\r \t"u8).IsEmpty;
         if (!isEmpty)
         {
@@ -62,7 +63,7 @@ internal sealed class LastLineCollector(int maxResultBytes, BoundedLog logs)
             _lastExceeded = _currentExceeded;
         }
 
-        _current.SetLength(0);
+        _current.ResetWrittenCount();
         _currentExceeded = false;
     }
 }

@@ -4,5 +4,5 @@ namespace Polyarch.Invoker.Images;
 internal interface IVariantCatalog
 {
     /// <exception cref="ImageResolutionException">The image cannot be resolved.</exception>
-    Task<ImageVariants> GetAsync(string image, CancellationToken cancellationToken);
+    public Task<ImageVariants> GetAsync(string image, CancellationToken cancellationToken);
 }

@@ -37,7 +37,7 @@ internal sealed partial class ActionInvoker(
         var image = await catalog.GetAsync(action.Image, cancellationToken);
         var inventory = await backend.GetInventoryAsync(cancellationToken);
         var decision = PlacementEngine.Place(image, inventory, PlacementRequest.For(action, platform));
-        return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken);
+        return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId);
     }
 
     /// <summary>Invokes the image on every platform it has, concurrently; a platform that cannot run reports why.</summary>
@@ -117,9 +117,9 @@ internal sealed partial class ActionInvoker(
             : throw new InvalidActionException([$"Platform '{platform}' is not os/arch[/variant], e.g. linux/arm64."]);
     }
 
-    private async Task<ActivationRecord> RunAsync(ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken)
+    private async Task<ActivationRecord> RunAsync(ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken, string? activationId = null)
     {
-        var id = ActivationId.New();
+        var id = activationId ?? ActivationId.New();
         var start = timeProvider.GetUtcNow();
         var clock = Stopwatch.GetTimestamp();
         var context = Context(id, action, image, decision, parameters);

@@ -5,14 +5,14 @@ namespace Polyarch.Invoker.Invocation;
 /// <summary>Something that runs placed variants: the Docker engine here, Kubernetes later.</summary>
 internal interface IActionBackend
 {
-    string Name { get; }
+    public string Name { get; }
 
     /// <summary>The platforms, GPUs, memory and CPUs this backend offers (cached after the first call).</summary>
-    Task<BackendInventory> GetInventoryAsync(CancellationToken cancellationToken);
+    public Task<BackendInventory> GetInventoryAsync(CancellationToken cancellationToken);
 
     /// <summary>Runs one activation; failures of the action are results, not exceptions.</summary>
-    Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken);
+    public Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken);
 
     /// <summary>Starts up to <paramref name="count"/> warm containers for the context's pool key.</summary>
-    Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken);
+    public Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken);
 }

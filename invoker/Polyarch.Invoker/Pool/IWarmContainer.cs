@@ -3,8 +3,8 @@ namespace Polyarch.Invoker.Pool;
 /// <summary>A running container that serves one activation at a time and may be reused.</summary>
 internal interface IWarmContainer : IAsyncDisposable
 {
-    string Id { get; }
+    public string Id { get; }
 
     /// <summary>False once the container was seen dead (connection refused, exited): never reused.</summary>
-    bool IsAlive { get; }
+    public bool IsAlive { get; }
 }

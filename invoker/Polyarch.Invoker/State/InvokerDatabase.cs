@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Polyarch.Invoker.State;
 
 /// <summary>The invoker's SQLite database (invoker.db in the state directory), schema created on first open.</summary>
-internal sealed class InvokerDatabase
+internal sealed class InvokerDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
@@ -48,6 +48,8 @@ internal sealed class InvokerDatabase
             throw;
         }
     }
+
+    public void Dispose() => _schemaLock.Dispose();
 
     private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
