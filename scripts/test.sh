@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up the container host (scripts/host.sh up) and runs every test of Build.sln.
+#   ./scripts/test.sh                       all tests (unit + integration against the real host)
+#   ./scripts/test.sh --filter Category!=Integration   extra arguments go to `dotnet test`
+# Results (TRX) land in $POLYARCH_TEST_RESULTS (default: TestResults/ in the checkout).
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+"$POLYARCH_ROOT/scripts/host.sh" up
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Testcontainers' reaper image cannot be pulled here; tests clean up by label themselves.
+export TESTCONTAINERS_RYUK_DISABLED=true
+results="${POLYARCH_TEST_RESULTS:-$POLYARCH_ROOT/TestResults}"
+rm -rf "$results"
+
+cd "$POLYARCH_ROOT"
+say "Building Build.sln"
+dotnet build Build.sln --nologo -v quiet -clp:ErrorsOnly
+say "Running the tests (results: $results)"
+# One test assembly at a time (-m:1): integration tests share one engine on a 2-core machine.
+dotnet test Build.sln --no-build --nologo -m:1 \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"

@@ -1,0 +1,62 @@
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Polyarch.Testing;
+
+/// <summary>Builds test images with the real buildx (docker driver, containerd image store, QEMU).</summary>
+public static class Buildx
+{
+    /// <summary>
+    /// Builds <paramref name="contextDirectory"/> for <paramref name="platforms"/> and pushes one index as
+    /// <paramref name="image"/>; returns the build output. Throws with buildx's output when it fails.
+    /// </summary>
+    public static async Task<string> BuildAndPushAsync(
+        string contextDirectory,
+        string image,
+        IEnumerable<string> platforms,
+        IReadOnlyDictionary<string, string>? buildArgs = null,
+        CancellationToken cancellationToken = default)
+    {
+        var arguments = new List<string>
+        {
+            "buildx", "build",
+            "--platform", string.Join(',', platforms),
+            "--push",
+            "--progress", "plain",
+            "--tag", image,
+            "--label", $"{TestRun.LabelKey}={TestRun.Id}",
+        };
+        foreach (var (name, value) in buildArgs ?? new Dictionary<string, string>())
+        {
+            arguments.AddRange(["--build-arg", $"{name}={value}"]);
+        }
+
+        arguments.AddRange(["--", contextDirectory]);
+        var result = await Cli.Wrap(HostSettings.DockerCli)
+            .WithArguments(arguments)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"'docker {string.Join(' ', arguments)}' failed with exit code {result.ExitCode}:\n{result.StandardError}");
+        }
+
+        return result.StandardError;
+    }
+
+    /// <summary>Writes a build context with the given files (name → content) into a new temp directory.</summary>
+    public static string CreateContext(IReadOnlyDictionary<string, string> files)
+    {
+        var directory = Directory.CreateTempSubdirectory("polyarch-test-context-").FullName;
+        foreach (var (name, content) in files)
+        {
+            var path = Path.Combine(directory, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content);
+        }
+
+        return directory;
+    }
+}

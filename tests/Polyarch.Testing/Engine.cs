@@ -1,0 +1,78 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Polyarch.Testing;
+
+/// <summary>Runs containers on the local engine for tests, labelled with the run id and always removed.</summary>
+public static class Engine
+{
+    /// <summary>The result of a container that ran to completion.</summary>
+    public sealed record RunResult(long ExitCode, string StandardOutput, string StandardError);
+
+    /// <summary>Pulls <paramref name="image"/> for <paramref name="platform"/>, runs it to completion and removes the container.</summary>
+    public static async Task<RunResult> RunAsync(
+        string image, string platform, IList<string>? command = null, CancellationToken cancellationToken = default)
+    {
+        using var docker = ContainerHost.CreateDockerClient();
+        var (name, tag) = SplitTag(image);
+        await docker.Images.CreateImageAsync(
+            new ImagesCreateParameters { FromImage = name, Tag = tag, Platform = platform },
+            authConfig: null,
+            new Progress<JSONMessage>(),
+            cancellationToken);
+
+        var created = await docker.Containers.CreateContainerAsync(
+            new CreateContainerParameters
+            {
+                Image = image,
+                Platform = platform,
+                Cmd = command ?? [],
+                Labels = new Dictionary<string, string>(TestRun.Labels),
+                HostConfig = new HostConfig { NetworkMode = "none" },
+            },
+            cancellationToken);
+        try
+        {
+            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            var wait = await docker.Containers.WaitContainerAsync(created.ID, cancellationToken);
+            using var logs = await docker.Containers.GetContainerLogsAsync(
+                created.ID, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellationToken);
+            var (stdout, stderr) = await logs.ReadOutputToEndAsync(cancellationToken);
+            return new RunResult(wait.StatusCode, stdout, stderr);
+        }
+        finally
+        {
+            await docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Removes every container this test run created (by label), also those a failed test left.</summary>
+    public static async Task RemoveTestContainersAsync()
+    {
+        using var docker = ContainerHost.CreateDockerClient();
+        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{TestRun.LabelKey}={TestRun.Id}"] = true },
+            },
+        });
+        foreach (var container in containers)
+        {
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    private static (string Name, string Tag) SplitTag(string image)
+    {
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return (image[..at], image[(at + 1)..]);
+        }
+
+        var colon = image.LastIndexOf(':');
+        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+    }
+}
