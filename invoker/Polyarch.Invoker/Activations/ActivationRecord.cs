@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Polyarch.Invoker.Activations;
 
@@ -43,5 +44,6 @@ public sealed record ActivationRecord
 
     public bool Truncated { get; init; }
 
+    [JsonIgnore]
     public bool IsSuccess => Status == ActivationStatus.Success;
 }

@@ -36,11 +36,13 @@ internal static class Quantity
             return false;
         }
 
-        var total = number * factor;
-        if (total > long.MaxValue / 2)
+        // Compare before multiplying: 99999999999999999999Ti would overflow even a decimal.
+        if (number > (decimal)(long.MaxValue / 2) / factor)
         {
             return false;
         }
+
+        var total = number * factor;
 
         bytes = (long)Math.Ceiling(total);
         return true;

@@ -20,7 +20,7 @@ internal static class PlatformName
         }
 
         var parts = platform.Trim().ToLowerInvariant().Split('/');
-        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0 || p.Length > 32 || !p.All(IsNameChar)))
+        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0 || p.Length > 32 || !char.IsAsciiLetterOrDigit(p[0]) || !p.All(IsNameChar)))
         {
             return false;
         }
