@@ -6,6 +6,8 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;
 using Polyarch.Invoker.State;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
 
 namespace Polyarch.Invoker.Hosting;
 
@@ -27,8 +29,11 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<IActionStore, SqliteActionStore>();
         services.AddSingleton<IActivationStore, SqliteActivationStore>();
 
+        services.AddPolyarchRegistry();
+        services.Configure<RegistryOptions>(configuration.GetSection(RegistryOptions.SectionName));
+        services.AddSingleton<RegistryVariantCatalog>();
         services.AddSingleton<IVariantCatalog>(sp => new CachingVariantCatalog(
-            new DistributionVariantCatalog(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }),
+            sp.GetRequiredService<RegistryVariantCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<InvokerOptions>>().Value.TagCacheDuration));
 
