@@ -33,7 +33,7 @@ internal sealed class RegistryCache : IDisposable
         Store(("manifest", repository.RepositoryName, document.Digest), document, document.Content.Length);
 
     public ReadOnlyMemory<byte>? FindBlob(ImageReference repository, Digest digest) =>
-        _cache.TryGetValue(("blob", repository.RepositoryName, digest), out ReadOnlyMemory<byte> content) ? content : null;
+        _cache.TryGetValue(("blob", repository.RepositoryName, digest), out ReadOnlyMemory<byte> content) ? content : (ReadOnlyMemory<byte>?)null;
 
     public void StoreBlob(ImageReference repository, Digest digest, ReadOnlyMemory<byte> content) =>
         Store(("blob", repository.RepositoryName, digest), content, content.Length);
