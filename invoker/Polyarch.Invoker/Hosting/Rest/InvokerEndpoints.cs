@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
@@ -32,22 +33,28 @@ internal static class InvokerEndpoints
 
     private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, CancellationToken ct)
     {
-        ActionDefinition? body;
+        ActionDefinition? action;
         try
         {
-            body = await request.ReadFromJsonAsync<ActionDefinition>(InvokerJson.Options, ct);
+            // The name comes from the route; a name in the body is ignored.
+            if (await JsonNode.ParseAsync(request.Body, cancellationToken: ct) is not JsonObject body)
+            {
+                return Problem(400, "The body must be an action definition such as {\"image\": \"127.0.0.1:5000/demo/echo:latest\"}.");
+            }
+
+            body["name"] = name;
+            action = body.Deserialize<ActionDefinition>(InvokerJson.Options);
         }
         catch (System.Text.Json.JsonException exception)
         {
             return Problem(400, $"The body is not an action definition: {exception.Message}");
         }
 
-        if (body is null)
+        if (action is null)
         {
             return Problem(400, "The body must be an action definition such as {\"image\": \"127.0.0.1:5000/demo/echo:latest\"}.");
         }
 
-        var action = body with { Name = name };
         var errors = ActionValidator.Validate(action);
         if (errors.Count > 0)
         {
