@@ -26,8 +26,12 @@ internal static class InvokerServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<InvokerOptions>>().Value;
             return new InvokerDatabase(Path.Combine(StateDirectory.Resolve(options.StateDirectory), "invoker.db"));
         });
-        services.AddSingleton<IActionStore, SqliteActionStore>();
-        services.AddSingleton<IActivationStore, SqliteActivationStore>();
+        services.AddSingleton<SqliteActionStore>();
+        services.AddSingleton<IActionStore>(sp => new CachingActionStore(
+            sp.GetRequiredService<SqliteActionStore>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(2)));
+        services.AddSingleton<SqliteActivationStore>();
+        services.AddSingleton<IActivationStore>(sp => new ActivationRecorder(
+            sp.GetRequiredService<SqliteActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
 
         services.AddPolyarchRegistry();
         services.Configure<RegistryOptions>(configuration.GetSection(RegistryOptions.SectionName));

@@ -35,6 +35,13 @@ internal sealed class InvokerDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // synchronous is per connection; NORMAL is durable enough with WAL and spares an fsync per write.
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             if (!_schemaReady)
             {
                 await EnsureSchemaAsync(connection, cancellationToken);
