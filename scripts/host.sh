@@ -147,24 +147,53 @@ start_dockerd() {
   say "Starting dockerd (log: $LOG_DIR/dockerd.log)"
   # A dockerd that died leaves its pid file and sockets behind; it refuses to start over them.
   as_root rm -f /var/run/docker.pid
-  as_root setsid /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/dockerd.pid"
+  if [ "$(id -u)" -eq 0 ]; then
+    setsid /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+  else
+    sudo -b setsid /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null
+  fi
   wait_until 60 dockerd docker_answers \
     || die "dockerd did not answer within 60 s; see the end of $LOG_DIR/dockerd.log" 3
+  # dockerd writes its own pid file; keeping a copy marks it as started by us (down stops only that).
+  cp /var/run/docker.pid "$RUN_DIR/dockerd.pid"
 }
 
 # --- registry -----------------------------------------------------------------------------------
 
+# The registry-notification bearer token: generated once, kept in the state directory (0600), never
+# printed or committed. The invoker reads the same file to check the registry's webhook calls.
+ensure_secrets() {
+  local dir="$POLYARCH_STATE_DIR/secrets"
+  mkdir -p "$dir" && chmod 700 "$dir"
+  if [ ! -s "$dir/registry-webhook.token" ]; then
+    say "Generating the registry webhook token ($dir/registry-webhook.token)"
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$dir/registry-webhook.token")
+  fi
+}
+
 start_registry() {
-  registry_answers && return 0
+  export POLYARCH_NOTIFY_URL="${POLYARCH_INVOKER_URL:-http://127.0.0.1:5090}/v1/hooks/registry"
+  export POLYARCH_NOTIFY_TOKEN_FILE="$POLYARCH_STATE_DIR/secrets/registry-webhook.token"
+  # What the running registry was started with; a change (config, webhook URL, token) restarts it.
+  local signature
+  signature=$(cat "$POLYARCH_ROOT/registry/distribution/config.yml" "$POLYARCH_NOTIFY_TOKEN_FILE" \
+    <(echo "$POLYARCH_REGISTRY $POLYARCH_NOTIFY_URL") | sha256sum | cut -c1-16)
+  if registry_answers; then
+    if [ "$(cat "$RUN_DIR/registry.signature" 2>/dev/null)" = "$signature" ] || ! pid_alive "$RUN_DIR/registry.pid"; then
+      return 0
+    fi
+    say "Restarting the registry (its configuration changed)"
+    stop_pidfile registry 10
+  fi
   registry_host_is_loopback || [ "${POLYARCH_REGISTRY_ANY_INTERFACE:-}" = 1 ] \
     || die "POLYARCH_REGISTRY=$POLYARCH_REGISTRY is not a loopback address; the registry only listens on 127.0.0.0/8 unless POLYARCH_REGISTRY_ANY_INTERFACE=1" 2
   if pid_alive "$RUN_DIR/registry.pid"; then stop_pidfile registry 10; fi
   mkdir -p "$POLYARCH_STATE_DIR/registry/data"
-  say "Starting the registry on $POLYARCH_REGISTRY (storage: $POLYARCH_STATE_DIR/registry/data)"
-  "$POLYARCH_ROOT/scripts/registry.sh" "$POLYARCH_REGISTRY" "$POLYARCH_STATE_DIR/registry/data" \
+  say "Starting the registry on $POLYARCH_REGISTRY (storage: $POLYARCH_STATE_DIR/registry/data, events → $POLYARCH_NOTIFY_URL)"
+  setsid "$POLYARCH_ROOT/scripts/registry.sh" "$POLYARCH_REGISTRY" "$POLYARCH_STATE_DIR/registry/data" \
     >>"$LOG_DIR/registry.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/registry.pid"
+  echo "$signature" >"$RUN_DIR/registry.signature"
   wait_until 30 registry registry_answers \
     || die "the registry did not answer http://$POLYARCH_REGISTRY/v2/ within 30 s; see $LOG_DIR/registry.log (is the port taken?)" 3
 }
@@ -236,6 +265,7 @@ case "$cmd" in
     install_packages
     enable_binfmt
     start_dockerd
+    ensure_secrets
     start_registry
     "$POLYARCH_ROOT/scripts/base-image.sh" ensure
     say "Container host is up"

@@ -2,15 +2,49 @@
 # Runs one CNCF distribution registry in the foreground: scripts/registry.sh ADDR STORAGE_DIR [CONFIG]
 # Used by scripts/host.sh (the host's registry) and by the test fixture (one registry per test
 # collection). ADDR must be a loopback address: registries here never listen on another interface.
+#
+# Notifications: when POLYARCH_NOTIFY_URL and POLYARCH_NOTIFY_TOKEN_FILE are set, the registry posts its
+# events to that URL with "Authorization: Bearer <token>" (the invoker's registry webhook). The config
+# with the token is rendered next to the storage directory with mode 0600 and never committed.
 set -euo pipefail
 addr=${1:?usage: registry.sh ADDR STORAGE_DIR [CONFIG]}
 storage=${2:?usage: registry.sh ADDR STORAGE_DIR [CONFIG]}
 config=${3:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/registry/distribution/config.yml"}
 case "${addr%:*}" in
   127.*|localhost|'[::1]') ;;
-  *) [ "${POLYARCH_REGISTRY_ANY_INTERFACE:-}" = 1 ] || { echo "error: registry address $addr is not loopback" >&2; exit 2; } ;;
+  *) [ "${POLYARCH_REGISTRY_ANY_INTERFACE:-}" = 1 ] || { echo "error: registry address $addr is not loopback; set POLYARCH_REGISTRY_ANY_INTERFACE=1 to allow it" >&2; exit 2; } ;;
 esac
 mkdir -p "$storage"
+
+if [ -n "${POLYARCH_NOTIFY_URL:-}" ]; then
+  token_file=${POLYARCH_NOTIFY_TOKEN_FILE:?POLYARCH_NOTIFY_TOKEN_FILE must name the file holding the webhook token}
+  [ -s "$token_file" ] || { echo "error: notification token file $token_file is missing or empty; run scripts/host.sh up" >&2; exit 2; }
+  rendered="$(dirname "$storage")/config.rendered.yml"
+  umask 077
+  {
+    cat "$config"
+    cat <<YAML
+notifications:
+  events:
+    includereferences: true
+  endpoints:
+    - name: polyarch-invoker
+      url: ${POLYARCH_NOTIFY_URL}
+      headers:
+        Authorization: [Bearer $(cat "$token_file")]
+      timeout: 2s
+      threshold: 5
+      backoff: 2s
+      ignoredmediatypes:
+        - application/octet-stream
+      ignore:
+        actions:
+          - pull
+YAML
+  } >"$rendered"
+  config="$rendered"
+fi
+
 export REGISTRY_HTTP_ADDR="$addr"
 export REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$storage"
 # A stable secret keeps upload sessions valid across restarts; it is not a credential.

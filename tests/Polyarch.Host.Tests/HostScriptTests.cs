@@ -38,6 +38,30 @@ public sealed class HostScriptTests
     }
 
     [Fact]
+    public async Task Up_brings_back_a_registry_that_was_stopped_with_its_images()
+    {
+        var pidFile = Path.Combine(HostSettings.StateDirectory, "run", "registry.pid");
+        File.Exists(pidFile).ShouldBeTrue($"{pidFile} is missing: the host registry was not started by scripts/host.sh up");
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        using (var registry = System.Diagnostics.Process.GetProcessById(pid))
+        {
+            registry.Kill();
+            await registry.WaitForExitAsync();
+        }
+
+        (await RunAsync("status")).ExitCode.ShouldBe(1, "status must notice the stopped registry");
+
+        var up = await RunAsync("up");
+
+        up.ExitCode.ShouldBe(0, up.StandardError);
+        up.StandardOutput.ShouldContain("Starting the registry");
+        var status = await RunAsync("status");
+        status.ExitCode.ShouldBe(0, status.StandardOutput);
+        status.StandardOutput.ShouldContain("base       ok"); // storage survived: no rebuild needed
+        up.StandardOutput.ShouldNotContain("Building");
+    }
+
+    [Fact]
     public async Task An_unknown_command_exits_2_and_names_the_valid_ones()
     {
         var result = await RunAsync("upp");

@@ -18,6 +18,14 @@ public static class HostSettings
     /// <summary>The platforms Polyarch builds by default.</summary>
     public static IReadOnlyList<string> Platforms { get; } = ["linux/amd64", "linux/arm64", "linux/ppc64le"];
 
+    /// <summary>The state directory (same rule as scripts/lib/common.sh).</summary>
+    public static string StateDirectory { get; } =
+        Environment.GetEnvironmentVariable("POLYARCH_STATE_DIR") is { Length: > 0 } state ? state
+        : Path.Combine(
+            Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state"),
+            "polyarch");
+
     /// <summary>The command that brings the host up, as the README states it.</summary>
     public const string UpCommand = "./scripts/host.sh up";
 }

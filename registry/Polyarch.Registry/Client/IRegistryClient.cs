@@ -1,0 +1,36 @@
+using Polyarch.Registry.Manifests;
+using Polyarch.Registry.References;
+
+namespace Polyarch.Registry.Client;
+
+/// <summary>The OCI Distribution API: manifests, blobs and tags. A 404 is an answer (null/false), not an error.</summary>
+public interface IRegistryClient
+{
+    /// <summary>HEAD of a manifest by tag or digest: its media type, digest and size, or null when absent.</summary>
+    public Task<Descriptor?> HeadManifestAsync(ImageReference reference, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// GET of a manifest by tag or digest, verified against its digest, or null when absent. By digest it is
+    /// served from the cache when present; by tag a fresh cached answer costs nothing and a stale one a
+    /// conditional request.
+    /// </summary>
+    public Task<ManifestDocument?> GetManifestAsync(ImageReference reference, CancellationToken cancellationToken = default);
+
+    /// <summary>PUT of a manifest under the reference's tag (or digest); returns the digest the registry stored.</summary>
+    public Task<Digest> PutManifestAsync(ImageReference reference, ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the repository of <paramref name="repository"/> has a blob.</summary>
+    public Task<bool> BlobExistsAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>A blob read into memory and verified against its digest (for configs), or null when absent.</summary>
+    public Task<ReadOnlyMemory<byte>?> GetBlobAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>Mounts a blob from another repository of the same registry; false when the registry would not mount it.</summary>
+    public Task<bool> MountBlobAsync(ImageReference repository, Digest digest, string fromRepository, CancellationToken cancellationToken = default);
+
+    /// <summary>Uploads a blob in one request (monolithic upload).</summary>
+    public Task PushBlobAsync(ImageReference repository, Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>The tags of a repository, or null when the repository does not exist.</summary>
+    public Task<IReadOnlyList<string>?> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default);
+}

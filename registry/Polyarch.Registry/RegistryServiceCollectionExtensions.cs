@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polyarch.Registry.Auth;
+using Polyarch.Registry.Caching;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Http;
+
+namespace Polyarch.Registry;
+
+/// <summary>Registers the registry client, the image resolver and their HttpClients.</summary>
+public static class RegistryServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="IRegistryClient"/> and <see cref="IImageResolver"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
+    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<RegistryOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsDataAnnotations>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new RegistryEndpoints(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureHosts));
+        services.TryAddSingleton<RegistryCache>();
+        services.TryAddSingleton<CredentialStore>();
+        services.TryAddSingleton<TokenCache>();
+        services.TryAddSingleton<RegistrySender>();
+        services.TryAddSingleton<IRegistryClient, RegistryClient>();
+        services.TryAddSingleton<IImageResolver, ImageResolver>();
+        services.TryAddTransient<RegistryAuthHandler>();
+
+        AddClient(services, RegistryHttpClients.Manifests, blobs: false).AddHttpMessageHandler<RegistryAuthHandler>();
+        AddClient(services, RegistryHttpClients.Blobs, blobs: true).AddHttpMessageHandler<RegistryAuthHandler>();
+        AddClient(services, RegistryHttpClients.Auth, blobs: false);
+        return services;
+    }
+
+    private static IHttpClientBuilder AddClient(IServiceCollection services, string name, bool blobs)
+    {
+        var builder = services.AddHttpClient(name, client =>
+        {
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("polyarch-registry/1.0");
+            // The resilience handler owns timeouts; HttpClient's own 100 s limit would cut long blob transfers.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        builder.AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider serviceProvider) =>
+            {
+                var options = serviceProvider.GetRequiredService<IOptions<RegistryOptions>>().Value;
+                var logger = serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RegistryClient).FullName!);
+                var attempt = blobs ? options.BlobAttemptTimeout : options.AttemptTimeout;
+                resilience.AttemptTimeout.Timeout = attempt;
+                resilience.TotalRequestTimeout.Timeout = blobs ? options.BlobTotalTimeout : options.TotalTimeout;
+                // The breaker must sample at least two attempts (the options validator insists).
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * attempt.Ticks));
+                resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
+                resilience.Retry.Delay = options.RetryBaseDelay;
+                resilience.Retry.ShouldRetryAfterHeader = true;
+                if (options.MaxRetries == 0)
+                {
+                    resilience.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
+                }
+
+                resilience.Retry.OnRetry = args =>
+                {
+                    var request = args.Outcome.Result?.RequestMessage;
+                    var outcome = args.Outcome.Exception?.Message ?? $"{(int?)args.Outcome.Result?.StatusCode} {args.Outcome.Result?.StatusCode}";
+                    RegistryLog.Retrying(logger, request?.Method, request?.RequestUri, args.RetryDelay, args.AttemptNumber + 1, outcome);
+                    return ValueTask.CompletedTask;
+                };
+            })
+            // One circuit per registry: a failing registry must not open the circuit for the others.
+            .SelectPipelineByAuthority();
+        return builder;
+    }
+}
