@@ -3,7 +3,7 @@ using System.Text;
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
 /// <summary>No node of the cluster can take the pod; carries the per-node reason table.</summary>
-public sealed class NoFittingNodeException : Exception
+public sealed class NoFittingNodeException : InvokerException
 {
     internal NoFittingNodeException(string summary, IReadOnlyList<NodeVerdict> verdicts)
         : base(summary + Environment.NewLine + Table(verdicts))
