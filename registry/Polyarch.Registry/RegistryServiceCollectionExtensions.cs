@@ -3,17 +3,19 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 using Polyarch.Registry.Auth;
 using Polyarch.Registry.Caching;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Http;
+using Polyarch.Registry.Indexes;
 
 namespace Polyarch.Registry;
 
 /// <summary>Registers the registry client, the image resolver and their HttpClients.</summary>
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="IRegistryClient"/> and <see cref="IImageResolver"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
+    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/> and <see cref="IIndexAssembler"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
     public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -34,6 +36,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<RegistrySender>();
         services.TryAddSingleton<IRegistryClient, RegistryClient>();
         services.TryAddSingleton<IImageResolver, ImageResolver>();
+        services.TryAddSingleton<IIndexAssembler, IndexAssembler>();
         services.TryAddTransient<RegistryAuthHandler>();
 
         AddClient(services, RegistryHttpClients.Manifests, blobs: false).AddHttpMessageHandler<RegistryAuthHandler>();
@@ -70,7 +73,7 @@ public static class RegistryServiceCollectionExtensions
 
                 resilience.Retry.OnRetry = args =>
                 {
-                    var request = args.Outcome.Result?.RequestMessage;
+                    var request = args.Context.GetRequestMessage();
                     var outcome = args.Outcome.Exception?.Message ?? $"{(int?)args.Outcome.Result?.StatusCode} {args.Outcome.Result?.StatusCode}";
                     RegistryLog.Retrying(logger, request?.Method, request?.RequestUri, args.RetryDelay, args.AttemptNumber + 1, outcome);
                     return ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polyarch.Builder.Manifests;
 
 namespace Polyarch.Builder.Hosting;
 
@@ -9,5 +10,6 @@ internal static class BuilderCommandLine
         new("polyarch-builder: git push → multi-arch buildx build → one verified OCI index in your registry")
         {
             ServeCommand.Create(),
+            ManifestCommand.Create(),
         };
 }

@@ -21,7 +21,7 @@ internal static class BoundedContent
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream(announced is { } length ? (int)length : 16 * 1024);
+            using var buffer = new MemoryStream((int)Math.Min(announced ?? 16 * 1024, 16 * 1024 * 1024));
             var chunk = new byte[81920];
             int read;
             while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)

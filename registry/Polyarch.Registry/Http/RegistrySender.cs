@@ -43,10 +43,11 @@ internal sealed class RegistrySender
         if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             // The resilience handler already retried: the registry keeps failing.
+            var status = response.StatusCode;
             var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
             response.Dispose();
             throw new RegistryUnavailableException(
-                registry, $"{request.Method} {url} kept failing with {(int)response.StatusCode} {response.StatusCode}{(error is null ? string.Empty : ": " + error)}");
+                registry, $"{request.Method} {url} kept failing with {(int)status} {status}{(error is null ? string.Empty : ": " + error)}");
         }
 
         return response;

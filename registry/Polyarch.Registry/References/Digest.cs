@@ -28,7 +28,9 @@ public sealed partial record Digest
 
     /// <summary>Parses "sha256:&lt;64 hex&gt;" or "sha512:&lt;128 hex&gt;" (lower case, as the OCI spec requires).</summary>
     public static Digest Parse(string value) =>
-        TryParse(value, out var digest, out var error) ? digest : throw new InvalidReferenceException(value, error);
+        TryParse(value, out var digest, out var error)
+            ? digest
+            : throw new InvalidReferenceException(value, error, "digest", "sha256:<64 lower-case hex>, e.g. the Docker-Content-Digest of a manifest");
 
     /// <summary>Parses a digest without throwing; <paramref name="error"/> says what is wrong.</summary>
     public static bool TryParse(

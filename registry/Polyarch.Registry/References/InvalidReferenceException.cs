@@ -4,8 +4,12 @@ namespace Polyarch.Registry.References;
 public sealed class InvalidReferenceException : RegistryException
 {
     public InvalidReferenceException(string input, string reason)
-        : base($"'{Printable(input)}' is not a valid image reference: {reason}. " +
-               "Write it as [registry[:port]/]repository[:tag][@sha256:<64 hex>], e.g. 127.0.0.1:5000/demo/echo:latest.")
+        : this(input, reason, "image reference", "[registry[:port]/]repository[:tag][@sha256:<64 hex>], e.g. 127.0.0.1:5000/demo/echo:latest")
+    {
+    }
+
+    internal InvalidReferenceException(string input, string reason, string what, string form)
+        : base($"'{Printable(input)}' is not a valid {what}: {reason}. Write it as {form}.")
     {
         Input = input;
         Reason = reason;

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.References;
+using Serilog;
+using Serilog.Extensions.Logging;
+
+namespace Polyarch.Builder.Manifests;
+
+/// <summary>The registry services a manifest verb needs: options from POLYARCH_Registry__* plus --insecure.</summary>
+internal static class ManifestCliServices
+{
+    public static ServiceProvider Create(IEnumerable<ImageReference> insecure)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables("POLYARCH_").Build();
+        var services = new ServiceCollection();
+        // Polly and HttpClient log every attempt with stack traces; the registry library logs its own retries.
+        services.AddLogging(logging => logging
+            .AddSerilog(dispose: false)
+            .AddFilter<SerilogLoggerProvider>("System.Net.Http.HttpClient", LogLevel.Warning)
+            .AddFilter<SerilogLoggerProvider>("Polly", LogLevel.None));
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
+        services.AddPolyarchRegistry(options =>
+        {
+            foreach (var registry in insecure.Select(r => r.Registry).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                options.InsecureHosts.Add(registry);
+            }
+        });
+        return services.BuildServiceProvider();
+    }
+}

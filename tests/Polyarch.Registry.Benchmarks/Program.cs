@@ -1,0 +1,72 @@
+using System.Globalization;
+using CliWrap;
+using CliWrap.Buffered;
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Registry;
+using Polyarch.Registry.Benchmarks;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Platforms;
+using Polyarch.Registry.References;
+using Polyarch.Testing;
+
+// Round trips to resolve one 3-platform buildx image (OCI index + attestations) in a private registry.
+await ContainerHost.EnsureUpAsync();
+await using var registry = await RegistryInstance.StartAsync();
+var image = ImageReference.Parse($"{registry.Address}/bench/echo:v1");
+var context = Buildx.CreateContext(new Dictionary<string, string>
+{
+    ["Dockerfile"] = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCMD [\"uname\", \"-m\"]\n",
+});
+await Buildx.BuildAndPushAsync(context, image.ToString(), HostSettings.Platforms, new Dictionary<string, string> { ["BASE_IMAGE"] = HostSettings.BaseImage });
+Directory.Delete(context, recursive: true);
+
+var rows = new List<(string What, IReadOnlyList<string> Requests)>();
+async Task Measure(string what, Func<Task> work) => rows.Add((what, await RequestCounter.MeasureAsync(registry, work)));
+
+// Tags are trusted for 0 s here so that every repeated resolution shows its conditional request.
+var services = new ServiceCollection().AddLogging().AddPolyarchRegistry(o => { o.UseDockerConfig = false; o.TagCacheDuration = TimeSpan.Zero; });
+await using (var provider = services.BuildServiceProvider())
+{
+    var resolver = provider.GetRequiredService<IImageResolver>();
+    ResolvedIndex? index = null;
+    await Measure("polyarch ResolveAsync (index), cold", async () => index = await resolver.ResolveAsync(image));
+    await Measure("polyarch ResolveAsync (index), warm (tag stale, content cached)", () => resolver.ResolveAsync(image));
+    await Measure("polyarch ResolveAsync (index), pinned by digest", () => resolver.ResolveAsync(image.WithDigest(index!.Digest)));
+}
+
+await using (var provider = services.BuildServiceProvider())
+{
+    var resolver = provider.GetRequiredService<IImageResolver>();
+    var arm64 = Platform.Linux("arm64");
+    ResolvedImage? resolved = null;
+    await Measure("polyarch ResolvePlatformAsync linux/arm64 (index+manifest+config), cold", async () => resolved = await resolver.ResolvePlatformAsync(image, arm64));
+    await Measure("polyarch ResolvePlatformAsync linux/arm64, warm (tag stale)", () => resolver.ResolvePlatformAsync(image, arm64));
+    await Measure("polyarch ResolvePlatformAsync linux/arm64, pinned by index digest", () => resolver.ResolvePlatformAsync(image.WithDigest(resolved!.IndexDigest!), arm64));
+}
+
+var docker = HostSettings.DockerCli;
+await Measure("docker buildx imagetools inspect", () => Run(docker, "buildx", "imagetools", "inspect", image.ToString()));
+await Measure("docker buildx imagetools inspect --raw", () => Run(docker, "buildx", "imagetools", "inspect", "--raw", image.ToString()));
+if (File.Exists("/usr/bin/skopeo"))
+{
+    await Measure("skopeo inspect --override-arch arm64", () => Run("/usr/bin/skopeo", "inspect", "--tls-verify=false", "--override-arch", "arm64", $"docker://{image}"));
+    await Measure("skopeo inspect --raw", () => Run("/usr/bin/skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{image}"));
+}
+else
+{
+    Console.WriteLine("skopeo is not installed (/usr/bin/skopeo): its rows are left out.");
+}
+
+Console.WriteLine($"HTTP requests to resolve {image} (3 platforms + 3 attestations), counted in the registry's access log:");
+Console.WriteLine();
+foreach (var (what, requests) in rows)
+{
+    Console.WriteLine($"{requests.Count.ToString(CultureInfo.InvariantCulture),3}  {what}");
+    foreach (var request in requests)
+    {
+        Console.WriteLine($"       {request.Replace($"/v2/{image.Repository}/", ".../", StringComparison.Ordinal)}");
+    }
+}
+
+static async Task Run(string program, params string[] arguments) =>
+    await Cli.Wrap(program).WithArguments(arguments).ExecuteBufferedAsync();

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using CliWrap;
+using Polyarch.Testing;
+
+namespace Polyarch.Registry.Tests.Integration;
+
+/// <summary>
+/// A real distribution registry that demands basic auth (htpasswd, Fixtures/auth), started with
+/// scripts/registry.sh and the project's registry config plus an auth block, on a free 127.0.0.1 port.
+/// </summary>
+public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
+{
+    public const string Username = "tester";
+    public const string Password = "polyarch-test-password";
+
+    private readonly CancellationTokenSource _graceful = new();
+    private readonly CancellationTokenSource _forceful = new();
+    private readonly ConcurrentQueue<string> _log = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("polyarch-auth-registry-").FullName;
+    private Task<CommandResult>? _process;
+
+    public string Address { get; } = $"127.0.0.1:{FreePort()}";
+
+    public async Task InitializeAsync()
+    {
+        await ContainerHost.EnsureUpAsync();
+        var htpasswd = Path.Combine(FixturePaths.Root, "auth", "htpasswd");
+        var config = Path.Combine(_directory, "config.yml");
+        var baseConfig = await File.ReadAllTextAsync(RepositoryRoot.Combine("registry", "distribution", "config.yml"));
+        await File.WriteAllTextAsync(config, baseConfig + $"auth:\n  htpasswd:\n    realm: polyarch-test\n    path: {htpasswd}\n");
+        _process = Cli.Wrap(RepositoryRoot.Combine("scripts", "registry.sh"))
+            .WithArguments([Address, Path.Combine(_directory, "storage"), config])
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(_log.Enqueue))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(_log.Enqueue))
+            .ExecuteAsync(_forceful.Token, _graceful.Token)
+            .Task;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; ; attempt++)
+        {
+            if (_process.IsCompleted || attempt > 300)
+            {
+                throw new InvalidOperationException($"The basic-auth test registry on {Address} did not start:\n{string.Join('\n', _log)}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://{Address}/v2/"));
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            _graceful.Cancel();
+            _forceful.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process;
+            }
+            catch (OperationCanceledException)
+            {
+                // That is how it stops.
+            }
+        }
+
+        _graceful.Dispose();
+        _forceful.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    public void Dispose()
+    {
+        _graceful.Dispose();
+        _forceful.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
