@@ -135,9 +135,14 @@ internal sealed class DockerHttpRunner(
         ContainerInspectResponse? inspect;
         try
         {
-            // The action's process may be killed without the container stopping (a proxy forks per request).
-            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+            // The connection broke: the container may be on its way down (crash, OOM kill) — give it up to a
+            // second to say so. The action's process can also die alone (a proxy forks per request).
             inspect = await container.InspectAsync(CancellationToken.None);
+            for (var i = 0; i < 10 && inspect?.State is { Running: true, OOMKilled: false }; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+                inspect = await container.InspectAsync(CancellationToken.None);
+            }
         }
         catch (Exception engine) when (engine is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException)
         {

@@ -18,12 +18,18 @@ public sealed class InvokerEngineFixture : IAsyncLifetime
 
     public string FaultsImage { get; private set; } = "";
 
+    public string HttpFaultsImage { get; private set; } = "";
+
+    public string ExecFormatErrorImage { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await _registry.InitializeAsync();
         EchoImage = await TestImages.BuildEchoAsync(Registry);
         GpuImage = await TestImages.BuildGpuVariantAsync(Registry);
         FaultsImage = await TestImages.BuildFaultsAsync(Registry);
+        HttpFaultsImage = await TestImages.BuildHttpFaultsAsync(Registry);
+        ExecFormatErrorImage = await TestImages.BuildExecFormatErrorAsync(Registry);
     }
 
     public async Task DisposeAsync()

@@ -69,6 +69,71 @@ internal static class TestImages
         return image;
     }
 
+    /// <summary>An http-protocol action (OpenWhisk proxy on busybox nc) whose /run misbehaves as its params ask (crash, oom, timeout).</summary>
+    public static async Task<string> BuildHttpFaultsAsync(string registry)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["entrypoint"] = """
+                #!/bin/sh
+                # Not exec: PID 1 ignores signals, so the proxy runs as a child the handler can kill.
+                nc -ll -p 8080 -e /handler
+                echo "the proxy died" >&2
+                exit 3
+                """,
+            ["handler"] = """
+                #!/bin/sh
+                # POST /init answers ok; POST /run misbehaves by the mode in its body.
+                CR=$(printf '\r')
+                respond() { printf 'HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' "$1" "${#2}" "$2"; exit 0; }
+                read -r method path proto || exit 0
+                length=0
+                while IFS= read -r line; do
+                  line=${line%"$CR"}
+                  [ -z "$line" ] && break
+                  case "$line" in [Cc]ontent-[Ll]ength:*) length=${line#*:}; length=${length## } ;; esac
+                done
+                body=""
+                [ "$length" -gt 0 ] 2>/dev/null && body=$(head -c "$length")
+                case "$path" in
+                  /init) respond "200 OK" '{"ok":true}' ;;
+                esac
+                case "$body" in
+                  *crash*) echo "killing the proxy" >&2; kill -9 "$PPID"; exit 1 ;;
+                  *oom*) echo "allocating without bound" >&2; exec tail -n 1 /dev/zero ;;
+                  *timeout*) exec sleep 600 ;;
+                  *) respond "200 OK" '{"ok":true}' ;;
+                esac
+                """,
+            ["Dockerfile"] = $"""
+                FROM {HostSettings.BaseImage}
+                COPY --chmod=755 entrypoint handler /
+                LABEL io.polyarch.action.protocol="http"
+                ENTRYPOINT ["/entrypoint"]
+                """,
+        };
+        var image = $"{registry}/demo/http-faults:test";
+        await Buildx.BuildAndPushAsync(Buildx.CreateContext(files), image, ["linux/amd64"]);
+        return image;
+    }
+
+    /// <summary>An image whose entrypoint is not an executable format (no shebang, no ELF): the kernel answers ENOEXEC.</summary>
+    public static async Task<string> BuildExecFormatErrorAsync(string registry)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["notabinary"] = "this file has no shebang and is not ELF\n",
+            ["Dockerfile"] = $"""
+                FROM {HostSettings.BaseImage}
+                COPY --chmod=755 notabinary /notabinary
+                ENTRYPOINT ["/notabinary"]
+                """,
+        };
+        var image = $"{registry}/demo/exec-format-error:test";
+        await Buildx.BuildAndPushAsync(Buildx.CreateContext(files), image, ["linux/amd64"]);
+        return image;
+    }
+
     private static Dictionary<string, string> EchoActionFiles()
     {
         var files = new Dictionary<string, string>();
