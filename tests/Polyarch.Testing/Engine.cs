@@ -64,6 +64,29 @@ public static class Engine
         }
     }
 
+    /// <summary>Removes every image the engine holds from <paramref name="registry"/> (a test's private registry).</summary>
+    public static async Task RemoveImagesFromAsync(string registry)
+    {
+        using var docker = ContainerHost.CreateDockerClient();
+        var prefix = registry + "/";
+        var images = await docker.Images.ListImagesAsync(new ImagesListParameters { All = true });
+        // By name, not by id: the same image may also be tagged from the host registry, which stays.
+        var names = images.SelectMany(i => (i.RepoTags ?? []).Concat(i.RepoDigests ?? []))
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            try
+            {
+                await docker.Images.DeleteImageAsync(name, new ImageDeleteParameters());
+            }
+            catch (DockerApiException)
+            {
+                // Already gone with another of its names, or in use by a container still being removed.
+            }
+        }
+    }
+
     private static (string Name, string Tag) SplitTag(string image)
     {
         var at = image.IndexOf('@', StringComparison.Ordinal);

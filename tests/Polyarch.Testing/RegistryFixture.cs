@@ -28,6 +28,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         await Engine.RemoveTestContainersAsync();
         if (_registry is not null)
         {
+            await Engine.RemoveImagesFromAsync(_registry.Address);
             await _registry.DisposeAsync();
         }
     }
