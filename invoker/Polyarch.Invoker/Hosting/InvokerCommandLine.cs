@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polyarch.Invoker.Hosting.Cli;
 
 namespace Polyarch.Invoker.Hosting;
 
@@ -9,5 +10,9 @@ internal static class InvokerCommandLine
         new("polyarch-invoker: run multi-arch functions on the right architecture, warm, with activation records")
         {
             ServeCommand.Create(),
+            InvokeCommand.Create(),
+            PlatformsCommand.Create(),
+            ActionsCommand.Create(),
+            ActivationsCommand.Create(),
         };
 }

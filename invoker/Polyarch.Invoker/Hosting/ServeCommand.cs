@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polyarch.Invoker.Hosting.Rest;
 using Serilog;
 
 namespace Polyarch.Invoker.Hosting;
@@ -15,23 +16,33 @@ internal static class ServeCommand
             Description = "Addresses to listen on (loopback only unless you mean otherwise)",
             DefaultValueFactory = _ => DefaultUrls,
         };
-        var command = new Command("serve", "Run the polyarch-invoker service (REST API and webhooks)") { urls };
+        var command = new Command("serve", "Run the polyarch-invoker service (REST API)") { urls };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var builder = WebApplication.CreateBuilder();
-            builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            builder.WebHost.UseUrls(parseResult.GetValue(urls)!);
-            builder.Services.AddSerilog((services, configuration) => configuration
-                .ReadFrom.Configuration(builder.Configuration)
-                .Enrich.FromLogContext()
-                .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
-
-            var app = builder.Build();
-            app.UseSerilogRequestLogging();
-            app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+            var app = Build([], parseResult.GetValue(urls)!);
             await app.RunAsync(cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The web application of `serve` (tests host it with WebApplicationFactory or directly).</summary>
+    public static WebApplication Build(string[] args, string urls)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("POLYARCH_");
+        builder.WebHost.UseUrls(urls);
+        builder.Services.AddSerilog((services, configuration) => configuration
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+        builder.Services.AddPolyarchInvoker(builder.Configuration);
+        builder.Services.AddHostedService<InvokerStartup>();
+
+        var app = builder.Build();
+        app.UseSerilogRequestLogging();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapInvokerApi();
+        return app;
     }
 }

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Polyarch.Invoker.Json;
+using Polyarch.Invoker.State;
+
+namespace Polyarch.Invoker.Activations;
+
+/// <summary>Activation records in the invoker's SQLite database (the record as camelCase JSON plus indexed columns).</summary>
+internal sealed class SqliteActivationStore(InvokerDatabase database) : IActivationStore
+{
+    public const int MaxListLimit = 1000;
+
+    public async Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT OR REPLACE INTO activations (id, action, start, status, record)
+            VALUES ($id, $action, $start, $status, $record)
+            """;
+        command.Parameters.AddWithValue("$id", record.ActivationId);
+        command.Parameters.AddWithValue("$action", record.Action);
+        command.Parameters.AddWithValue("$start", record.Start.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$status", record.Status);
+        command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(record, InvokerJson.Options));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<ActivationRecord?> GetAsync(string activationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT record FROM activations WHERE id = $id";
+        command.Parameters.AddWithValue("$id", activationId);
+        var json = await command.ExecuteScalarAsync(cancellationToken) as string;
+        return json is null ? null : JsonSerializer.Deserialize<ActivationRecord>(json, InvokerJson.Options);
+    }
+
+    public async Task<IReadOnlyList<ActivationRecord>> ListAsync(string? action, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = action is null
+            ? "SELECT record FROM activations ORDER BY start DESC, rowid DESC LIMIT $limit"
+            : "SELECT record FROM activations WHERE action = $action ORDER BY start DESC, rowid DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, MaxListLimit));
+        if (action is not null)
+        {
+            command.Parameters.AddWithValue("$action", action);
+        }
+
+        var records = new List<ActivationRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(JsonSerializer.Deserialize<ActivationRecord>(reader.GetString(0), InvokerJson.Options)!);
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace Polyarch.Invoker.Docker;
+
+/// <summary>
+/// The OpenWhisk action-proxy protocol over one pooled HttpClient: POST /init once per container,
+/// POST /run per activation. Bodies are read up to a limit so a huge answer cannot exhaust memory.
+/// </summary>
+internal sealed class ActionHttpClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly HttpClient _client;
+
+    public ActionHttpClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            MaxConnectionsPerServer = 4,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public Task<ActionHttpResponse> InitAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>
+        PostAsync(new Uri(baseUri, "init"), payload, maxBytes, cancellationToken);
+
+    public Task<ActionHttpResponse> RunAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>
+        PostAsync(new Uri(baseUri, "run"), payload, maxBytes, cancellationToken);
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<ActionHttpResponse> PostAsync(Uri uri, JsonObject payload, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        content.Headers.ContentType = Json;
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var (body, exceeded) = await ReadBoundedAsync(stream, maxBytes, cancellationToken);
+        return new ActionHttpResponse((int)response.StatusCode, body, exceeded);
+    }
+
+    internal static async Task<(byte[] Body, bool Exceeded)> ReadBoundedAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, cancellationToken);
+            if (read == 0)
+            {
+                return (buffer.ToArray(), false);
+            }
+
+            if (buffer.Length + read > maxBytes)
+            {
+                return ([], true);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+}

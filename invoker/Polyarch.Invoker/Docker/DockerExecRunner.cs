@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Invocation;
+
+namespace Polyarch.Invoker.Docker;
+
+/// <summary>The exec protocol: one container per activation, params as the last argument and on stdin, last stdout line = result.</summary>
+internal sealed class DockerExecRunner(
+    DockerClientProvider docker,
+    DockerImagePuller puller,
+    IOptions<DockerBackendOptions> dockerOptions,
+    IOptions<InvokerOptions> invokerOptions)
+{
+    private readonly DockerBackendOptions _options = dockerOptions.Value;
+    private readonly InvokerOptions _invoker = invokerOptions.Value;
+
+    public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var client = docker.Client;
+        var variant = context.Decision.Variant;
+        await puller.EnsureAsync(context.Image.RepositoryName, variant.Digest, variant.Platform, cancellationToken);
+
+        var paramsJson = context.Params.ToJsonString();
+        var spec = ContainerSpecFactory.Create(context, _options, _invoker.InstanceId, [paramsJson]);
+        var created = await client.Containers.CreateContainerAsync(spec, cancellationToken);
+        var logs = new BoundedLog(_invoker.MaxLogBytes);
+        var stdout = new LastLineCollector(_invoker.MaxResultBytes, logs);
+        try
+        {
+            using var stream = await client.Containers.AttachContainerAsync(
+                created.ID,
+                new ContainerAttachParameters { Stream = true, Stdin = true, Stdout = true, Stderr = true },
+                cancellationToken);
+            var pump = OutputPump.PumpAsync(stream, logs, chunk => stdout.Write(chunk.Span), stdoutLog: null, CancellationToken.None);
+
+            try
+            {
+                await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            }
+            catch (DockerApiException exception) when (OutcomeClassifier.IsExecFormatError(exception.Message))
+            {
+                return Finish(OutcomeClassifier.ExecFormatError(), logs, started, TimeSpan.Zero);
+            }
+
+            var waitStarted = Stopwatch.GetTimestamp();
+            var init = Stopwatch.GetElapsedTime(started);
+            await WriteStdinAsync(stream, paramsJson, cancellationToken);
+
+            var timedOut = false;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(context.Action.TimeoutMs);
+                try
+                {
+                    await client.Containers.WaitContainerAsync(created.ID, timeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    timedOut = true;
+                    await KillQuietlyAsync(client, created.ID);
+                }
+            }
+
+            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            var run = Stopwatch.GetElapsedTime(waitStarted);
+            var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State ?? new global::Docker.DotNet.Models.State();
+            var outcome = Classify(context, timedOut, state, stdout, logs);
+            return Finish(outcome, logs, started, init, run);
+        }
+        finally
+        {
+            await RemoveQuietlyAsync(client, created.ID);
+        }
+    }
+
+    private Outcome Classify(ActivationContext context, bool timedOut, global::Docker.DotNet.Models.State state, LastLineCollector stdout, BoundedLog logs)
+    {
+        if (timedOut)
+        {
+            return OutcomeClassifier.Timeout(context.Action.TimeoutMs);
+        }
+
+        if (state.OOMKilled)
+        {
+            return OutcomeClassifier.FromContainerExit(oomKilled: true, state.ExitCode, (int)(context.Decision.Requirements.MemoryBytes >> 20), null);
+        }
+
+        var (line, exceeded) = stdout.Complete();
+        if (state.ExitCode != 0)
+        {
+            return OutcomeClassifier.FromContainerExit(oomKilled: false, state.ExitCode, (int)(context.Decision.Requirements.MemoryBytes >> 20), logs.Tail(20) + state.Error);
+        }
+
+        return OutcomeClassifier.FromResponse(line, okStatus: true, exceeded, _invoker.MaxResultBytes);
+    }
+
+    private static BackendRun Finish(Outcome outcome, BoundedLog logs, long started, TimeSpan init, TimeSpan run = default)
+    {
+        var (lines, truncated) = logs.Drain();
+        if (run == default)
+        {
+            run = Stopwatch.GetElapsedTime(started) - init;
+        }
+
+        return new BackendRun(outcome.Status, outcome.Result, lines, truncated || outcome.Truncated, Cold: true, TimeSpan.Zero, init, run);
+    }
+
+    private static async Task WriteStdinAsync(MultiplexedStream stream, string paramsJson, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(paramsJson + "\n");
+            await stream.WriteAsync(bytes, 0, bytes.Length, cancellationToken);
+            stream.CloseWrite();
+        }
+        catch (IOException)
+        {
+            // The action exited without reading stdin: fine, the params were also its last argument.
+        }
+    }
+
+    private static async Task KillQuietlyAsync(DockerClient client, string id)
+    {
+        try
+        {
+            await client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, CancellationToken.None);
+        }
+        catch (DockerApiException)
+        {
+        }
+    }
+
+    private static async Task RemoveQuietlyAsync(DockerClient client, string id)
+    {
+        try
+        {
+            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+        catch (DockerApiException)
+        {
+        }
+    }
+}

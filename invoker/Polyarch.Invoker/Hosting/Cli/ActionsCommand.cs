@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Text.Json;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Json;
+
+namespace Polyarch.Invoker.Hosting.Cli;
+
+/// <summary>`polyarch-invoker actions create|list|delete`.</summary>
+internal static class ActionsCommand
+{
+    public static Command Create() => new("actions", "Manage actions") { CreateVerb(), ListVerb(), DeleteVerb() };
+
+    private static Command CreateVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The action's name" };
+        var image = new Option<string>("--image") { Description = "Image reference", Required = true };
+        var protocol = new Option<ActionProtocol?>("--protocol") { Description = "http or exec (default: the image's io.polyarch.action.protocol label, else http)" };
+        var memory = new Option<int>("--memory") { Description = "Memory limit in MiB", DefaultValueFactory = _ => ActionDefinition.DefaultMemoryMb };
+        var cpus = new Option<double>("--cpus") { Description = "CPU quota", DefaultValueFactory = _ => 1 };
+        var gpus = new Option<int>("--gpus") { Description = "GPUs required" };
+        var timeout = new Option<int>("--timeout") { Description = "Time limit in ms", DefaultValueFactory = _ => ActionDefinition.DefaultTimeoutMs };
+        var env = new Option<string[]>("--env", "-e") { Description = "KEY=VALUE environment variable; repeatable" };
+        var prefer = new Option<string[]>("--prefer-platform") { Description = "Platform to try first; repeatable" };
+        var require = new Option<string[]>("--require-platform") { Description = "Only platform allowed; repeatable" };
+        var noEmulation = new Option<bool>("--no-emulation") { Description = "Never run this action under QEMU emulation" };
+        var prewarm = new Option<int>("--prewarm") { Description = "Warm containers to keep ready per platform (serve)" };
+        var output = CliOptions.Output();
+        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, timeout, env, prefer, require, noEmulation, prewarm, output };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var json = CliOptions.IsJson(parseResult.GetValue(output));
+            await using var services = CliHost.Create();
+            try
+            {
+                var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var pair in parseResult.GetValue(env) ?? [])
+                {
+                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0)
+                    {
+                        throw new FormatException($"--env {pair} is not KEY=VALUE.");
+                    }
+
+                    environment[pair[..equals]] = pair[(equals + 1)..];
+                }
+
+                var action = new ActionDefinition
+                {
+                    Name = parseResult.GetValue(name)!,
+                    Image = parseResult.GetValue(image)!,
+                    Protocol = parseResult.GetValue(protocol),
+                    MemoryMb = parseResult.GetValue(memory),
+                    Cpus = parseResult.GetValue(cpus),
+                    Gpus = parseResult.GetValue(gpus),
+                    TimeoutMs = parseResult.GetValue(timeout),
+                    Environment = environment,
+                    Placement = new ActionPlacement
+                    {
+                        Preferred = parseResult.GetValue(prefer) ?? [],
+                        Required = parseResult.GetValue(require) ?? [],
+                        AllowEmulation = !parseResult.GetValue(noEmulation),
+                    },
+                    Prewarm = parseResult.GetValue(prewarm),
+                };
+                var errors = ActionValidator.Validate(action);
+                if (errors.Count > 0)
+                {
+                    throw new InvalidActionException(errors);
+                }
+
+                await services.GetRequiredService<IActionStore>().PutAsync(action, cancellationToken);
+                Console.WriteLine(json ? JsonSerializer.Serialize(action, InvokerJson.Indented) : $"ok: action {action.Name} → {action.Image}");
+                return ExitCodes.Success;
+            }
+            catch (Exception exception) when (CliErrors.IsReportable(exception))
+            {
+                return await CliErrors.ReportAsync(exception, json);
+            }
+        });
+        return command;
+    }
+
+    private static Command ListVerb()
+    {
+        var output = CliOptions.Output();
+        var command = new Command("list", "List actions") { output };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = CliHost.Create();
+            var actions = await services.GetRequiredService<IActionStore>().ListAsync(cancellationToken);
+            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(actions, InvokerJson.Indented));
+            }
+            else
+            {
+                foreach (var action in actions)
+                {
+                    Console.WriteLine($"{action.Name,-24} {action.Image} {action.Protocol?.ToString().ToLowerInvariant() ?? "(image label)"} {action.MemoryMb}MiB {action.TimeoutMs}ms");
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command DeleteVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The action's name" };
+        var command = new Command("delete", "Delete an action") { name };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = CliHost.Create();
+            var actionName = parseResult.GetValue(name)!;
+            if (await services.GetRequiredService<IActionStore>().DeleteAsync(actionName, cancellationToken))
+            {
+                Console.WriteLine($"ok: deleted action {actionName}");
+                return ExitCodes.Success;
+            }
+
+            await Console.Error.WriteLineAsync($"error: there is no action '{actionName}' (see `polyarch-invoker actions list`).");
+            return ExitCodes.Failed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using Polyarch.Invoker.Docker;
+using Serilog;
+using Serilog.Events;
+
+namespace Polyarch.Invoker.Hosting.Cli;
+
+/// <summary>The services behind a CLI verb: same configuration as `serve` (appsettings.json, POLYARCH_ variables).</summary>
+internal static class CliHost
+{
+    public static ServiceProvider Create(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("POLYARCH_")
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.AddSerilog(new LoggerConfiguration()
+            .MinimumLevel.Warning()
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger(), dispose: true));
+        services.AddPolyarchInvoker(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>A CLI `invoke` runs as its own short-lived instance so it never touches a running `serve`'s containers.</summary>
+    public static ServiceProvider CreateForInvoke()
+    {
+        var configured = new ConfigurationBuilder().AddEnvironmentVariables("POLYARCH_").Build()[$"{InvokerOptions.SectionName}:InstanceId"] ?? "invoker0";
+        var instance = $"{configured}-cli-{Environment.ProcessId}";
+        return Create(new Dictionary<string, string?> { [$"{InvokerOptions.SectionName}:InstanceId"] = instance });
+    }
+
+    /// <summary>Removes every container of this CLI instance (the warm pool does not outlive the process).</summary>
+    public static async Task CleanUpAsync(ServiceProvider services)
+    {
+        var instance = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InvokerOptions>>().Value.InstanceId;
+        await services.DisposeAsync();
+        using var cleanup = Create();
+        try
+        {
+            await cleanup.GetRequiredService<DockerJanitor>().RemoveInstanceLeftoversAsync(instance, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or global::Docker.DotNet.DockerApiException)
+        {
+            await Console.Error.WriteLineAsync($"warning: could not remove containers of {instance}: {exception.Message}");
+        }
+    }
+}

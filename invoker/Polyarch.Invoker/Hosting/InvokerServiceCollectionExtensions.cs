@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.Images;
+using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Pool;
+using Polyarch.Invoker.State;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+
+namespace Polyarch.Invoker.Hosting;
+
+/// <summary>Registers the invoker core and the Docker backend.</summary>
+internal static class InvokerServiceCollectionExtensions
+{
+    public static IServiceCollection AddPolyarchInvoker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<InvokerOptions>().Bind(configuration.GetSection(InvokerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DockerBackendOptions>().Bind(configuration.GetSection(DockerBackendOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WarmPoolOptions>().Bind(configuration.GetSection(WarmPoolOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<InvokerOptions>>().Value;
+            return new InvokerDatabase(Path.Combine(StateDirectory.Resolve(options.StateDirectory), "invoker.db"));
+        });
+        services.AddSingleton<SqliteActionStore>();
+        services.AddSingleton<IActionStore>(sp => new CachingActionStore(
+            sp.GetRequiredService<SqliteActionStore>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(2)));
+        services.AddSingleton<SqliteActivationStore>();
+        services.AddSingleton<IActivationStore>(sp => new ActivationRecorder(
+            sp.GetRequiredService<SqliteActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
+
+        services.AddPolyarchRegistry();
+        services.Configure<RegistryOptions>(configuration.GetSection(RegistryOptions.SectionName));
+        services.AddSingleton<RegistryVariantCatalog>();
+        services.AddSingleton<IVariantCatalog>(sp => new CachingVariantCatalog(
+            sp.GetRequiredService<RegistryVariantCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<InvokerOptions>>().Value.TagCacheDuration));
+
+        services.AddSingleton<DockerClientProvider>();
+        services.AddSingleton<DockerImagePuller>();
+        services.AddSingleton<DockerInventoryProvider>();
+        services.AddSingleton<DockerJanitor>();
+        services.AddSingleton<ActionHttpClient>();
+        services.AddSingleton<WarmPool>();
+        services.AddSingleton<DockerHttpRunner>();
+        services.AddSingleton<DockerExecRunner>();
+        services.AddSingleton<IActionBackend, DockerBackend>();
+        services.AddSingleton<ActionInvoker>();
+        return services;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Images;
+using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Json;
+using Polyarch.Invoker.Placement;
+
+namespace Polyarch.Invoker.Hosting.Rest;
+
+/// <summary>The REST API of `serve`: actions, invocations, activations, platforms under /v1.</summary>
+internal static class InvokerEndpoints
+{
+    public static IEndpointRouteBuilder MapInvokerApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapGet("/platforms", async (IActionBackend backend, CancellationToken ct) => Json(await backend.GetInventoryAsync(ct)));
+        v1.MapGet("/actions", async (IActionStore store, CancellationToken ct) => Json(await store.ListAsync(ct)));
+        v1.MapGet("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
+            await store.GetAsync(name, ct) is { } action ? Json(action) : NotFound($"There is no action '{name}'."));
+        v1.MapPut("/actions/{name}", PutActionAsync);
+        v1.MapDelete("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
+            await store.DeleteAsync(name, ct) ? Results.NoContent() : NotFound($"There is no action '{name}'."));
+        v1.MapPost("/actions/{name}/invocations", InvokeAsync);
+        v1.MapGet("/activations", async (string? action, int? limit, IActivationStore store, CancellationToken ct) =>
+            Json(await store.ListAsync(action, limit ?? 30, ct)));
+        v1.MapGet("/activations/{id}", async (string id, IActivationStore store, CancellationToken ct) =>
+            !ActivationId.IsValid(id) ? Problem(400, $"'{id}' is not an activation id (32 hex characters).")
+            : await store.GetAsync(id, ct) is { } record ? Json(record) : NotFound($"There is no finished activation {id} (yet)."));
+        return app;
+    }
+
+    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, CancellationToken ct)
+    {
+        ActionDefinition? action;
+        try
+        {
+            // The name comes from the route; a name in the body is ignored.
+            if (await JsonNode.ParseAsync(request.Body, cancellationToken: ct) is not JsonObject body)
+            {
+                return Problem(400, "The body must be an action definition such as {\"image\": \"127.0.0.1:5000/demo/echo:latest\"}.");
+            }
+
+            body["name"] = name;
+            action = body.Deserialize<ActionDefinition>(InvokerJson.Options);
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            return Problem(400, $"The body is not an action definition: {exception.Message}");
+        }
+
+        if (action is null)
+        {
+            return Problem(400, "The body must be an action definition such as {\"image\": \"127.0.0.1:5000/demo/echo:latest\"}.");
+        }
+
+        var errors = ActionValidator.Validate(action);
+        if (errors.Count > 0)
+        {
+            return Results.Json(new { error = "Invalid action.", errors }, InvokerJson.Options, statusCode: 400);
+        }
+
+        await store.PutAsync(action, ct);
+        return Json(action);
+    }
+
+    private static async Task<IResult> InvokeAsync(
+        string name,
+        bool? blocking,
+        string? platform,
+        HttpRequest request,
+        ActionInvoker invoker,
+        IActionStore store,
+        IHostApplicationLifetime lifetime,
+        CancellationToken ct)
+    {
+        if (await store.GetAsync(name, ct) is null)
+        {
+            return NotFound($"There is no action '{name}'. Create it with PUT /v1/actions/{name}.");
+        }
+
+        JsonObject parameters;
+        try
+        {
+            parameters = request.ContentLength is 0 ? [] : (await JsonNode.ParseAsync(request.Body, cancellationToken: ct)) as JsonObject
+                ?? throw new System.Text.Json.JsonException("the params must be a JSON object");
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            return Problem(400, $"The body must be a JSON object of params: {exception.Message}");
+        }
+
+        var invocation = new InvocationRequest(name, parameters, platform) { ActivationId = ActivationId.New() };
+        if (blocking == false)
+        {
+            _ = Task.Run(() => InvokeQuietlyAsync(invoker, invocation, lifetime.ApplicationStopping), CancellationToken.None);
+            return Results.Json(new { activationId = invocation.ActivationId }, InvokerJson.Options, statusCode: 202);
+        }
+
+        try
+        {
+            return Json(await invoker.InvokeAsync(invocation, ct));
+        }
+        catch (Exception exception) when (exception is InvokerException)
+        {
+            return ErrorFor(exception);
+        }
+    }
+
+    private static async Task InvokeQuietlyAsync(ActionInvoker invoker, InvocationRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await invoker.InvokeAsync(request, ct);
+        }
+        catch (Exception exception) when (exception is InvokerException or OperationCanceledException)
+        {
+            // Placement and resolution errors of a non-blocking call surface as a missing activation.
+        }
+    }
+
+    private static IResult ErrorFor(Exception exception) => exception switch
+    {
+        PlacementException placement => Results.Json(
+            new { error = placement.Message, imagePlatforms = placement.ImagePlatforms, backendPlatforms = placement.BackendPlatforms, failures = placement.Failures },
+            InvokerJson.Options,
+            statusCode: 422),
+        InvalidActionException invalid => Results.Json(new { error = invalid.Message, errors = invalid.Errors }, InvokerJson.Options, statusCode: 400),
+        ActionNotFoundException => Problem(404, exception.Message),
+        ImageResolutionException { DependencyUnavailable: true } => Problem(503, exception.Message),
+        ImageResolutionException => Problem(422, exception.Message),
+        _ => Problem(503, exception.Message),
+    };
+
+    private static IResult Json<T>(T value) => Results.Json(value, InvokerJson.Options);
+
+    private static IResult NotFound(string message) => Problem(404, message);
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, InvokerJson.Options, statusCode: status);
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.Images;
+using Polyarch.Invoker.Placement;
+using Polyarch.Invoker.Platforms;
+
+namespace Polyarch.Invoker.Invocation;
+
+/// <summary>
+/// Runs activations: finds the action (or treats the target as an image), resolves the image's variants,
+/// places one on the backend, runs it and stores the activation record.
+/// </summary>
+internal sealed partial class ActionInvoker(
+    IActionStore actions,
+    IActivationStore activations,
+    IVariantCatalog catalog,
+    IActionBackend backend,
+    TimeProvider timeProvider,
+    IOptions<InvokerOptions> options,
+    ILogger<ActionInvoker> logger)
+{
+    private readonly InvokerOptions _options = options.Value;
+
+    /// <summary>Invokes once; the record says how it went (action failures are records, not exceptions).</summary>
+    /// <exception cref="ActionNotFoundException">The target is unknown.</exception>
+    /// <exception cref="PlacementException">No variant fits.</exception>
+    /// <exception cref="ImageResolutionException">The image cannot be resolved.</exception>
+    public async Task<ActivationRecord> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
+    {
+        var action = await FindAsync(request.Target, cancellationToken);
+        var platform = NormalizePlatform(request.Platform);
+        var image = await catalog.GetAsync(action.Image, cancellationToken);
+        var inventory = await backend.GetInventoryAsync(cancellationToken);
+        var decision = PlacementEngine.Place(image, inventory, PlacementRequest.For(action, platform));
+        return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId);
+    }
+
+    /// <summary>Invokes the image on every platform it has, concurrently; a platform that cannot run reports why.</summary>
+    public async Task<IReadOnlyList<FanOutResult>> InvokeAllPlatformsAsync(InvocationRequest request, CancellationToken cancellationToken)
+    {
+        var action = await FindAsync(request.Target, cancellationToken);
+        var image = await catalog.GetAsync(action.Image, cancellationToken);
+        var inventory = await backend.GetInventoryAsync(cancellationToken);
+        var tasks = image.Variants.Select(v => v.Platform).Distinct(StringComparer.Ordinal).Select(async platform =>
+        {
+            PlacementDecision decision;
+            try
+            {
+                decision = PlacementEngine.Place(image, inventory, PlacementRequest.For(action, platform));
+            }
+            catch (PlacementException exception)
+            {
+                return new FanOutResult(platform, null, exception.Message);
+            }
+
+            var record = await RunAsync(action, image, inventory, decision, (JsonObject)request.Params.DeepClone(), cancellationToken);
+            return new FanOutResult(platform, record, null);
+        });
+        return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>Starts the action's prewarm containers on each platform it would be placed on.</summary>
+    public async Task PrewarmAsync(ActionDefinition action, CancellationToken cancellationToken)
+    {
+        if (action.Prewarm <= 0)
+        {
+            return;
+        }
+
+        var image = await catalog.GetAsync(action.Image, cancellationToken);
+        var inventory = await backend.GetInventoryAsync(cancellationToken);
+        var platforms = action.Placement.Required.Count > 0 ? action.Placement.Required : [null!];
+        foreach (var platform in platforms)
+        {
+            var decision = PlacementEngine.Place(image, inventory, PlacementRequest.For(action, platform));
+            var context = Context(ActivationId.New(), action, image, decision, []);
+            await backend.PrewarmAsync(context, action.Prewarm, cancellationToken);
+        }
+    }
+
+    public async Task<ActionDefinition> FindAsync(string target, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            throw new ActionNotFoundException(target);
+        }
+
+        var stored = await actions.GetAsync(target, cancellationToken);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        // Not an action: an image reference has a registry host or repository path.
+        if (target.Contains('/', StringComparison.Ordinal) && !target.Any(char.IsWhiteSpace))
+        {
+            return ActionDefinition.ForImage(target);
+        }
+
+        throw new ActionNotFoundException(target);
+    }
+
+    private static string? NormalizePlatform(string? platform)
+    {
+        if (platform is null)
+        {
+            return null;
+        }
+
+        return PlatformName.TryNormalize(platform, out var normalized)
+            ? normalized
+            : throw new InvalidActionException([$"Platform '{platform}' is not os/arch[/variant], e.g. linux/arm64."]);
+    }
+
+    private async Task<ActivationRecord> RunAsync(ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken, string? activationId = null)
+    {
+        var id = activationId ?? ActivationId.New();
+        var start = timeProvider.GetUtcNow();
+        var clock = Stopwatch.GetTimestamp();
+        var context = Context(id, action, image, decision, parameters);
+        BackendRun run;
+        try
+        {
+            run = await backend.RunAsync(context, cancellationToken);
+        }
+        catch (Exception exception) when (IsPlatformFailure(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            LogSystemError(exception, id, action.Name);
+            var outcome = OutcomeClassifier.SystemError($"The {backend.Name} backend failed: {exception.Message}");
+            run = new BackendRun(outcome.Status, outcome.Result, [], false, Cold: true, TimeSpan.Zero, TimeSpan.Zero, Stopwatch.GetElapsedTime(clock));
+        }
+
+        var record = new ActivationRecord
+        {
+            ActivationId = id,
+            Action = action.Name,
+            Image = image.Image,
+            IndexDigest = image.IndexDigest,
+            ChildDigest = decision.Variant.Digest,
+            Platform = decision.Variant.Platform,
+            Emulated = decision.Platform.Emulated,
+            Backend = backend.Name,
+            Node = inventory.Node,
+            Cold = run.Cold,
+            WaitMs = (long)run.Wait.TotalMilliseconds,
+            InitMs = (long)run.Init.TotalMilliseconds,
+            RunMs = (long)run.Run.TotalMilliseconds,
+            Start = start,
+            End = start + Stopwatch.GetElapsedTime(clock),
+            Status = run.Status,
+            Result = run.Result,
+            Logs = run.Logs,
+            Truncated = run.Truncated,
+        };
+        await activations.SaveAsync(record, CancellationToken.None);
+        LogActivation(id, action.Name, record.Platform, record.Status, record.Cold);
+        return record;
+    }
+
+    private ActivationContext Context(string id, ActionDefinition action, ImageVariants image, PlacementDecision decision, JsonObject parameters)
+    {
+        var labels = decision.Variant.Labels;
+        var protocol = action.Protocol
+            ?? (labels.TryGetValue(DockerLabels.Protocol, out var p) && string.Equals(p, "exec", StringComparison.OrdinalIgnoreCase) ? ActionProtocol.Exec : ActionProtocol.Http);
+        var port = labels.TryGetValue(DockerLabels.Port, out var portText) && int.TryParse(portText, out var parsed) && parsed is > 0 and < 65536 ? parsed : 8080;
+        var deadline = timeProvider.GetUtcNow().AddMilliseconds(action.TimeoutMs);
+        return new ActivationContext(id, action, image, decision, protocol, port, parameters, deadline);
+    }
+
+    private static bool IsPlatformFailure(Exception exception) =>
+        exception is global::Docker.DotNet.DockerApiException or HttpRequestException or IOException or TimeoutException
+            or System.Net.Sockets.SocketException or ImagePullException or OperationCanceledException;
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Activation {ActivationId} of {Action} on {Platform}: {Status} (cold: {Cold})")]
+    private partial void LogActivation(string activationId, string action, string? platform, string status, bool cold);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Activation {ActivationId} of {Action} failed in the backend")]
+    private partial void LogSystemError(Exception exception, string activationId, string action);
+}

@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+
+namespace Polyarch.Invoker.Invocation;
+
+/// <summary>What a backend reports about one activation it ran.</summary>
+internal sealed record BackendRun(
+    string Status,
+    JsonNode? Result,
+    IReadOnlyList<string> Logs,
+    bool Truncated,
+    bool Cold,
+    TimeSpan Wait,
+    TimeSpan Init,
+    TimeSpan Run);

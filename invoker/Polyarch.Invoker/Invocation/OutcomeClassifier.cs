@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polyarch.Invoker.Activations;
+
+namespace Polyarch.Invoker.Invocation;
+
+/// <summary>Classifies what an action produced the way OpenWhisk does.</summary>
+internal static class OutcomeClassifier
+{
+    private const int PreviewChars = 200;
+
+    /// <summary>A response body (HTTP /run answer or the last stdout line of an exec action).</summary>
+    public static Outcome FromResponse(ReadOnlySpan<byte> body, bool okStatus, bool exceeded, int maxBytes)
+    {
+        if (exceeded)
+        {
+            return DeveloperError($"The action produced a result larger than the limit of {maxBytes} bytes; it was dropped.", truncated: true);
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = body.IsEmpty ? null : JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException)
+        {
+            node = null;
+        }
+
+        if (node is not JsonObject result)
+        {
+            return DeveloperError($"The action did not produce a valid JSON object: {Preview(body)}");
+        }
+
+        if (!okStatus)
+        {
+            return new Outcome(ActivationStatus.DeveloperError, result);
+        }
+
+        return result.ContainsKey("error")
+            ? new Outcome(ActivationStatus.ApplicationError, result)
+            : new Outcome(ActivationStatus.Success, result);
+    }
+
+    /// <summary>The container ended (or was killed) without a usable answer.</summary>
+    public static Outcome FromContainerExit(bool oomKilled, long exitCode, int memoryMb, string? logsTail)
+    {
+        if (oomKilled)
+        {
+            return DeveloperError($"The action exhausted its memory limit of {memoryMb} MiB and was OOM-killed (exit code {exitCode}).");
+        }
+
+        if (IsExecFormatError(logsTail))
+        {
+            return ExecFormatError();
+        }
+
+        return DeveloperError($"The action's container exited with code {exitCode} before it answered.");
+    }
+
+    public static Outcome Timeout(int timeoutMs) =>
+        DeveloperError($"The action exceeded its time limit of {timeoutMs} ms and was stopped.");
+
+    public static Outcome ExecFormatError() =>
+        DeveloperError("The variant's entrypoint cannot execute on this machine (exec format error): the image's platform does not match its binaries or no QEMU handler exists for it.");
+
+    public static Outcome InitFailed(string detail) => DeveloperError($"The action failed to initialize: {detail}");
+
+    public static Outcome SystemError(string detail) =>
+        new(ActivationStatus.SystemError, new JsonObject { ["error"] = detail });
+
+    public static bool IsExecFormatError(string? text) =>
+        text is not null && text.Contains("exec format error", StringComparison.OrdinalIgnoreCase);
+
+    private static Outcome DeveloperError(string message, bool truncated = false) =>
+        new(ActivationStatus.DeveloperError, new JsonObject { ["error"] = message }, truncated);
+
+    private static string Preview(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return "(empty)";
+        }
+
+        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, PreviewChars * 4)]);
+        return text.Length > PreviewChars ? string.Concat(text.AsSpan(0, PreviewChars), "…") : text;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Polyarch.Invoker.Placement;
+
+/// <summary>What a backend can run: its platforms (native first), GPUs, memory and CPUs.</summary>
+public sealed record BackendInventory(
+    string Backend,
+    string Node,
+    IReadOnlyList<BackendPlatform> Platforms,
+    int Gpus,
+    long MemoryBytes,
+    int Cpus);

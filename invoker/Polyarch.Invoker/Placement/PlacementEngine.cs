@@ -1,0 +1,141 @@
+using Polyarch.Invoker.Images;
+using Polyarch.Invoker.Platforms;
+
+namespace Polyarch.Invoker.Placement;
+
+/// <summary>
+/// Intersects an image's runnable variants with a backend's inventory and the action's and variant's needs:
+/// the requested platform if given, else the action's preferred platforms, then native before emulated,
+/// then index order. Never places blindly: a failure names the image's platforms, the backend's and each reason.
+/// </summary>
+internal static class PlacementEngine
+{
+    public static PlacementDecision Place(ImageVariants image, BackendInventory inventory, PlacementRequest request)
+    {
+        var failures = new List<string>();
+        var candidates = Candidates(image, request, failures);
+        var placed = new List<(PlacementDecision Decision, int Rank)>();
+        foreach (var (variant, index) in candidates)
+        {
+            var decision = TryPlace(variant, inventory, request, out var failure);
+            if (decision is null)
+            {
+                failures.Add(failure!);
+                continue;
+            }
+
+            placed.Add((decision, Rank(decision, request, index)));
+        }
+
+        if (placed.Count > 0)
+        {
+            return placed.OrderBy(p => p.Rank).First().Decision;
+        }
+
+        throw Failure(image, inventory, request, failures);
+    }
+
+    private static List<(VariantInfo Variant, int Index)> Candidates(ImageVariants image, PlacementRequest request, List<string> failures)
+    {
+        var all = image.Variants.Select((v, i) => (v, i)).ToList();
+        if (request.Platform is { } requested)
+        {
+            var matching = all.Where(c => PlatformName.IsCompatible(requested, c.v.Platform)).ToList();
+            if (matching.Count == 0)
+            {
+                failures.Add($"the image has no variant for {requested}");
+            }
+
+            if (request.Rules.Required.Count > 0 && !request.Rules.Required.Any(r => PlatformName.IsCompatible(r, requested)))
+            {
+                failures.Add($"{requested} is not among the action's required platforms ({string.Join(", ", request.Rules.Required)})");
+                return [];
+            }
+
+            return matching;
+        }
+
+        if (request.Rules.Required.Count > 0)
+        {
+            var allowed = all.Where(c => request.Rules.Required.Any(r => PlatformName.IsCompatible(r, c.v.Platform))).ToList();
+            if (allowed.Count == 0)
+            {
+                failures.Add($"the image has none of the action's required platforms ({string.Join(", ", request.Rules.Required)})");
+            }
+
+            return allowed;
+        }
+
+        return all;
+    }
+
+    private static PlacementDecision? TryPlace(VariantInfo variant, BackendInventory inventory, PlacementRequest request, out string? failure)
+    {
+        var platform = inventory.Platforms.FirstOrDefault(p => PlatformName.IsCompatible(p.Platform, variant.Platform) && !p.Emulated)
+            ?? inventory.Platforms.FirstOrDefault(p => PlatformName.IsCompatible(p.Platform, variant.Platform));
+        if (platform is null)
+        {
+            failure = $"{variant.Platform}: the backend cannot run it (no native support and no QEMU binfmt handler)";
+            return null;
+        }
+
+        if (platform.Emulated && !request.Rules.AllowEmulation)
+        {
+            failure = $"{variant.Platform}: only emulated here and the action does not allow emulation";
+            return null;
+        }
+
+        var needs = VariantRequirements.Combine(request.Requirements, variant.Labels, out var labelErrors);
+        if (labelErrors.Count > 0)
+        {
+            failure = $"{variant.Platform}: {string.Join("; ", labelErrors)}";
+            return null;
+        }
+
+        if (needs.Gpus > inventory.Gpus)
+        {
+            var source = variant.Labels.TryGetValue(VariantRequirements.GpuLabel, out var gpu) ? $" ({VariantRequirements.GpuLabel}={gpu})" : "";
+            failure = $"{variant.Platform}: requires {needs.Gpus} GPU(s){source} but the backend has {inventory.Gpus}";
+            return null;
+        }
+
+        if (inventory.MemoryBytes > 0 && needs.MemoryBytes > inventory.MemoryBytes)
+        {
+            failure = $"{variant.Platform}: requires {Quantity.Format(needs.MemoryBytes)} of memory but the backend has {Quantity.Format(inventory.MemoryBytes)}";
+            return null;
+        }
+
+        if (inventory.Cpus > 0 && needs.Cpus > inventory.Cpus)
+        {
+            failure = $"{variant.Platform}: requires {needs.Cpus} CPUs but the backend has {inventory.Cpus}";
+            return null;
+        }
+
+        failure = null;
+        return new PlacementDecision(variant, platform, needs);
+    }
+
+    private static int Rank(PlacementDecision decision, PlacementRequest request, int index)
+    {
+        var preferred = request.Rules.Preferred.ToList().FindIndex(p => PlatformName.IsCompatible(p, decision.Variant.Platform));
+        var preferenceRank = preferred < 0 ? 1000 : preferred;
+        return (preferenceRank * 2 + (decision.Platform.Emulated ? 1 : 0)) * 10_000 + index;
+    }
+
+    private static PlacementException Failure(ImageVariants image, BackendInventory inventory, PlacementRequest request, List<string> failures)
+    {
+        var imagePlatforms = image.Variants.Select(v => v.Platform).ToList();
+        var target = request.Platform is null ? "any platform" : request.Platform;
+        var message =
+            $"Cannot place {image.Image} on {target}: {string.Join("; ", failures)}. " +
+            $"The image has {Join(imagePlatforms)}; the {inventory.Backend} backend on {inventory.Node} runs {Join(inventory.Platforms.Select(p => p.ToString()))}" +
+            $" with {inventory.Gpus} GPU(s). Pick one of the image's platforms the backend runs, or rebuild the image for the backend's platforms.";
+        return new PlacementException(message, imagePlatforms, inventory.Platforms, failures);
+    }
+
+    private static string Join(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0 ? "no runnable platforms" : string.Join(", ", list);
+    }
+}

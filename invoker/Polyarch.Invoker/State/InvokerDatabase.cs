@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+
+namespace Polyarch.Invoker.State;
+
+/// <summary>The invoker's SQLite database (invoker.db in the state directory), schema created on first open.</summary>
+internal sealed class InvokerDatabase : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public InvokerDatabase(string path)
+    {
+        Path = path;
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // synchronous is per connection; NORMAL is durable enough with WAL and spares an fsync per write.
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (!_schemaReady)
+            {
+                await EnsureSchemaAsync(connection, cancellationToken);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void Dispose() => _schemaLock.Dispose();
+
+    private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await _schemaLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            await using var command = connection.CreateCommand();
+            // WAL lets the CLI read activations while `serve` writes them.
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                CREATE TABLE IF NOT EXISTS actions (
+                    name TEXT PRIMARY KEY,
+                    definition TEXT NOT NULL,
+                    updated INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS activations (
+                    id TEXT PRIMARY KEY,
+                    action TEXT NOT NULL,
+                    start INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    record TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS activations_by_action ON activations (action, start);
+                CREATE INDEX IF NOT EXISTS activations_by_start ON activations (start);
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using CliWrap;
+using CliWrap.Buffered;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Benchmarks;
+using Polyarch.Invoker.Invocation;
+
+// polyarch-invoker benchmark, one run on one image (default: the host registry's demo/echo, built with
+// `docker buildx bake --push echo`). Usage: Polyarch.Invoker.Benchmarks [IMAGE] [--warm N] [--cold N] [--seconds S]
+var image = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "127.0.0.1:5000/demo/echo:latest";
+var warmCount = Option("--warm", 300);
+var coldCount = Option("--cold", 8);
+var seconds = Option("--seconds", 3);
+const string DockerCli = "/usr/bin/docker";
+const string Platform = "linux/amd64";
+
+var instance = $"bench{Environment.ProcessId}";
+var state = Directory.CreateTempSubdirectory("invoker-bench-").FullName;
+var services = BenchmarkHost.Create(instance, state);
+var invoker = services.GetRequiredService<ActionInvoker>();
+var actions = services.GetRequiredService<IActionStore>();
+using var docker = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+try
+{
+    Console.WriteLine($"Image {image} on {Platform}; {Environment.ProcessorCount} cores");
+
+    // docker run --rm, one-shot (the same image's exec mode), the baseline for cold and warm.
+    await DockerRunAsync("{}"); // pull and page in
+    var dockerRun = new List<double>();
+    for (var i = 0; i < coldCount; i++)
+    {
+        dockerRun.Add(await DockerRunAsync("{\"i\":" + i + "}"));
+    }
+
+    // Cold: a new container per call (a distinct pool key per iteration; the image is already pulled).
+    var cold = new List<double>();
+    for (var i = 0; i < coldCount + 1; i++)
+    {
+        await actions.PutAsync(new ActionDefinition { Name = $"cold{i}", Image = image, Environment = new Dictionary<string, string> { ["I"] = $"{i}" } }, CancellationToken.None);
+        var clock = Stopwatch.GetTimestamp();
+        var record = await invoker.InvokeAsync(new InvocationRequest($"cold{i}", [], Platform), CancellationToken.None);
+        Require(record.Cold && record.IsSuccess, record);
+        if (i > 0)
+        {
+            cold.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+        }
+    }
+
+    // Warm: one action, one container, sequential calls through the invoker.
+    await actions.PutAsync(new ActionDefinition { Name = "warm", Image = image }, CancellationToken.None);
+    var first = await invoker.InvokeAsync(new InvocationRequest("warm", [], Platform), CancellationToken.None);
+    Require(first.IsSuccess, first);
+    // Warm vs direct, interleaved so that load on this shared machine hits both alike: the invoker, then
+    // the same warm container called with the same /run body by our own pooled HttpClient (no invoker).
+    var port = await WarmPortAsync(first.ActivationId);
+    using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    var warm = new List<double>();
+    var direct = new List<double>();
+    for (var i = 0; i < warmCount; i++)
+    {
+        var clock = Stopwatch.GetTimestamp();
+        var record = await invoker.InvokeAsync(new InvocationRequest("warm", new JsonObject { ["i"] = i }, Platform), CancellationToken.None);
+        warm.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+        Require(!record.Cold && record.IsSuccess, record);
+
+        var body = new JsonObject { ["value"] = new JsonObject { ["i"] = i }, ["namespace"] = "polyarch", ["action_name"] = "warm", ["activation_id"] = record.ActivationId, ["deadline"] = "0" };
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        clock = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/run"), content);
+        _ = await response.Content.ReadAsByteArrayAsync();
+        direct.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+        response.EnsureSuccessStatusCode();
+    }
+
+    // Throughput: c concurrent callers of the warm action (up to c warm containers), for a fixed time.
+    var throughput = new List<(int Concurrency, double PerSecond)>();
+    foreach (var concurrency in new[] { 1, 2, 4, 8 })
+    {
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => invoker.InvokeAsync(new InvocationRequest("warm", [], Platform), CancellationToken.None)));
+        var completed = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var clock = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var record = await invoker.InvokeAsync(new InvocationRequest("warm", [], Platform), CancellationToken.None);
+                Require(record.IsSuccess, record);
+                Interlocked.Increment(ref completed);
+            }
+        }));
+        throughput.Add((concurrency, completed / Stopwatch.GetElapsedTime(clock).TotalSeconds));
+    }
+
+    var run = Percentiles.Of(dockerRun);
+    var coldP = Percentiles.Of(cold);
+    var warmP = Percentiles.Of(warm);
+    var directP = Percentiles.Of(direct);
+    Console.WriteLine();
+    Console.WriteLine($"docker run --rm     {run}");
+    Console.WriteLine($"cold invocation     {coldP}");
+    Console.WriteLine($"warm invocation     {warmP}");
+    Console.WriteLine($"direct HTTP /run    {directP}");
+    foreach (var (concurrency, perSecond) in throughput)
+    {
+        Console.WriteLine($"warm throughput c={concurrency}  {perSecond,8:0.0} invocations/s");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"warm vs docker run (p50):   {run.P50 / warmP.P50,8:0.0}x faster   (target >= 60x)");
+    Console.WriteLine($"warm vs docker run (p99):   {run.P99 / warmP.P99,8:0.0}x faster");
+    var overhead = Percentiles.Of([.. warm.Zip(direct, (w, d) => w - d)]);
+    Console.WriteLine($"invoker overhead (p50):     {warmP.P50 - directP.P50,8:0.000} ms     (target <= 1 ms; paired p50 {overhead.P50:0.000} ms)");
+    Console.WriteLine($"invoker overhead (p99):     {warmP.P99 - directP.P99,8:0.000} ms");
+    Console.WriteLine($"cold vs docker run (p50):   {coldP.P50 / run.P50,8:0.00}x       (target <= 1.2x)");
+    Console.WriteLine($"best warm throughput:       {throughput.Max(t => t.PerSecond),8:0.0}/s    (target >= 300/s)");
+    return 0;
+}
+finally
+{
+    await services.DisposeAsync();
+    await RemoveByLabelAsync();
+    Directory.Delete(state, recursive: true);
+}
+
+async Task<double> DockerRunAsync(string parameters)
+{
+    var clock = Stopwatch.GetTimestamp();
+    var result = await Cli.Wrap(DockerCli)
+        .WithArguments(["run", "--rm", "--platform", Platform, "--label", $"io.polyarch.benchmark={instance}", "--", image, parameters])
+        .WithValidation(CommandResultValidation.None)
+        .ExecuteBufferedAsync();
+    var elapsed = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+    if (result.ExitCode != 0 || !result.StandardOutput.Contains("\"arch\"", StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException($"docker run {image} failed ({result.ExitCode}): {result.StandardError}");
+    }
+
+    return elapsed;
+}
+
+async Task<string> WarmPortAsync(string activationId)
+{
+    var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+    {
+        Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.polyarch.activation={activationId}"] = true } },
+    });
+    return $"{containers.Single().Ports.Single(p => p.PrivatePort == 8080).PublicPort}";
+}
+
+async Task RemoveByLabelAsync()
+{
+    var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+    {
+        All = true,
+        Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.polyarch.benchmark={instance}"] = true } },
+    });
+    foreach (var container in containers)
+    {
+        await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+    }
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+}
+
+static void Require(bool condition, Polyarch.Invoker.Activations.ActivationRecord record)
+{
+    if (!condition)
+    {
+        throw new InvalidOperationException($"Unexpected activation: {record.Status} cold={record.Cold} {record.Result?.ToJsonString()}");
+    }
+}
