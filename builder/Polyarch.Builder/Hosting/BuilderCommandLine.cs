@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polyarch.Builder.Cli;
 using Polyarch.Builder.Manifests;
 
 namespace Polyarch.Builder.Hosting;
@@ -10,6 +11,7 @@ internal static class BuilderCommandLine
         new("polyarch-builder: git push → multi-arch buildx build → one verified OCI index in your registry")
         {
             ServeCommand.Create(),
+            BuildCommand.Create(),
             ManifestCommand.Create(),
         };
 }

@@ -3,7 +3,7 @@ using Serilog;
 
 namespace Polyarch.Builder.Hosting;
 
-/// <summary>`polyarch-builder serve`: the long-running service.</summary>
+/// <summary>`polyarch-builder serve`: the long-running service (webhooks, REST API, build queue).</summary>
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -15,7 +15,7 @@ internal static class ServeCommand
             Description = "Addresses to listen on (loopback only unless you mean otherwise)",
             DefaultValueFactory = _ => DefaultUrls,
         };
-        var command = new Command("serve", "Run the polyarch-builder service (REST API and webhooks)") { urls };
+        var command = new Command("serve", "Run the polyarch-builder service (REST API, webhooks and the build queue)") { urls };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -25,10 +25,11 @@ internal static class ServeCommand
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+            builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
 
             var app = builder.Build();
             app.UseSerilogRequestLogging();
-            app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+            app.MapPolyarchBuilder();
             await app.RunAsync(cancellationToken);
             return 0;
         });

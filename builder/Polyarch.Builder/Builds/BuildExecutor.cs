@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Buildx;
+using Polyarch.Builder.Definition;
+using Polyarch.Builder.Errors;
+using Polyarch.Builder.Git;
+using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Publishing;
+using Polyarch.Builder.Records;
+
+namespace Polyarch.Builder.Builds;
+
+/// <summary>
+/// Runs one claimed build: checkout → platform check → bake to a staging tag → verify every index →
+/// only then move the real tags by manifest PUT. A failure anywhere leaves the real tags where they were.
+/// </summary>
+internal sealed partial class BuildExecutor(
+    GitSource git,
+    BuildDefinitionResolver definitions,
+    BuilderPlatforms builderPlatforms,
+    BakeRunner bake,
+    IImagePublisher publisher,
+    BuildStore store,
+    IOptions<BuilderOptions> options,
+    TimeProvider time,
+    ILogger<BuildExecutor> logger)
+{
+    private readonly BuilderOptions _options = options.Value;
+
+    /// <summary>Runs the build to a final state and stores it; returns the stored record.</summary>
+    /// <remarks>
+    /// When <paramref name="cancellationToken"/> fires, the build goes back to the queue (service shutdown) or,
+    /// with <paramref name="requeueOnCancel"/> false (a user's Ctrl+C in the CLI), fails as cancelled.
+    /// </remarks>
+    public async Task<BuildRecord> ExecuteAsync(BuildRecord build, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken, bool requeueOnCancel = true)
+    {
+        using var timeout = new CancellationTokenSource(_options.BuildTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var run = new BuildRun(build);
+        Log.Started(logger, build.Id, build.Request.Repository, build.Request.Commit);
+        try
+        {
+            var images = await RunAsync(run, onProgress, linked.Token);
+            await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, null, run.Logs, CancellationToken.None);
+            var references = string.Join(", ", images.Select(i => i.Reference));
+            Log.Succeeded(logger, build.Id, references);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !requeueOnCancel)
+        {
+            await FailAsync(run, new BuildError("The build was cancelled; buildx was interrupted and no tag was moved.", 1));
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the build is not lost, it runs again at the next start-up.
+            await store.RequeueAsync(build.Id, CancellationToken.None);
+            Log.Requeued(logger, build.Id);
+            throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            var error = new BuildError($"The build timed out after {_options.BuildTimeout}; buildx was interrupted and no tag was moved. Raise Builder:BuildTimeout or make the build faster.", 1);
+            await FailAsync(run, error);
+        }
+        catch (BuilderException exception)
+        {
+            var failed = exception as BuildFailedException;
+            await FailAsync(run, new BuildError(exception.Message, exception.ExitCode, failed?.Platform, failed?.Step, failed?.LogTail));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Never leave a build "running" forever because of a bug or an unexpected I/O error.
+            await FailAsync(run, new BuildError($"Internal error ({exception.GetType().Name}): {exception.Message}. Report it with the build log.", 1));
+        }
+        finally
+        {
+            TryDelete(WorkDirectory(build.Id));
+        }
+
+        return (await store.GetAsync(build.Id, CancellationToken.None))!;
+    }
+
+    private async Task<IReadOnlyList<BuiltImage>> RunAsync(BuildRun run, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
+    {
+        var request = run.Build.Request;
+        if (run.Build.ReuseOf is { } reuseOf && await store.GetAsync(reuseOf, cancellationToken) is { Status: BuildStatus.Succeeded } built)
+        {
+            // This commit is already built: a new branch tag is a manifest PUT, not a rebuild.
+            return await RetagAsync(run, built, cancellationToken);
+        }
+
+        var work = WorkDirectory(run.Build.Id);
+        var checkout = Path.Combine(work, "src");
+        // `buildx inspect` alone takes ~0.6 s here: run the pre-flight checks and the checkout side by side
+        // (an impossible platform is still reported first: WhenAll keeps the tasks' order).
+        await Task.WhenAll(
+            builderPlatforms.EnsureSupportedAsync(request.Platforms, cancellationToken),
+            publisher.EnsureReachableAsync(request.Registry, cancellationToken),
+            git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
+        var definition = await definitions.ResolveAsync(checkout, work, request.Repository, cancellationToken);
+        var invocation = new BakeInvocation(
+            definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
+            time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
+
+        var outcome = await BakeWithRetriesAsync(run, invocation, checkout, onProgress, cancellationToken);
+        var images = new List<(BuildTarget Target, VerifiedImage Image)>();
+        foreach (var target in definition.Targets)
+        {
+            if (!outcome.TargetDigests.TryGetValue(target.Name, out var digest))
+            {
+                throw new BuildFailedException($"buildx reported no pushed digest for target '{target.Name}' (metadata file {invocation.MetadataFile}). No tag was moved; build again.");
+            }
+
+            images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
+        }
+
+        // Every target is verified: only now do the real tags move.
+        var tags = request.Tags;
+        foreach (var (target, image) in images)
+        {
+            await publisher.TagAsync(request.Registry, target.Repository, image.IndexDigest, tags, run.Retries.Add, cancellationToken);
+        }
+
+        return [.. images.Select(i => new BuiltImage(i.Target.Name, request.Registry, i.Target.Repository, i.Image.IndexDigest, tags, i.Image.Platforms))];
+    }
+
+    private async Task<BakeOutcome> BakeWithRetriesAsync(BuildRun run, BakeInvocation invocation, string checkout, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
+    {
+        var delay = _options.PushRetryDelay;
+        for (var attempt = 0; ; attempt++)
+        {
+            var outcome = await bake.RunAsync(invocation, checkout, onProgress, cancellationToken);
+            run.Record(outcome);
+            if (outcome.ExitCode == 0)
+            {
+                return outcome;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (outcome.IsTransientRegistryError && attempt < _options.PushRetries)
+            {
+                var note = $"bake attempt {attempt + 1} failed with a transient registry error ({outcome.Failure!.Error}); retried after {delay.TotalSeconds:0.#} s";
+                run.Retries.Add(note);
+                Log.Retrying(logger, run.Build.Id, note);
+                await Task.Delay(delay, time, cancellationToken);
+                delay *= 2;
+                continue;
+            }
+
+            var failure = outcome.Failure;
+            var where = failure?.Platform is null ? "" : $" for {failure.Platform}";
+            throw new BuildFailedException(
+                $"The build failed{where} at step '{failure?.Step ?? "buildx"}': {failure?.Error ?? $"docker buildx bake exited with {outcome.ExitCode}"}. No tag was moved; see the build log.",
+                failure?.Platform, failure?.Step, failure?.LogTail);
+        }
+    }
+
+    private async Task<IReadOnlyList<BuiltImage>> RetagAsync(BuildRun run, BuildRecord built, CancellationToken cancellationToken)
+    {
+        var tags = run.Build.Request.Tags;
+        var images = new List<BuiltImage>();
+        foreach (var image in built.Images)
+        {
+            var verified = await publisher.VerifyAsync(image.Registry, image.Repository, image.IndexDigest, run.Build.Request.Platforms, run.Retries.Add, cancellationToken);
+            await publisher.TagAsync(image.Registry, image.Repository, verified.IndexDigest, tags, run.Retries.Add, cancellationToken);
+            images.Add(image with { Tags = [.. image.Tags.Union(tags, StringComparer.Ordinal)], Platforms = verified.Platforms });
+        }
+
+        run.Logs[""] = $"Commit {run.Build.Request.Commit} was already built by {built.Id}; tagged {string.Join(", ", tags)} by manifest PUT.\n";
+        return images;
+    }
+
+    private async Task FailAsync(BuildRun run, BuildError error)
+    {
+        await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, error, run.Logs, CancellationToken.None);
+        Log.Failed(logger, run.Build.Id, error.Message);
+    }
+
+    // org.opencontainers.image.source is a URL: local paths become file:// URLs.
+    private static string SourceLabel(string sourceUrl) => SourceUrl.IsLocal(sourceUrl) ? new Uri(sourceUrl).AbsoluteUri : sourceUrl;
+
+    private string WorkDirectory(string buildId) => Path.Combine(StatePaths.BuilderDirectory(_options), "work", buildId);
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort; the next build of this id starts from a clean directory anyway.
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Build {BuildId} started: {Repository} at {Commit}")]
+        public static partial void Started(ILogger logger, string buildId, string repository, string commit);
+
+        [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Build {BuildId} succeeded: {Images}")]
+        public static partial void Succeeded(ILogger logger, string buildId, string images);
+
+        [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Build {BuildId} failed: {Reason}")]
+        public static partial void Failed(ILogger logger, string buildId, string reason);
+
+        [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Build {BuildId}: {Retry}")]
+        public static partial void Retrying(ILogger logger, string buildId, string retry);
+
+        [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Build {BuildId} interrupted by shutdown; queued again")]
+        public static partial void Requeued(ILogger logger, string buildId);
+    }
+}

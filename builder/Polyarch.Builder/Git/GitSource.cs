@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using LibGit2Sharp;
+using LibGit2Sharp.Handlers;
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Errors;
+using Polyarch.Builder.Hosting;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace Polyarch.Builder.Git;
+
+/// <summary>Keeps one bare mirror per remote under the state directory and checks out exact commits from it.</summary>
+internal sealed partial class GitSource
+{
+    private static readonly string[] FetchRefSpecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly string _mirrorsDirectory;
+    private readonly string _username;
+    private readonly string? _token;
+    private readonly ILogger<GitSource> _logger;
+
+    public GitSource(IOptions<BuilderOptions> options, ILogger<GitSource> logger)
+    {
+        _mirrorsDirectory = Path.Combine(StatePaths.BuilderDirectory(options.Value), "mirrors");
+        _username = options.Value.GitUsername;
+        _token = options.Value.GitToken;
+        _logger = logger;
+    }
+
+    /// <summary>Fetches the remote into its mirror and resolves a ref or commit (default: the remote's HEAD).</summary>
+    public async Task<ResolvedSource> ResolveAsync(string url, string? gitRef, string? commit, CancellationToken cancellationToken)
+    {
+        var normalized = SourceUrl.Normalize(url);
+        if (commit is not null && !CommitPattern().IsMatch(commit))
+        {
+            throw new InvalidBuildInputException($"'{commit}' is not a commit id. Pass 7 to 40 hexadecimal characters to --commit, or use --ref for a branch or tag.");
+        }
+
+        return await WithMirrorAsync(normalized, repository =>
+        {
+            var defaultBranch = UpdateDefaultBranch(repository, normalized);
+            if (commit is not null)
+            {
+                var found = repository.Lookup<Commit>(commit)
+                    ?? throw new InvalidBuildInputException($"Commit {commit} is not on any branch or tag of {normalized}. Push it first or check the id.");
+                return new ResolvedSource(normalized, found.Sha, BranchName(gitRef), defaultBranch);
+            }
+
+            var name = gitRef ?? defaultBranch
+                ?? throw new InvalidBuildInputException($"{normalized} has no default branch (an empty repository?). Pass --ref or --commit.");
+            string[] candidates = name.StartsWith("refs/", StringComparison.Ordinal) ? [name] : [$"refs/heads/{name}", $"refs/tags/{name}"];
+            var reference = candidates.Where(Reference.IsValidName).Select(c => repository.Refs[c]).FirstOrDefault(r => r is not null)
+                ?? throw new InvalidBuildInputException(
+                    $"{normalized} has no branch or tag '{name}' (branches: {string.Join(", ", repository.Branches.Select(b => b.FriendlyName))}). Pass an existing --ref.");
+            var target = reference.ResolveToDirectReference().Target.Peel<Commit>()
+                ?? throw new InvalidBuildInputException($"'{name}' in {normalized} does not point at a commit.");
+            var branch = reference.CanonicalName.StartsWith("refs/heads/", StringComparison.Ordinal) ? reference.CanonicalName["refs/heads/".Length..] : null;
+            return new ResolvedSource(normalized, target.Sha, branch, defaultBranch);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the tree of <paramref name="commit"/> into an empty private directory.</summary>
+    public async Task CheckoutAsync(string url, string commit, string directory, CancellationToken cancellationToken)
+    {
+        var normalized = SourceUrl.Normalize(url);
+        // The commit was usually fetched when the request was resolved: fetch again only if it is missing.
+        await WithMirrorAsync(normalized, repository =>
+        {
+            var found = repository.Lookup<Commit>(commit) ?? FetchAndLookup(repository, normalized, commit, cancellationToken)
+                ?? throw new InvalidBuildInputException($"Commit {commit} is not on any branch or tag of {normalized}. Was it force-pushed away?");
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            StatePaths.CreatePrivateDirectory(directory);
+            TreeExporter.Export(found.Tree, directory, cancellationToken);
+            return true;
+        }, cancellationToken, fetch: false).ConfigureAwait(false);
+    }
+
+    private Commit? FetchAndLookup(Repository repository, string normalized, string commit, CancellationToken cancellationToken)
+    {
+        Fetch(repository, normalized, cancellationToken);
+        return repository.Lookup<Commit>(commit);
+    }
+
+    private async Task<T> WithMirrorAsync<T>(string normalized, Func<Repository, T> action, CancellationToken cancellationToken, bool fetch = true)
+    {
+        var key = SourceUrl.MirrorKey(normalized);
+        var gate = _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() =>
+            {
+                var path = Path.Combine(_mirrorsDirectory, key + ".git");
+                if (!Directory.Exists(Path.Combine(path, "objects")))
+                {
+                    Directory.CreateDirectory(_mirrorsDirectory);
+                    Repository.Init(path, isBare: true);
+                }
+
+                using var repository = new Repository(path);
+                if (fetch || repository.Network.Remotes["origin"] is null)
+                {
+                    Fetch(repository, normalized, cancellationToken);
+                }
+
+                return action(repository);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private void Fetch(Repository repository, string normalized, CancellationToken cancellationToken)
+    {
+        if (repository.Network.Remotes["origin"] is null)
+        {
+            repository.Network.Remotes.Add("origin", normalized, FetchRefSpecs[0]);
+        }
+
+        var options = new FetchOptions
+        {
+            Prune = true,
+            TagFetchMode = TagFetchMode.None,
+            CredentialsProvider = Credentials,
+            OnTransferProgress = _ => !cancellationToken.IsCancellationRequested,
+        };
+        try
+        {
+            Commands.Fetch(repository, "origin", FetchRefSpecs, options, logMessage: null);
+            Log.Fetched(_logger, normalized);
+        }
+        catch (LibGit2SharpException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DependencyUnavailableException(
+                $"Fetching {normalized} failed: {exception.Message}. Check the URL, that the remote is reachable, and Builder:GitToken for private repositories.", exception);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private string? UpdateDefaultBranch(Repository repository, string normalized)
+    {
+        // The remote's HEAD names its default branch; remember it in the mirror's HEAD.
+        var head = repository.Network.ListReferences(repository.Network.Remotes["origin"], Credentials)
+            .FirstOrDefault(r => r.CanonicalName == "HEAD");
+        var target = head switch
+        {
+            SymbolicReference symbolic => symbolic.TargetIdentifier,
+            _ => null,
+        };
+        if (target is not null && target.StartsWith("refs/heads/", StringComparison.Ordinal) && repository.Refs[target] is not null)
+        {
+            repository.Refs.UpdateTarget("HEAD", target);
+            return target["refs/heads/".Length..];
+        }
+
+        Log.NoDefaultBranch(_logger, normalized);
+        return null;
+    }
+
+    private Credentials Credentials(string url, string usernameFromUrl, SupportedCredentialTypes types) =>
+        _token is null ? new DefaultCredentials() : new UsernamePasswordCredentials { Username = _username, Password = _token };
+
+    private static string? BranchName(string? gitRef) =>
+        gitRef is null ? null : gitRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? gitRef["refs/heads/".Length..] : gitRef.StartsWith("refs/", StringComparison.Ordinal) ? null : gitRef;
+
+    [GeneratedRegex("^[0-9a-fA-F]{7,40}$")]
+    private static partial Regex CommitPattern();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Fetched {SourceUrl} into its mirror")]
+        public static partial void Fetched(ILogger logger, string sourceUrl);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "{SourceUrl} has no default branch (HEAD); no :latest tag will be written")]
+        public static partial void NoDefaultBranch(ILogger logger, string sourceUrl);
+    }
+}

@@ -1,0 +1,37 @@
+namespace Polyarch.Builder.Hosting;
+
+/// <summary>The state-directory convention shared by every Polyarch component.</summary>
+internal static class StatePaths
+{
+    public static string DefaultStateDirectory()
+    {
+        var explicitDir = Environment.GetEnvironmentVariable("POLYARCH_STATE_DIR");
+        if (!string.IsNullOrWhiteSpace(explicitDir))
+        {
+            return explicitDir;
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        if (!string.IsNullOrWhiteSpace(xdg))
+        {
+            return Path.Combine(xdg, "polyarch");
+        }
+
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "polyarch");
+    }
+
+    /// <summary>The builder's own folder inside the state directory.</summary>
+    public static string BuilderDirectory(BuilderOptions options) => Path.Combine(options.StateDirectory, "builder");
+
+    /// <summary>Creates a directory only its owner can read (build checkouts, secrets).</summary>
+    public static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Polyarch.Builder.Publishing;
+
+/// <summary>What the builder needs from the registry: verify a pushed index, then point tags at it.</summary>
+internal interface IImagePublisher
+{
+    /// <summary>Reads index <paramref name="digest"/> back and checks every platform; throws <see cref="Errors.BuildFailedException"/> if one is missing or wrong.</summary>
+    public Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, Action<string> onRetry, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="Errors.DependencyUnavailableException"/> when the registry does not answer <c>/v2/</c>.</summary>
+    public Task EnsureReachableAsync(string registry, CancellationToken cancellationToken);
+
+    /// <summary>Points each tag at manifest <paramref name="digest"/> by a manifest PUT (no rebuild, no re-push of blobs).</summary>
+    public Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken);
+}

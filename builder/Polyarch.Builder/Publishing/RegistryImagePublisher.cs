@@ -1,0 +1,99 @@
+using System.Net;
+using Polyarch.Builder.Errors;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Manifests;
+using Polyarch.Registry.Platforms;
+using Polyarch.Registry.References;
+
+namespace Polyarch.Builder.Publishing;
+
+/// <summary>
+/// Verifies pushed indexes through <see cref="IImageResolver"/> and moves tags with manifest PUTs through
+/// <see cref="IRegistryClient"/> (which retries transient 5xx answers with backoff).
+/// </summary>
+internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryClient client) : IImagePublisher
+{
+    /// <inheritdoc />
+    public async Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, Action<string> onRetry, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse($"{registry}/{repository}@{digest}");
+        var index = await CallAsync(reference, () => resolver.ResolveAsync(reference, cancellationToken)).ConfigureAwait(false);
+        if (index.MediaType is not (MediaTypes.OciIndex or MediaTypes.DockerManifestList))
+        {
+            throw new BuildFailedException($"{reference} is a single-platform manifest ({index.MediaType}), not an index. Check that the builder supports multi-platform output.");
+        }
+
+        var problems = new List<string>();
+        var verified = new List<PlatformDigest>();
+        foreach (var name in platforms)
+        {
+            var platform = Platform.Parse(name).Normalize();
+            var variant = index.Variants.FirstOrDefault(v => v.Platform.Normalize() == platform);
+            if (variant is null)
+            {
+                problems.Add($"no runnable variant for {platform}");
+                continue;
+            }
+
+            var config = await CallAsync(reference, () => resolver.GetConfigAsync(reference, variant, cancellationToken)).ConfigureAwait(false);
+            if (config.Platform != platform)
+            {
+                problems.Add($"variant {platform} ({variant.Digest}) has a config for {config.Platform}");
+                continue;
+            }
+
+            verified.Add(new PlatformDigest(platform.ToString(), variant.Digest.ToString(), variant.Size, config.Architecture));
+        }
+
+        if (problems.Count > 0)
+        {
+            var present = string.Join(", ", index.Variants.Select(v => v.Platform.ToString()));
+            throw new BuildFailedException($"The pushed index {reference} failed verification: {string.Join("; ", problems)} (it has {present}). No tag was moved; build again.");
+        }
+
+        return new VerifiedImage(repository, index.Digest.ToString(), index.MediaType, verified);
+    }
+
+    /// <inheritdoc />
+    public async Task EnsureReachableAsync(string registry, CancellationToken cancellationToken)
+    {
+        // Any answer to a tags list (even 404 for a new repository) means the registry is up.
+        var probe = ImageReference.Parse($"{registry}/polyarch/reachability-probe:latest");
+        await CallAsync(probe, () => client.ListTagsAsync(probe, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse($"{registry}/{repository}@{digest}");
+        var document = await CallAsync(reference, () => client.GetManifestAsync(reference, cancellationToken)).ConfigureAwait(false)
+            ?? throw new BuildFailedException($"{reference} is not in the registry, so it cannot be tagged. Build it again.");
+        foreach (var tag in tags)
+        {
+            var target = ImageReference.Parse($"{registry}/{repository}:{tag}");
+            await CallAsync(target, () => client.PutManifestAsync(target, document.Content, document.MediaType, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<T> CallAsync<T>(ImageReference reference, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RegistryUnavailableException exception)
+        {
+            throw new DependencyUnavailableException(
+                $"The registry {reference.Registry} does not answer ({exception.Message}). Start it (./scripts/host.sh up) or pass the right --registry / Builder:Registry.", exception);
+        }
+        catch (RegistryRequestException exception) when ((int)exception.StatusCode >= 500 || exception.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            throw new DependencyUnavailableException($"The registry {reference.Registry} kept failing for {reference} ({exception.Message}) after retries. Check the registry's log.", exception);
+        }
+        catch (RegistryException exception)
+        {
+            throw new BuildFailedException($"Reading or tagging {reference} failed: {exception.Message}. No tag was moved; build again.", innerException: exception);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Builds;
+using Polyarch.Builder.Hosting;
+
+namespace Polyarch.Builder.Records;
+
+/// <summary>
+/// Build requests and records in SQLite under the state directory. A request is committed before it is
+/// acknowledged; (registry, repository, commit, platforms) is built once; deliveries are de-duplicated.
+/// </summary>
+internal sealed class BuildStore
+{
+    private const string Active = "('queued','running','succeeded')";
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly Lazy<Task> _initialized;
+
+    public BuildStore(IOptions<BuilderOptions> options, TimeProvider time)
+    {
+        var directory = StatePaths.BuilderDirectory(options.Value);
+        StatePaths.CreatePrivateDirectory(directory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "builds.db"),
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+        _time = time;
+        _initialized = new Lazy<Task>(() => InitializeAsync(BuildStoreSchema.Create, CancellationToken.None));
+    }
+
+    /// <summary>Stores a request, or returns the build that already covers it (same delivery, or same commit and platforms).</summary>
+    public async Task<SubmitResult> SubmitAsync(BuildRequest request, string? deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (deliveryId is not null && await ScalarAsync(connection, "SELECT build_id FROM deliveries WHERE delivery_id = $d", cancellationToken, ("$d", deliveryId)) is string seen)
+        {
+            return new SubmitResult((await GetAsync(connection, seen, cancellationToken))!, Created: false);
+        }
+
+        var existing = await QueryAsync(connection,
+            $"SELECT {BuildRowReader.Columns} FROM builds WHERE registry = $r AND repository = $p AND commit_sha = $c AND platforms = $pl AND status IN {Active} ORDER BY rowid DESC LIMIT 1",
+            cancellationToken, ("$r", request.Registry), ("$p", request.Repository), ("$c", request.Commit), ("$pl", request.PlatformsKey));
+        var covering = existing.FirstOrDefault(b => Covers(b, request));
+        var now = _time.GetUtcNow();
+        SubmitResult result;
+        if (covering is not null)
+        {
+            result = new SubmitResult(covering, Created: false);
+        }
+        else
+        {
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            await ExecuteAsync(connection,
+                "UPDATE builds SET status = 'superseded', superseded_by = $id, finished_at = $now WHERE status = 'queued' AND registry = $r AND repository = $p AND branch = $b AND commit_sha <> $c",
+                cancellationToken, ("$id", id), ("$now", BuildRowReader.Time(now)), ("$r", request.Registry), ("$p", request.Repository), ("$b", request.Branch), ("$c", request.Commit));
+            await ExecuteAsync(connection,
+                "INSERT INTO builds (id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, reuse_of) " +
+                "VALUES ($id, $s, $r, $p, $c, $b, $def, $pl, $t, 'queued', $now, $reuse)",
+                cancellationToken, ("$id", id), ("$s", request.SourceUrl), ("$r", request.Registry), ("$p", request.Repository), ("$c", request.Commit),
+                ("$b", request.Branch), ("$def", request.IsDefaultBranch ? 1 : 0), ("$pl", request.PlatformsKey), ("$t", request.Trigger),
+                ("$now", BuildRowReader.Time(now)), ("$reuse", existing.FirstOrDefault()?.Id));
+            result = new SubmitResult((await GetAsync(connection, id, cancellationToken))!, Created: true);
+        }
+
+        if (deliveryId is not null)
+        {
+            await ExecuteAsync(connection, "INSERT INTO deliveries (delivery_id, build_id, received_at) VALUES ($d, $b, $now)",
+                cancellationToken, ("$d", deliveryId), ("$b", result.Build.Id), ("$now", BuildRowReader.Time(now)));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Marks the oldest runnable queued build as running and returns it (a retag waits for the build it reuses).</summary>
+    public async Task<BuildRecord?> ClaimNextAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var id = await ScalarAsync(connection,
+            "SELECT b.id FROM builds b WHERE b.status = 'queued' AND (b.reuse_of IS NULL OR NOT EXISTS " +
+            "(SELECT 1 FROM builds s WHERE s.id = b.reuse_of AND s.status IN ('queued','running'))) ORDER BY b.rowid LIMIT 1",
+            cancellationToken) as string;
+        var claimed = id is not null && await ClaimAsync(connection, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return claimed ? await GetAsync(id!, cancellationToken) : null;
+    }
+
+    /// <summary>Claims one queued build (the CLI runs its own request in-process).</summary>
+    public async Task<BuildRecord?> TryClaimAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ClaimAsync(connection, id, cancellationToken) ? await GetAsync(connection, id, cancellationToken) : null;
+    }
+
+    /// <summary>Puts builds that were running when the process died back into the queue; returns how many.</summary>
+    public async Task<int> RequeueRunningAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, "UPDATE builds SET status = 'queued', started_at = NULL WHERE status = 'running'", cancellationToken);
+    }
+
+    /// <summary>Puts one running build back into the queue (the process is shutting down).</summary>
+    public async Task RequeueAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "UPDATE builds SET status = 'queued', started_at = NULL WHERE id = $id AND status = 'running'", cancellationToken, ("$id", id));
+    }
+
+    /// <summary>Stores the final state of a build with its per-platform logs.</summary>
+    public async Task FinishAsync(
+        string id, BuildStatus status, IReadOnlyList<BuiltImage> images, IReadOnlyList<PlatformTiming> timings, IReadOnlyList<string> retries,
+        BuildError? error, IReadOnlyDictionary<string, string> logs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection,
+            "UPDATE builds SET status = $s, finished_at = $now, images = $i, timings = $t, retries = $r, error = $e WHERE id = $id",
+            cancellationToken, ("$s", status.ToString().ToLowerInvariant()), ("$now", BuildRowReader.Time(_time.GetUtcNow())),
+            ("$i", BuildRowReader.ToJson(images)), ("$t", BuildRowReader.ToJson(timings)), ("$r", BuildRowReader.ToJson(retries)),
+            ("$e", BuildRowReader.ToJson(error)), ("$id", id));
+        foreach (var (platform, text) in logs)
+        {
+            await ExecuteAsync(connection, "INSERT OR REPLACE INTO build_logs (build_id, platform, text) VALUES ($id, $p, $t)",
+                cancellationToken, ("$id", id), ("$p", platform), ("$t", text));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<BuildRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await GetAsync(connection, id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<BuildRecord>> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await QueryAsync(connection, $"SELECT {BuildRowReader.Columns} FROM builds ORDER BY rowid DESC LIMIT $n", cancellationToken, ("$n", limit));
+    }
+
+    /// <summary>Per-platform logs of a build (key "" holds export and push).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetLogsAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT platform, text FROM build_logs WHERE build_id = $id ORDER BY platform", ("$id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var logs = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            logs[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return logs;
+    }
+
+    // A queued or running build covers any request for the same commit; a succeeded one only if it already has the tags.
+    private static bool Covers(BuildRecord existing, BuildRequest request) =>
+        existing.Status != BuildStatus.Succeeded
+            ? existing.Request.Branch == request.Branch || request.Branch is null
+            : request.Tags.All(t => existing.Images.All(i => i.Tags.Contains(t)));
+
+    private async Task<bool> ClaimAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        await ExecuteAsync(connection, "UPDATE builds SET status = 'running', started_at = $now, attempts = attempts + 1 WHERE id = $id AND status = 'queued'",
+            cancellationToken, ("$now", BuildRowReader.Time(_time.GetUtcNow())), ("$id", id)) == 1;
+
+    private static async Task<BuildRecord?> GetAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        (await QueryAsync(connection, $"SELECT {BuildRowReader.Columns} FROM builds WHERE id = $id", cancellationToken, ("$id", id))).FirstOrDefault();
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await _initialized.Value;
+
+        return connection;
+    }
+
+    private async Task InitializeAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, sql, cancellationToken);
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task<List<BuildRecord>> QueryAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<BuildRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(BuildRowReader.Read(reader));
+        }
+
+        return records;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+}

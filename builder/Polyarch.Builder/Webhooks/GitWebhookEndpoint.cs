@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Builds;
+using Polyarch.Builder.Hosting;
+
+namespace Polyarch.Builder.Webhooks;
+
+/// <summary><c>POST /v1/hooks/git</c>: verify, de-duplicate, store, answer 202 with the build id; the build runs in the background.</summary>
+internal static partial class GitWebhookEndpoint
+{
+    public static IEndpointRouteBuilder MapGitWebhook(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/hooks/git", HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        WebhookSecrets secrets,
+        RepositoryAllowlist allowlist,
+        BuildSubmitter submitter,
+        IOptions<BuilderOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var limit = options.Value.Webhooks.MaxBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return Problem(400, $"The body is larger than {limit} bytes.");
+        }
+
+        var body = await ReadBodyAsync(request.Body, limit, cancellationToken);
+        if (body is null)
+        {
+            return Problem(400, $"The body is larger than {limit} bytes.");
+        }
+
+        var headers = WebhookHeaders.Read(request.Headers);
+        if (headers is null)
+        {
+            return Problem(400, "Unknown sender: expected X-GitHub-Event, X-Gitea-Event/X-Forgejo-Event, X-Gitlab-Event or X-Polyarch-Event.");
+        }
+
+        if (!WebhookSignature.Verify(headers.Provider, headers.Signature, body, secrets.For(headers.Provider)))
+        {
+            return Problem(401, $"Missing or wrong {headers.Provider} signature.");
+        }
+
+        if (headers.IsPing)
+        {
+            return Results.Ok(new { status = "pong" });
+        }
+
+        if (!headers.IsPush)
+        {
+            return Results.Ok(new { status = "ignored", reason = $"event '{headers.Event}' does not start builds" });
+        }
+
+        var push = PushEventParser.Parse(body, out var error);
+        if (push is null)
+        {
+            return Problem(400, error!);
+        }
+
+        if (push.Branch is null || push.IsDeletion)
+        {
+            return Results.Ok(new { status = "ignored", reason = push.IsDeletion ? "branch deleted" : $"'{push.Ref}' is not a branch" });
+        }
+
+        if (!CommitPattern().IsMatch(push.After))
+        {
+            return Problem(400, $"'after' is not a commit id: '{push.After[..Math.Min(push.After.Length, 80)]}'.");
+        }
+
+        if (allowlist.Match(push.RepositoryUrls) is not { } allowed)
+        {
+            return Problem(403, $"No allowlist entry (Builder:Allowlist) matches {string.Join(", ", push.RepositoryUrls.Take(3))}.");
+        }
+
+        var buildRequest = new BuildRequest(
+            allowed.Url, options.Value.Registry, allowed.Repository, push.After.ToLowerInvariant(), push.Branch,
+            push.Branch == push.DefaultBranch, options.Value.EffectivePlatforms, $"webhook:{headers.Provider.ToString().ToLowerInvariant()}");
+        var deliveryId = $"{headers.Provider}:{headers.DeliveryId ?? Convert.ToHexStringLower(SHA256.HashData(body))}";
+        var result = await submitter.SubmitAsync(buildRequest, deliveryId, cancellationToken);
+        return Results.Json(
+            new { buildId = result.Build.Id, status = result.Build.Status, duplicate = !result.Created, links = new { self = $"/v1/builds/{result.Build.Id}" } },
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+
+    [GeneratedRegex("^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")]
+    private static partial Regex CommitPattern();
+}

@@ -1,0 +1,70 @@
+using Polyarch.Builder.Tests.Support;
+using Polyarch.Testing;
+
+namespace Polyarch.Builder.Tests.Integration;
+
+[Collection(BuildCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class BakeTargetsTests(RegistryFixture registry) : IDisposable
+{
+    private readonly TestGitRepository _repository = new();
+    private readonly BuildHarness _harness = new(registry.Address);
+
+    [Fact]
+    public async Task A_bake_file_with_two_targets_gives_two_verified_indexes()
+    {
+        var dockerfile = $"FROM {HostSettings.BaseImage}\nARG NAME\nRUN echo \"$NAME on $(uname -m)\" > /name\n";
+        _repository.Commit(new Dictionary<string, string>
+        {
+            ["docker-bake.hcl"] = """
+                group "default" { targets = ["api", "web"] }
+                target "api" {
+                  context = "api"
+                  args = { NAME = "api" }
+                }
+                target "web" {
+                  context = "web"
+                  args = { NAME = "web" }
+                  tags = ["ignored.example.com/web:whatever"]
+                }
+                """,
+            ["api/Dockerfile"] = dockerfile,
+            ["web/Dockerfile"] = dockerfile,
+        });
+
+        var result = await _harness.BuildAsync(_repository.Path, "demo/app");
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        var images = result.Build["images"]!.AsArray();
+        images.Select(i => i!["repository"]!.GetValue<string>()).ShouldBe(["demo/app/api", "demo/app/web"]);
+        foreach (var image in images)
+        {
+            image!["platforms"]!.AsArray().Count.ShouldBe(3);
+            var repository = image["repository"]!.GetValue<string>();
+            (await _harness.TagDigestAsync(repository, "latest")).ShouldBe(image["indexDigest"]!.GetValue<string>());
+        }
+
+        var web = await Engine.RunAsync($"{registry.Address}/demo/app/web@{images[1]!["indexDigest"]}", "linux/ppc64le", ["cat", "/name"]);
+        web.StandardOutput.Trim().ShouldBe("web on ppc64le");
+    }
+
+    [Fact]
+    public async Task A_bake_file_reaching_outside_the_checkout_is_refused()
+    {
+        _repository.Commit(new Dictionary<string, string>
+        {
+            ["docker-bake.hcl"] = "target \"default\" {\n  context = \"/etc\"\n}\n",
+        });
+
+        var result = await _harness.BuildAsync(_repository.Path, "demo/escape");
+
+        result.ExitCode.ShouldBe(2, result.Stdout);
+        result.Stderr.ShouldContain("outside");
+    }
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        _repository.Dispose();
+    }
+}

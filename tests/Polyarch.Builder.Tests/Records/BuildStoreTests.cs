@@ -1,0 +1,118 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Builder.Builds;
+using Polyarch.Builder.Publishing;
+using Polyarch.Builder.Records;
+using Polyarch.Builder.Tests.Support;
+
+namespace Polyarch.Builder.Tests.Records;
+
+public sealed class BuildStoreTests : IDisposable
+{
+    private const string CommitA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private const string CommitB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    private readonly TempDirectory _state = new();
+    private readonly ServiceProvider _services;
+    private readonly BuildStore _store;
+
+    public BuildStoreTests()
+    {
+        _services = BuilderServices.Create(_state.Path);
+        _store = _services.GetRequiredService<BuildStore>();
+    }
+
+    private static BuildRequest Request(string commit = CommitA, string? branch = "main", bool isDefault = true, params string[] platforms) =>
+        new("https://git.example.com/team/echo.git", "127.0.0.1:5000", "demo/echo", commit, branch, isDefault,
+            platforms.Length > 0 ? platforms : ["linux/amd64", "linux/arm64"], "test");
+
+    [Fact]
+    public async Task Submit_is_durable_before_it_returns()
+    {
+        var submitted = await _store.SubmitAsync(Request(), null, CancellationToken.None);
+
+        using var other = BuilderServices.Create(_state.Path);
+        var stored = await other.GetRequiredService<BuildStore>().GetAsync(submitted.Build.Id, CancellationToken.None);
+
+        submitted.Created.ShouldBeTrue();
+        stored.ShouldNotBeNull();
+        stored.Status.ShouldBe(BuildStatus.Queued);
+        stored.Request.ShouldBeEquivalentTo(submitted.Build.Request);
+    }
+
+    [Fact]
+    public async Task Same_commit_and_platforms_is_built_once_in_any_platform_order()
+    {
+        var first = await _store.SubmitAsync(Request(platforms: ["linux/amd64", "linux/arm64"]), null, CancellationToken.None);
+        var second = await _store.SubmitAsync(Request(platforms: ["linux/arm64", "linux/amd64"]), null, CancellationToken.None);
+        var other = await _store.SubmitAsync(Request(platforms: ["linux/amd64"]), null, CancellationToken.None);
+
+        second.Created.ShouldBeFalse();
+        second.Build.Id.ShouldBe(first.Build.Id);
+        other.Created.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_delivery_delivered_concurrently_creates_one_build()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => _store.SubmitAsync(Request(i % 2 == 0 ? CommitA : CommitB), "github:delivery-1", CancellationToken.None))));
+
+        results.Select(r => r.Build.Id).Distinct().Count().ShouldBe(1);
+        results.Count(r => r.Created).ShouldBe(1);
+        (await _store.ListAsync(100, CancellationToken.None)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_newer_push_supersedes_a_queued_older_one_on_the_same_branch_only()
+    {
+        var old = await _store.SubmitAsync(Request(CommitA, "main"), null, CancellationToken.None);
+        var otherBranch = await _store.SubmitAsync(Request("cccccccccccccccccccccccccccccccccccccccc", "dev", false), null, CancellationToken.None);
+        var newer = await _store.SubmitAsync(Request(CommitB, "main"), null, CancellationToken.None);
+
+        var superseded = await _store.GetAsync(old.Build.Id, CancellationToken.None);
+        superseded!.Status.ShouldBe(BuildStatus.Superseded);
+        superseded.SupersededBy.ShouldBe(newer.Build.Id);
+        (await _store.GetAsync(otherBranch.Build.Id, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Queued);
+    }
+
+    [Fact]
+    public async Task A_running_build_is_not_superseded_and_is_requeued_after_a_crash()
+    {
+        var first = await _store.SubmitAsync(Request(CommitA), null, CancellationToken.None);
+        var claimed = await _store.ClaimNextAsync(CancellationToken.None);
+        await _store.SubmitAsync(Request(CommitB), null, CancellationToken.None);
+
+        var requeued = await _store.RequeueRunningAsync(CancellationToken.None);
+
+        claimed!.Id.ShouldBe(first.Build.Id);
+        requeued.ShouldBe(1);
+        var again = await _store.ClaimNextAsync(CancellationToken.None);
+        again!.Id.ShouldBe(first.Build.Id);
+        again.Attempts.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_built_commit_pushed_to_a_new_branch_becomes_a_retag_not_a_rebuild()
+    {
+        var built = await _store.SubmitAsync(Request(CommitA, "main"), null, CancellationToken.None);
+        await _store.ClaimNextAsync(CancellationToken.None);
+        var image = new BuiltImage("default", "127.0.0.1:5000", "demo/echo", "sha256:" + new string('1', 64), ["aaaaaaaaaaaa", "main", "latest"],
+            [new PlatformDigest("linux/amd64", "sha256:" + new string('2', 64), 100, "amd64")]);
+        await _store.FinishAsync(built.Build.Id, BuildStatus.Succeeded, [image], [], [], null, new Dictionary<string, string> { ["linux/amd64"] = "log" }, CancellationToken.None);
+
+        var again = await _store.SubmitAsync(Request(CommitA, "main"), null, CancellationToken.None);
+        var retag = await _store.SubmitAsync(Request(CommitA, "release", false), null, CancellationToken.None);
+
+        again.Created.ShouldBeFalse();
+        again.Build.Images.Single().IndexDigest.ShouldBe(image.IndexDigest);
+        retag.Created.ShouldBeTrue();
+        retag.Build.ReuseOf.ShouldBe(built.Build.Id);
+        (await _store.GetLogsAsync(built.Build.Id, CancellationToken.None))["linux/amd64"].ShouldBe("log");
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _state.Dispose();
+    }
+}

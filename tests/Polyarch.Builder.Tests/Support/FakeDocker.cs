@@ -1,0 +1,39 @@
+namespace Polyarch.Builder.Tests.Support;
+
+/// <summary>A private copy of Fixtures/fake-docker/docker: what it was called with, and its processes.</summary>
+public sealed class FakeDocker : IDisposable
+{
+    private readonly TempDirectory _directory = new("polyarch-fake-docker-");
+
+    public FakeDocker(string mode = "hang")
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fake-docker", "docker"), ExecutablePath);
+        File.SetUnixFileMode(ExecutablePath, (UnixFileMode)0b111_101_101);
+        File.WriteAllText(_directory.Combine("mode"), mode);
+    }
+
+    public string ExecutablePath => _directory.Combine("docker");
+
+    public IReadOnlyList<string> Calls => Read("calls");
+
+    public IReadOnlyList<string> Events => Read("events");
+
+    public IReadOnlyList<int> Pids => [.. Read("pids").Select(int.Parse)];
+
+    /// <summary>Waits (bounded, for readiness not speed) until the fake logged an event.</summary>
+    public async Task WaitForEventAsync(string text)
+    {
+        for (var i = 0; i < 600 && !Events.Contains(text); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Events.ShouldContain(text);
+    }
+
+    public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+
+    private string[] Read(string name) => File.Exists(_directory.Combine(name)) ? File.ReadAllLines(_directory.Combine(name)) : [];
+
+    public void Dispose() => _directory.Dispose();
+}
