@@ -51,6 +51,11 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<DockerExecRunner>();
         services.AddSingleton<IActionBackend, DockerBackend>();
         services.AddSingleton<ActionInvoker>();
+        if (string.Equals(configuration[$"{InvokerOptions.SectionName}:Backend"], Kubernetes.KubernetesBackend.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            Kubernetes.Integration.KubernetesServiceCollectionExtensions.AddPolyarchKubernetes(services, configuration);
+        }
+
         return services;
     }
 }

@@ -145,7 +145,7 @@ internal sealed partial class ActionInvoker(
             Platform = decision.Variant.Platform,
             Emulated = decision.Platform.Emulated,
             Backend = backend.Name,
-            Node = inventory.Node,
+            Node = run.Node ?? inventory.Node,
             Cold = run.Cold,
             WaitMs = (long)run.Wait.TotalMilliseconds,
             InitMs = (long)run.Init.TotalMilliseconds,

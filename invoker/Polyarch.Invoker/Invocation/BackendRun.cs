@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Polyarch.Invoker.Invocation;
 
-/// <summary>What a backend reports about one activation it ran.</summary>
+/// <summary>What a backend reports about one activation it ran (Node: where it ran, when the backend has several).</summary>
 internal sealed record BackendRun(
     string Status,
     JsonNode? Result,
@@ -11,4 +11,5 @@ internal sealed record BackendRun(
     bool Cold,
     TimeSpan Wait,
     TimeSpan Init,
-    TimeSpan Run);
+    TimeSpan Run,
+    string? Node = null);

@@ -26,11 +26,12 @@ internal static class CliHost
     }
 
     /// <summary>A CLI `invoke` runs as its own short-lived instance so it never touches a running `serve`'s containers.</summary>
-    public static ServiceProvider CreateForInvoke()
+    public static ServiceProvider CreateForInvoke(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var configured = new ConfigurationBuilder().AddEnvironmentVariables("POLYARCH_").Build()[$"{InvokerOptions.SectionName}:InstanceId"] ?? "invoker0";
         var instance = $"{configured}-cli-{Environment.ProcessId}";
-        return Create(new Dictionary<string, string?> { [$"{InvokerOptions.SectionName}:InstanceId"] = instance });
+        var settings = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { [$"{InvokerOptions.SectionName}:InstanceId"] = instance };
+        return Create(settings);
     }
 
     /// <summary>Removes every container of this CLI instance (the warm pool does not outlive the process).</summary>

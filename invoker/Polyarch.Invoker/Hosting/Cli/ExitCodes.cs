@@ -27,7 +27,7 @@ internal static class ExitCodes
         InvalidActionException or ActionNotFoundException or ArgumentException or FormatException => InvalidInput,
         ImageResolutionException { DependencyUnavailable: true } => Unavailable,
         ImageResolutionException or PlacementException => Failed,
-        ImagePullException or HttpRequestException or SocketException or global::Docker.DotNet.DockerApiException or TimeoutException => Unavailable,
+        Kubernetes.ClusterUnavailableException or ImagePullException or HttpRequestException or SocketException or global::Docker.DotNet.DockerApiException or TimeoutException => Unavailable,
         _ => Failed,
     };
 }

@@ -11,13 +11,19 @@ internal static class PlatformsCommand
     public static Command Create()
     {
         var output = CliOptions.Output();
-        var command = new Command("platforms", "List the platforms the Docker backend runs (native and QEMU-emulated) and its GPUs") { output };
+        var backend = Kubernetes.Integration.BackendOption.Create();
+        var command = new Command("platforms", "List the platforms the backend runs (Docker: native and QEMU-emulated; Kubernetes: nodes by platform)") { output, backend };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
-            await using var services = CliHost.Create();
+            await using var services = CliHost.Create(Kubernetes.Integration.BackendOption.Overrides(parseResult.GetValue(backend)));
             try
             {
+                if (Kubernetes.Integration.BackendOption.IsKubernetes(parseResult.GetValue(backend)))
+                {
+                    return await Kubernetes.Integration.KubernetesPlatformsCommand.PrintAsync(services, json, cancellationToken);
+                }
+
                 var inventory = await services.GetRequiredService<IActionBackend>().GetInventoryAsync(cancellationToken);
                 if (json)
                 {

@@ -1,0 +1,76 @@
+using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Placement;
+
+namespace Polyarch.Invoker.Kubernetes.Integration;
+
+/// <summary>
+/// The invoker core's view of the Kubernetes backend. The inventory it reports is the cluster's largest node per
+/// resource (coarse: the core picks the variant), then <see cref="KubernetesBackend"/> places the pod on a real node,
+/// with the per-node why-not table when none fits.
+/// </summary>
+internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimeProvider time) : IActionBackend, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _start = new(1, 1);
+    private volatile bool _started;
+
+    public string Name => KubernetesBackend.Name;
+
+    public async Task<BackendInventory> GetInventoryAsync(CancellationToken cancellationToken)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        var snapshot = backend.Inventory.Snapshot;
+        var schedulable = snapshot.Nodes.Where(n => n.Schedulable).ToList();
+        var platforms = schedulable
+            .GroupBy(n => n.Platform, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new BackendPlatform(g.Key, Emulated: false))
+            .ToList();
+        return new BackendInventory(
+            Name,
+            $"cluster ({schedulable.Count} of {snapshot.Nodes.Count} nodes schedulable)",
+            platforms,
+            schedulable.Select(n => n.Allocatable.Gpus).DefaultIfEmpty(0).Max(),
+            schedulable.Select(n => n.Allocatable.MemoryBytes).DefaultIfEmpty(0).Max(),
+            (int)(schedulable.Select(n => n.Allocatable.MilliCpu).DefaultIfEmpty(0).Max() / 1000));
+    }
+
+    public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        var run = await backend.RunAsync(KubernetesRequests.From(context, time), cancellationToken);
+        return new BackendRun(run.Status, run.Result, run.Logs, run.Truncated, run.Cold, run.Wait, run.Init, run.Run, run.Node);
+    }
+
+    /// <summary>Not done on Kubernetes yet: warm http pods are created by the first activation of each key.</summary>
+    public Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        await _start.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_started)
+            {
+                await backend.StartAsync(cancellationToken);
+                _started = true;
+            }
+        }
+        finally
+        {
+            _start.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await backend.DisposeAsync();
+        await backend.Inventory.DisposeAsync();
+        _start.Dispose();
+    }
+}

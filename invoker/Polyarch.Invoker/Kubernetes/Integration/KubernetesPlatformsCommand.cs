@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+
+namespace Polyarch.Invoker.Kubernetes.Integration;
+
+/// <summary>The Kubernetes half of `polyarch-invoker platforms`.</summary>
+internal static class KubernetesPlatformsCommand
+{
+    public static async Task<int> PrintAsync(IServiceProvider services, bool json, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<KubernetesActionBackend>().GetInventoryAsync(cancellationToken);
+        var snapshot = services.GetRequiredService<KubernetesBackend>().Inventory.Snapshot;
+        var locality = services.GetRequiredService<IOptions<KubernetesBackendOptions>>().Value.DataLocalityLabels;
+        Console.Write(json ? KubernetesPlatformsView.Json(snapshot, locality) + Environment.NewLine : KubernetesPlatformsView.Text(snapshot, locality));
+        return 0;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Kubernetes.Inventory;
+using Polyarch.Invoker.Kubernetes.Lifecycle;
+using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Kubernetes.Pods;
+
+namespace Polyarch.Invoker.Kubernetes;
+
+/// <summary>
+/// Runs activations as pods: places them on the inventory snapshot (no API call), checks that some node can take
+/// the pod before creating anything, then create → watch → logs → delete for exec actions, and warm pods reached
+/// over HTTP for http actions.
+/// </summary>
+internal sealed partial class KubernetesBackend : IAsyncDisposable
+{
+    private readonly NodeInventory _inventory;
+    private readonly PodClient _pods;
+    private readonly KubernetesBackendOptions _options;
+    private readonly V1Pod? _template;
+    private readonly TimeProvider _time;
+    private readonly ILogger<KubernetesBackend> _logger;
+    private readonly HttpPods _httpPods;
+
+    public KubernetesBackend(
+        NodeInventory inventory, PodClient pods, KubernetesBackendOptions options, V1Pod? template,
+        HttpClient http, TimeProvider time, ILogger<KubernetesBackend> logger)
+    {
+        _inventory = inventory;
+        _pods = pods;
+        _options = options;
+        _template = template;
+        _time = time;
+        _logger = logger;
+        _httpPods = new HttpPods(pods, options, http, time);
+    }
+
+    public const string Name = "kubernetes";
+
+    public NodeInventory Inventory => _inventory;
+
+    /// <summary>Warm http pods currently idle (tests and the status page).</summary>
+    public int IdleWarmPods => _httpPods.IdleCount;
+
+    /// <summary>Lists and watches nodes, and deletes this instance's orphaned pods (OpenWhisk does the same at start-up).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _inventory.StartAsync(cancellationToken);
+        await _pods.DeleteOrphansAsync(_options.Instance, cancellationToken);
+    }
+
+    /// <summary>The pod an activation would get, after placement; throws the why-not table when no node fits. No API call.</summary>
+    public V1Pod Plan(PodRequest request, out PodPlacement placement)
+    {
+        placement = PodPlacer.Place(request, _inventory.Snapshot);
+        return PodBuilder.Build(request, placement, _options.Instance, _template);
+    }
+
+    public async Task<KubernetesRun> RunAsync(PodRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pod = Plan(request, out var placement);
+        return request.Protocol == PodProtocol.Http
+            ? await _httpPods.RunAsync(request, placement, pod, _inventory.Snapshot, cancellationToken)
+            : await RunExecAsync(request, placement, pod, cancellationToken);
+    }
+
+    /// <summary>Deletes warm pods idle longer than the idle timeout; returns how many.</summary>
+    public Task<int> EvictIdleAsync(CancellationToken cancellationToken) => _httpPods.EvictIdleAsync(cancellationToken);
+
+    private async Task<KubernetesRun> RunExecAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var created = await _pods.CreateAsync(pod, cancellationToken);
+        var name = created.Metadata.Name;
+        try
+        {
+            // One watch from creation to the end: the start timeout applies until the container runs, then the action's own.
+            long? running = null;
+            using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+            PodObservation observation;
+            try
+            {
+                (observation, _) = await _pods.WaitAsync(created, o =>
+                {
+                    if (running is null && o.Phase is PodPhase.Running or PodPhase.Succeeded or PodPhase.Failed)
+                    {
+                        running = _time.GetTimestamp();
+                        deadline.CancelAfter(request.Timeout + TimeSpan.FromSeconds(5));
+                    }
+
+                    return o.IsFinal;
+                }, linked.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var last = (await _pods.ReadAsync(name, CancellationToken.None)) is { } now ? PodStatusClassifier.Classify(now) : PodStatusClassifier.Classify(created);
+                if (running is null)
+                {
+                    LogNeverStarted(_logger, name, _options.StartTimeout);
+                    return Record(RunStatus.SystemError, ResultParser.Error(
+                        $"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s (last state: {last.Phase}{(last.Message is null ? "" : $", {last.Message}")}). It was deleted; check the node{(last.Node is null ? "" : $" {last.Node}")} and its container runtime."),
+                        PodLogs.None, last, PlatformOf(last.Node), _time.GetElapsedTime(started), TimeSpan.Zero);
+                }
+
+                return Record(RunStatus.DeveloperError, ResultParser.Error($"The action exceeded its time limit of {request.Timeout.TotalMilliseconds:0} ms."),
+                    PodLogs.None, last, PlatformOf(last.Node), _time.GetElapsedTime(started, running.Value), _time.GetElapsedTime(running.Value));
+            }
+
+            var end = _time.GetTimestamp();
+            var wait = _time.GetElapsedTime(started, running ?? end);
+            var run = running is null ? TimeSpan.Zero : _time.GetElapsedTime(running.Value, end);
+            var platform = PlatformOf(observation.Node);
+            var logs = observation.Phase is PodPhase.Unschedulable or PodPhase.ImagePullFailed
+                ? PodLogs.None
+                : await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken);
+            if (observation.Phase == PodPhase.Succeeded)
+            {
+                var (status, result, truncated) = ResultParser.Parse(logs.Lines.LastOrDefault(l => l.Length > 0), _options.MaxResultBytes);
+                return Record(status, result, logs with { Truncated = logs.Truncated || truncated }, observation, platform, wait, run);
+            }
+
+            var failure = PodFailures.Describe(observation, name, placement.Image, platform);
+            return Record(failure.Status, failure.Result, logs, observation, platform, wait, run);
+        }
+        finally
+        {
+            await _pods.DeleteAsync(name, CancellationToken.None);
+        }
+
+        KubernetesRun Record(string status, JsonNode? result, PodLogs logs, PodObservation observation, string? platform, TimeSpan wait, TimeSpan run) =>
+            new(status, result, logs.Lines, logs.Truncated, Cold: true, name, placement.Image, observation.Node,
+                platform ?? (placement.Pinned ? placement.Variants[0].Platform : null),
+                platform is null ? (placement.Pinned ? placement.Variants[0].Digest : null) : placement.VariantFor(platform)?.Digest,
+                wait, TimeSpan.Zero, run);
+    }
+
+    private string? PlatformOf(string? node) =>
+        node is not null && _inventory.Snapshot.ByName.TryGetValue(node, out var found) ? found.Platform : null;
+
+    public ValueTask DisposeAsync() => _httpPods.DisposeAsync();
+
+    [LoggerMessage(EventId = 6120, Level = LogLevel.Warning, Message = "Pod {Pod} did not start within {Timeout}; deleting it")]
+    private static partial void LogNeverStarted(ILogger logger, string pod, TimeSpan timeout);
+}

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Polyarch.Invoker.Kubernetes;
+
+/// <summary>Settings of the Kubernetes backend (section "Kubernetes", e.g. POLYARCH_Kubernetes__Namespace).</summary>
+public sealed class KubernetesBackendOptions
+{
+    public const string Section = "Kubernetes";
+
+    /// <summary>The kubeconfig file; null means $KUBECONFIG, then ~/.kube/config, then the in-cluster service account.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The kubeconfig context; null means the current one.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>The namespace action pods run in. <value>Default: the kubeconfig's namespace, else "default".</value></summary>
+    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    public string? Namespace { get; set; }
+
+    /// <summary>This invoker's id, written to io.polyarch.instance on every pod. <value>Default: "invoker0".</value></summary>
+    [Required]
+    [MinLength(1)]
+    public string Instance { get; set; } = "invoker0";
+
+    /// <summary>Node label keys that carry data locality (zone, dataset …), shown in the inventory and used for preferred affinity.</summary>
+    public List<string> DataLocalityLabels { get; init; } = ["topology.kubernetes.io/zone", "polyarch.io/dataset"];
+
+    /// <summary>A pod template (YAML or JSON V1Pod) merged into every action pod, like OpenWhisk's ConfigMap template.</summary>
+    public string? PodTemplateFile { get; set; }
+
+    /// <summary>How long a pod may take to start (scheduled, pulled, running). <value>Default: 60 s (OpenWhisk's).</value></summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Warm http pods idle longer than this are deleted. <value>Default: 10 min (OpenWhisk's).</value></summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Upper bound of the log bytes read from a pod. <value>Default: 10 MiB (OpenWhisk's log limit).</value></summary>
+    [Range(1024, 1L << 30)]
+    public long MaxLogBytes { get; set; } = 10L << 20;
+
+    /// <summary>Upper bound of the result size. <value>Default: 1 MiB (OpenWhisk's).</value></summary>
+    [Range(16, 64L << 20)]
+    public int MaxResultBytes { get; set; } = 1 << 20;
+
+    /// <summary>Reach http pods at their pod IP (true when the invoker runs in the cluster). <value>Default: true.</value></summary>
+    public bool UsePodIp { get; set; } = true;
+}

@@ -1,0 +1,15 @@
+namespace Polyarch.Invoker.Kubernetes.Placement;
+
+/// <summary>
+/// The outcome of placement: the variants a pod may run (one when pinned), the image it pulls
+/// (repository@child digest when pinned, else @index digest so each node pulls its own variant) and the needs.
+/// </summary>
+internal sealed record PodPlacement(IReadOnlyList<PodVariant> Variants, bool Pinned, string Image, PodNeeds Needs)
+{
+    public IEnumerable<string> Architectures => Variants.Select(v => v.Architecture).Distinct(StringComparer.Ordinal);
+
+    public IEnumerable<string> OperatingSystems => Variants.Select(v => v.Os).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The variant a node of this platform runs, or null.</summary>
+    public PodVariant? VariantFor(string platform) => Variants.FirstOrDefault(v => v.Matches(platform));
+}

@@ -1,0 +1,137 @@
+using Polyarch.Invoker.Kubernetes.Inventory;
+
+namespace Polyarch.Invoker.Kubernetes.Placement;
+
+/// <summary>
+/// Chooses what a pod may run from the image's variants, the action's platform rules and needs, and the cluster
+/// snapshot. Never places blindly (the Multiarch Tuning Operator fails open): when no node can take any
+/// candidate it throws the per-node reason table.
+/// </summary>
+internal static class PodPlacer
+{
+    public static PodPlacement Place(PodRequest request, ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var problems = new List<string>();
+        var candidates = Candidates(request);
+        var fitting = new List<(PodVariant Variant, PodNeeds Needs)>();
+        var needsByVariant = new Dictionary<PodVariant, PodNeeds>();
+        foreach (var variant in candidates)
+        {
+            var needs = VariantNeeds.Combine(request, variant, problems);
+            needsByVariant[variant] = needs;
+            if (AnyNodeFits(snapshot, variant, needs, request.NodeSelector))
+            {
+                fitting.Add((variant, needs));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new PlacementFailedException(
+                $"Image {request.RepositoryName}@{request.IndexDigest} has invalid requirement labels: {string.Join("; ", problems)}. Fix the labels in the image's Dockerfile and rebuild.");
+        }
+
+        if (fitting.Count == 0)
+        {
+            throw NoFit(request, snapshot, candidates, needsByVariant);
+        }
+
+        var (first, firstNeeds) = fitting[0];
+        // One platform chosen (explicitly, for warm http pods, or because only one fits/needs the same):
+        // pin the child digest so the record names exactly what ran. Otherwise pull the index everywhere.
+        var same = fitting.Where(f => f.Needs == firstNeeds).Select(f => f.Variant).ToList();
+        if (request.Platform is not null || request.Protocol == PodProtocol.Http || same.Count == 1)
+        {
+            return new PodPlacement([first], Pinned: true, $"{request.RepositoryName}@{first.Digest}", firstNeeds);
+        }
+
+        return new PodPlacement(same, Pinned: false, $"{request.RepositoryName}@{request.IndexDigest}", firstNeeds);
+    }
+
+    /// <summary>Variants allowed by the explicit platform or the action's rules, preferred platforms first, then index order.</summary>
+    private static List<PodVariant> Candidates(PodRequest request)
+    {
+        var image = $"{request.RepositoryName}@{request.IndexDigest}";
+        var available = string.Join(", ", request.Variants.Select(v => v.Platform));
+        if (request.Variants.Count == 0)
+        {
+            throw new PlacementFailedException($"Image {image} has no runnable variants. Rebuild it for at least one linux platform.");
+        }
+
+        IEnumerable<PodVariant> allowed = request.Variants;
+        if (request.Platform is { } platform)
+        {
+            allowed = allowed.Where(v => v.Matches(platform));
+            if (!allowed.Any())
+            {
+                throw new PlacementFailedException(
+                    $"Image {image} has no variant for {platform} (it has {available}). Build it with --platform {platform} or run it on one of those.");
+            }
+        }
+
+        if (request.AllowedPlatforms.Count > 0)
+        {
+            allowed = allowed.Where(v => request.AllowedPlatforms.Any(v.Matches));
+            if (!allowed.Any())
+            {
+                throw new PlacementFailedException(
+                    $"Image {image} has none of the action's allowed platforms ({string.Join(", ", request.AllowedPlatforms)}); it has {available}. Change the action's platforms or rebuild the image.");
+            }
+        }
+
+        return allowed
+            .Select((v, i) => (v, i))
+            .OrderBy(x => Preference(request, x.v))
+            .ThenBy(x => x.i)
+            .Select(x => x.v)
+            .ToList();
+    }
+
+    private static int Preference(PodRequest request, PodVariant variant)
+    {
+        for (var i = 0; i < request.PreferredPlatforms.Count; i++)
+        {
+            if (variant.Matches(request.PreferredPlatforms[i]))
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
+    private static bool AnyNodeFits(ClusterSnapshot snapshot, PodVariant variant, PodNeeds needs, IReadOnlyDictionary<string, string> nodeSelector)
+    {
+        PodVariant[] one = [variant];
+        foreach (var node in snapshot.SchedulableOn($"{variant.Os}/{variant.Architecture}"))
+        {
+            if (NodeFit.Reasons(node, one, needs, nodeSelector).Count == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static NoFittingNodeException NoFit(PodRequest request, ClusterSnapshot snapshot, List<PodVariant> candidates, Dictionary<PodVariant, PodNeeds> needs)
+    {
+        var verdicts = snapshot.Nodes
+            .Select(node =>
+            {
+                // Judge each node by the candidate of its own platform when there is one, so the reason is the real one.
+                var variant = candidates.FirstOrDefault(v => v.Matches(node.Platform));
+                var reasons = variant is null
+                    ? NodeFit.Reasons(node, candidates, needs[candidates[0]], request.NodeSelector)
+                    : NodeFit.Reasons(node, [variant], needs[variant], request.NodeSelector);
+                return new NodeVerdict(node.Name, node.Platform, reasons);
+            })
+            .ToList();
+        var summary =
+            $"No node can run {request.ActionName} ({request.RepositoryName}@{request.IndexDigest}, variants {string.Join(", ", candidates.Select(c => $"{c.Platform} needing {needs[c]}"))}). " +
+            "Free or add a node that matches, or lower the action's limits:";
+        return new NoFittingNodeException(summary, verdicts);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Polyarch.Invoker.Kubernetes.ApiServerDouble;
+
+/// <summary>
+/// A TEST DOUBLE of an OpenWhisk action proxy on 127.0.0.1 (what an http action pod serves on its port): /init
+/// once (a second /init is refused with 403), /run answers {"echo": value, "inits": n}. With the API-server double
+/// reporting pod IP 127.0.0.1 this exercises the invoker's in-cluster path (pod IP:port).
+/// </summary>
+public sealed class ActionProxyDouble : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _inits;
+    private int _runs;
+
+    private ActionProxyDouble(WebApplication app) => _app = app;
+
+    public int Port { get; private set; }
+
+    public int Inits => Volatile.Read(ref _inits);
+
+    public int Runs => Volatile.Read(ref _runs);
+
+    public static async Task<ActionProxyDouble> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var proxy = new ActionProxyDouble(app);
+        app.MapPost("/init", () => Interlocked.Increment(ref proxy._inits) == 1
+            ? Results.Json(new JsonObject { ["ok"] = true })
+            : Results.Json(new JsonObject { ["error"] = "Cannot initialize the action more than once." }, statusCode: 403));
+        app.MapPost("/run", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref proxy._runs);
+            var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
+            return Results.Json(new JsonObject { ["echo"] = body?["value"]?.DeepClone(), ["inits"] = proxy.Inits });
+        });
+        await app.StartAsync();
+        proxy.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        return proxy;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

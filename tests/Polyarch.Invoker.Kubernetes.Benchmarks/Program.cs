@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polyarch.Invoker.Kubernetes;
+using Polyarch.Invoker.Kubernetes.ApiServerDouble;
+using Polyarch.Invoker.Kubernetes.Inventory;
+using Polyarch.Invoker.Kubernetes.Lifecycle;
+using Polyarch.Invoker.Kubernetes.Placement;
+using static Polyarch.Invoker.Kubernetes.ApiServerDouble.NodeFactory;
+
+// Placement on a simulated 5,000-node mixed cluster (the API-server test double): placement time per activation
+// (target ≤ 5 ms p50) and API calls per activation (target: only the pod's own create, watch, log, delete).
+// Usage: dotnet run -c Release --project tests/Polyarch.Invoker.Kubernetes.Benchmarks [-- NODES PLACEMENTS RUNS]
+var nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
+var placements = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000;
+var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+
+await using var server = await ApiServerDouble.StartAsync();
+var arches = new[] { "amd64", "amd64", "arm64", "arm64", "ppc64le" };
+for (var i = 0; i < nodes; i++)
+{
+    var arch = arches[i % arches.Length];
+    var gpu = arch == "amd64" && i % 50 == 0;
+    server.AddNode(Node(
+        $"node-{i:D5}", arch,
+        cpu: (4 + (i % 4) * 4).ToString(CultureInfo.InvariantCulture),
+        memory: $"{8 << (i % 3)}Gi",
+        gpus: gpu ? 1 : 0,
+        ready: i % 97 != 0,
+        cordoned: i % 101 == 0,
+        labels: new Dictionary<string, string> { ["topology.kubernetes.io/zone"] = $"zone-{i % 6}", ["polyarch.io/dataset"] = i % 500 == 0 ? "sales" : "none" },
+        taints: gpu ? [Taint("nvidia.com/gpu", "present")] : null));
+}
+
+var options = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = "bench" };
+var (client, ns) = KubernetesConnection.Connect(options);
+await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
+using var http = new HttpClient();
+await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+var sync = Stopwatch.StartNew();
+await backend.StartAsync(CancellationToken.None);
+Console.WriteLine($"inventory: {inventory.Snapshot.Nodes.Count} nodes listed and watched in {sync.ElapsedMilliseconds} ms ({inventory.Snapshot.ByPlatform.Count} platforms)");
+
+const string Repo = "127.0.0.1:5000/demo/echo";
+var variants = new List<PodVariant>
+{
+    new("linux/amd64", "sha256:" + new string('a', 64), new Dictionary<string, string>()),
+    new("linux/arm64", "sha256:" + new string('b', 64), new Dictionary<string, string>()),
+    new("linux/ppc64le", "sha256:" + new string('c', 64), new Dictionary<string, string>()),
+};
+var gpuVariants = variants.Select(v => v.Platform == "linux/amd64" ? v with { Labels = new Dictionary<string, string> { [VariantNeeds.GpuLabel] = "nvidia" } } : v).ToList();
+string?[] platforms = [null, "linux/amd64", "linux/arm64", "linux/ppc64le"];
+PodRequest Request(int i) => new()
+{
+    ActionName = "echo",
+    ActivationId = i.ToString("x32", CultureInfo.InvariantCulture),
+    RepositoryName = Repo,
+    IndexDigest = "sha256:" + new string('1', 64),
+    Variants = i % 10 == 0 ? gpuVariants : variants,
+    Platform = platforms[i % platforms.Length] ?? (i % 10 == 0 ? "linux/amd64" : null),
+    MemoryBytes = (256L << 20) * (1 + (i % 8)),
+    Cpus = 0.5 * (1 + (i % 4)),
+    DataLocality = i % 3 == 0 ? [new DataLocality("polyarch.io/dataset", "sales", 80)] : [],
+    ParamsJson = $"{{\"i\":{i}}}",
+};
+
+// Warm-up, then measure Plan (placement + pod spec) per activation.
+for (var i = 0; i < 200; i++)
+{
+    backend.Plan(Request(i), out _);
+}
+
+server.ClearCalls();
+var samples = new double[placements];
+for (var i = 0; i < placements; i++)
+{
+    var start = Stopwatch.GetTimestamp();
+    backend.Plan(Request(i), out _);
+    samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+}
+
+var callsDuringPlacement = server.Calls.Count;
+Array.Sort(samples);
+double Percentile(double p) => samples[Math.Min(samples.Length - 1, (int)Math.Ceiling(p * samples.Length) - 1)];
+Console.WriteLine($"placement per activation ({placements} activations, {nodes} nodes): p50 {Percentile(0.50):0.000} ms, p95 {Percentile(0.95):0.000} ms, p99 {Percentile(0.99):0.000} ms, max {samples[^1]:0.000} ms (target p50 <= 5 ms: {(Percentile(0.50) <= 5 ? "met" : "MISSED")})");
+Console.WriteLine($"API calls during {placements} placements: {callsDuringPlacement}");
+
+// Full exec activations: count the API calls each makes.
+server.ClearCalls();
+var total = Stopwatch.StartNew();
+var statuses = new Dictionary<string, int>();
+for (var i = 0; i < runs; i++)
+{
+    var run = await backend.RunAsync(Request(i + 1) with { DataLocality = [] }, CancellationToken.None);
+    statuses[run.Status] = statuses.GetValueOrDefault(run.Status) + 1;
+}
+
+var calls = server.Calls;
+var byKind = calls.GroupBy(c => c.IsWatch ? $"{c.Method} watch" : c.Path.EndsWith("/log", StringComparison.Ordinal) ? "GET log" : c.Method == "DELETE" ? "DELETE pod" : c.Method == "POST" ? "POST pod" : $"{c.Method} {c.Path}")
+    .OrderBy(g => g.Key, StringComparer.Ordinal)
+    .Select(g => $"{g.Key}={(double)g.Count() / runs:0.##}");
+var nodeCalls = calls.Count(c => c.Path.StartsWith("/api/v1/nodes", StringComparison.Ordinal));
+Console.WriteLine($"exec activations: {runs} in {total.ElapsedMilliseconds} ms, statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}"))}");
+Console.WriteLine($"API calls per activation: {(double)calls.Count / runs:0.##} ({string.Join(", ", byKind)}); node calls: {nodeCalls} (target 0: {(nodeCalls == 0 && calls.Count == runs * 4 ? "met" : "MISSED")})");
+return 0;

@@ -1,0 +1,58 @@
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polyarch.Invoker.Kubernetes.Inventory;
+using Polyarch.Invoker.Kubernetes.Lifecycle;
+using Polyarch.Invoker.Kubernetes.Placement;
+
+namespace Polyarch.Invoker.Kubernetes.Tests.EndToEnd;
+
+/// <summary>
+/// Opt-in end-to-end test against a real cluster (see invoker/deploy/README.md): one exec activation of an echo-like
+/// image per platform the cluster has. POLYARCH_K8S_E2E_IMAGE is "repository@sha256:index" and
+/// POLYARCH_K8S_E2E_VARIANTS "linux/amd64=sha256:…,linux/arm64=sha256:…".
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class RealClusterTests
+{
+    [RealClusterFact]
+    public async Task I_can_run_an_exec_action_on_every_platform_of_a_real_cluster()
+    {
+        var image = Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_IMAGE")
+            ?? throw new InvalidOperationException("Set POLYARCH_K8S_E2E_IMAGE=repository@sha256:<index digest> (an index the cluster's nodes can pull).");
+        var variants = (Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_VARIANTS") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2))
+            .Select(v => new PodVariant(v[0], v[1], new Dictionary<string, string>()))
+            .ToList();
+        variants.ShouldNotBeEmpty("Set POLYARCH_K8S_E2E_VARIANTS=linux/amd64=sha256:…,linux/arm64=sha256:…");
+        var options = new KubernetesBackendOptions { Instance = $"e2e-{Guid.NewGuid():N}"[..20], StartTimeout = TimeSpan.FromMinutes(3) };
+        var (client, ns) = KubernetesConnection.Connect(options);
+        await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
+        using var http = new HttpClient();
+        await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+        await backend.StartAsync(CancellationToken.None);
+
+        var platforms = variants.Where(v => inventory.Snapshot.SchedulableOn(v.Platform).Any()).ToList();
+        platforms.ShouldNotBeEmpty("the cluster has none of the image's platforms");
+        foreach (var variant in platforms)
+        {
+            var run = await backend.RunAsync(new PodRequest
+            {
+                ActionName = "e2e-echo",
+                ActivationId = Guid.NewGuid().ToString("N"),
+                RepositoryName = image.Split('@')[0],
+                IndexDigest = image.Split('@')[1],
+                Variants = variants,
+                Platform = variant.Platform,
+                MemoryBytes = 64L << 20,
+                Cpus = 0.1,
+                ParamsJson = """{"e2e":true}""",
+            }, CancellationToken.None);
+
+            run.Status.ShouldBe(RunStatus.Success, $"{variant.Platform}: {run.Result?.ToJsonString()}");
+            run.Platform.ShouldBe(variant.Platform);
+        }
+
+        (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: KubernetesLabels.InstanceSelector(options.Instance))).Items.ShouldBeEmpty();
+    }
+}

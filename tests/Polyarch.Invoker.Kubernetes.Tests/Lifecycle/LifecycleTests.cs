@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Time.Testing;
+using Polyarch.Invoker.Kubernetes.ApiServerDouble;
+using Polyarch.Invoker.Kubernetes.Lifecycle;
+using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Kubernetes.Tests.Support;
+
+namespace Polyarch.Invoker.Kubernetes.Tests.Lifecycle;
+
+/// <summary>Pods that never start, warm http pods (in-cluster path: pod IP) and the idle timeout, on a fake clock.</summary>
+public sealed class LifecycleTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    private ApiServerDouble.ApiServerDouble _server = null!;
+    private BackendHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await MixedCluster.StartAsync();
+        _harness = await BackendHarness.StartAsync(_server, _time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_pod_that_never_starts_times_out_is_deleted_and_recorded_as_a_system_error()
+    {
+        _server.Behaviour = _ => PodBehaviour.NeverStart;
+
+        var running = _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/ppc64le"), CancellationToken.None);
+        await Eventually.TrueAsync(() => _server.Pods().Any(p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "ContainerCreating"), "the pod is stuck in ContainerCreating");
+        _time.Advance(_harness.Options.StartTimeout + TimeSpan.FromSeconds(1));
+        var run = await running;
+
+        run.Status.ShouldBe(RunStatus.SystemError);
+        run.Result!["error"]!.GetValue<string>().ShouldContain("did not start within 60 s");
+        run.Result!["error"]!.GetValue<string>().ShouldContain("ContainerCreating");
+        run.Node.ShouldBe(MixedCluster.Ppc64le);
+        run.Wait.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(60));
+        _server.Pods().ShouldBeEmpty("the stuck pod is cleaned up");
+    }
+
+    [Fact]
+    public async Task Http_actions_reuse_a_warm_pod_per_key_and_idle_pods_are_deleted_after_the_idle_timeout()
+    {
+        await using var proxy = await ActionProxyDouble.StartAsync();
+        _server.Behaviour = _ => PodBehaviour.Serve;
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = proxy.Port, ParamsJson = """{"n":1}""" };
+
+        var first = await _harness.Backend.RunAsync(request, CancellationToken.None);
+        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, CancellationToken.None);
+
+        first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
+        first.Cold.ShouldBeTrue();
+        second.Cold.ShouldBeFalse();
+        second.PodName.ShouldBe(first.PodName);
+        second.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(2);
+        second.ChildDigest.ShouldBe(EchoImage.Arm64);
+        proxy.Inits.ShouldBe(1, "/init once per pod");
+        proxy.Runs.ShouldBe(2);
+        _server.Pods().Count.ShouldBe(1);
+
+        (await _harness.Backend.EvictIdleAsync(CancellationToken.None)).ShouldBe(0);
+        _time.Advance(_harness.Options.IdleTimeout);
+        (await _harness.Backend.EvictIdleAsync(CancellationToken.None)).ShouldBe(1);
+        _server.Pods().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_http_pod_whose_action_does_not_answer_is_a_developer_error_and_is_not_reused()
+    {
+        _server.Behaviour = _ => PodBehaviour.Serve;
+        var closedPort = GetClosedPort();
+        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = closedPort };
+
+        var run = await _harness.Backend.RunAsync(request, CancellationToken.None);
+
+        run.Status.ShouldBe(RunStatus.DeveloperError);
+        run.Result!["error"]!.GetValue<string>().ShouldContain("did not answer /init");
+        _harness.Backend.IdleWarmPods.ShouldBe(0);
+        _server.Pods().ShouldBeEmpty();
+    }
+
+    private static int GetClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Polyarch.Invoker.Kubernetes.Inventory;
+using Polyarch.Invoker.Kubernetes.Lifecycle;
+using Polyarch.Invoker.Kubernetes.Pods;
+
+namespace Polyarch.Invoker.Kubernetes.Tests.Support;
+
+/// <summary>A Kubernetes backend wired to an API-server double through its kubeconfig, as the invoker would be.</summary>
+internal sealed class BackendHarness : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+
+    private BackendHarness(ApiServerDouble.ApiServerDouble server, KubernetesBackend backend, KubernetesBackendOptions options, HttpClient http)
+    {
+        _http = http;
+        Server = server;
+        Backend = backend;
+        Options = options;
+    }
+
+    public ApiServerDouble.ApiServerDouble Server { get; }
+
+    public KubernetesBackend Backend { get; }
+
+    public KubernetesBackendOptions Options { get; }
+
+    public static async Task<BackendHarness> StartAsync(
+        ApiServerDouble.ApiServerDouble server, TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, string? templateFile = null)
+    {
+        var options = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = "test-invoker", PodTemplateFile = templateFile };
+        configure?.Invoke(options);
+        time ??= TimeProvider.System;
+        var (client, ns) = KubernetesConnection.Connect(options);
+        var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, time);
+        var pods = new PodClient(client, ns, NullLogger<PodClient>.Instance);
+        var template = await PodTemplateLoader.LoadAsync(options.PodTemplateFile, CancellationToken.None);
+        var http = new HttpClient();
+        var backend = new KubernetesBackend(inventory, pods, options, template, http, time, NullLogger<KubernetesBackend>.Instance);
+        await backend.StartAsync(CancellationToken.None);
+        return new BackendHarness(server, backend, options, http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Backend.DisposeAsync();
+        await Backend.Inventory.DisposeAsync();
+        _http.Dispose();
+    }
+}
