@@ -68,5 +68,13 @@ foreach (var (what, requests) in rows)
     }
 }
 
+// buildx (containerd image store) keeps what it pushed: remove this run's images by their label.
+var leftovers = await Cli.Wrap(docker).WithArguments(["images", "--filter", $"label={TestRun.LabelKey}={TestRun.Id}", "--format", "{{.ID}}"]).ExecuteBufferedAsync();
+var ids = leftovers.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+if (ids.Count > 0)
+{
+    await Cli.Wrap(docker).WithArguments(["rmi", "--force", .. ids]).ExecuteBufferedAsync();
+}
+
 static async Task Run(string program, params string[] arguments) =>
     await Cli.Wrap(program).WithArguments(arguments).ExecuteBufferedAsync();
