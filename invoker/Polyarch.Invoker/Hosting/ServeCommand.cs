@@ -38,11 +38,14 @@ internal static class ServeCommand
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
         builder.Services.AddPolyarchInvoker(builder.Configuration);
         builder.Services.AddHostedService<InvokerStartup>();
+        Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapInvokerApi();
+        Triggers.RegistryWebhookEndpoint.MapRegistryWebhook(app);
+        Rules.RuleEndpoints.MapRuleApi(app);
         return app;
     }
 }

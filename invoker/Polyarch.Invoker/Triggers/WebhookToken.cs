@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.State;
+
+namespace Polyarch.Invoker.Triggers;
+
+/// <summary>The registry webhook's bearer token: configured, else read from (or generated into, mode 0600) the state directory.</summary>
+internal sealed class WebhookToken
+{
+    private readonly byte[] _expectedHash;
+
+    public WebhookToken(IOptions<TriggerOptions> options, IOptions<InvokerOptions> invokerOptions)
+    {
+        var token = options.Value.WebhookToken;
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            var file = options.Value.WebhookTokenFile
+                ?? Path.Combine(StateDirectory.Resolve(invokerOptions.Value.StateDirectory), "secrets", "registry-webhook.token");
+            token = ReadOrCreate(file);
+        }
+
+        _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim()));
+    }
+
+    /// <summary>True when the Authorization header is "Bearer &lt;token&gt;" (compared in constant time).</summary>
+    public bool IsAuthorized(string? authorization)
+    {
+        const string Scheme = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Hashing first makes the comparison constant-time in the token's length too.
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[Scheme.Length..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(presented, _expectedHash);
+    }
+
+    private static string ReadOrCreate(string file)
+    {
+        if (File.Exists(file) && new FileInfo(file).Length > 0)
+        {
+            return File.ReadAllText(file);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(file, streamOptions))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(token);
+        }
+
+        return token;
+    }
+}
