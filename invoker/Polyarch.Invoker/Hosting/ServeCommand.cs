@@ -46,6 +46,7 @@ internal static class ServeCommand
         app.MapInvokerApi();
         Triggers.RegistryWebhookEndpoint.MapRegistryWebhook(app);
         Rules.RuleEndpoints.MapRuleApi(app);
+        Health.HealthEndpoints.MapReadiness(app);
         return app;
     }
 }

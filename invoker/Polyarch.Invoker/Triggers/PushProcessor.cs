@@ -4,6 +4,10 @@ using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Rules;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Manifests;
+using Polyarch.Registry.References;
 
 namespace Polyarch.Invoker.Triggers;
 
@@ -18,9 +22,11 @@ internal sealed partial class PushProcessor(
     IRuleStore rules,
     IVariantCatalog catalog,
     IActionBackend backend,
+    IRegistryClient registry,
     FiringRunner runner,
     TriggerSignal signal,
     TriggerMetrics metrics,
+    TimeProvider timeProvider,
     IOptions<TriggerOptions> options,
     ILogger<PushProcessor> logger) : BackgroundService
 {
@@ -70,8 +76,23 @@ internal sealed partial class PushProcessor(
     {
         var push = stored.Push;
         var repositoryName = $"{push.Registry}/{push.Repository}";
+        if (!MediaTypes.IsIndex(push.MediaType)
+            && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - stored.Received < (long)_options.ManifestSettleDelay.TotalMilliseconds)
+        {
+            return;
+        }
+
         try
         {
+            // Only the image a tag points at now matters: the engine's child pushes and older re-pushes are replaced.
+            var current = await registry.HeadManifestAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
+            if (current is null || current.Digest != push.Digest)
+            {
+                LogSuperseded(repositoryName, push.Tag, push.Digest, current?.Digest);
+                await pushes.SupersedeAsync(stored, cancellationToken);
+                return;
+            }
+
             var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push)).ToList();
             ImageVariants? image = null;
             foreach (var rule in matching)
@@ -104,7 +125,7 @@ internal sealed partial class PushProcessor(
 
             await pushes.CompleteAsync(stored, cancellationToken);
         }
-        catch (ImageResolutionException exception)
+        catch (Exception exception) when (exception is ImageResolutionException or RegistryException or HttpRequestException)
         {
             var giveUp = stored.Attempts + 1 >= _options.MaxAttempts;
             LogResolutionFailed(exception, $"{repositoryName}:{push.Tag}", push.Digest.ToString(), stored.Attempts + 1, giveUp);
@@ -152,6 +173,9 @@ internal sealed partial class PushProcessor(
 
     [LoggerMessage(EventId = 7203, Level = LogLevel.Warning, Message = "Could not resolve pushed image {ImageRef} ({Digest}), attempt {Attempt}; given up: {GivenUp}")]
     private partial void LogResolutionFailed(Exception exception, string imageRef, string digest, int attempt, bool givenUp);
+
+    [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is superseded: the tag points at {Current} now")]
+    private partial void LogSuperseded(string repository, string tag, Digest digest, Digest? current);
 
     [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Rule {Rule} waits: {Repository}@{Digest} lacks {Missing} (it has {Available}); a later push of more platforms fires it")]
     private partial void LogWaiting(string rule, string repository, string digest, IReadOnlyList<string> missing, IReadOnlyList<string> available);

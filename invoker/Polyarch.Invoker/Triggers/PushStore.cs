@@ -9,8 +9,9 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
     public const string Pending = "pending";
     public const string Done = "done";
     public const string Failed = "failed";
+    public const string Superseded = "superseded";
 
-    /// <summary>Stores pushes durably (one transaction) before the webhook answers.</summary>
+    /// <summary>Stores pushes durably (one transaction) before the webhook answers; one already pending is not stored twice.</summary>
     public async Task AddAsync(IReadOnlyList<ImagePush> pushes, string source, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -21,7 +22,9 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO pushes (registry, repository, tag, digest, media_type, source, received)
-                VALUES ($registry, $repository, $tag, $digest, $mediaType, $source, $received)
+                SELECT $registry, $repository, $tag, $digest, $mediaType, $source, $received
+                WHERE NOT EXISTS (SELECT 1 FROM pushes WHERE state = 'pending' AND registry = $registry
+                    AND repository = $repository AND tag = $tag AND digest = $digest)
                 """;
             command.Parameters.AddWithValue("$registry", push.Registry);
             command.Parameters.AddWithValue("$repository", push.Repository);
@@ -79,6 +82,16 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a push whose tag no longer points at its digest (a later push replaced it; that one is processed instead).</summary>
+    public async Task SupersedeAsync(StoredPush push, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE pushes SET state = 'superseded' WHERE id = $id";
+        command.Parameters.AddWithValue("$id", push.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Counts a failed attempt; after <paramref name="giveUp"/> the push is marked failed with the error.</summary>

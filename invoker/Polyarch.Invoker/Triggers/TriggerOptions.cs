@@ -25,6 +25,14 @@ public sealed class TriggerOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a pushed image manifest (not an index) waits before it is processed. The engine tags each child of a
+    /// multi-platform push with the index's tag moments before it pushes the index, and the registry posts every event
+    /// on its own, so a child is only a push that matters when no index replaced it within this time. Default 2 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ManifestSettleDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Attempts at a push whose image cannot be resolved before it is given up. Default 20.</summary>
     [Range(1, 10_000)]
     public int MaxAttempts { get; set; } = 20;

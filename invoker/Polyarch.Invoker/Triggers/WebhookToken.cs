@@ -23,6 +23,9 @@ internal sealed class WebhookToken
         _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim()));
     }
 
+    /// <summary>Always true once constructed (the token was configured, read or generated).</summary>
+    public bool IsConfigured => _expectedHash.Length > 0;
+
     /// <summary>True when the Authorization header is "Bearer &lt;token&gt;" (compared in constant time).</summary>
     public bool IsAuthorized(string? authorization)
     {
