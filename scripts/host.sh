@@ -83,6 +83,8 @@ install_packages() {
   apt_install default /usr/bin/qemu-aarch64-static qemu-user-static
   apt_install default /usr/sbin/update-binfmts binfmt-support
   apt_install default /usr/bin/docker-registry docker-registry
+  # skopeo: a second, independent OCI client the interop tests read our indexes with.
+  apt_install default /usr/bin/skopeo skopeo
 }
 
 # --- binfmt / QEMU ------------------------------------------------------------------------------

@@ -12,7 +12,11 @@ Log.Logger = new LoggerConfiguration()
 
 try
 {
-    return await BuilderCommandLine.Create().Parse(args).InvokeAsync();
+    var parseResult = BuilderCommandLine.Create().Parse(args);
+    var exitCode = await parseResult.InvokeAsync();
+    // Bad usage (unknown verb, missing argument, invalid option) is exit code 2, as the conventions say;
+    // System.CommandLine reports it (to stderr, with help) and would return 1.
+    return parseResult.Errors.Count > 0 ? 2 : exitCode;
 }
 finally
 {

@@ -42,7 +42,7 @@ internal static class BuildCommand
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration.AddEnvironmentVariables("POLYARCH_");
             builder.Services.AddSerilog(configuration => configuration
-                .MinimumLevel.Warning()
+                .MinimumLevel.Error() // The CLI reports failures itself; warnings would repeat them.
                 .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
             builder.Services.AddPolyarchBuilder(builder.Configuration);
             builder.Services.PostConfigure<BuilderOptions>(o => o.BuilderName = input.BuilderName ?? o.BuilderName);

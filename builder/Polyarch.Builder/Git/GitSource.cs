@@ -31,6 +31,11 @@ internal sealed partial class GitSource
     public async Task<ResolvedSource> ResolveAsync(string url, string? gitRef, string? commit, CancellationToken cancellationToken)
     {
         var normalized = SourceUrl.Normalize(url);
+        if (SourceUrl.IsLocal(normalized) && !Directory.Exists(normalized))
+        {
+            throw new InvalidBuildInputException($"There is no repository at {normalized}. Pass the path of a git repository or its URL.");
+        }
+
         if (commit is not null && !CommitPattern().IsMatch(commit))
         {
             throw new InvalidBuildInputException($"'{commit}' is not a commit id. Pass 7 to 40 hexadecimal characters to --commit, or use --ref for a branch or tag.");

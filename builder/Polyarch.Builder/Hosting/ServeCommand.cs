@@ -22,12 +22,17 @@ internal static class ServeCommand
             builder.Configuration.AddEnvironmentVariables("POLYARCH_");
             builder.WebHost.UseUrls(parseResult.GetValue(urls)!);
             builder.Services.AddSerilog((services, configuration) => configuration
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
             builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
 
             var app = builder.Build();
+
+            // Generate the webhook secret now (mode 0600) so scripts/post-receive and git servers can read it.
+            app.Services.GetRequiredService<Webhooks.WebhookSecrets>().For(Webhooks.GitProvider.GitHub);
             app.UseSerilogRequestLogging();
             app.MapPolyarchBuilder();
             await app.RunAsync(cancellationToken);

@@ -82,6 +82,7 @@ internal static class ContainerSpecFactory
         return parameters;
     }
 
+    // Unique per container (prewarm starts several for one context): the activation's first 12 characters plus a random suffix.
     public static string ContainerName(string instanceId, string activationId) =>
-        $"polyarch-{instanceId}-{activationId[..Math.Min(12, activationId.Length)]}";
+        $"polyarch-{instanceId}-{activationId[..Math.Min(12, activationId.Length)]}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 }

@@ -243,7 +243,7 @@ internal sealed class DockerHttpRunner(
                 }
 
                 await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 50));
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10));
             }
             catch (HttpRequestException exception)
             {

@@ -176,7 +176,7 @@ internal sealed partial class ActionInvoker(
         exception is global::Docker.DotNet.DockerApiException or HttpRequestException or IOException or TimeoutException
             or System.Net.Sockets.SocketException or ImagePullException or OperationCanceledException;
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Activation {ActivationId} of {Action} on {Platform}: {Status} (cold: {Cold})")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Activation {ActivationId} of {Action} on {Platform}: {Status} (cold: {Cold})")]
     private partial void LogActivation(string activationId, string action, string? platform, string status, bool cold);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Activation {ActivationId} of {Action} failed in the backend")]

@@ -88,7 +88,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
                     if (running is null && o.Phase is PodPhase.Running or PodPhase.Succeeded or PodPhase.Failed)
                     {
                         running = _time.GetTimestamp();
-                        deadline.CancelAfter(request.Timeout + TimeSpan.FromSeconds(5));
+                        deadline.CancelAfter(TimeSpan.FromTicks(Math.Min(request.Timeout.Ticks, TimeSpan.FromDays(1).Ticks)) + TimeSpan.FromSeconds(5));
                     }
 
                     return o.IsFinal;

@@ -65,6 +65,7 @@ public sealed class FakeDockerTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Integration")] // The executor probes the host registry (127.0.0.1:5000) first.
     public async Task A_build_that_times_out_is_failed_interrupted_and_moves_no_tag()
     {
         using var docker = new FakeDocker("hang");
@@ -91,6 +92,7 @@ public sealed class FakeDockerTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Integration")] // The executor probes the host registry (127.0.0.1:5000) first.
     public async Task A_transient_registry_error_during_push_is_retried_and_recorded()
     {
         using var docker = new FakeDocker("transient");

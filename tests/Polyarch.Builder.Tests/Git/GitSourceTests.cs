@@ -71,13 +71,23 @@ public sealed class GitSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Resolve_unreachable_remote_is_a_dependency_error_naming_it()
+    public async Task Resolve_a_missing_local_path_is_invalid_input_naming_it()
     {
         var missing = Path.Combine(_state.Path, "nowhere");
 
-        var exception = await Should.ThrowAsync<DependencyUnavailableException>(() => _git.ResolveAsync(missing, null, null, CancellationToken.None));
+        var exception = await Should.ThrowAsync<InvalidBuildInputException>(() => _git.ResolveAsync(missing, null, null, CancellationToken.None));
 
         exception.Message.ShouldContain(missing);
+    }
+
+    [Fact]
+    public async Task Resolve_an_unreachable_remote_is_a_dependency_error_naming_it()
+    {
+        const string url = "http://127.0.0.1:9/team/echo.git"; // discard port: nothing listens
+
+        var exception = await Should.ThrowAsync<DependencyUnavailableException>(() => _git.ResolveAsync(url, null, null, CancellationToken.None));
+
+        exception.Message.ShouldContain(url);
         exception.ExitCode.ShouldBe(3);
     }
 

@@ -120,6 +120,29 @@ public sealed class EchoInvocationTests(InvokerEngineFixture fixture)
     }
 
     [Fact]
+    public async Task Prewarm_StartsContainersAhead_SoTheFirstCallIsWarm()
+    {
+        await using var harness = new InvokerHarness();
+        var action = new Polyarch.Invoker.Actions.ActionDefinition
+        {
+            Name = "prewarmed",
+            Image = fixture.EchoImage,
+            Prewarm = 2,
+            Placement = new Polyarch.Invoker.Actions.ActionPlacement { Required = ["linux/amd64"] },
+        };
+        await harness.Actions.PutAsync(action, CancellationToken.None);
+
+        await harness.Invoker.PrewarmAsync(action, CancellationToken.None);
+        var containers = await harness.ContainersAsync();
+        var record = await harness.Invoker.InvokeAsync(new InvocationRequest("prewarmed", []), CancellationToken.None);
+
+        containers.Count.ShouldBe(2);
+        record.Cold.ShouldBeFalse();
+        record.Status.ShouldBe(ActivationStatus.Success);
+        (await harness.ContainersAsync()).Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Janitor_RemovesContainersAnEarlierRunOfTheInstanceLeft()
     {
         await using var earlier = new InvokerHarness();

@@ -8,7 +8,7 @@ namespace Polyarch.Invoker.Kubernetes.Integration;
 /// resource (coarse: the core picks the variant), then <see cref="KubernetesBackend"/> places the pod on a real node,
 /// with the per-node why-not table when none fits.
 /// </summary>
-internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimeProvider time) : IActionBackend, IAsyncDisposable
+internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimeProvider time) : IActionBackend, IDisposable
 {
     private readonly SemaphoreSlim _start = new(1, 1);
     private volatile bool _started;
@@ -67,10 +67,6 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await backend.DisposeAsync();
-        await backend.Inventory.DisposeAsync();
-        _start.Dispose();
-    }
+    // The backend and its inventory are container singletons too: the container disposes them.
+    public void Dispose() => _start.Dispose();
 }

@@ -28,7 +28,11 @@ internal static class KubernetesRequests
             Port = context.Port,
             ParamsJson = context.Params.ToJsonString(),
             Environment = context.Action.Environment,
-            Timeout = timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout,
+            Timeout = Clamp(timeout),
         };
     }
+
+    // At least a second; at most a day (a deadline far in the future must not overflow timers or activeDeadlineSeconds).
+    private static TimeSpan Clamp(TimeSpan timeout) =>
+        timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
 }

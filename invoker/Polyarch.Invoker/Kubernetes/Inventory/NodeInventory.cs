@@ -22,6 +22,7 @@ internal sealed partial class NodeInventory : IAsyncDisposable
     private volatile ClusterSnapshot _snapshot = ClusterSnapshot.Empty;
     private Task? _loop;
     private int _lists;
+    private int _disposed;
 
     public NodeInventory(IKubernetes client, ILogger<NodeInventory> logger, TimeProvider time)
     {
@@ -136,6 +137,11 @@ internal sealed partial class NodeInventory : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         if (_loop is not null)
         {
