@@ -61,8 +61,8 @@ internal sealed partial class FiringRunner(
         try
         {
             var request = new InvocationRequest(firing.Target, firing.Params.DeepClone().AsObject(), activation.Platform) { ActivationId = activation.ActivationId };
-            var record = await invoker.InvokeAsync(request, cancellationToken);
-            metrics.Activation(record.Status, activation.Platform, Stopwatch.GetElapsedTime(clock));
+            // The activation store counts what ran; only activations that never started are counted here.
+            await invoker.InvokeAsync(request, cancellationToken);
         }
         catch (InvokerException exception)
         {

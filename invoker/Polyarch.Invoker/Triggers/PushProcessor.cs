@@ -30,7 +30,8 @@ internal sealed partial class PushProcessor(
     IOptions<TriggerOptions> options,
     ILogger<PushProcessor> logger) : BackgroundService
 {
-    private readonly TriggerOptions _options = options.Value;
+    // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
+    private TriggerOptions _options => options.Value;
     private long _pending;
 
     /// <summary>Processes every pending push once (the loop's body; tests call it directly).</summary>

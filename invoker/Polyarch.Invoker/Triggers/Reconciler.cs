@@ -20,7 +20,8 @@ internal sealed partial class Reconciler(
     IOptions<TriggerOptions> options,
     ILogger<Reconciler> logger) : BackgroundService
 {
-    private readonly TriggerOptions _options = options.Value;
+    // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
+    private TriggerOptions _options => options.Value;
 
     /// <summary>One pass over every watched repository; returns how many missed pushes it stored.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)

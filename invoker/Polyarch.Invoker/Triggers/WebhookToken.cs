@@ -17,7 +17,7 @@ internal sealed class WebhookToken
         {
             var file = options.Value.WebhookTokenFile
                 ?? Path.Combine(StateDirectory.Resolve(invokerOptions.Value.StateDirectory), "secrets", "registry-webhook.token");
-            token = ReadOrCreate(file);
+            token = SecretFile.ReadOrCreate(file);
         }
 
         _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim()));
@@ -38,29 +38,5 @@ internal sealed class WebhookToken
         // Hashing first makes the comparison constant-time in the token's length too.
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[Scheme.Length..].Trim()));
         return CryptographicOperations.FixedTimeEquals(presented, _expectedHash);
-    }
-
-    private static string ReadOrCreate(string file)
-    {
-        if (File.Exists(file) && new FileInfo(file).Length > 0)
-        {
-            return File.ReadAllText(file);
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(file, streamOptions))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(token);
-        }
-
-        return token;
     }
 }
