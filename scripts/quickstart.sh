@@ -36,8 +36,15 @@ if ! pid_alive "$RUN_DIR/git-daemon.pid"; then
   wait_until 10 "git daemon" git ls-remote "$GIT_URL" >/dev/null 2>&1 || true
 fi
 
+# The invoker's API key (never printed); curl reads the header from a 0600 file, not from its arguments.
+key_file="$POLYARCH_STATE_DIR/secrets/invoker-api.key"
+[ -s "$key_file" ] || die "$key_file is missing; scripts/services.sh up creates it when polyarch-invoker starts" 3
+auth_header="$RUN_DIR/invoker-auth.header"
+(umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$key_file")" >"$auth_header")
+invoker() { curl -fsS -H "@$auth_header" "$@"; }
+
 say "Rule: a push of demo/echo:latest runs the pushed image on all its platforms"
-curl -fsS -X PUT -H 'Content-Type: application/json' "$INVOKER_URL/v1/rules/quickstart-echo" \
+invoker -X PUT -H 'Content-Type: application/json' "$INVOKER_URL/v1/rules/quickstart-echo" \
   --data '{"repository":"demo/echo","tag":"latest","platforms":["all"],"params":{"hello":"polyarch"}}' >/dev/null \
   || die "could not create the rule at $INVOKER_URL; see $LOG_DIR/invoker.log" 3
 
@@ -73,10 +80,10 @@ jq -r '.images[0].platforms[] | "    variant \(.platform)  \(.digest)"' <<<"$bui
 say "Waiting for the rule's activations (registry webhook → invoker)"
 ids=""
 for _ in $(seq 1 600); do
-  ids=$(curl -fsS "$INVOKER_URL/v1/firings" | jq -r --arg d "$index" '.[] | select(.rule == "quickstart-echo" and .digest == $d) | .activations[].activationId' || true)
+  ids=$(invoker "$INVOKER_URL/v1/firings" | jq -r --arg d "$index" '.[] | select(.rule == "quickstart-echo" and .digest == $d) | .activations[].activationId' || true)
   if [ -n "$ids" ]; then
     done_count=0
-    for id in $ids; do curl -fsS -o /dev/null "$INVOKER_URL/v1/activations/$id" 2>/dev/null && done_count=$((done_count + 1)); done
+    for id in $ids; do invoker -o /dev/null "$INVOKER_URL/v1/activations/$id" 2>/dev/null && done_count=$((done_count + 1)); done
     [ "$done_count" -eq "$(wc -w <<<"$ids")" ] && break
   fi
   sleep 1
@@ -85,7 +92,7 @@ done
 
 printf '\n    %-14s %-20s %-5s %8s  %-8s %s\n' PLATFORM "CHILD DIGEST" START DURATION STATUS RESULT
 for id in $ids; do
-  record=$(curl -fsS "$INVOKER_URL/v1/activations/$id") || { printf '    %-14s (activation %s not finished)\n' "?" "$id"; continue; }
+  record=$(invoker "$INVOKER_URL/v1/activations/$id") || { printf '    %-14s (activation %s not finished)\n' "?" "$id"; continue; }
   jq -r '[.platform, ((.childDigest // "") | .[0:19]), (if .cold then "cold" else "warm" end),
           "\((.waitMs + .initMs + .runMs))ms", .status, (.result | tojson)] | @tsv' <<<"$record" \
     | awk -F'\t' '{printf "    %-14s %-20s %-5s %8s  %-8s %s\n", $1, $2, $3, $4, $5, $6}'

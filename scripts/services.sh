@@ -15,6 +15,10 @@ INVOKER_URL="${POLYARCH_INVOKER_URL:-http://127.0.0.1:5090}"
 : "${POLYARCH_Builder__Allowlist__0__UrlPattern:=git://127.0.0.1:9418/*}"
 : "${POLYARCH_Builder__Allowlist__0__Repository:=demo/{name\}}"
 export POLYARCH_Builder__Allowlist__0__UrlPattern POLYARCH_Builder__Allowlist__0__Repository
+# The invoker's REST API needs its key (secrets/invoker-api.key, generated 0600 on first start); the registry
+# webhook keeps its own token (secrets/registry-webhook.token, written by scripts/host.sh).
+: "${POLYARCH_Service__RequireApiKey:=true}"
+export POLYARCH_Service__RequireApiKey
 export POLYARCH_STATE_DIR
 
 project_of() { case $1 in builder) echo "$POLYARCH_ROOT/builder/Polyarch.Builder/Polyarch.Builder.csproj" ;; invoker) echo "$POLYARCH_ROOT/invoker/Polyarch.Invoker/Polyarch.Invoker.csproj" ;; esac; }
@@ -42,7 +46,7 @@ ready() { curl -fsS --max-time 2 -o /dev/null "$(url_of "$1")/readyz" 2>/dev/nul
 
 start() {
   local service=$1 pidfile="$RUN_DIR/$1.pid" log="$LOG_DIR/$1.log"
-  if pid_alive "$pidfile" && ready "$service"; then
+  if pid_alive "$pidfile" && ready "$service" && [ "$(cat "$RUN_DIR/$service.stamp" 2>/dev/null)" = "$(sources_stamp "$service")" ]; then
     info "polyarch-$service already running (pid $(cat "$pidfile")) on $(url_of "$service")"
     return 0
   fi
@@ -52,6 +56,7 @@ start() {
   say "Starting polyarch-$service on $(url_of "$service") (log: $log)"
   nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$log" 2>&1 </dev/null &
   echo $! >"$pidfile"
+  cat "$POLYARCH_STATE_DIR/bin/$service/.stamp" >"$RUN_DIR/$service.stamp"
   wait_until 60 "polyarch-$service /readyz" ready "$service" \
     || die "polyarch-$service did not become ready within 60 s; see $log" 3
 }
