@@ -42,6 +42,14 @@ key_file="$POLYARCH_STATE_DIR/secrets/invoker-api.key"
 auth_header="$RUN_DIR/invoker-auth.header"
 (umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$key_file")" >"$auth_header")
 invoker() { curl -fsS -H "@$auth_header" "$@"; }
+builder_key_file="$POLYARCH_STATE_DIR/secrets/builder-api.key"
+builder_header="$RUN_DIR/builder-auth.header"
+if [ -s "$builder_key_file" ]; then
+  (umask 077 && printf 'Authorization: Bearer %s\n' "$(cat "$builder_key_file")" >"$builder_header")
+else
+  : >"$builder_header"
+fi
+builder_api() { curl -fsS -H "@$builder_header" "$@"; }
 
 say "Rule: a push of demo/echo:latest runs the pushed image on all its platforms"
 invoker -X PUT -H 'Content-Type: application/json' "$INVOKER_URL/v1/rules/quickstart-echo" \
@@ -65,7 +73,7 @@ git -C "$WORK" push --quiet origin main 2>&1 | sed 's/^/    /'
 say "Waiting for the build of ${commit:0:12}"
 build=""
 for _ in $(seq 1 900); do
-  build=$(curl -fsS "$BUILDER_URL/v1/builds?limit=20" 2>/dev/null \
+  build=$(builder_api "$BUILDER_URL/v1/builds?limit=20" 2>/dev/null \
     | jq -c --arg c "$commit" '[.[] | select(.request.commit == $c)] | first // empty' || true)
   status=$(jq -r '.status // empty | tostring | ascii_downcase' <<<"$build" 2>/dev/null || true)
   case "$status" in succeeded) break ;; failed|superseded) die "build $(jq -r .id <<<"$build") $status: $(jq -c .error <<<"$build")" 1 ;; esac

@@ -15,8 +15,8 @@ INVOKER_URL="${POLYARCH_INVOKER_URL:-http://127.0.0.1:5090}"
 : "${POLYARCH_Builder__Allowlist__0__UrlPattern:=git://127.0.0.1:9418/*}"
 : "${POLYARCH_Builder__Allowlist__0__Repository:=demo/{name\}}"
 export POLYARCH_Builder__Allowlist__0__UrlPattern POLYARCH_Builder__Allowlist__0__Repository
-# The invoker's REST API needs its key (secrets/invoker-api.key, generated 0600 on first start); the registry
-# webhook keeps its own token (secrets/registry-webhook.token, written by scripts/host.sh).
+# The REST APIs need their keys (secrets/invoker-api.key, secrets/builder-api.key, generated 0600 on first
+# start); webhooks keep their own secrets (secrets/registry-webhook.token, builder/webhook-secret).
 : "${POLYARCH_Service__RequireApiKey:=true}"
 export POLYARCH_Service__RequireApiKey
 export POLYARCH_STATE_DIR
@@ -54,7 +54,8 @@ start() {
   publish "$service"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   say "Starting polyarch-$service on $(url_of "$service") (log: $log)"
-  nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$log" 2>&1 </dev/null &
+  POLYARCH_Service__RequireApiKey="$POLYARCH_Service__RequireApiKey" \
+    nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   cat "$POLYARCH_STATE_DIR/bin/$service/.stamp" >"$RUN_DIR/$service.stamp"
   wait_until 60 "polyarch-$service /readyz" ready "$service" \
