@@ -32,7 +32,6 @@ internal sealed partial class PushProcessor(
 {
     // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
     private TriggerOptions _options => options.Value;
-    private long _pending;
 
     /// <summary>Processes every pending push once (the loop's body; tests call it directly).</summary>
     public async Task ProcessPendingAsync(CancellationToken cancellationToken)
@@ -50,7 +49,6 @@ internal sealed partial class PushProcessor(
             return;
         }
 
-        metrics.ObservePendingPushes(() => Interlocked.Read(ref _pending));
         foreach (var firing in await firings.PendingAsync(stoppingToken))
         {
             LogResuming(firing.Rule, firing.Repository, firing.Digest);
@@ -62,7 +60,7 @@ internal sealed partial class PushProcessor(
             try
             {
                 await ProcessPendingAsync(stoppingToken);
-                Interlocked.Exchange(ref _pending, await pushes.CountPendingAsync(stoppingToken));
+                metrics.SetPendingPushes(await pushes.CountPendingAsync(stoppingToken));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -1,46 +1,31 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace Polyarch.Invoker.Triggers;
 
-/// <summary>Counters and histograms of the trigger path (exported at /metrics).</summary>
-internal sealed class TriggerMetrics : IDisposable
+/// <summary>Counters and histograms of activations and the trigger path (Prometheus, exported at /metrics).</summary>
+internal sealed class TriggerMetrics
 {
-    public const string MeterName = "Polyarch.Invoker";
+    // Same name → same collector: prometheus-net returns the registered one for every instance.
+    private readonly Counter _webhookCalls = Metrics.CreateCounter("polyarch_invoker_webhook_calls_total", "Registry webhook calls by outcome", "outcome");
+    private readonly Counter _firings = Metrics.CreateCounter("polyarch_invoker_rule_firings_total", "Rule firings by rule", "rule");
+    private readonly Counter _activations = Metrics.CreateCounter("polyarch_invoker_activations_total", "Activations by status and platform", "status", "platform");
+    private readonly Histogram _activationSeconds = Metrics.CreateHistogram("polyarch_invoker_activation_duration_seconds", "Activation duration by status and platform",
+        new HistogramConfiguration { LabelNames = ["status", "platform"], Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
+    private readonly Histogram _pushToStartSeconds = Metrics.CreateHistogram("polyarch_invoker_push_to_firing_start_seconds", "Time from an accepted push to the start of its firing",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
+    private readonly Gauge _pendingPushes = Metrics.CreateGauge("polyarch_invoker_pending_pushes", "Pushes stored but not processed yet (the trigger queue depth)");
 
-    private readonly Meter _meter;
-    private readonly Counter<long> _webhookCalls;
-    private readonly Counter<long> _firings;
-    private readonly Counter<long> _activations;
-    private readonly Histogram<double> _activationDuration;
-    private readonly Histogram<double> _pushToStart;
+    public void SetPendingPushes(long pending) => _pendingPushes.Set(pending);
 
-    public TriggerMetrics(IMeterFactory meterFactory)
-    {
-        _meter = meterFactory.Create(MeterName);
-        _webhookCalls = _meter.CreateCounter<long>("polyarch_invoker_webhook_calls", description: "Registry webhook calls by outcome");
-        _firings = _meter.CreateCounter<long>("polyarch_invoker_rule_firings", description: "Rule firings by rule");
-        _activations = _meter.CreateCounter<long>("polyarch_invoker_activations", description: "Activations by status and platform");
-        _activationDuration = _meter.CreateHistogram<double>("polyarch_invoker_activation_duration", unit: "s", description: "Activation duration by status and platform");
-        _pushToStart = _meter.CreateHistogram<double>("polyarch_invoker_push_to_activation_start", unit: "s", description: "Time from an accepted push to its activations' start");
-    }
+    public void Webhook(string outcome) => _webhookCalls.WithLabels(outcome).Inc();
 
-    /// <summary>Reads the number of stored pushes waiting to be processed (an observable gauge).</summary>
-    public void ObservePendingPushes(Func<long> pending) =>
-        _meter.CreateObservableGauge("polyarch_invoker_pending_pushes", pending, description: "Pushes stored but not processed yet");
-
-    public void Webhook(string outcome) => _webhookCalls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-
-    public void Fired(string rule) => _firings.Add(1, new KeyValuePair<string, object?>("rule", rule));
+    public void Fired(string rule) => _firings.WithLabels(rule).Inc();
 
     public void Activation(string status, string platform, TimeSpan duration)
     {
-        var tags = new TagList { { "status", status }, { "platform", platform } };
-        _activations.Add(1, tags);
-        _activationDuration.Record(duration.TotalSeconds, tags);
+        _activations.WithLabels(status, platform).Inc();
+        _activationSeconds.WithLabels(status, platform).Observe(duration.TotalSeconds);
     }
 
-    public void PushToStart(TimeSpan latency) => _pushToStart.Record(latency.TotalSeconds);
-
-    public void Dispose() => _meter.Dispose();
+    public void PushToStart(TimeSpan latency) => _pushToStartSeconds.Observe(latency.TotalSeconds);
 }

@@ -9,7 +9,6 @@ internal static class TriggersServiceCollectionExtensions
     public static IServiceCollection AddPolyarchTriggers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TriggerOptions>().Bind(configuration.GetSection(TriggerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddMetrics();
         services.AddSingleton<TriggerDatabase>();
         services.AddSingleton<IRuleStore, SqliteRuleStore>();
         services.AddSingleton<PushStore>();

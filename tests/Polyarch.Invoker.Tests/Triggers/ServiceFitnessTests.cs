@@ -37,6 +37,7 @@ public sealed class ServiceFitnessTests : IDisposable
             (await http.GetAsync("/v1/rules")).StatusCode.ShouldBe(HttpStatusCode.OK);
             var metrics = await http.GetStringAsync("/metrics");
             metrics.ShouldContain("http_requests_received_total");
+            metrics.ShouldContain("polyarch_invoker_pending_pushes");
             var openApi = await http.GetStringAsync("/openapi/v1.json");
             openApi.ShouldContain("/v1/rules/{name}");
             openApi.ShouldContain("/v1/hooks/registry");
