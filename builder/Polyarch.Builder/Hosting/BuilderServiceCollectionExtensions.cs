@@ -47,6 +47,7 @@ internal static class BuilderServiceCollectionExtensions
     public static IEndpointRouteBuilder MapPolyarchBuilder(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" }));
         endpoints.MapGitWebhook();
         endpoints.MapBuildsApi();
         return endpoints;

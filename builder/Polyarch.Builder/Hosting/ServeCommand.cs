@@ -28,12 +28,14 @@ internal static class ServeCommand
                 .Enrich.FromLogContext()
                 .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
             builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
+            Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration);
 
             var app = builder.Build();
 
             // Generate the webhook secret now (mode 0600) so scripts/post-receive and git servers can read it.
             app.Services.GetRequiredService<Webhooks.WebhookSecrets>().For(Webhooks.GitProvider.GitHub);
             app.UseSerilogRequestLogging();
+            Fitness.BuilderFitnessExtensions.UsePolyarchBuilderFitness(app);
             app.MapPolyarchBuilder();
             await app.RunAsync(cancellationToken);
             return 0;

@@ -14,5 +14,6 @@ internal static class InvokerCommandLine
             PlatformsCommand.Create(),
             ActionsCommand.Create(),
             ActivationsCommand.Create(),
+            Rules.RulesCommand.Create(),
         };
 }

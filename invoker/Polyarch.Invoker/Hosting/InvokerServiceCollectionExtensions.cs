@@ -51,6 +51,7 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<DockerExecRunner>();
         services.AddSingleton<IActionBackend, DockerBackend>();
         services.AddSingleton<ActionInvoker>();
+        Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggers(services, configuration);
         if (string.Equals(configuration[$"{InvokerOptions.SectionName}:Backend"], Kubernetes.KubernetesBackend.Name, StringComparison.OrdinalIgnoreCase))
         {
             Kubernetes.Integration.KubernetesServiceCollectionExtensions.AddPolyarchKubernetes(services, configuration);

@@ -38,11 +38,17 @@ internal static class ServeCommand
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
         builder.Services.AddPolyarchInvoker(builder.Configuration);
         builder.Services.AddHostedService<InvokerStartup>();
+        Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
+        Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging();
+        Fitness.FitnessExtensions.UsePolyarchFitness(app);
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapInvokerApi();
+        Triggers.RegistryWebhookEndpoint.MapRegistryWebhook(app);
+        Rules.RuleEndpoints.MapRuleApi(app);
+        Health.HealthEndpoints.MapReadiness(app);
         return app;
     }
 }

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Hosting;
+
+namespace Polyarch.Builder.Fitness;
+
+/// <summary>The REST API's key: configured, else read from or generated into secrets/builder-api.key (0600); compared in constant time.</summary>
+internal sealed class BuilderApiKey
+{
+    private readonly byte[] _expectedHash;
+
+    public BuilderApiKey(IOptions<BuilderServiceOptions> options, IOptions<BuilderOptions> builderOptions)
+    {
+        var key = options.Value.ApiKey;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            key = ReadOrCreate(Path.Combine(builderOptions.Value.StateDirectory, "secrets", "builder-api.key"));
+        }
+
+        _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
+    }
+
+    public bool IsAuthorized(string? authorization)
+    {
+        const string Scheme = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[Scheme.Length..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(presented, _expectedHash);
+    }
+
+    private static string ReadOrCreate(string file)
+    {
+        if (File.Exists(file) && new FileInfo(file).Length > 0)
+        {
+            return File.ReadAllText(file).Trim();
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(file, streamOptions))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(key);
+        }
+
+        return key;
+    }
+}

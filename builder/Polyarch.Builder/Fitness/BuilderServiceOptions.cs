@@ -1,0 +1,16 @@
+namespace Polyarch.Builder.Fitness;
+
+/// <summary>How `serve` is exposed (section "Service"): the REST API's key, separate from the git webhook secrets.</summary>
+public sealed class BuilderServiceOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Service";
+
+    /// <summary>Whether /v1/builds needs "Authorization: Bearer &lt;API key&gt;" (webhooks keep their own signatures).</summary>
+    /// <value>Defaults to <c>false</c>; scripts/services.sh turns it on.</value>
+    public bool RequireApiKey { get; set; }
+
+    /// <summary>The API key.</summary>
+    /// <value>Defaults to the contents of <c>secrets/builder-api.key</c> in the state directory (generated with mode 0600).</value>
+    public string? ApiKey { get; set; }
+}

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polyarch.Invoker.Hosting.Cli;
+using Polyarch.Invoker.Json;
+
+namespace Polyarch.Invoker.Rules;
+
+/// <summary>`polyarch-invoker rules create|list|get|delete`.</summary>
+internal static class RulesCommand
+{
+    public static Command Create() => new("rules", "Manage rules: registry pushes that run an action or the pushed image") { CreateVerb(), ListVerb(), GetVerb(), DeleteVerb() };
+
+    private static Command CreateVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The rule's name" };
+        var repository = new Option<string>("--repository") { Description = "Repository or glob: demo/echo, demo/*, 127.0.0.1:5000/demo/**", Required = true };
+        var tag = new Option<string>("--tag") { Description = "Tag or glob (default *)", DefaultValueFactory = _ => "*" };
+        var action = new Option<string?>("--action") { Description = "Action to run (default: the pushed image itself, by digest)" };
+        var platforms = new Option<string>("--platforms") { Description = "all, native, or a comma-separated list (each required)", DefaultValueFactory = _ => RuleDefinition.AllPlatforms };
+        var param = new Option<string[]>("--param", "-p") { Description = "KEY=VALUE param (VALUE may be JSON); repeatable" };
+        var output = CliOptions.Output();
+        var command = new Command("create", "Create or replace a rule") { name, repository, tag, action, platforms, param, output };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var json = CliOptions.IsJson(parseResult.GetValue(output));
+            await using var services = CliHost.Create();
+            try
+            {
+                var rule = new RuleDefinition
+                {
+                    Name = parseResult.GetValue(name)!,
+                    Repository = parseResult.GetValue(repository)!,
+                    Tag = parseResult.GetValue(tag)!,
+                    Action = parseResult.GetValue(action),
+                    Params = ParseParams(parseResult.GetValue(param) ?? []),
+                    Platforms = [.. parseResult.GetValue(platforms)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+                };
+                await services.GetRequiredService<RuleService>().PutAsync(rule, cancellationToken);
+                Console.WriteLine(json ? JsonSerializer.Serialize(rule, InvokerJson.Indented) : $"ok: rule {rule.Name}: push of {rule.Repository}:{rule.Tag} → {rule.Action ?? "the pushed image"} on {string.Join(",", rule.Platforms)}");
+                return ExitCodes.Success;
+            }
+            catch (InvalidRuleException invalid)
+            {
+                await Console.Error.WriteLineAsync($"error: {invalid.Message}");
+                return ExitCodes.InvalidInput;
+            }
+            catch (FormatException format)
+            {
+                await Console.Error.WriteLineAsync($"error: {format.Message}");
+                return ExitCodes.InvalidInput;
+            }
+        });
+        return command;
+    }
+
+    private static Command ListVerb()
+    {
+        var output = CliOptions.Output();
+        var command = new Command("list", "List rules") { output };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = CliHost.Create();
+            var rules = await services.GetRequiredService<RuleService>().ListAsync(cancellationToken);
+            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rules, InvokerJson.Indented));
+            }
+            else
+            {
+                foreach (var rule in rules)
+                {
+                    Console.WriteLine($"{rule.Name,-24} {rule.Repository}:{rule.Tag} → {rule.Action ?? "(pushed image)"} on {string.Join(",", rule.Platforms)}");
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command GetVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The rule's name" };
+        var command = new Command("get", "Show a rule as JSON") { name };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = CliHost.Create();
+            var ruleName = parseResult.GetValue(name)!;
+            if (await services.GetRequiredService<RuleService>().GetAsync(ruleName, cancellationToken) is { } rule)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rule, InvokerJson.Indented));
+                return ExitCodes.Success;
+            }
+
+            await Console.Error.WriteLineAsync($"error: there is no rule '{ruleName}' (see `polyarch-invoker rules list`).");
+            return ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Command DeleteVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The rule's name" };
+        var command = new Command("delete", "Delete a rule") { name };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = CliHost.Create();
+            var ruleName = parseResult.GetValue(name)!;
+            if (await services.GetRequiredService<RuleService>().DeleteAsync(ruleName, cancellationToken))
+            {
+                Console.WriteLine($"ok: deleted rule {ruleName}");
+                return ExitCodes.Success;
+            }
+
+            await Console.Error.WriteLineAsync($"error: there is no rule '{ruleName}' (see `polyarch-invoker rules list`).");
+            return ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static JsonObject? ParseParams(string[] pairs)
+    {
+        if (pairs.Length == 0)
+        {
+            return null;
+        }
+
+        var parameters = new JsonObject();
+        foreach (var pair in pairs)
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"--param {pair} is not KEY=VALUE.");
+            }
+
+            var value = pair[(equals + 1)..];
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(value);
+            }
+            catch (JsonException)
+            {
+                node = JsonValue.Create(value);
+            }
+
+            parameters[pair[..equals]] = node;
+        }
+
+        return parameters;
+    }
+}

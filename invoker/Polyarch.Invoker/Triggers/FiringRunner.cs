@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Invocation;
+
+namespace Polyarch.Invoker.Triggers;
+
+/// <summary>Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded.</summary>
+internal sealed partial class FiringRunner(
+    ActionInvoker invoker,
+    IActivationStore activations,
+    FiringStore firings,
+    TriggerMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<FiringRunner> logger)
+{
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+
+    /// <summary>Starts the firing in the background; <paramref name="received"/> is when its push arrived (for the latency metric).</summary>
+    public void Start(Firing firing, long? received, CancellationToken cancellationToken)
+    {
+        var task = Task.Run(() => RunAsync(firing, received, cancellationToken), CancellationToken.None);
+        _running[task] = true;
+        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for every firing started so far (tests, shutdown).</summary>
+    public Task WhenIdleAsync() => Task.WhenAll(_running.Keys);
+
+    private async Task RunAsync(Firing firing, long? received, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (received is { } at)
+            {
+                metrics.PushToStart(TimeSpan.FromMilliseconds(Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - at)));
+            }
+
+            await Task.WhenAll(firing.Activations.Select(a => RunOneAsync(firing, a, cancellationToken)));
+            await firings.CompleteAsync(firing, cancellationToken);
+            LogFired(firing.Rule, firing.Repository, firing.Digest, firing.Activations.Count);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the firing stays pending and resumes at the next start.
+        }
+        catch (Exception exception)
+        {
+            LogFiringFailed(exception, firing.Rule, firing.Repository, firing.Digest);
+        }
+    }
+
+    private async Task RunOneAsync(Firing firing, FiringActivation activation, CancellationToken cancellationToken)
+    {
+        if (await activations.GetAsync(activation.ActivationId, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.GetTimestamp();
+        try
+        {
+            var request = new InvocationRequest(firing.Target, firing.Params.DeepClone().AsObject(), activation.Platform) { ActivationId = activation.ActivationId };
+            // The activation store counts what ran; only activations that never started are counted here.
+            await invoker.InvokeAsync(request, cancellationToken);
+        }
+        catch (InvokerException exception)
+        {
+            metrics.Activation("not started", activation.Platform, Stopwatch.GetElapsedTime(clock));
+            LogActivationFailed(exception, firing.Rule, activation.Platform, activation.ActivationId);
+        }
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Rule {Rule} fired for {Repository}@{Digest}: {Count} activations")]
+    private partial void LogFired(string rule, string repository, string digest, int count);
+
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Rule {Rule} could not complete its firing for {Repository}@{Digest}")]
+    private partial void LogFiringFailed(Exception exception, string rule, string repository, string digest);
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Rule {Rule}: activation {ActivationId} on {Platform} did not start")]
+    private partial void LogActivationFailed(Exception exception, string rule, string platform, string activationId);
+}

@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Images;
+using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Rules;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Manifests;
+using Polyarch.Registry.References;
+
+namespace Polyarch.Invoker.Triggers;
+
+/// <summary>
+/// Takes stored pushes, oldest first, and fires the rules that match: once per (rule, repository, digest), when
+/// the index holds every platform the rule requires. A push is marked done only after its firings are stored,
+/// and firings interrupted by a restart resume at start-up.
+/// </summary>
+internal sealed partial class PushProcessor(
+    PushStore pushes,
+    FiringStore firings,
+    IRuleStore rules,
+    IVariantCatalog catalog,
+    IActionBackend backend,
+    IRegistryClient registry,
+    FiringRunner runner,
+    TriggerSignal signal,
+    TriggerMetrics metrics,
+    TimeProvider timeProvider,
+    IOptions<TriggerOptions> options,
+    ILogger<PushProcessor> logger) : BackgroundService
+{
+    // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
+    private TriggerOptions _options => options.Value;
+
+    /// <summary>Processes every pending push once (the loop's body; tests call it directly).</summary>
+    public async Task ProcessPendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var push in await pushes.PendingAsync(100, cancellationToken))
+        {
+            await ProcessAsync(push, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.ProcessPushes)
+        {
+            return;
+        }
+
+        foreach (var firing in await firings.PendingAsync(stoppingToken))
+        {
+            LogResuming(firing.Rule, firing.Repository, firing.Digest);
+            runner.Start(firing, received: null, stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ProcessPendingAsync(stoppingToken);
+                metrics.SetPendingPushes(await pushes.CountPendingAsync(stoppingToken));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogLoopFailed(exception);
+            }
+
+            await signal.WaitAsync(_options.PollInterval, stoppingToken);
+        }
+    }
+
+    private async Task ProcessAsync(StoredPush stored, CancellationToken cancellationToken)
+    {
+        var push = stored.Push;
+        var repositoryName = $"{push.Registry}/{push.Repository}";
+        if (!MediaTypes.IsIndex(push.MediaType)
+            && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - stored.Received < (long)_options.ManifestSettleDelay.TotalMilliseconds)
+        {
+            return;
+        }
+
+        try
+        {
+            // Only the image a tag points at now matters: the engine's child pushes and older re-pushes are replaced.
+            var current = await registry.HeadManifestAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
+            if (current is null || current.Digest != push.Digest)
+            {
+                LogSuperseded(repositoryName, push.Tag, push.Digest, current?.Digest);
+                await pushes.SupersedeAsync(stored, cancellationToken);
+                return;
+            }
+
+            var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push)).ToList();
+            ImageVariants? image = null;
+            foreach (var rule in matching)
+            {
+                if (await firings.ExistsAsync(rule.Name, repositoryName, push.Digest.ToString(), cancellationToken))
+                {
+                    continue;
+                }
+
+                image ??= await catalog.GetAsync($"{repositoryName}@{push.Digest}", cancellationToken);
+                var platforms = await PlatformsAsync(rule, image, cancellationToken);
+                if (platforms is null)
+                {
+                    continue;
+                }
+
+                var firing = new Firing(
+                    rule.Name,
+                    repositoryName,
+                    push.Digest.ToString(),
+                    rule.Action ?? $"{repositoryName}@{push.Digest}",
+                    Params(rule, stored, image),
+                    [.. platforms.Select(p => new FiringActivation(p, ActivationId.New()))]);
+                if (await firings.TryAddAsync(firing, stored.Id, cancellationToken))
+                {
+                    metrics.Fired(rule.Name);
+                    runner.Start(firing, stored.Received, cancellationToken);
+                }
+            }
+
+            await pushes.CompleteAsync(stored, cancellationToken);
+        }
+        catch (Exception exception) when (exception is ImageResolutionException or RegistryException or HttpRequestException)
+        {
+            var giveUp = stored.Attempts + 1 >= _options.MaxAttempts;
+            LogResolutionFailed(exception, $"{repositoryName}:{push.Tag}", push.Digest.ToString(), stored.Attempts + 1, giveUp);
+            await pushes.FailAttemptAsync(stored, exception.Message, giveUp, cancellationToken);
+        }
+    }
+
+    /// <summary>The platforms to run on, or null when the index lacks one the rule requires (a later push may add it).</summary>
+    private async Task<IReadOnlyList<string>?> PlatformsAsync(RuleDefinition rule, ImageVariants image, CancellationToken cancellationToken)
+    {
+        var available = image.Platforms.Distinct(StringComparer.Ordinal).ToList();
+        List<string> wanted = rule.Platforms switch
+        {
+            [RuleDefinition.AllPlatforms] => available,
+            [RuleDefinition.NativePlatforms] => [.. (await backend.GetInventoryAsync(cancellationToken)).Platforms.Where(p => !p.Emulated).Select(p => p.Platform)],
+            _ => [.. rule.Platforms.Select(Platforms.PlatformName.Normalize)],
+        };
+        var missing = wanted.Except(available, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0 || wanted.Count == 0)
+        {
+            LogWaiting(rule.Name, image.RepositoryName, image.IndexDigest, missing, available);
+
+            return null;
+        }
+
+        return wanted;
+    }
+
+    private static JsonObject Params(RuleDefinition rule, StoredPush stored, ImageVariants image)
+    {
+        var parameters = rule.Params?.DeepClone().AsObject() ?? [];
+        parameters["registry"] = stored.Push.Registry;
+        parameters["repository"] = stored.Push.Repository;
+        parameters["tag"] = stored.Push.Tag;
+        parameters["indexDigest"] = stored.Push.Digest.ToString();
+        parameters["platforms"] = new JsonArray([.. image.Platforms.Distinct(StringComparer.Ordinal).Select(p => (JsonNode?)p)]);
+        return parameters;
+    }
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Resuming the firing of rule {Rule} for {Repository}@{Digest} after a restart")]
+    private partial void LogResuming(string rule, string repository, string digest);
+
+    [LoggerMessage(EventId = 7202, Level = LogLevel.Error, Message = "The push processor failed; it retries at the next poll")]
+    private partial void LogLoopFailed(Exception exception);
+
+    [LoggerMessage(EventId = 7203, Level = LogLevel.Warning, Message = "Could not resolve pushed image {ImageRef} ({Digest}), attempt {Attempt}; given up: {GivenUp}")]
+    private partial void LogResolutionFailed(Exception exception, string imageRef, string digest, int attempt, bool givenUp);
+
+    [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is superseded: the tag points at {Current} now")]
+    private partial void LogSuperseded(string repository, string tag, Digest digest, Digest? current);
+
+    [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Rule {Rule} waits: {Repository}@{Digest} lacks {Missing} (it has {Available}); a later push of more platforms fires it")]
+    private partial void LogWaiting(string rule, string repository, string digest, IReadOnlyList<string> missing, IReadOnlyList<string> available);
+}

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Rules;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Notifications;
+using Polyarch.Registry.References;
+
+namespace Polyarch.Invoker.Triggers;
+
+/// <summary>
+/// The registry's notification queue lives in memory and is lost when it (or the invoker) is down, so at
+/// start-up and on an interval the tags of every repository a rule names are compared with what was seen,
+/// and a tag whose digest changed is stored as a push (processed like a webhook's, once).
+/// </summary>
+internal sealed partial class Reconciler(
+    IRuleStore rules,
+    PushStore pushes,
+    IRegistryClient registry,
+    TriggerSignal signal,
+    IOptions<TriggerOptions> options,
+    ILogger<Reconciler> logger) : BackgroundService
+{
+    // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
+    private TriggerOptions _options => options.Value;
+
+    /// <summary>One pass over every watched repository; returns how many missed pushes it stored.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var found = 0;
+        var watched = (await rules.ListAsync(cancellationToken))
+            .Select(rule => (Rule: rule, Target: Watched(rule)))
+            .Where(x => x.Target is not null)
+            .GroupBy(x => x.Target!.Value);
+        foreach (var group in watched)
+        {
+            var (registryHost, repository) = group.Key;
+            try
+            {
+                found += await ReconcileRepositoryAsync(registryHost, repository, [.. group.Select(x => x.Rule)], baselineOnly: false, cancellationToken);
+            }
+            catch (RegistryException exception)
+            {
+                LogReconcileFailed(exception, $"{registryHost}/{repository}");
+            }
+            catch (HttpRequestException exception)
+            {
+                LogReconcileFailed(exception, $"{registryHost}/{repository}");
+            }
+        }
+
+        if (found > 0)
+        {
+            signal.Notify();
+        }
+
+        return found;
+    }
+
+    /// <summary>Records a new rule's repository as it is now, so that only later pushes fire it.</summary>
+    public async Task BaselineAsync(RuleDefinition rule, CancellationToken cancellationToken)
+    {
+        if (Watched(rule) is { } target)
+        {
+            await ReconcileRepositoryAsync(target.Registry, target.Repository, [rule], baselineOnly: true, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.ProcessPushes)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var found = await ReconcileAsync(stoppingToken);
+                if (found > 0)
+                {
+                    LogFound(found);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogReconcileFailed(exception, "(all)");
+            }
+
+            await Task.Delay(_options.ReconcileInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>The (registry, repository) a rule watches, or null when its repository is a glob (only webhooks reach those).</summary>
+    private (string Registry, string Repository)? Watched(RuleDefinition rule)
+    {
+        var (host, repository) = RuleMatcher.Split(rule.Repository);
+        return Glob.IsLiteral(repository) ? (host ?? _options.DefaultRegistry, repository) : null;
+    }
+
+    private async Task<int> ReconcileRepositoryAsync(string registryHost, string repository, IReadOnlyList<RuleDefinition> watching, bool baselineOnly, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse($"{registryHost}/{repository}");
+        var tags = await registry.ListTagsAsync(reference, cancellationToken) ?? [];
+        var missed = new List<ImagePush>();
+        foreach (var tag in tags.Where(t => watching.Any(r => Glob.IsMatch(r.Tag, t))))
+        {
+            var descriptor = await registry.HeadManifestAsync(reference.WithTag(tag), cancellationToken);
+            if (descriptor is null)
+            {
+                continue;
+            }
+
+            if (baselineOnly)
+            {
+                await pushes.BaselineAsync(registryHost, repository, tag, descriptor.Digest, cancellationToken);
+                continue;
+            }
+
+            var seen = await pushes.SeenDigestAsync(registryHost, repository, tag, cancellationToken);
+            var digest = descriptor.Digest.ToString();
+            if (seen != digest && !await pushes.IsPendingAsync(registryHost, repository, tag, digest, cancellationToken))
+            {
+                missed.Add(new ImagePush(registryHost, repository, tag, descriptor.Digest, descriptor.MediaType));
+            }
+        }
+
+        if (missed.Count > 0)
+        {
+            await pushes.AddAsync(missed, "reconcile", cancellationToken);
+        }
+
+        return missed.Count;
+    }
+
+    [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "Reconciliation found {Count} pushes the webhook missed")]
+    private partial void LogFound(int count);
+
+    [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "Could not reconcile {Repository}; retrying at the next interval")]
+    private partial void LogReconcileFailed(Exception exception, string repository);
+}

@@ -1,0 +1,33 @@
+using Polyarch.Invoker.Rules;
+
+namespace Polyarch.Invoker.Triggers;
+
+/// <summary>Registers rules, the registry webhook's stores, the push processor and reconciliation.</summary>
+internal static class TriggersServiceCollectionExtensions
+{
+    /// <summary>Stores and rule service (the CLI needs these too).</summary>
+    public static IServiceCollection AddPolyarchTriggers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TriggerOptions>().Bind(configuration.GetSection(TriggerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TriggerDatabase>();
+        services.AddSingleton<IRuleStore, SqliteRuleStore>();
+        services.AddSingleton<PushStore>();
+        services.AddSingleton<FiringStore>();
+        services.AddSingleton<TriggerSignal>();
+        services.AddSingleton<TriggerMetrics>();
+        services.AddSingleton<FiringRunner>();
+        services.AddSingleton<PushProcessor>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<RuleService>();
+        services.AddSingleton<WebhookToken>();
+        return services;
+    }
+
+    /// <summary>The background loops of `serve`.</summary>
+    public static IServiceCollection AddPolyarchTriggerProcessing(this IServiceCollection services)
+    {
+        services.AddHostedService(sp => sp.GetRequiredService<PushProcessor>());
+        services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+        return services;
+    }
+}

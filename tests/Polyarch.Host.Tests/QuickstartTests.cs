@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using Polyarch.Testing;
+
+namespace Polyarch.Host.Tests;
+
+/// <summary>
+/// The whole flow as a user runs it: scripts/quickstart.sh makes a real commit, pushes it to a bare repository
+/// whose post-receive hook asks polyarch-builder to build three platforms; the registry's webhook reaches
+/// polyarch-invoker, whose rule runs the new index on linux/amd64, linux/arm64 and linux/ppc64le.
+/// </summary>
+[Collection(HostCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed partial class QuickstartTests
+{
+    [Fact]
+    public async Task I_can_push_a_commit_and_see_it_answer_on_three_architectures()
+    {
+        await ContainerHost.EnsureUpAsync();
+
+        var result = await Cli.Wrap(RepositoryRoot.Combine("scripts", "quickstart.sh"))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8);
+
+        var output = result.StandardOutput + result.StandardError;
+        result.ExitCode.ShouldBe(0, output);
+        var commit = CommitLine().Match(output);
+        commit.Success.ShouldBeTrue(output);
+        output.ShouldContain("succeeded");
+        foreach (var (platform, arch) in new[] { ("linux/amd64", "x86_64"), ("linux/arm64", "aarch64"), ("linux/ppc64le", "ppc64le") })
+        {
+            var row = output.Split('\n').SingleOrDefault(line => line.TrimStart().StartsWith(platform + " ", StringComparison.Ordinal));
+            row.ShouldNotBeNull($"no answer from {platform}:\n{output}");
+            row.ShouldContain("success");
+            row.ShouldContain($"\"arch\":\"{arch}\"");
+            row.ShouldContain("\"hello\":\"polyarch\"");
+        }
+    }
+
+    [GeneratedRegex(@"git push \(commit ([0-9a-f]{12})\)")]
+    private static partial Regex CommitLine();
+}

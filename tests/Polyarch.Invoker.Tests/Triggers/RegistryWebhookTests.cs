@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.Images;
+using Polyarch.Invoker.Triggers;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Manifests;
+using Polyarch.Registry.References;
+using Polyarch.Testing;
+
+namespace Polyarch.Invoker.Tests.Triggers;
+
+[Collection(TriggersCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifetime
+{
+    private static int _counter;
+    private readonly string _state = Directory.CreateTempSubdirectory("invoker-triggers-").FullName;
+    private readonly string _instance = $"t{TestRun.Id}-trg{Interlocked.Increment(ref _counter)}";
+
+    public Task InitializeAsync() => ContainerHost.EnsureUpAsync();
+
+    public async Task DisposeAsync()
+    {
+        var janitor = new DockerJanitor(
+            new DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new DockerBackendOptions())),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DockerJanitor>.Instance);
+        await janitor.RemoveInstanceLeftoversAsync(_instance, CancellationToken.None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_state, recursive: true);
+    }
+
+    [Fact]
+    public async Task Burst_PostedAsTheRegistryPostsIt_FiresOncePerMatchingRule_AndTheSameBurstAgainFiresNothing()
+    {
+        await using var server = await StartAsync();
+        var burst = await BurstAsync(server);
+        await PutRuleAsync(server, "echo-all", new { repository = "demo/echo", tag = "v*", platforms = new[] { "all" }, @params = new { x = 1 } });
+        await PutRuleAsync(server, "echo-arm", new { repository = $"{fixture.Registry}/demo/*", tag = "*", platforms = new[] { "linux/arm64" } });
+        await PutRuleAsync(server, "other-repo", new { repository = "demo/other", tag = "*", platforms = new[] { "all" } });
+        await PutRuleAsync(server, "other-tag", new { repository = "demo/echo", tag = "latest", platforms = new[] { "all" } });
+
+        foreach (var envelope in burst)
+        {
+            (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await server.WaitUntilQuietAsync();
+        var firings = await server.FiringsAsync();
+        firings.Select(f => f.Rule).Order().ShouldBe(["echo-all", "echo-arm"]);
+        var activations = await server.ActivationsAsync();
+        activations.Count.ShouldBe(4);
+        activations.ShouldAllBe(a => a.Status == "success");
+        activations.Select(a => a.Platform).Order().ShouldBe(["linux/amd64", "linux/arm64", "linux/arm64", "linux/ppc64le"]);
+        var echoed = activations.First(a => a.Platform == "linux/ppc64le").Result!["params"]!;
+        echoed["x"]!.GetValue<int>().ShouldBe(1);
+        echoed["repository"]!.GetValue<string>().ShouldBe("demo/echo");
+        echoed["tag"]!.GetValue<string>().ShouldBe("v2");
+        echoed["indexDigest"]!.GetValue<string>().ShouldBe(activations[0].IndexDigest);
+
+        foreach (var envelope in burst)
+        {
+            (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await server.WaitUntilQuietAsync();
+        (await server.FiringsAsync()).Count.ShouldBe(2);
+        (await server.ActivationsAsync()).Count.ShouldBe(4);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token")]
+    [InlineData("")]
+    public async Task Webhook_WithoutOrWithAWrongToken_Is401_AndStoresNothing(string? token)
+    {
+        await using var server = await StartAsync();
+        var burst = await BurstAsync(server);
+
+        var response = await server.PostEnvelopeAsync(burst[^1], token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await server.Services.GetRequiredService<PushStore>().ListAsync(100, CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("{", "application/vnd.docker.distribution.events.v1+json")]
+    [InlineData("{\"nothing\": []}", "application/vnd.docker.distribution.events.v2+json")]
+    [InlineData("{\"events\": [{\"action\": \"push\"}]}", "application/vnd.docker.distribution.events.v1+json")]
+    [InlineData("{\"events\": []}", "text/plain")]
+    [InlineData("{\"events\": [{\"action\": \"push\", \"target\": {\"repository\": \"a/b\", \"digest\": \"sha256:nothex\"}}]}", "application/json")]
+    public async Task Webhook_MalformedEnvelope_Is400_AndStoresNothing(string body, string mediaType)
+    {
+        await using var server = await StartAsync();
+
+        var response = await server.PostEnvelopeAsync(body, mediaType: mediaType);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await server.Services.GetRequiredService<PushStore>().ListAsync(100, CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Invoker_StoppedAfterAcceptingTheBurst_RunsTheActivationsOnceAfterARestart()
+    {
+        IReadOnlyList<string> burst;
+        await using (var standby = await StartAsync(processPushes: false))
+        {
+            burst = await BurstAsync(standby);
+            await PutRuleAsync(standby, "echo-all", new { repository = "demo/echo", tag = "v2", platforms = new[] { "all" } });
+            foreach (var envelope in burst)
+            {
+                (await standby.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            var pending = await standby.Services.GetRequiredService<PushStore>().PendingAsync(100, CancellationToken.None);
+            pending.Count(p => MediaTypes.IsIndex(p.Push.MediaType)).ShouldBe(1);
+        }
+
+        await using (var restarted = await StartAsync())
+        {
+            await restarted.WaitUntilQuietAsync();
+            (await restarted.FiringsAsync()).Count.ShouldBe(1);
+            (await restarted.ActivationsAsync()).Count.ShouldBe(3);
+        }
+
+        await using var again = await StartAsync();
+        await again.WaitUntilQuietAsync();
+        (await again.FiringsAsync()).Count.ShouldBe(1);
+        (await again.ActivationsAsync()).Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Push_WhileTheInvokerIsDown_IsFoundByReconciliation_AndFiredOnce()
+    {
+        var tag = $"recon-{TestRun.Id}";
+        await using (var first = await StartAsync())
+        {
+            await PutRuleAsync(first, "recon", new { repository = "demo/echo", tag = "recon-*", platforms = new[] { "linux/amd64" } });
+        }
+
+        // The push happens while no invoker listens: the registry's notification is lost.
+        await TagEchoAsync(tag);
+
+        await using (var restarted = await StartAsync())
+        {
+            await WaitForAsync(async () => (await restarted.FiringsAsync()).Count > 0);
+            await restarted.WaitUntilQuietAsync();
+            (await restarted.Services.GetRequiredService<Reconciler>().ReconcileAsync(CancellationToken.None)).ShouldBe(0);
+            (await restarted.FiringsAsync()).Single().Repository.ShouldBe($"{fixture.Registry}/demo/echo");
+            (await restarted.ActivationsAsync()).Single().Status.ShouldBe("success");
+        }
+
+        await using var again = await StartAsync();
+        await again.WaitUntilQuietAsync();
+        (await again.Services.GetRequiredService<Reconciler>().ReconcileAsync(CancellationToken.None)).ShouldBe(0);
+        (await again.ActivationsAsync()).Count.ShouldBe(1);
+    }
+
+    private static async Task PutRuleAsync(TriggerServer server, string name, object rule)
+    {
+        var response = await server.Http.PutAsJsonAsync($"/v1/rules/{name}", rule);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 600 && !await condition(); i++)
+        {
+            await Task.Delay(200);
+        }
+
+        (await condition()).ShouldBeTrue("the condition did not hold within 2 minutes");
+    }
+
+    private Task<TriggerServer> StartAsync(bool processPushes = true) =>
+        TriggerServer.StartAsync(_state, _instance, fixture.Registry, processPushes);
+
+    /// <summary>Points another tag of the echo repository at the echo index (a push as the registry sees it).</summary>
+    private async Task TagEchoAsync(string tag)
+    {
+        var services = new ServiceCollection().AddLogging().AddPolyarchRegistry().BuildServiceProvider();
+        await using (services)
+        {
+            var client = services.GetRequiredService<IRegistryClient>();
+            var source = ImageReference.Parse(fixture.EchoImage);
+            var manifest = (await client.GetManifestAsync(source))!;
+            await client.PutManifestAsync(source.WithTag(tag), manifest.Content, manifest.MediaType);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> BurstAsync(TriggerServer server)
+    {
+        // The recorded burst pushed demo/echo:v2; the tag must point at the index the rewritten burst names.
+        await TagEchoAsync("v2");
+        var image = await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None);
+        return NotificationBurst.Envelopes(fixture.Registry, image.IndexDigest);
+    }
+}
