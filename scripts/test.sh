@@ -20,5 +20,7 @@ say "Building Build.sln"
 dotnet build Build.sln --nologo -v quiet -clp:ErrorsOnly
 say "Running the tests (results: $results)"
 # One test assembly at a time (-m:1): integration tests share one engine on a 2-core machine.
+# A test that hangs for 5 minutes is a failure with its name in the results, not a stuck CI run.
 dotnet test Build.sln --no-build --nologo -m:1 \
+  --blame-hang-timeout 5m --blame-hang-dump-type none \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
