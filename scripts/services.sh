@@ -87,7 +87,15 @@ status() {
 
 case "${1:-}" in
   up) start invoker; start builder; status ;;
-  down) stop builder; stop invoker ;;
+  down)
+    stop builder; stop invoker
+    # The quickstart's git daemon (git://127.0.0.1:9418) is part of the same demo set-up.
+    if pid_alive "$RUN_DIR/git-daemon.pid"; then
+      say "Stopping git daemon (pid $(cat "$RUN_DIR/git-daemon.pid"))"
+      kill "$(cat "$RUN_DIR/git-daemon.pid")" 2>/dev/null || true
+    fi
+    rm -f "$RUN_DIR/git-daemon.pid"
+    ;;
   status) status ;;
   *) die "usage: scripts/services.sh up|down|status" 2 ;;
 esac
