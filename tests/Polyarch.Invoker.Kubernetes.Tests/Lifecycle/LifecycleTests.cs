@@ -32,7 +32,17 @@ public sealed class LifecycleTests : IAsyncLifetime
 
         var running = _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/ppc64le"), CancellationToken.None);
         await Eventually.TrueAsync(() => _server.Pods().Any(p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "ContainerCreating"), "the pod is stuck in ContainerCreating");
-        _time.Advance(_harness.Options.StartTimeout + TimeSpan.FromSeconds(1));
+        // The backend arms its start timer on the fake clock only once its watch is open, which may be after the
+        // pod shows ContainerCreating: one big Advance could come before the timer exists and never fire it.
+        // Advance in steps until the run returns, bounded in real time so a regression fails instead of hanging.
+        var realTime = System.Diagnostics.Stopwatch.StartNew();
+        while (!running.IsCompleted)
+        {
+            realTime.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the stuck pod never timed out");
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Task.WhenAny(running, Task.Delay(20));
+        }
+
         var run = await running;
 
         run.Status.ShouldBe(RunStatus.SystemError);
