@@ -93,7 +93,14 @@ internal sealed class InvokerHarness : IAsyncDisposable
         using var docker = ContainerHost.CreateDockerClient();
         foreach (var container in await ContainersAsync())
         {
-            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            try
+            {
+                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            }
+            catch (Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
+            {
+                // The invoker's own clean-up is removing it (409 "removal already in progress") or already did.
+            }
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
