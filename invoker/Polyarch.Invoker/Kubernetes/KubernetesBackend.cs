@@ -72,14 +72,18 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     private async Task<KubernetesRun> RunExecAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+
+        // The start timeout runs from before the create request: once the pod exists the kubelet may already be
+        // working on it, and a clock armed only after the create's answer would miss whatever happened in between
+        // (with a test clock, an Advance made as soon as the pod is visible would never fire the deadline at all).
+        using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var created = await _pods.CreateAsync(pod, cancellationToken);
         var name = created.Metadata.Name;
         try
         {
             // One watch from creation to the end: the start timeout applies until the container runs, then the action's own.
             long? running = null;
-            using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             PodObservation observation;
             try
             {

@@ -79,6 +79,6 @@ public sealed class KubernetesCliTests : IAsyncLifetime
                 .Set("POLYARCH_Kubernetes__Kubeconfig", kubeconfig)
                 .Set("KUBECONFIG", kubeconfig))
             .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8);
+            .ExecuteBufferedAsync(Encoding.UTF8, TestTimeout.Token(TestTimeout.Process));
     }
 }

@@ -32,7 +32,7 @@ public sealed class KubernetesActionBackendTests : IAsyncLifetime
     {
         using var backend = new KubernetesActionBackend(_harness.Backend, TimeProvider.System);
 
-        var inventory = await backend.GetInventoryAsync(CancellationToken.None);
+        var inventory = await backend.GetInventoryAsync(TestTimeout.Token());
 
         inventory.Backend.ShouldBe("kubernetes");
         inventory.Platforms.Select(p => p.ToString()).ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"]);
@@ -51,7 +51,7 @@ public sealed class KubernetesActionBackendTests : IAsyncLifetime
         var context = new ActivationContext("4f3c2b1a", ActionDefinition.ForImage(image.Image), image, decision, ActionProtocol.Exec, 8080,
             new JsonObject { ["x"] = 7 }, DateTimeOffset.MaxValue);
 
-        var run = await backend.RunAsync(context, CancellationToken.None);
+        var run = await backend.RunAsync(context, TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
         run.Node.ShouldBe(MixedCluster.Ppc64le);

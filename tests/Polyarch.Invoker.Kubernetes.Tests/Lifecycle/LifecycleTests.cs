@@ -30,7 +30,7 @@ public sealed class LifecycleTests : IAsyncLifetime
     {
         _server.Behaviour = _ => PodBehaviour.NeverStart;
 
-        var running = _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/ppc64le"), CancellationToken.None);
+        var running = _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/ppc64le"), TestTimeout.Token());
         await Eventually.TrueAsync(() => _server.Pods().Any(p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "ContainerCreating"), "the pod is stuck in ContainerCreating");
         // The backend arms its start timer on the fake clock only once its watch is open, which may be after the
         // pod shows ContainerCreating: one big Advance could come before the timer exists and never fire it.
@@ -60,8 +60,8 @@ public sealed class LifecycleTests : IAsyncLifetime
         _server.Behaviour = _ => PodBehaviour.Serve;
         var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = proxy.Port, ParamsJson = """{"n":1}""" };
 
-        var first = await _harness.Backend.RunAsync(request, CancellationToken.None);
-        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, CancellationToken.None);
+        var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
+        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
 
         first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
         first.Cold.ShouldBeTrue();
@@ -73,9 +73,9 @@ public sealed class LifecycleTests : IAsyncLifetime
         proxy.Runs.ShouldBe(2);
         _server.Pods().Count.ShouldBe(1);
 
-        (await _harness.Backend.EvictIdleAsync(CancellationToken.None)).ShouldBe(0);
+        (await _harness.Backend.EvictIdleAsync(TestTimeout.Token())).ShouldBe(0);
         _time.Advance(_harness.Options.IdleTimeout);
-        (await _harness.Backend.EvictIdleAsync(CancellationToken.None)).ShouldBe(1);
+        (await _harness.Backend.EvictIdleAsync(TestTimeout.Token())).ShouldBe(1);
         _server.Pods().ShouldBeEmpty();
     }
 
@@ -86,7 +86,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var closedPort = GetClosedPort();
         var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = closedPort };
 
-        var run = await _harness.Backend.RunAsync(request, CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.DeveloperError);
         run.Result!["error"]!.GetValue<string>().ShouldContain("did not answer /init");

@@ -30,7 +30,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
     [InlineData("linux/ppc64le", "ppc64le", EchoImage.Ppc64le, "ppc64le")]
     public async Task Each_platform_lands_on_a_node_of_its_architecture_with_the_pinned_child_digest(string platform, string arch, string digest, string uname)
     {
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: platform), CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: platform), TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
         run.Platform.ShouldBe(platform);
@@ -50,7 +50,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
     {
         _server.ClearCalls();
 
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.Success);
         var pod = $"/api/v1/namespaces/polyarch/pods/{run.PodName}";
@@ -72,7 +72,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         };
 
         var pod = _harness.Backend.Plan(request, out _);
-        var run = await _harness.Backend.RunAsync(request, CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
         run.Node.ShouldBe(MixedCluster.Gpu);
@@ -83,7 +83,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
     [Fact]
     public async Task Without_the_gpu_label_the_amd64_variant_cannot_use_the_tainted_gpu_node()
     {
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/amd64"), CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/amd64"), TestTimeout.Token());
 
         run.Node.ShouldBe(MixedCluster.Amd64);
     }
@@ -98,7 +98,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
             DataLocality = [new DataLocality("polyarch.io/dataset", "sales", 80)],
         };
 
-        var first = await _harness.Backend.RunAsync(request, CancellationToken.None);
+        var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
         first.Node.ShouldBe(MixedCluster.Amd64);
 
         // Fill the preferred node: a long-running pod takes 14Gi of its 16Gi.
@@ -107,7 +107,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         await CreateAsync(blocker);
         _server.Pod(blocker.Metadata.Name)!.Spec.NodeName.ShouldBe(MixedCluster.Amd64);
 
-        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second" }, CancellationToken.None);
+        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
 
         second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
         second.Node.ShouldBeOneOf(MixedCluster.Arm64, MixedCluster.Ppc64le);
@@ -120,7 +120,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         var request = EchoImage.Request() with { Variants = EchoImage.Variants(withPpc64le: false) };
 
         var pod = _harness.Backend.Plan(request, out var placement);
-        var run = await _harness.Backend.RunAsync(request, CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
 
         placement.Pinned.ShouldBeFalse();
         placement.Image.ShouldBe($"{EchoImage.Repository}@{EchoImage.Index}", "several platforms: each node pulls its own variant from the index");
@@ -139,7 +139,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         _server.ClearCalls();
         var request = EchoImage.Request() with { MemoryBytes = 20L << 30, Gpus = 0, Cpus = 2 };
 
-        var failure = await Should.ThrowAsync<NoFittingNodeException>(() => _harness.Backend.RunAsync(request, CancellationToken.None));
+        var failure = await Should.ThrowAsync<NoFittingNodeException>(() => _harness.Backend.RunAsync(request, TestTimeout.Token()));
 
         var reasons = failure.Verdicts.ToDictionary(v => v.Node, v => string.Join("; ", v.Reasons));
         reasons[MixedCluster.Amd64].ShouldBe("not enough memory (needs 20Gi, allocatable 16Gi)");
@@ -157,7 +157,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         _server.Behaviour = _ => PodBehaviour.ImagePullBackOff;
         _server.PullMessage = "failed to pull and unpack image \"127.0.0.1:5000/demo/echo@sha256:bbbb\": http: server gave HTTP response to HTTPS client";
 
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.SystemError);
         var error = run.Result!["error"]!.GetValue<string>();
@@ -173,7 +173,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         // The index says arm64 but the layer holds an amd64 binary: the arm64 node cannot exec it.
         _server.RegisterDigest(EchoImage.Arm64, "amd64");
 
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.DeveloperError);
         run.Result!["error"]!.GetValue<string>().ShouldStartWith("exec format error on node arm64-1 (linux/arm64)");
@@ -187,7 +187,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         _server.Behaviour = p => p.Metadata.Name.Contains("blocker", StringComparison.Ordinal) ? PodBehaviour.Serve : PodBehaviour.RunToCompletion;
         await CreateAsync(_harness.Backend.Plan(EchoImage.Request("blocker", "linux/arm64") with { MemoryBytes = 7L << 30 }, out _));
 
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64") with { MemoryBytes = 2L << 30 }, CancellationToken.None);
+        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64") with { MemoryBytes = 2L << 30 }, TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.SystemError);
         var error = run.Result!["error"]!.GetValue<string>();
@@ -215,7 +215,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         var (client, ns) = KubernetesConnection.Connect(_harness.Options);
         using (client as IDisposable)
         {
-            await k8s.CoreV1OperationsExtensions.CreateNamespacedPodAsync(client.CoreV1, pod, ns);
+            await k8s.CoreV1OperationsExtensions.CreateNamespacedPodAsync(client.CoreV1, pod, ns, cancellationToken: TestTimeout.Token());
         }
     }
 }

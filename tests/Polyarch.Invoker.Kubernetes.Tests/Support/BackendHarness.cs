@@ -33,10 +33,10 @@ internal sealed class BackendHarness : IAsyncDisposable
         var (client, ns) = KubernetesConnection.Connect(options);
         var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, time);
         var pods = new PodClient(client, ns, NullLogger<PodClient>.Instance);
-        var template = await PodTemplateLoader.LoadAsync(options.PodTemplateFile, CancellationToken.None);
+        var template = await PodTemplateLoader.LoadAsync(options.PodTemplateFile, TestTimeout.Token());
         var http = new HttpClient();
         var backend = new KubernetesBackend(inventory, pods, options, template, http, time, NullLogger<KubernetesBackend>.Instance);
-        await backend.StartAsync(CancellationToken.None);
+        await backend.StartAsync(TestTimeout.Token());
         return new BackendHarness(server, backend, options, http);
     }
 

@@ -44,7 +44,17 @@ internal sealed partial class NodeInventory : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _loop ??= Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
-        await _synced.Task.WaitAsync(cancellationToken);
+
+        // The loop retries what it knows (HTTP, 410, I/O); anything else ends it, and then the first list never comes:
+        // fail with that error instead of waiting for it forever.
+        var first = await Task.WhenAny(_synced.Task, _loop).WaitAsync(cancellationToken);
+        if (first == _loop && !_synced.Task.IsCompleted)
+        {
+            await _loop;
+            throw new ClusterUnavailableException($"The node list/watch of {_client.BaseUri} stopped before the first list arrived. Check the API server and try again.");
+        }
+
+        await _synced.Task;
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)

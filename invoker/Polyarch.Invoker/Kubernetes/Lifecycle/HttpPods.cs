@@ -91,11 +91,12 @@ internal sealed class HttpPods : IAsyncDisposable
 
     private async Task<(WarmPod? Pod, KubernetesRun? Failure)> StartAsync(PodRequest request, PodPlacement placement, V1Pod pod, string key, CancellationToken cancellationToken)
     {
+        // The start timeout runs from before the create request (see KubernetesBackend.RunExecAsync).
+        using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var created = await _pods.CreateAsync(pod, cancellationToken);
         var name = created.Metadata.Name;
         var variant = placement.Variants[0];
-        using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         PodObservation observation;
         try
         {
