@@ -15,10 +15,15 @@ using Polyarch.Invoker.Invocation;
 // `docker buildx bake --push echo`). Usage: Polyarch.Invoker.Benchmarks [IMAGE] [--warm N] [--cold N] [--seconds S]
 // For no-op throughput: docker buildx build --platform linux/amd64 --push -t 127.0.0.1:5000/polyarch-bench/noop:latest
 // tests/Polyarch.Invoker.Benchmarks/noop, then pass that image.
+// --emulated N: N warm calls per emulated platform (linux/arm64, linux/ppc64le; P8; 0 skips them).
+// --json FILE: also write the results as JSON (scripts/bench.sh aggregates them).
 var image = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "127.0.0.1:5000/demo/echo:latest";
 var warmCount = Option("--warm", 300);
 var coldCount = Option("--cold", 8);
 var seconds = Option("--seconds", 3);
+var emulatedCount = Option("--emulated", 40);
+var jsonIndex = Array.IndexOf(args, "--json");
+var jsonFile = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 const string DockerCli = "/usr/bin/docker";
 const string Platform = "linux/amd64";
 
@@ -122,6 +127,25 @@ try
         throughput.Add((concurrency, completed / Stopwatch.GetElapsedTime(clock).TotalSeconds));
     }
 
+    // P8: the same warm invocation on emulated platforms (QEMU), measured like the native one.
+    var emulated = new List<(string Platform, Percentiles Warm)>();
+    foreach (var platform in emulatedCount > 0 ? new[] { "linux/arm64", "linux/ppc64le" } : [])
+    {
+        var name = $"warm-{platform.Replace('/', '-')}";
+        await actions.PutAsync(new ActionDefinition { Name = name, Image = image }, CancellationToken.None);
+        Require((await invoker.InvokeAsync(new InvocationRequest(name, [], platform), CancellationToken.None)).IsSuccess, first);
+        var samples = new List<double>();
+        for (var i = 0; i < emulatedCount; i++)
+        {
+            var clock = Stopwatch.GetTimestamp();
+            var record = await invoker.InvokeAsync(new InvocationRequest(name, new JsonObject { ["i"] = i }, platform), CancellationToken.None);
+            samples.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+            Require(!record.Cold && record.IsSuccess, record);
+        }
+
+        emulated.Add((platform, Percentiles.Of(samples)));
+    }
+
     var run = Percentiles.Of(dockerRun);
     var coldP = Percentiles.Of(cold);
     var warmP = Percentiles.Of(warm);
@@ -145,6 +169,35 @@ try
     Console.WriteLine($"invoker overhead (p99):     {warmP.P99 - directP.P99,8:0.000} ms");
     Console.WriteLine($"cold vs docker run (p50):   {coldP.P50 / run.P50,8:0.00}x       (target <= 1.2x)");
     Console.WriteLine($"best warm throughput:       {throughput.Max(t => t.PerSecond),8:0.0}/s    (target >= 300/s)");
+    foreach (var (platform, p) in emulated)
+    {
+        Console.WriteLine($"warm invocation {platform,-14} {p}  ({p.P50 / warmP.P50:0.0}x native p50)");
+    }
+
+    if (jsonFile is not null)
+    {
+        var emulatedJson = new JsonObject();
+        foreach (var (platform, p) in emulated)
+        {
+            emulatedJson[platform] = p.ToJson();
+        }
+
+        var json = new JsonObject
+        {
+            ["image"] = image,
+            ["platform"] = Platform,
+            ["dockerRun"] = run.ToJson(),
+            ["cold"] = coldP.ToJson(),
+            ["warm"] = warmP.ToJson(),
+            ["direct"] = directP.ToJson(),
+            ["overheadPaired"] = overhead.ToJson(),
+            ["invokerPathOnly"] = Percentiles.Of(own).ToJson(),
+            ["throughput"] = new JsonArray([.. throughput.Select(t => (JsonNode)new JsonObject { ["concurrency"] = t.Concurrency, ["perSecond"] = t.PerSecond, ["seconds"] = seconds })]),
+            ["emulated"] = emulatedJson,
+        };
+        await File.WriteAllTextAsync(jsonFile, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
     return 0;
 }
 finally

@@ -10,7 +10,10 @@ using static Polyarch.Invoker.Kubernetes.ApiServerDouble.NodeFactory;
 
 // Placement on a simulated 5,000-node mixed cluster (the API-server test double): placement time per activation
 // (target ≤ 5 ms p50) and API calls per activation (target: only the pod's own create, watch, log, delete).
-// Usage: dotnet run -c Release --project tests/Polyarch.Invoker.Kubernetes.Benchmarks [-- NODES PLACEMENTS RUNS]
+// Usage: dotnet run -c Release --project tests/Polyarch.Invoker.Kubernetes.Benchmarks [-- NODES PLACEMENTS RUNS] [--json FILE]
+var jsonIndex = Array.IndexOf(args, "--json");
+var jsonFile = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
+args = jsonIndex >= 0 ? [.. args.Take(jsonIndex), .. args.Skip(jsonIndex + 2)] : args;
 var nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
 var placements = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000;
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
@@ -102,4 +105,18 @@ var byKind = calls.GroupBy(c => c.IsWatch ? $"{c.Method} watch" : c.Path.EndsWit
 var nodeCalls = calls.Count(c => c.Path.StartsWith("/api/v1/nodes", StringComparison.Ordinal));
 Console.WriteLine($"exec activations: {runs} in {total.ElapsedMilliseconds} ms, statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}"))}");
 Console.WriteLine($"API calls per activation: {(double)calls.Count / runs:0.##} ({string.Join(", ", byKind)}); node calls: {nodeCalls} (target 0: {(nodeCalls == 0 && calls.Count == runs * 4 ? "met" : "MISSED")})");
+if (jsonFile is not null)
+{
+    var json = new System.Text.Json.Nodes.JsonObject
+    {
+        ["nodes"] = nodes,
+        ["placement"] = new System.Text.Json.Nodes.JsonObject { ["unit"] = "ms", ["median"] = Percentile(0.50), ["p99"] = Percentile(0.99), ["min"] = samples[0], ["max"] = samples[^1], ["n"] = placements },
+        ["apiCallsDuringPlacement"] = callsDuringPlacement,
+        ["activations"] = runs,
+        ["apiCallsPerActivation"] = (double)calls.Count / runs,
+        ["nodeCalls"] = nodeCalls,
+    };
+    await File.WriteAllTextAsync(jsonFile, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+}
+
 return 0;

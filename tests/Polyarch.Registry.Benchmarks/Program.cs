@@ -10,6 +10,9 @@ using Polyarch.Registry.References;
 using Polyarch.Testing;
 
 // Round trips to resolve one 3-platform buildx image (OCI index + attestations) in a private registry.
+// Usage: Polyarch.Registry.Benchmarks [--json FILE]   (--json: also write the counts as JSON for scripts/bench.sh)
+var jsonIndex = Array.IndexOf(args, "--json");
+var jsonFile = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 await ContainerHost.EnsureUpAsync();
 await using var registry = await RegistryInstance.StartAsync();
 var image = ImageReference.Parse($"{registry.Address}/bench/echo:v1");
@@ -66,6 +69,16 @@ foreach (var (what, requests) in rows)
     {
         Console.WriteLine($"       {request.Replace($"/v2/{image.Repository}/", ".../", StringComparison.Ordinal)}");
     }
+}
+
+if (jsonFile is not null)
+{
+    var json = new System.Text.Json.Nodes.JsonArray([.. rows.Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+    {
+        ["what"] = r.What,
+        ["requests"] = r.Requests.Count,
+    })]);
+    await File.WriteAllTextAsync(jsonFile, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 }
 
 // buildx (containerd image store) keeps what it pushed: remove this run's images by their label.
