@@ -20,7 +20,15 @@ say "Building Build.sln"
 dotnet build Build.sln --nologo -v quiet -clp:ErrorsOnly
 say "Running the tests (results: $results)"
 # One test assembly at a time (-m:1): integration tests share one engine on a 2-core machine.
+# Benchmarks (Category=Benchmark) measure time and belong to scripts/bench.sh, never to the tests: they are
+# excluded here, also when the caller passes a --filter of their own.
+args=() filtered=0
+while [ $# -gt 0 ]; do
+  if [ "$1" = --filter ] && [ $# -ge 2 ]; then args+=(--filter "($2)&Category!=Benchmark"); filtered=1; shift 2
+  else args+=("$1"); shift; fi
+done
+[ $filtered -eq 1 ] || args+=(--filter "Category!=Benchmark")
 # A test that hangs for 5 minutes is a failure with its name in the results, not a stuck CI run.
 dotnet test Build.sln --no-build --nologo -m:1 \
   --blame-hang-timeout 5m --blame-hang-dump-type none \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "${args[@]}"
