@@ -65,7 +65,7 @@ internal sealed class DockerExecRunner(
                 }
             }
 
-            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            await DrainAsync(pump, stream);
             var run = Stopwatch.GetElapsedTime(waitStarted);
             var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State ?? new global::Docker.DotNet.Models.State();
             var outcome = Classify(context, timedOut, state, stdout, logs);
@@ -89,13 +89,25 @@ internal sealed class DockerExecRunner(
             return OutcomeClassifier.FromContainerExit(oomKilled: true, state.ExitCode, (int)(context.Decision.Requirements.MemoryBytes >> 20), null);
         }
 
+        // An over-limit result is reported as such whatever the exit code: the action did answer, too much. (The
+        // engine can end a container that is still writing its last bytes with 137 before the attach stream drains.)
         var (line, exceeded) = stdout.Complete();
-        if (state.ExitCode != 0)
+        if (state.ExitCode != 0 && !exceeded)
         {
             return OutcomeClassifier.FromContainerExit(oomKilled: false, state.ExitCode, (int)(context.Decision.Requirements.MemoryBytes >> 20), logs.Tail(20) + state.Error);
         }
 
         return OutcomeClassifier.FromResponse(line, okStatus: true, exceeded, _invoker.MaxResultBytes);
+    }
+
+    /// <summary>Lets the pump read what the engine still holds (bounded), then ends it by closing the stream.</summary>
+    private static async Task DrainAsync(Task pump, MultiplexedStream stream)
+    {
+        if (await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != pump)
+        {
+            stream.Dispose();
+            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+        }
     }
 
     private static BackendRun Finish(Outcome outcome, BoundedLog logs, long started, TimeSpan init, TimeSpan run = default)

@@ -4,15 +4,27 @@ using Polyarch.Invoker.Invocation;
 
 namespace Polyarch.Invoker.Docker;
 
-/// <summary>An exec action's stdout: the last non-empty line is the result, earlier lines go to the logs.</summary>
+/// <summary>
+/// An exec action's stdout: the last non-empty line is the result, earlier lines go to the logs. Thread-safe: the
+/// output pump writes while the runner may already complete it (a container whose stream does not end in time).
+/// </summary>
 internal sealed class LastLineCollector(int maxResultBytes, BoundedLog logs)
 {
+    private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _current = new();
     private byte[] _last = [];
     private bool _lastExceeded;
     private bool _currentExceeded;
 
     public void Write(ReadOnlySpan<byte> chunk)
+    {
+        lock (_gate)
+        {
+            WriteLocked(chunk);
+        }
+    }
+
+    private void WriteLocked(ReadOnlySpan<byte> chunk)
     {
         while (!chunk.IsEmpty)
         {
@@ -44,8 +56,11 @@ internal sealed class LastLineCollector(int maxResultBytes, BoundedLog logs)
     /// <summary>The result line (without its newline) and whether it exceeded the limit.</summary>
     public (byte[] Line, bool Exceeded) Complete()
     {
-        EndLine();
-        return (_last, _lastExceeded);
+        lock (_gate)
+        {
+            EndLine();
+            return (_last, _lastExceeded);
+        }
     }
 
     private void EndLine()
