@@ -75,6 +75,13 @@ internal sealed partial class PushProcessor(
     {
         var push = stored.Push;
         var repositoryName = $"{push.Registry}/{push.Repository}";
+        if (_options.IsIgnored(push.Tag))
+        {
+            LogIgnoredTag(repositoryName, push.Tag, push.Digest);
+            await pushes.CompleteAsync(stored, cancellationToken);
+            return;
+        }
+
         if (!MediaTypes.IsIndex(push.MediaType)
             && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - stored.Received < (long)_options.ManifestSettleDelay.TotalMilliseconds)
         {
@@ -175,6 +182,9 @@ internal sealed partial class PushProcessor(
 
     [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is superseded: the tag points at {Current} now")]
     private partial void LogSuperseded(string repository, string tag, Digest digest, Digest? current);
+
+    [LoggerMessage(EventId = 7206, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is ignored: the tag is one of Triggers:IgnoredTags (the builder's own staging and cache tags)")]
+    private partial void LogIgnoredTag(string repository, string tag, Digest digest);
 
     [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Rule {Rule} waits: {Repository}@{Digest} lacks {Missing} (it has {Available}); a later push of more platforms fires it")]
     private partial void LogWaiting(string rule, string repository, string digest, IReadOnlyList<string> missing, IReadOnlyList<string> available);

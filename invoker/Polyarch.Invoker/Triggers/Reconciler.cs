@@ -103,7 +103,7 @@ internal sealed partial class Reconciler(
         var reference = ImageReference.Parse($"{registryHost}/{repository}");
         var tags = await registry.ListTagsAsync(reference, cancellationToken) ?? [];
         var missed = new List<ImagePush>();
-        foreach (var tag in tags.Where(t => watching.Any(r => Glob.IsMatch(r.Tag, t))))
+        foreach (var tag in tags.Where(t => !_options.IsIgnored(t) && watching.Any(r => Glob.IsMatch(r.Tag, t))))
         {
             var descriptor = await registry.HeadManifestAsync(reference.WithTag(tag), cancellationToken);
             if (descriptor is null)

@@ -40,7 +40,18 @@ public sealed class TriggerOptions
     /// <summary>False: accept and store pushes but do not process them (a standby invoker). Default true.</summary>
     public bool ProcessPushes { get; set; } = true;
 
+    /// <summary>
+    /// Tags (globs, as in rules) that never trigger, whatever a rule says: what polyarch-builder writes for itself — the
+    /// staging tag every build pushes before it verifies the index and moves the real tags (<c>polyarch-build-*</c>), and
+    /// the registry build cache (<c>buildcache</c>). Without this a rule for <c>*</c> would fire on an unverified
+    /// staging push, attributed to a tag nobody asked for. Default those two; configured entries add to them.
+    /// </summary>
+    public List<string> IgnoredTags { get; set; } = ["polyarch-build-*", "buildcache"];
+
     /// <summary>Largest webhook body accepted, in bytes. Default 1 MiB.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxEnvelopeBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Whether a pushed tag is one of <see cref="IgnoredTags"/>.</summary>
+    public bool IsIgnored(string tag) => IgnoredTags.Exists(pattern => Rules.Glob.IsMatch(pattern, tag));
 }

@@ -148,7 +148,8 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         reasons[MixedCluster.Ppc64le].ShouldBe("not enough memory (needs 20Gi, allocatable 8Gi)");
         failure.Message.ShouldContain("NODE");
         failure.Message.ShouldContain("WHY NOT");
-        _server.Calls.ShouldBeEmpty("nothing is created when no node fits");
+        // The inventory's own node watch may (re)connect at any time in the background; nothing else may happen.
+        _server.Calls.Where(c => !(c.IsWatch && c.Path == "/api/v1/nodes")).ShouldBeEmpty("nothing is created when no node fits");
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class FaultTests(InvokerEngineFixture fixture)
     [InlineData("timeout", ActivationStatus.DeveloperError, "time limit of 3000 ms", "sleeping past the deadline")]
     [InlineData("nonjson", ActivationStatus.DeveloperError, "did not produce a valid JSON object: this is not JSON", null)]
     [InlineData("oversized", ActivationStatus.DeveloperError, "larger than the limit of 1048576 bytes", null)]
-    [InlineData("bigcrash", ActivationStatus.DeveloperError, "larger than the limit of 1048576 bytes", null)]
+    [InlineData("bigexit", ActivationStatus.DeveloperError, "larger than the limit of 1048576 bytes", null)]
     [InlineData("forkbomb", ActivationStatus.DeveloperError, "exited with code", "can't fork")]
     public async Task Exec_Fault_IsClassified_AndNoContainerIsLeft(string mode, string status, string resultText, string? logText)
     {
@@ -40,7 +40,7 @@ public sealed class FaultTests(InvokerEngineFixture fixture)
             record.Logs.ShouldContain(l => l.Contains(logText), string.Join("\n", record.Logs));
         }
 
-        record.Truncated.ShouldBe(mode is "oversized" or "bigcrash");
+        record.Truncated.ShouldBe(mode is "oversized" or "bigexit");
         (await harness.ContainersLeftAfterCleanupAsync()).ShouldBe(0);
     }
 }

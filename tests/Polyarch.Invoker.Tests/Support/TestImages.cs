@@ -37,7 +37,7 @@ internal static class TestImages
         return image;
     }
 
-    /// <summary>An exec-protocol action that misbehaves as its params ask (crash, oom, timeout, nonjson, oversized, bigcrash, forkbomb, apperror).</summary>
+    /// <summary>An exec-protocol action that misbehaves as its params ask (crash, oom, timeout, nonjson, oversized, bigexit, forkbomb, apperror).</summary>
     public static async Task<string> BuildFaultsAsync(string registry)
     {
         var files = new Dictionary<string, string>
@@ -51,7 +51,7 @@ internal static class TestImages
                   *oom*) echo "allocating without bound" >&2; exec tail -n 1 /dev/zero ;;
                   *timeout*) echo "sleeping past the deadline" >&2; exec sleep 600 ;;
                   *nonjson*) echo "this is not JSON" ;;
-                  *bigcrash*) head -c 2000000 /dev/zero | tr '\0' a; echo; exit 3 ;;
+                  *bigexit*) head -c 2000000 /dev/zero | tr '\0' a; echo; exit 3 ;;
                   *oversized*) printf '{"big":"'; head -c 2000000 /dev/zero | tr '\0' a; printf '"}\n' ;;
                   *forkbomb*) echo "forking without bound" >&2; while :; do sleep 600 & done ;;
                   *apperror*) echo '{"error":"bad input"}' ;;

@@ -11,9 +11,14 @@ internal static class NotificationBurst
 
     private static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "registry-notifications", "distribution-2.8.2-buildx-multiarch-push");
 
-    /// <summary>The envelopes in the order the registry posted them.</summary>
-    public static IReadOnlyList<string> Envelopes(string registry, string indexDigest) =>
+    public const string RecordedTag = "v2";
+
+    /// <summary>The envelopes in the order the registry posted them; <paramref name="tag"/> replaces the recorded tag.</summary>
+    public static IReadOnlyList<string> Envelopes(string registry, string indexDigest, string tag = RecordedTag) =>
         [.. System.IO.Directory.GetFiles(Directory, "*.json").Order(StringComparer.Ordinal)
             .Select(File.ReadAllText)
-            .Select(json => json.Replace(RecordedRegistry, registry, StringComparison.Ordinal).Replace(RecordedIndexDigest, indexDigest, StringComparison.Ordinal))];
+            .Select(json => json
+                .Replace(RecordedRegistry, registry, StringComparison.Ordinal)
+                .Replace(RecordedIndexDigest, indexDigest, StringComparison.Ordinal)
+                .Replace($"\"tag\": \"{RecordedTag}\"", $"\"tag\": \"{tag}\"", StringComparison.Ordinal))];
 }

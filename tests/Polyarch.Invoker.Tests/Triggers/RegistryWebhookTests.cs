@@ -70,6 +70,37 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         (await server.ActivationsAsync()).Count.ShouldBe(4);
     }
 
+    [Fact]
+    public async Task BuilderStagingPush_NeverFires_TheVerifiedTagAfterwardsDoes()
+    {
+        await using var server = await StartAsync();
+        await PutRuleAsync(server, "every-tag", new { repository = "demo/echo", tag = "*", platforms = new[] { "linux/amd64" } });
+        var staging = $"polyarch-build-{TestRun.Id}";
+        await TagEchoAsync(staging);
+        var image = await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None);
+
+        // What the registry posts while polyarch-builder pushes a build to its staging tag: nothing fires.
+        foreach (var envelope in NotificationBurst.Envelopes(fixture.Registry, image.IndexDigest, staging))
+        {
+            (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await server.WaitUntilQuietAsync();
+        (await server.FiringsAsync()).ShouldBeEmpty();
+
+        // The builder verified the index and moved the real tag by a manifest PUT: that fires, once, for that tag.
+        await TagEchoAsync("v2");
+        foreach (var envelope in NotificationBurst.Envelopes(fixture.Registry, image.IndexDigest))
+        {
+            (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await server.WaitUntilQuietAsync();
+        (await server.FiringsAsync()).Single().Rule.ShouldBe("every-tag");
+        var activation = (await server.ActivationsAsync()).Single();
+        activation.Result!["params"]!["tag"]!.GetValue<string>().ShouldBe("v2");
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-token")]
