@@ -135,10 +135,11 @@ internal sealed class DockerHttpRunner(
         ContainerInspectResponse? inspect;
         try
         {
-            // The connection broke: the container may be on its way down (crash, OOM kill) — give it up to a
-            // second to say so. The action's process can also die alone (a proxy forks per request).
+            // The connection broke: the container may be on its way down (crash, OOM kill) — give it up to three
+            // seconds (a loaded engine is slow to reap) to say so. The action's process can also die alone (a proxy
+            // forks per request); then the container keeps running and this costs those seconds once.
             inspect = await container.InspectAsync(CancellationToken.None);
-            for (var i = 0; i < 10 && inspect?.State is { Running: true, OOMKilled: false }; i++)
+            for (var i = 0; i < 30 && inspect?.State is { Running: true, OOMKilled: false }; i++)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
                 inspect = await container.InspectAsync(CancellationToken.None);
