@@ -50,17 +50,26 @@ internal sealed partial class IndexAssembler : IIndexAssembler
 
         var image = await _reader.ReadAsync(source, cancellationToken).ConfigureAwait(false);
         var entries = await ExistingEntriesAsync(target, existing, cancellationToken).ConfigureAwait(false);
+        if (existing.Index is not null && annotations?.ToDictionary() is null or { Count: 0 }
+            && entries.Any(e => e.IsRunnable && e.Digest == image.Manifest.Digest))
+        {
+            // The very image is already in the index: appending it again (a re-run script) changes nothing.
+            return new AssembledIndex(target, existing.Digest, existing.MediaType, existing.Content.Length, Children(target, entries));
+        }
+
         CheckDuplicates(entries.Where(e => e.IsRunnable).Select(e => (e.Platform!.Normalize().ToString(), $"{target} (already in the index)"))
             .Append((image.Platform.ToString(), source.ToString())));
         await CopyChildrenAsync(target, [image], cancellationToken).ConfigureAwait(false);
         entries.Add(image.ToEntry());
         var merged = MergeAnnotations(existing.Index?.Annotations, annotations?.ToDictionary());
-        var children = entries.Where(e => e.IsRunnable)
-            .Select(e => new AssembledChild(target.WithDigest(e.Digest), e.Platform!.Normalize(), e.Digest, e.MediaType, e.Size))
-            .ToList();
+        var children = Children(target, entries);
         children[^1] = image.ToChild();
         return await PushIndexAsync(target, entries, merged, children, cancellationToken).ConfigureAwait(false);
     }
+
+    private static List<AssembledChild> Children(ImageReference target, IEnumerable<Descriptor> entries) =>
+        [.. entries.Where(e => e.IsRunnable)
+            .Select(e => new AssembledChild(target.WithDigest(e.Digest), e.Platform!.Normalize(), e.Digest, e.MediaType, e.Size))];
 
     private async Task<List<SourceImage>> ReadAllAsync(IReadOnlyList<ImageReference> sources, CancellationToken cancellationToken)
     {
