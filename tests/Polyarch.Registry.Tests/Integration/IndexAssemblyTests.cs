@@ -88,22 +88,40 @@ public sealed class IndexAssemblyTests(RegistryFixture fixture)
     }
 
     [Fact]
-    public async Task Append_AddsAPlatform_AndRefusesOneItAlreadyHas()
+    public async Task Append_AddsAPlatform_IsANoOpForTheSameImage_AndRefusesAnotherOfAPlatformItHas()
     {
         var images = await TestImages.GetAsync(fixture);
         using var services = new RegistryServices();
         var target = ImageReference.Parse($"{fixture.Address}/it/appended:latest");
+        var otherAmd64 = await AnotherImageLikeAsync(services, images.PerArch[0]);
 
         await services.Assembler.AppendAsync(target, images.PerArch[0]);
         var appended = await services.Assembler.AppendAsync(target, images.PerArch[2]);
-        var duplicate = await Should.ThrowAsync<IndexAssemblyException>(() => services.Assembler.AppendAsync(target, images.PerArch[0]));
+        var again = await services.Assembler.AppendAsync(target, images.PerArch[0]);
+        var duplicate = await Should.ThrowAsync<IndexAssemblyException>(() => services.Assembler.AppendAsync(target, otherAmd64));
 
         appended.Children.Select(c => c.Platform.ToString()).ShouldBe(["linux/amd64", "linux/ppc64le"]);
+        again.Digest.ShouldBe(appended.Digest);
         duplicate.Message.ShouldContain("linux/amd64");
-        duplicate.Message.ShouldContain(images.PerArch[0].ToString());
+        duplicate.Message.ShouldContain(otherAmd64.ToString());
         var resolved = await new RegistryServices().Resolver.ResolveAsync(target);
+        resolved.Digest.ShouldBe(appended.Digest);
         resolved.Variants.Select(v => v.Platform.ToString()).ShouldBe(["linux/amd64", "linux/ppc64le"]);
         (await Engine.RunAsync(target.ToString(), "linux/ppc64le")).StandardOutput.Trim().ShouldBe("ppc64le");
+    }
+
+    /// <summary>The same amd64 image manifest with one more annotation: same platform and layers, another digest.</summary>
+    private static async Task<ImageReference> AnotherImageLikeAsync(RegistryServices services, ImageReference image)
+    {
+        var pinned = (await services.Resolver.ResolvePlatformAsync(image, Platform.Linux("amd64"))).Pinned;
+        var manifest = (await services.Client.GetManifestAsync(pinned))!;
+        var json = System.Text.Json.Nodes.JsonNode.Parse(manifest.Content.Span)!.AsObject();
+        var annotations = json["annotations"] as System.Text.Json.Nodes.JsonObject ?? [];
+        annotations["io.polyarch.test.variant"] = "another";
+        json["annotations"] = annotations.DeepClone();
+        var other = image.WithTag($"{image.Tag}-another");
+        await services.Client.PutManifestAsync(other, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), manifest.MediaType);
+        return other;
     }
 
     [Fact]
