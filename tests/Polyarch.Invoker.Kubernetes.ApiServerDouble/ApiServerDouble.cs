@@ -17,9 +17,10 @@ namespace Polyarch.Invoker.Kubernetes.ApiServerDouble;
 /// A TEST DOUBLE of the Kubernetes API server — not a Kubernetes. Kestrel on 127.0.0.1 (free port) serving the real
 /// JSON (k8s.Models serialised with KubernetesJson) for exactly the calls the invoker's Kubernetes backend makes:
 /// nodes list and watch; pods create, get, list by label selector, watch (field selector, from a resourceVersion,
-/// newline-delimited watch events), log (limitBytes) and delete. A scheduler (<see cref="Scheduler"/>) binds pods
+/// newline-delimited watch events), log (limitBytes, sinceSeconds/sinceTime, timestamps), port-forward over a WebSocket
+/// (v4.channel.k8s.io, relayed to the pod IP 127.0.0.1; see <see cref="PortForwarder"/>) and delete. A scheduler (<see cref="Scheduler"/>) binds pods
 /// like kube-scheduler's filters, a fake kubelet (<see cref="Kubelet"/>) plays the container states. Drive it with
-/// KubernetesClient through <see cref="KubeconfigPath"/>. Port-forward, exec, other kinds: not served (404).
+/// KubernetesClient through <see cref="KubeconfigPath"/>. Exec, attach, other kinds: not served (404).
 /// </summary>
 public sealed class ApiServerDouble : IAsyncDisposable
 {
@@ -83,6 +84,9 @@ public sealed class ApiServerDouble : IAsyncDisposable
     /// <summary>Tells the fake runtime which architecture a child manifest digest is for (pinned to another arch → exec format error).</summary>
     public void RegisterDigest(string digest, string architecture) => _state.DigestArchitectures[digest] = architecture;
 
+    /// <summary>Appends a line to a running pod's log, stamped now like a container runtime would (false: no such pod).</summary>
+    public bool AppendLog(string podName, string line) => _state.AppendLog(Namespace, podName, line);
+
     public IReadOnlyList<V1Pod> Pods() => _state.List("Pod", _ => true).Items.Cast<V1Pod>().ToList();
 
     public V1Pod? Pod(string name) => _state.GetPod(Namespace, name);
@@ -107,6 +111,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
 
     private void Map()
     {
+        _app.UseWebSockets();
         _app.Use(async (context, next) =>
         {
             _calls.Enqueue(new ApiCall(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? ""));
@@ -126,6 +131,8 @@ public sealed class ApiServerDouble : IAsyncDisposable
         _app.MapDelete("/api/v1/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) =>
             _state.DeletePod(ns, name) is { } pod ? Json(context, 200, pod) : Json(context, 404, Statuses.NotFound("pods", name)));
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/log", ReadLog);
+        _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/portforward", (HttpContext context, string ns, string name) =>
+            _state.GetPod(ns, name) is { } pod ? PortForwarder.ServeAsync(context, pod, Json) : Json(context, 404, Statuses.NotFound("pods", name)));
     }
 
     private async Task CreatePodAsync(HttpContext context, string ns)
@@ -152,7 +159,18 @@ public sealed class ApiServerDouble : IAsyncDisposable
             return Json(context, 404, Statuses.NotFound("pods", name));
         }
 
-        var log = _state.GetLog(ns, name);
+        var query = context.Request.Query;
+        DateTimeOffset? since = null;
+        if (int.TryParse(query["sinceSeconds"], CultureInfo.InvariantCulture, out var sinceSeconds))
+        {
+            since = TimeProvider.System.GetUtcNow().AddSeconds(-sinceSeconds);
+        }
+        else if (DateTimeOffset.TryParse(query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var sinceTime))
+        {
+            since = sinceTime;
+        }
+
+        var log = _state.GetLog(ns, name, since, query["timestamps"] == "true");
         if (log is null)
         {
             var reason = pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason ?? "ContainerCreating";
@@ -160,7 +178,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
         }
 
         var bytes = Encoding.UTF8.GetBytes(log);
-        if (int.TryParse(context.Request.Query["limitBytes"], CultureInfo.InvariantCulture, out var limit) && limit < bytes.Length)
+        if (int.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var limit) && limit < bytes.Length)
         {
             bytes = bytes[..limit];
         }
