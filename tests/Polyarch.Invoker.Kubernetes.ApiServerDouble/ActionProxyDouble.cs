@@ -29,6 +29,12 @@ public sealed class ActionProxyDouble : IAsyncDisposable
 
     public int Runs => Volatile.Read(ref _runs);
 
+    /// <summary>
+    /// True (default): a second /init is refused, like one action container. False: several pods share this listener
+    /// (the double gives every pod IP 127.0.0.1), each initialising once.
+    /// </summary>
+    public bool RefuseSecondInit { get; set; } = true;
+
     /// <summary>Receives what the action "prints" (stdout lines): "init" on /init; "params …" then OpenWhisk's end-of-activation sentinel on /run.</summary>
     public Action<string>? Output { get; set; }
 
@@ -45,7 +51,7 @@ public sealed class ActionProxyDouble : IAsyncDisposable
         app.MapPost("/init", () =>
         {
             proxy.Output?.Invoke("init");
-            return Interlocked.Increment(ref proxy._inits) == 1
+            return Interlocked.Increment(ref proxy._inits) == 1 || !proxy.RefuseSecondInit
                 ? Results.Json(new JsonObject { ["ok"] = true })
                 : Results.Json(new JsonObject { ["error"] = "Cannot initialize the action more than once." }, statusCode: 403);
         });

@@ -29,6 +29,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ClusterState _state = new();
     private readonly ConcurrentQueue<ApiCall> _calls = new();
+    private readonly ConcurrentQueue<string> _failures = new();
     private readonly string _directory;
 
     private ApiServerDouble(WebApplication app, string directory)
@@ -93,6 +94,9 @@ public sealed class ApiServerDouble : IAsyncDisposable
 
     public void ClearCalls() => _calls.Clear();
 
+    /// <summary>Exceptions the double itself threw while serving (500s): always empty unless the double has a bug.</summary>
+    public IReadOnlyList<string> Failures => [.. _failures];
+
     /// <summary>How many watches are open right now.</summary>
     public int OpenWatches => _state.OpenWatches;
 
@@ -115,7 +119,16 @@ public sealed class ApiServerDouble : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             _calls.Enqueue(new ApiCall(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? ""));
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug in the double, not an answer a real server gives: keep it for the test to report.
+                _failures.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}: {ex}");
+                throw;
+            }
         });
         _app.MapGet("/api/v1/nodes", (HttpContext context) => ListOrWatch(context, "Node", "NodeList", _ => true));
         _app.MapGet("/api/v1/namespaces/{ns}/pods", (HttpContext context, string ns) =>
@@ -211,7 +224,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
         if (subscription is null)
         {
             // What a real server sends for a compacted version: an ERROR event carrying a 410 Status, then the end.
-            await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{KubernetesJson.Serialize(Statuses.Gone(resourceVersion))}}}\n", context.RequestAborted);
+            await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{Statuses.ToJson(Statuses.Gone(resourceVersion))}}}\n", context.RequestAborted);
             return;
         }
 
@@ -238,7 +251,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(KubernetesJson.Serialize(body), context.RequestAborted);
+        return context.Response.WriteAsync(body is V1Status failure ? Statuses.ToJson(failure) : KubernetesJson.Serialize(body), context.RequestAborted);
     }
 
     private static string Kubeconfig(Uri address) => $"""

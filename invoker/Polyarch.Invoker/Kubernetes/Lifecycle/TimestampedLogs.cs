@@ -18,9 +18,10 @@ internal sealed record TimestampedLogs(IReadOnlyList<string> Lines, DateTimeOffs
         ArgumentNullException.ThrowIfNull(text);
         var lines = new List<string>();
         var last = after;
-        foreach (var raw in text.Split('\n'))
+        var raws = text.Split('\n');
+        for (var i = 0; i < raws.Length; i++)
         {
-            var line = raw.TrimEnd('\r');
+            var line = raws[i].TrimEnd('\r');
             if (line.Length == 0)
             {
                 continue;
@@ -30,8 +31,13 @@ internal sealed record TimestampedLogs(IReadOnlyList<string> Lines, DateTimeOffs
             var stamp = space > 0 ? ParseTimestamp(line.AsSpan(0, space)) : null;
             if (stamp is null)
             {
-                // Not a timestamped line (the cut-off end of a bounded read, or a server that ignores timestamps): keep it.
-                lines.Add(line);
+                // A bounded read may cut the last line inside its timestamp: drop that stump. Any other line without a
+                // timestamp (a server that ignores timestamps=true) is kept as it is.
+                if (!(truncated && i == raws.Length - 1))
+                {
+                    lines.Add(line);
+                }
+
                 continue;
             }
 
