@@ -30,6 +30,9 @@ public sealed class ApiServerDouble : IAsyncDisposable
     private readonly ClusterState _state = new();
     private readonly ConcurrentQueue<ApiCall> _calls = new();
     private readonly ConcurrentQueue<string> _failures = new();
+
+    // Cancelled when a pod is deleted: its port-forward connections end, as they do when a real pod's container is killed.
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _podLifetimes = new(StringComparer.Ordinal);
     private readonly string _directory;
 
     private ApiServerDouble(WebApplication app, string directory)
@@ -142,10 +145,29 @@ public sealed class ApiServerDouble : IAsyncDisposable
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) =>
             _state.GetPod(ns, name) is { } pod ? Json(context, 200, pod) : Json(context, 404, Statuses.NotFound("pods", name)));
         _app.MapDelete("/api/v1/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) =>
-            _state.DeletePod(ns, name) is { } pod ? Json(context, 200, pod) : Json(context, 404, Statuses.NotFound("pods", name)));
+        {
+            if (_state.DeletePod(ns, name) is not { } pod)
+            {
+                return Json(context, 404, Statuses.NotFound("pods", name));
+            }
+
+            EndPodLifetime($"{ns}/{name}");
+            return Json(context, 200, pod);
+        });
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/log", ReadLog);
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/portforward", (HttpContext context, string ns, string name) =>
-            _state.GetPod(ns, name) is { } pod ? PortForwarder.ServeAsync(context, pod, Json) : Json(context, 404, Statuses.NotFound("pods", name)));
+            _state.GetPod(ns, name) is { } pod
+                ? PortForwarder.ServeAsync(context, pod, Json, _podLifetimes.GetOrAdd($"{ns}/{name}", _ => new CancellationTokenSource()).Token)
+                : Json(context, 404, Statuses.NotFound("pods", name)));
+    }
+
+    private void EndPodLifetime(string key)
+    {
+        if (_podLifetimes.TryRemove(key, out var lifetime))
+        {
+            lifetime.Cancel();
+            lifetime.Dispose();
+        }
     }
 
     private async Task CreatePodAsync(HttpContext context, string ns)
@@ -277,6 +299,11 @@ public sealed class ApiServerDouble : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _state.CloseWatches();
+        foreach (var key in _podLifetimes.Keys)
+        {
+            EndPodLifetime(key);
+        }
+
         using var now = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(now.Token);
         await _app.DisposeAsync();

@@ -21,7 +21,8 @@ internal static class PortForwarder
 {
     public const string Protocol = "v4.channel.k8s.io";
 
-    public static async Task ServeAsync(HttpContext context, V1Pod pod, Func<HttpContext, int, object, Task> json)
+    /// <param name="podGone">Cancelled when the pod is deleted: the forwarded connections end, as a killed container's do.</param>
+    public static async Task ServeAsync(HttpContext context, V1Pod pod, Func<HttpContext, int, object, Task> json, CancellationToken podGone)
     {
         var name = pod.Metadata.Name;
         if (!context.WebSockets.IsWebSocketRequest)
@@ -63,7 +64,7 @@ internal static class PortForwarder
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(requested.Count > 0 ? Protocol : null);
         using var send = new SemaphoreSlim(1, 1);
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, podGone);
         var connections = new TcpClient?[ports.Count];
         try
         {

@@ -70,6 +70,29 @@ public sealed class PortForwardTests : IAsyncLifetime
         _server.Pods().ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task A_warm_pod_that_died_while_idle_is_replaced_once_and_the_activation_still_succeeds()
+    {
+        _proxy.RefuseSecondInit = false;
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _proxy.Port };
+        var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
+        first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
+
+        // Someone deletes the idle pod: its port-forward connections end and a new one gets 404.
+        var (client, ns) = KubernetesConnection.Connect(_harness.Options);
+        using (client as IDisposable)
+        {
+            await k8s.CoreV1OperationsExtensions.DeleteNamespacedPodAsync(client.CoreV1, first.PodName, ns, cancellationToken: TestTimeout.Token());
+        }
+
+        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
+
+        second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
+        second.Cold.ShouldBeTrue("the dead warm pod was replaced by a new one");
+        second.PodName.ShouldNotBe(first.PodName);
+        _server.Pods().Select(p => p.Metadata.Name).ShouldBe([second.PodName]);
+    }
+
     [Theory]
     [InlineData(PodAccess.PodIp, PodAccess.PodIp)]
     [InlineData(PodAccess.PortForward, PodAccess.PortForward)]

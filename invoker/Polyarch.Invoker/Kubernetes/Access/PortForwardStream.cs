@@ -53,6 +53,7 @@ internal sealed class PortForwardStream : Stream
         {
             if (_pendingCount > 0)
             {
+                // A zero-byte read (SocketsHttpHandler's idle read-ahead) only waits for data to be available.
                 var n = Math.Min(_pendingCount, buffer.Length);
                 _receive.AsMemory(_pendingOffset, n).CopyTo(buffer);
                 _pendingOffset += n;
@@ -60,9 +61,9 @@ internal sealed class PortForwardStream : Stream
                 return n;
             }
 
-            if (_ended || buffer.Length == 0)
+            if (_ended)
             {
-                return _ended ? End() : 0;
+                return End();
             }
 
             var result = await _socket.ReceiveAsync(_receive.AsMemory(), cancellationToken).ConfigureAwait(false);

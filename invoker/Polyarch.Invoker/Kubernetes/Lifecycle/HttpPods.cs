@@ -55,7 +55,10 @@ internal sealed partial class HttpPods : IAsyncDisposable
             $"{request.ActionName} {placement.Variants[0].Platform} {placement.Variants[0].Digest} {placement.Needs} port={request.Port} env={env}");
     }
 
-    public async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    public Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken) =>
+        RunAsync(request, placement, pod, retried: false, cancellationToken);
+
+    private async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, bool retried, CancellationToken cancellationToken)
     {
         var key = KeyOf(request, placement);
         var variant = placement.Variants[0];
@@ -95,6 +98,16 @@ internal sealed partial class HttpPods : IAsyncDisposable
         };
         var answer = await PostAsync(warm!, "run", body, request.Timeout, cancellationToken);
         var run = _time.GetElapsedTime(runStart);
+        if (answer.Unreachable && !cold && !retried)
+        {
+            // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): replace it once,
+            // as the Docker pool replaces a warm container that refuses connections.
+            var reason = answer.Result?["error"]?.ToString() ?? "";
+            LogWarmPodGone(_logger, warm!.Name, reason);
+            await _pods.DeleteAsync(warm.Name, CancellationToken.None);
+            return await RunAsync(request, placement, pod, retried: true, cancellationToken);
+        }
+
         var logs = await ReadLogsAsync(warm!, cancellationToken);
         if (answer.Healthy)
         {
@@ -136,7 +149,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         return true;
     }
 
-    private Task<(string Status, JsonNode? Result, bool Healthy)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
+    private Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
         PostAsync(warm, "init", new JsonObject { ["value"] = new JsonObject { ["name"] = request.ActionName, ["main"] = "main", ["code"] = "", ["binary"] = false } }, request.Timeout, cancellationToken);
 
     private async Task ReleaseAsync(WarmPod warm)
@@ -202,7 +215,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
             new(status, result, [], false, true, name, placement.Image, node, variant.Platform, variant.Digest, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
     }
 
-    private async Task<(string Status, JsonNode? Result, bool Healthy)> PostAsync(WarmPod pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(WarmPod pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
@@ -213,20 +226,20 @@ internal sealed partial class HttpPods : IAsyncDisposable
             var text = await response.Content.ReadAsStringAsync(linked.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return (RunStatus.DeveloperError, ResultParser.Error($"/{path} answered {(int)response.StatusCode}: {Shorten(text)}"), false);
+                return (RunStatus.DeveloperError, ResultParser.Error($"/{path} answered {(int)response.StatusCode}: {Shorten(text)}"), false, false);
             }
 
             var (status, result, _) = ResultParser.Parse(text, _options.MaxResultBytes);
-            return (status, result, status is RunStatus.Success or RunStatus.ApplicationError);
+            return (status, result, status is RunStatus.Success or RunStatus.ApplicationError, false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (RunStatus.DeveloperError, ResultParser.Error($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false);
+            return (RunStatus.DeveloperError, ResultParser.Error($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or k8s.Autorest.HttpOperationException)
         {
             var detail = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
-            return (RunStatus.DeveloperError, ResultParser.Error($"The action's container at {where} did not answer /{path}: {detail}"), false);
+            return (RunStatus.DeveloperError, ResultParser.Error($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
         }
     }
 
@@ -300,6 +313,9 @@ internal sealed partial class HttpPods : IAsyncDisposable
     }
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
+
+    [LoggerMessage(EventId = 6133, Level = LogLevel.Information, Message = "Warm pod {Pod} could not be reached ({Reason}); replacing it")]
+    private static partial void LogWarmPodGone(ILogger logger, string pod, string reason);
 
     [LoggerMessage(EventId = 6130, Level = LogLevel.Information, Message = "Deleted {Count} warm pods idle for {IdleTimeout} or longer")]
     private static partial void LogEvicted(ILogger logger, int count, TimeSpan idleTimeout);
