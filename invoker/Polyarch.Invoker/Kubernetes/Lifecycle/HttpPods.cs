@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -27,10 +26,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
     private readonly PodHttp _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, ConcurrentStack<WarmPod>> _idle = new(StringComparer.Ordinal);
-    private readonly ITimer _sweeper;
-    private readonly SemaphoreSlim _sweeping = new(1, 1);
-    private volatile bool _disposed;
+    private readonly IdlePods _idle;
 
     public HttpPods(PodClient pods, KubernetesBackendOptions options, PodHttp http, TimeProvider time, ILogger logger)
     {
@@ -39,14 +35,14 @@ internal sealed partial class HttpPods : IAsyncDisposable
         _http = http;
         _time = time;
         _logger = logger;
-        _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, options.SweepInterval, options.SweepInterval);
+        _idle = new IdlePods(pods, options, time, logger);
     }
 
-    public int IdleCount => _idle.Values.Sum(s => s.Count);
+    public int IdleCount => _idle.Count;
 
     public PodAccess Access => _http.Access;
 
-    public int IdleCountOf(string key) => _idle.TryGetValue(key, out var stack) ? stack.Count : 0;
+    public int IdleCountOf(string key) => _idle.CountOf(key);
 
     public static string KeyOf(PodRequest request, PodPlacement placement)
     {
@@ -64,7 +60,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         var variant = placement.Variants[0];
         var start = _time.GetTimestamp();
         WarmPod? warm = null;
-        var cold = !(_idle.TryGetValue(key, out var stack) && stack.TryPop(out warm));
+        var cold = !_idle.TryTake(key, out warm);
         var init = TimeSpan.Zero;
         if (cold)
         {
@@ -111,7 +107,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         var logs = await ReadLogsAsync(warm!, cancellationToken);
         if (answer.Healthy)
         {
-            await ReleaseAsync(warm!);
+            await _idle.ReturnAsync(warm!);
         }
         else
         {
@@ -145,26 +141,12 @@ internal sealed partial class HttpPods : IAsyncDisposable
 
         // The start-up and /init lines belong to no activation.
         await ReadLogsAsync(warm!, cancellationToken);
-        await ReleaseAsync(warm!);
+        await _idle.ReturnAsync(warm!);
         return true;
     }
 
     private Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
         PostAsync(warm, "init", new JsonObject { ["value"] = new JsonObject { ["name"] = request.ActionName, ["main"] = "main", ["code"] = "", ["binary"] = false } }, request.Timeout, cancellationToken);
-
-    private async Task ReleaseAsync(WarmPod warm)
-    {
-        warm.LastUsed = _time.GetTimestamp();
-        var stack = _idle.GetOrAdd(warm.Key, _ => new ConcurrentStack<WarmPod>());
-        if (_disposed || stack.Count >= _options.MaxIdlePodsPerKey)
-        {
-            // Over the per-key cap (or shutting down): do not keep it.
-            await _pods.DeleteAsync(warm.Name, CancellationToken.None);
-            return;
-        }
-
-        stack.Push(warm);
-    }
 
     private async Task<PodLogs> ReadLogsAsync(WarmPod warm, CancellationToken cancellationToken)
     {
@@ -243,85 +225,19 @@ internal sealed partial class HttpPods : IAsyncDisposable
         }
     }
 
-    private async Task SweepAsync()
-    {
-        if (_disposed || !await _sweeping.WaitAsync(0))
-        {
-            return;
-        }
-
-        try
-        {
-            var evicted = await EvictIdleAsync(CancellationToken.None);
-            if (evicted > 0)
-            {
-                LogEvicted(_logger, evicted, _options.IdleTimeout);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The sweep runs on a timer: a failed delete is retried by the next sweep or the start-up orphan clean-up.
-            LogSweepFailed(_logger, ex);
-        }
-        finally
-        {
-            _sweeping.Release();
-        }
-    }
-
-    /// <summary>Deletes pods idle longer than the idle timeout (OpenWhisk: 10 minutes); returns how many.</summary>
-    public async Task<int> EvictIdleAsync(CancellationToken cancellationToken)
-    {
-        var expired = new List<WarmPod>();
-        foreach (var (_, stack) in _idle)
-        {
-            var keep = new List<WarmPod>();
-            while (stack.TryPop(out var pod))
-            {
-                (_time.GetElapsedTime(pod.LastUsed) >= _options.IdleTimeout ? expired : keep).Add(pod);
-            }
-
-            keep.Reverse();
-            foreach (var pod in keep)
-            {
-                stack.Push(pod);
-            }
-        }
-
-        foreach (var pod in expired)
-        {
-            await _pods.DeleteAsync(pod.Name, cancellationToken);
-        }
-
-        return expired.Count;
-    }
+    /// <summary>Deletes pods idle longer than the idle timeout (the sweep does this on its own); returns how many.</summary>
+    public Task<int> EvictIdleAsync(CancellationToken cancellationToken) => _idle.EvictAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
-        await _sweeper.DisposeAsync();
-        foreach (var (_, stack) in _idle)
-        {
-            while (stack.TryPop(out var pod))
-            {
-                await _pods.DeleteAsync(pod.Name, CancellationToken.None);
-            }
-        }
-
+        await _idle.DisposeAsync();
         _http.Dispose();
-        _sweeping.Dispose();
     }
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 
     [LoggerMessage(EventId = 6133, Level = LogLevel.Information, Message = "Warm pod {Pod} could not be reached ({Reason}); replacing it")]
     private static partial void LogWarmPodGone(ILogger logger, string pod, string reason);
-
-    [LoggerMessage(EventId = 6130, Level = LogLevel.Information, Message = "Deleted {Count} warm pods idle for {IdleTimeout} or longer")]
-    private static partial void LogEvicted(ILogger logger, int count, TimeSpan idleTimeout);
-
-    [LoggerMessage(EventId = 6131, Level = LogLevel.Warning, Message = "The idle sweep of warm pods failed")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6132, Level = LogLevel.Warning, Message = "Prewarming a pod of {Action} on {Platform} failed: {Reason}")]
     private static partial void LogPrewarmFailed(ILogger logger, string action, string platform, string reason);
