@@ -12,7 +12,8 @@ namespace Polyarch.Invoker.Kubernetes.ApiServerDouble;
 /// <summary>
 /// A TEST DOUBLE of an OpenWhisk action proxy on 127.0.0.1 (what an http action pod serves on its port): /init
 /// once (a second /init is refused with 403), /run answers {"echo": value, "inits": n}. With the API-server double
-/// reporting pod IP 127.0.0.1 this exercises the invoker's in-cluster path (pod IP:port).
+/// reporting pod IP 127.0.0.1 this serves the invoker's in-cluster path (pod IP:port) and, relayed by the double's
+/// port-forward, the path from outside the cluster.
 /// </summary>
 public sealed class ActionProxyDouble : IAsyncDisposable
 {
@@ -28,6 +29,18 @@ public sealed class ActionProxyDouble : IAsyncDisposable
 
     public int Runs => Volatile.Read(ref _runs);
 
+    /// <summary>
+    /// True (default): a second /init is refused, like one action container. False: several pods share this listener
+    /// (the double gives every pod IP 127.0.0.1), each initialising once.
+    /// </summary>
+    public bool RefuseSecondInit { get; set; } = true;
+
+    /// <summary>Receives what the action "prints" (stdout lines): "init" on /init; "params …" then OpenWhisk's end-of-activation sentinel on /run.</summary>
+    public Action<string>? Output { get; set; }
+
+    /// <summary>What OpenWhisk action proxies print after each activation, on stdout and stderr.</summary>
+    public const string Sentinel = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
+
     public static async Task<ActionProxyDouble> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -35,13 +48,19 @@ public sealed class ActionProxyDouble : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var proxy = new ActionProxyDouble(app);
-        app.MapPost("/init", () => Interlocked.Increment(ref proxy._inits) == 1
-            ? Results.Json(new JsonObject { ["ok"] = true })
-            : Results.Json(new JsonObject { ["error"] = "Cannot initialize the action more than once." }, statusCode: 403));
+        app.MapPost("/init", () =>
+        {
+            proxy.Output?.Invoke("init");
+            return Interlocked.Increment(ref proxy._inits) == 1 || !proxy.RefuseSecondInit
+                ? Results.Json(new JsonObject { ["ok"] = true })
+                : Results.Json(new JsonObject { ["error"] = "Cannot initialize the action more than once." }, statusCode: 403);
+        });
         app.MapPost("/run", async (HttpContext context) =>
         {
             Interlocked.Increment(ref proxy._runs);
             var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
+            proxy.Output?.Invoke($"params {body?["value"]?.ToJsonString()}");
+            proxy.Output?.Invoke(Sentinel);
             return Results.Json(new JsonObject { ["echo"] = body?["value"]?.DeepClone(), ["inits"] = proxy.Inits });
         });
         await app.StartAsync();

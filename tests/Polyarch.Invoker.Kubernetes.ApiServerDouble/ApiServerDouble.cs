@@ -17,9 +17,10 @@ namespace Polyarch.Invoker.Kubernetes.ApiServerDouble;
 /// A TEST DOUBLE of the Kubernetes API server — not a Kubernetes. Kestrel on 127.0.0.1 (free port) serving the real
 /// JSON (k8s.Models serialised with KubernetesJson) for exactly the calls the invoker's Kubernetes backend makes:
 /// nodes list and watch; pods create, get, list by label selector, watch (field selector, from a resourceVersion,
-/// newline-delimited watch events), log (limitBytes) and delete. A scheduler (<see cref="Scheduler"/>) binds pods
+/// newline-delimited watch events), log (limitBytes, sinceSeconds/sinceTime, timestamps), port-forward over a WebSocket
+/// (v4.channel.k8s.io, relayed to the pod IP 127.0.0.1; see <see cref="PortForwarder"/>) and delete. A scheduler (<see cref="Scheduler"/>) binds pods
 /// like kube-scheduler's filters, a fake kubelet (<see cref="Kubelet"/>) plays the container states. Drive it with
-/// KubernetesClient through <see cref="KubeconfigPath"/>. Port-forward, exec, other kinds: not served (404).
+/// KubernetesClient through <see cref="KubeconfigPath"/>. Exec, attach, other kinds: not served (404).
 /// </summary>
 public sealed class ApiServerDouble : IAsyncDisposable
 {
@@ -28,6 +29,10 @@ public sealed class ApiServerDouble : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ClusterState _state = new();
     private readonly ConcurrentQueue<ApiCall> _calls = new();
+    private readonly ConcurrentQueue<string> _failures = new();
+
+    // Cancelled when a pod is deleted: its port-forward connections end, as they do when a real pod's container is killed.
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _podLifetimes = new(StringComparer.Ordinal);
     private readonly string _directory;
 
     private ApiServerDouble(WebApplication app, string directory)
@@ -83,11 +88,17 @@ public sealed class ApiServerDouble : IAsyncDisposable
     /// <summary>Tells the fake runtime which architecture a child manifest digest is for (pinned to another arch → exec format error).</summary>
     public void RegisterDigest(string digest, string architecture) => _state.DigestArchitectures[digest] = architecture;
 
+    /// <summary>Appends a line to a running pod's log, stamped now like a container runtime would (false: no such pod).</summary>
+    public bool AppendLog(string podName, string line) => _state.AppendLog(Namespace, podName, line);
+
     public IReadOnlyList<V1Pod> Pods() => _state.List("Pod", _ => true).Items.Cast<V1Pod>().ToList();
 
     public V1Pod? Pod(string name) => _state.GetPod(Namespace, name);
 
     public void ClearCalls() => _calls.Clear();
+
+    /// <summary>Exceptions the double itself threw while serving (500s): always empty unless the double has a bug.</summary>
+    public IReadOnlyList<string> Failures => [.. _failures];
 
     /// <summary>How many watches are open right now.</summary>
     public int OpenWatches => _state.OpenWatches;
@@ -107,10 +118,20 @@ public sealed class ApiServerDouble : IAsyncDisposable
 
     private void Map()
     {
+        _app.UseWebSockets();
         _app.Use(async (context, next) =>
         {
             _calls.Enqueue(new ApiCall(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? ""));
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug in the double, not an answer a real server gives: keep it for the test to report.
+                _failures.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}: {ex}");
+                throw;
+            }
         });
         _app.MapGet("/api/v1/nodes", (HttpContext context) => ListOrWatch(context, "Node", "NodeList", _ => true));
         _app.MapGet("/api/v1/namespaces/{ns}/pods", (HttpContext context, string ns) =>
@@ -124,8 +145,29 @@ public sealed class ApiServerDouble : IAsyncDisposable
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) =>
             _state.GetPod(ns, name) is { } pod ? Json(context, 200, pod) : Json(context, 404, Statuses.NotFound("pods", name)));
         _app.MapDelete("/api/v1/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) =>
-            _state.DeletePod(ns, name) is { } pod ? Json(context, 200, pod) : Json(context, 404, Statuses.NotFound("pods", name)));
+        {
+            if (_state.DeletePod(ns, name) is not { } pod)
+            {
+                return Json(context, 404, Statuses.NotFound("pods", name));
+            }
+
+            EndPodLifetime($"{ns}/{name}");
+            return Json(context, 200, pod);
+        });
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/log", ReadLog);
+        _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/portforward", (HttpContext context, string ns, string name) =>
+            _state.GetPod(ns, name) is { } pod
+                ? PortForwarder.ServeAsync(context, pod, Json, _podLifetimes.GetOrAdd($"{ns}/{name}", _ => new CancellationTokenSource()).Token)
+                : Json(context, 404, Statuses.NotFound("pods", name)));
+    }
+
+    private void EndPodLifetime(string key)
+    {
+        if (_podLifetimes.TryRemove(key, out var lifetime))
+        {
+            lifetime.Cancel();
+            lifetime.Dispose();
+        }
     }
 
     private async Task CreatePodAsync(HttpContext context, string ns)
@@ -152,7 +194,18 @@ public sealed class ApiServerDouble : IAsyncDisposable
             return Json(context, 404, Statuses.NotFound("pods", name));
         }
 
-        var log = _state.GetLog(ns, name);
+        var query = context.Request.Query;
+        DateTimeOffset? since = null;
+        if (int.TryParse(query["sinceSeconds"], CultureInfo.InvariantCulture, out var sinceSeconds))
+        {
+            since = TimeProvider.System.GetUtcNow().AddSeconds(-sinceSeconds);
+        }
+        else if (DateTimeOffset.TryParse(query["sinceTime"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var sinceTime))
+        {
+            since = sinceTime;
+        }
+
+        var log = _state.GetLog(ns, name, since, query["timestamps"] == "true");
         if (log is null)
         {
             var reason = pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason ?? "ContainerCreating";
@@ -160,7 +213,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
         }
 
         var bytes = Encoding.UTF8.GetBytes(log);
-        if (int.TryParse(context.Request.Query["limitBytes"], CultureInfo.InvariantCulture, out var limit) && limit < bytes.Length)
+        if (int.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var limit) && limit < bytes.Length)
         {
             bytes = bytes[..limit];
         }
@@ -193,7 +246,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
         if (subscription is null)
         {
             // What a real server sends for a compacted version: an ERROR event carrying a 410 Status, then the end.
-            await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{KubernetesJson.Serialize(Statuses.Gone(resourceVersion))}}}\n", context.RequestAborted);
+            await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{Statuses.ToJson(Statuses.Gone(resourceVersion))}}}\n", context.RequestAborted);
             return;
         }
 
@@ -220,7 +273,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(KubernetesJson.Serialize(body), context.RequestAborted);
+        return context.Response.WriteAsync(body is V1Status failure ? Statuses.ToJson(failure) : KubernetesJson.Serialize(body), context.RequestAborted);
     }
 
     private static string Kubeconfig(Uri address) => $"""
@@ -246,6 +299,11 @@ public sealed class ApiServerDouble : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _state.CloseWatches();
+        foreach (var key in _podLifetimes.Keys)
+        {
+            EndPodLifetime(key);
+        }
+
         using var now = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(now.Token);
         await _app.DisposeAsync();

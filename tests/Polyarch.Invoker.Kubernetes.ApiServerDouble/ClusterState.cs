@@ -15,7 +15,8 @@ internal sealed class ClusterState
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly List<StoredEvent> _history = [];
     private readonly List<WatchSubscription> _watches = [];
-    private readonly Dictionary<string, string> _logs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LogLine>> _logs = new(StringComparer.Ordinal);
+    private DateTimeOffset _lastLogTime;
     private long _resourceVersion = 1;
     private long _compactedBefore;
 
@@ -84,11 +85,49 @@ internal sealed class ClusterState
         }
     }
 
-    public string? GetLog(string ns, string name)
+    /// <summary>The container's log as the kubelet serves it (null: the container never started), from <paramref name="since"/> on.</summary>
+    public string? GetLog(string ns, string name, DateTimeOffset? since, bool timestamps)
     {
         lock (_lock)
         {
-            return _logs.GetValueOrDefault($"{ns}/{name}");
+            if (!_logs.TryGetValue($"{ns}/{name}", out var lines))
+            {
+                return null;
+            }
+
+            var text = new System.Text.StringBuilder();
+            foreach (var line in lines.Where(l => since is null || l.Time >= since))
+            {
+                if (timestamps)
+                {
+                    text.Append(LogLine.Format(line.Time)).Append(' ');
+                }
+
+                text.Append(line.Text).Append('\n');
+            }
+
+            return text.ToString();
+        }
+    }
+
+    /// <summary>Appends one line to a running pod's log (what its container prints), stamped now; false when the pod is gone.</summary>
+    public bool AppendLog(string ns, string name, string line)
+    {
+        lock (_lock)
+        {
+            if (!_pods.ContainsKey($"{ns}/{name}"))
+            {
+                return false;
+            }
+
+            if (!_logs.TryGetValue($"{ns}/{name}", out var lines))
+            {
+                lines = [];
+                _logs[$"{ns}/{name}"] = lines;
+            }
+
+            lines.Add(new LogLine(NextLogTime(), line));
+            return true;
         }
     }
 
@@ -231,7 +270,20 @@ internal sealed class ClusterState
     /// <summary>Called by <see cref="Kubelet"/> to publish each status step.</summary>
     public void Update(V1Pod pod) => Emit("Pod", "MODIFIED", pod);
 
-    public void SetLog(V1Pod pod, string log) => _logs[$"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}"] = log;
+    public void SetLog(V1Pod pod, string log)
+    {
+        var time = NextLogTime();
+        _logs[$"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}"] = log.Length == 0 ? [] :
+            [.. log.Split('\n').SkipLast(log.EndsWith('\n') ? 1 : 0).Select(l => new LogLine(time, l))];
+    }
+
+    /// <summary>Now, but strictly after the previous log line (a real node's nanosecond stamps hardly ever tie).</summary>
+    private DateTimeOffset NextLogTime()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        _lastLogTime = now > _lastLogTime ? now : _lastLogTime.AddTicks(1);
+        return _lastLogTime;
+    }
 
     private static T Clone<T>(T item) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(item!));
 

@@ -69,6 +69,8 @@ internal static class Kubelet
         });
         if (behaviour == PodBehaviour.Serve)
         {
+            // The container runs: its log exists (empty until it prints; see ApiServerDouble.AppendLog).
+            state.SetLog(pod, "");
             return;
         }
 

@@ -105,6 +105,40 @@ var byKind = calls.GroupBy(c => c.IsWatch ? $"{c.Method} watch" : c.Path.EndsWit
 var nodeCalls = calls.Count(c => c.Path.StartsWith("/api/v1/nodes", StringComparison.Ordinal));
 Console.WriteLine($"exec activations: {runs} in {total.ElapsedMilliseconds} ms, statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}"))}");
 Console.WriteLine($"API calls per activation: {(double)calls.Count / runs:0.##} ({string.Join(", ", byKind)}); node calls: {nodeCalls} (target 0: {(nodeCalls == 0 && calls.Count == runs * 4 ? "met" : "MISSED")})");
+// Warm http activations: the same pod reused, reached at its pod IP (in-cluster) or through the API server's port-forward
+// (from outside; the double relays the WebSocket to a local action proxy). Per warm activation: /run plus one log read.
+await using var proxy = await ActionProxyDouble.StartAsync();
+proxy.RefuseSecondInit = false; // one listener plays the action proxy of both backends' pods
+server.Behaviour = p => p.Metadata.Labels["io.polyarch.action"] == "echo-http" ? PodBehaviour.Serve : PodBehaviour.RunToCompletion;
+var warmResults = new System.Text.Json.Nodes.JsonObject();
+foreach (var access in new[] { PodAccess.PodIp, PodAccess.PortForward })
+{
+    var httpOptions = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = $"bench-{access}".ToLowerInvariant(), PodAccess = access };
+    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+    var httpRequest = Request(1) with { ActionName = "echo-http", Platform = "linux/arm64", Protocol = PodProtocol.Http, Port = proxy.Port, DataLocality = [], MemoryBytes = 256L << 20, Cpus = 0.5 };
+    var cold = await httpBackend.RunAsync(httpRequest, CancellationToken.None);
+    for (var i = 0; i < 20; i++)
+    {
+        await httpBackend.RunAsync(httpRequest with { ActivationId = $"warmup{i}" }, CancellationToken.None);
+    }
+
+    server.ClearCalls();
+    var warm = new double[runs];
+    var warmOk = 0;
+    for (var i = 0; i < runs; i++)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var run = await httpBackend.RunAsync(httpRequest with { ActivationId = $"warm{i}" }, CancellationToken.None);
+        warm[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        warmOk += run.Status == RunStatus.Success && !run.Cold ? 1 : 0;
+    }
+
+    Array.Sort(warm);
+    var warmCalls = server.Calls.Count;
+    Console.WriteLine($"warm http activations via {access}: {warmOk}/{runs} warm successes (cold: {cold.Status}), p50 {warm[runs / 2]:0.00} ms, max {warm[^1]:0.00} ms, API calls per warm activation {(double)warmCalls / runs:0.##} ({string.Join(", ", server.Calls.GroupBy(c => c.Path.EndsWith("/log", StringComparison.Ordinal) ? "GET log" : c.Path.EndsWith("/portforward", StringComparison.Ordinal) ? "GET portforward" : c.IsWatch ? "GET watch" : $"{c.Method} pod").Select(g => $"{g.Key}={(double)g.Count() / runs:0.##}"))})");
+    warmResults[access.ToString()] = new System.Text.Json.Nodes.JsonObject { ["unit"] = "ms", ["median"] = warm[runs / 2], ["max"] = warm[^1], ["n"] = runs, ["apiCallsPerActivation"] = (double)warmCalls / runs };
+}
+
 if (jsonFile is not null)
 {
     var json = new System.Text.Json.Nodes.JsonObject
@@ -115,6 +149,7 @@ if (jsonFile is not null)
         ["activations"] = runs,
         ["apiCallsPerActivation"] = (double)calls.Count / runs,
         ["nodeCalls"] = nodeCalls,
+        ["warmHttp"] = warmResults,
     };
     await File.WriteAllTextAsync(jsonFile, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 }

@@ -9,6 +9,7 @@ internal static partial class ActionValidator
     public const int MaxMemoryMb = 65_536;
     public const int MinTimeoutMs = 100;
     public const int MaxTimeoutMs = 300_000;
+    public const int MaxDataLocality = 16;
 
     public static IReadOnlyList<string> Validate(ActionDefinition action)
     {
@@ -56,6 +57,8 @@ internal static partial class ActionValidator
             }
         }
 
+        ValidateDataLocality(action.Placement.DataLocality, errors);
+
         foreach (var key in action.Environment.Keys)
         {
             if (!EnvPattern().IsMatch(key) || key.StartsWith("__OW_", StringComparison.Ordinal))
@@ -66,6 +69,49 @@ internal static partial class ActionValidator
 
         return errors;
     }
+
+    /// <summary>Kubernetes' label syntax: key = [DNS subdomain prefix "/"] name (63), value = name or empty; weight 1–100.</summary>
+    private static void ValidateDataLocality(IReadOnlyList<DataLocalityPreference>? wishes, List<string> errors)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (var wish in wishes ?? [])
+        {
+            var shown = $"{wish.Label}={wish.Value}";
+            var slash = (wish.Label ?? "").LastIndexOf('/');
+            var prefix = slash < 0 ? null : wish.Label![..slash];
+            var name = slash < 0 ? wish.Label ?? "" : wish.Label![(slash + 1)..];
+            if (!LabelNamePattern().IsMatch(name) || name.Length > 63 || (prefix is not null && (prefix.Length > 253 || !DnsSubdomainPattern().IsMatch(prefix))))
+            {
+                errors.Add($"Data locality '{shown}': the label key '{wish.Label}' is not a Kubernetes label key: use [prefix/]name, the name 1-63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit, the prefix a DNS subdomain (e.g. topology.kubernetes.io/zone).");
+            }
+
+            if (wish.Value is null || wish.Value.Length > 63 || (wish.Value.Length > 0 && !LabelNamePattern().IsMatch(wish.Value)))
+            {
+                errors.Add($"Data locality '{shown}': the value '{wish.Value}' is not a Kubernetes label value: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.");
+            }
+
+            if (wish.Weight is < 1 or > 100)
+            {
+                errors.Add($"Data locality '{shown}': weight {wish.Weight} is out of range: use 1-100 (Kubernetes' preferred node affinity weights).");
+            }
+
+            if (!seen.Add((wish.Label ?? "", wish.Value ?? "")))
+            {
+                errors.Add($"Data locality '{shown}' is given twice: give each label and value once, with one weight.");
+            }
+        }
+
+        if (seen.Count > MaxDataLocality)
+        {
+            errors.Add($"Data locality has {seen.Count} wishes: use at most {MaxDataLocality}.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$")]
+    private static partial Regex LabelNamePattern();
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomainPattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex NamePattern();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Kubernetes.Access;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -33,7 +34,9 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         _template = template;
         _time = time;
         _logger = logger;
-        _httpPods = new HttpPods(pods, options, http, time);
+        var access = KubernetesConnection.ResolveAccess(options);
+        var podHttp = access == PodAccess.PortForward ? PodHttp.ForPortForward(pods.OpenPortForwardAsync) : PodHttp.ForPodIp(http);
+        _httpPods = new HttpPods(pods, options, podHttp, time, logger);
     }
 
     public const string Name = "kubernetes";
@@ -42,6 +45,9 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
 
     /// <summary>Warm http pods currently idle (tests and the status page).</summary>
     public int IdleWarmPods => _httpPods.IdleCount;
+
+    /// <summary>How warm http pods are reached (pod IP or port-forward; Auto already resolved).</summary>
+    public PodAccess PodAccess => _httpPods.Access;
 
     /// <summary>Lists and watches nodes, and deletes this instance's orphaned pods (OpenWhisk does the same at start-up).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -62,8 +68,40 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         var pod = Plan(request, out var placement);
         return request.Protocol == PodProtocol.Http
-            ? await _httpPods.RunAsync(request, placement, pod, _inventory.Snapshot, cancellationToken)
+            ? await _httpPods.RunAsync(request, placement, pod, cancellationToken)
             : await RunExecAsync(request, placement, pod, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts warm http pods for the request's key until <paramref name="count"/> (at most MaxIdlePodsPerKey) are idle,
+    /// like the Docker pool's prewarm; exec actions have nothing to keep warm. Returns how many pods it started.
+    /// </summary>
+    public async Task<int> PrewarmAsync(PodRequest request, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Protocol != PodProtocol.Http || count <= 0)
+        {
+            return 0;
+        }
+
+        Plan(request, out var placement);
+        var key = HttpPods.KeyOf(request, placement);
+        var target = Math.Min(count, _options.MaxIdlePodsPerKey);
+        var started = 0;
+        while (_httpPods.IdleCountOf(key) < target)
+        {
+            // Each warm pod needs its own name: a prewarm id in place of an activation id.
+            var one = request with { ActivationId = $"prewarm-{Guid.NewGuid():N}"[..24] };
+            var pod = Plan(one, out var onePlacement);
+            if (!await _httpPods.PrewarmAsync(one, onePlacement, pod, cancellationToken))
+            {
+                break;
+            }
+
+            started++;
+        }
+
+        return started;
     }
 
     /// <summary>Deletes warm pods idle longer than the idle timeout; returns how many.</summary>

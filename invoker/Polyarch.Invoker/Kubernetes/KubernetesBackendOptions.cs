@@ -44,6 +44,18 @@ public sealed class KubernetesBackendOptions
     [Range(16, 64L << 20)]
     public int MaxResultBytes { get; set; } = 1 << 20;
 
-    /// <summary>Reach http pods at their pod IP (true when the invoker runs in the cluster). <value>Default: true.</value></summary>
-    public bool UsePodIp { get; set; } = true;
+    /// <summary>
+    /// How http action pods are reached: at their pod IP (in the cluster) or through the API server's port-forward
+    /// (from outside). <value>Default: <see cref="PodAccess.Auto"/> — pod IP when the invoker runs in the cluster, else port-forward.</value>
+    /// </summary>
+    [EnumDataType(typeof(PodAccess))]
+    public PodAccess PodAccess { get; set; } = PodAccess.Auto;
+
+    /// <summary>How many warm http pods one key (action, platform, digest, limits) may keep idle. <value>Default: 4.</value></summary>
+    [Range(1, 64)]
+    public int MaxIdlePodsPerKey { get; set; } = 4;
+
+    /// <summary>How often idle warm pods are checked against <see cref="IdleTimeout"/>. <value>Default: 15 s.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -25,4 +25,14 @@ internal static class KubernetesConnection
 
         return (new k8s.Kubernetes(config), options.Namespace ?? config.Namespace ?? "default");
     }
+
+    /// <summary>True when <see cref="Connect"/> uses the in-cluster service account (no kubeconfig given or found in $KUBECONFIG).</summary>
+    public static bool IsInCluster(KubernetesBackendOptions options) =>
+        options.Kubeconfig is null
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBECONFIG"))
+        && KubernetesClientConfiguration.IsInCluster();
+
+    /// <summary>The access to warm http pods that <see cref="PodAccess.Auto"/> means here: pod IP in the cluster, else port-forward.</summary>
+    public static PodAccess ResolveAccess(KubernetesBackendOptions options) =>
+        options.PodAccess != PodAccess.Auto ? options.PodAccess : IsInCluster(options) ? PodAccess.PodIp : PodAccess.PortForward;
 }

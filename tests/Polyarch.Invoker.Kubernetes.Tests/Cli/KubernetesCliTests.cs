@@ -66,6 +66,35 @@ public sealed class KubernetesCliTests : IAsyncLifetime
         KubernetesJson.Deserialize<V1Pod>(json.StandardOutput).Spec.Containers[0].Image.ShouldBe(pod.Spec.Containers[0].Image);
     }
 
+    [Fact]
+    public async Task Actions_create_rejects_invalid_data_locality_wishes_with_every_reason_and_exit_code_2()
+    {
+        var result = await RunAsync("actions", "create", "near-data", "--image", "127.0.0.1:5000/demo/echo:latest",
+            "--prefer-node", "bad key=sales:80", "--prefer-node", "polyarch.io/dataset=sales:500");
+
+        result.ExitCode.ShouldBe(2, result.StandardOutput + result.StandardError);
+        result.StandardError.ShouldContain("Data locality 'bad key=sales': the label key 'bad key' is not a Kubernetes label key");
+        result.StandardError.ShouldContain("Data locality 'polyarch.io/dataset=sales': weight 500 is out of range: use 1-100");
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Invoke_dry_run_shows_the_actions_data_locality_as_weighted_preferred_node_affinity()
+    {
+        // Resolves 127.0.0.1:5000/demo/echo:latest in the host's registry (./scripts/host.sh up; docker buildx bake --push echo).
+        var created = await RunAsync("actions", "create", "near-sales", "--image", "127.0.0.1:5000/demo/echo:latest",
+            "--prefer-node", "polyarch.io/dataset=sales:80", "--prefer-node", "topology.kubernetes.io/zone=zone-a");
+        created.ExitCode.ShouldBe(0, created.StandardError);
+
+        var result = await RunAsync("invoke", "near-sales", "--platform", "linux/amd64", "--backend", "kubernetes", "--dry-run", "--output", "yaml");
+
+        result.ExitCode.ShouldBe(0, result.StandardError + " (needs the host registry with demo/echo: ./scripts/host.sh up && docker buildx bake --push echo)");
+        var terms = KubernetesYaml.Deserialize<V1Pod>(result.StandardOutput).Spec.Affinity.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution;
+        terms.Select(t => (t.Weight, t.Preference.MatchExpressions.Single().Key, t.Preference.MatchExpressions.Single().Values.Single()))
+            .ShouldBe([(80, "polyarch.io/dataset", "sales"), (50, "topology.kubernetes.io/zone", "zone-a")], ignoreOrder: true);
+        _server.Calls.ShouldNotContain(c => c.Method == "POST", "a dry run creates nothing");
+    }
+
     private Task<BufferedCommandResult> RunAsync(params string[] arguments) => RunWithKubeconfigAsync(_server.KubeconfigPath, arguments);
 
     private async Task<BufferedCommandResult> RunWithKubeconfigAsync(string kubeconfig, params string[] arguments)

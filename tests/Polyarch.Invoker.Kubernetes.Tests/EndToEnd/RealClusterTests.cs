@@ -55,4 +55,52 @@ public sealed class RealClusterTests
 
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: KubernetesLabels.InstanceSelector(options.Instance))).Items.ShouldBeEmpty();
     }
+
+    [RealClusterFact]
+    public async Task I_can_reach_a_warm_http_action_through_the_api_servers_port_forward_on_a_real_cluster()
+    {
+        // examples/echo without arguments serves the OpenWhisk action proxy on :8080, which this reaches from outside the
+        // cluster through pods/portforward (the RBAC in invoker/deploy/rbac.yaml allows it).
+        var image = Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_IMAGE")
+            ?? throw new InvalidOperationException("Set POLYARCH_K8S_E2E_IMAGE=repository@sha256:<index digest> (an index the cluster's nodes can pull).");
+        var variants = (Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_VARIANTS") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2))
+            .Select(v => new PodVariant(v[0], v[1], new Dictionary<string, string>()))
+            .ToList();
+        var options = new KubernetesBackendOptions { Instance = $"e2e-{Guid.NewGuid():N}"[..20], StartTimeout = TimeSpan.FromMinutes(3), PodAccess = PodAccess.PortForward };
+        var (client, ns) = KubernetesConnection.Connect(options);
+        await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
+        using var http = new HttpClient();
+        await using (var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance))
+        {
+            await backend.StartAsync(CancellationToken.None);
+            var variant = variants.FirstOrDefault(v => inventory.Snapshot.SchedulableOn(v.Platform).Any())
+                ?? throw new InvalidOperationException("The cluster has none of POLYARCH_K8S_E2E_VARIANTS' platforms.");
+            var request = new PodRequest
+            {
+                ActionName = "e2e-echo-http",
+                ActivationId = Guid.NewGuid().ToString("N"),
+                RepositoryName = image.Split('@')[0],
+                IndexDigest = image.Split('@')[1],
+                Variants = variants,
+                Platform = variant.Platform,
+                MemoryBytes = 64L << 20,
+                Cpus = 0.1,
+                Protocol = PodProtocol.Http,
+                Port = int.TryParse(Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_PORT"), out var port) ? port : 8080,
+                ParamsJson = """{"e2e":"http"}""",
+            };
+
+            var cold = await backend.RunAsync(request, CancellationToken.None);
+            var warm = await backend.RunAsync(request with { ActivationId = Guid.NewGuid().ToString("N") }, CancellationToken.None);
+
+            cold.Status.ShouldBe(RunStatus.Success, $"{variant.Platform}: {cold.Result?.ToJsonString()}");
+            warm.Status.ShouldBe(RunStatus.Success, $"{variant.Platform}: {warm.Result?.ToJsonString()}");
+            warm.Cold.ShouldBeFalse();
+            warm.PodName.ShouldBe(cold.PodName);
+        }
+
+        (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: KubernetesLabels.InstanceSelector(options.Instance))).Items.ShouldBeEmpty("the warm pod is deleted when the backend is disposed");
+    }
 }

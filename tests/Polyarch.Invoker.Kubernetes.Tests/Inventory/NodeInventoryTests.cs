@@ -49,7 +49,9 @@ public sealed class NodeInventoryTests : IAsyncLifetime
         inventory.Snapshot.ByName[MixedCluster.Ppc64le].Cordoned.ShouldBeTrue();
         inventory.Snapshot.SchedulableOn("linux/arm64").Select(n => n.Name).ShouldBe(["arm64-2"]);
         inventory.Lists.ShouldBe(1);
-        _server.Calls.ShouldBeEmpty("the open watch delivers the changes");
+        // The watch request itself may be (re)opened after ClearCalls on a loaded machine (it resumes from its
+        // resourceVersion); what must not happen is a list: only watch calls are allowed here.
+        _server.Calls.Where(c => !c.IsWatch).ShouldBeEmpty("the watch delivers the changes, nothing is listed again");
 
         _server.RemoveNode("arm64-2");
         await Eventually.TrueAsync(() => !inventory.Snapshot.ByName.ContainsKey("arm64-2"), "deleted node removed");

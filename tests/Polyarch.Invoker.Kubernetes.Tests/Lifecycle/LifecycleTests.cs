@@ -16,11 +16,12 @@ public sealed class LifecycleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await MixedCluster.StartAsync();
-        _harness = await BackendHarness.StartAsync(_server, _time);
+        _harness = await BackendHarness.StartAsync(_server, _time, o => o.PodAccess = PodAccess.PodIp);
     }
 
     public async Task DisposeAsync()
     {
+        _server.Failures.ShouldBeEmpty("the API-server double itself failed");
         await _harness.DisposeAsync();
         await _server.DisposeAsync();
     }
@@ -73,10 +74,13 @@ public sealed class LifecycleTests : IAsyncLifetime
         proxy.Runs.ShouldBe(2);
         _server.Pods().Count.ShouldBe(1);
 
-        (await _harness.Backend.EvictIdleAsync(TestTimeout.Token())).ShouldBe(0);
+        _harness.Backend.PodAccess.ShouldBe(PodAccess.PodIp);
+        (await _harness.Backend.EvictIdleAsync(TestTimeout.Token())).ShouldBe(0, "not idle long enough yet");
+
+        // The sweep runs on the backend's clock: advancing it past the idle timeout deletes the pod, no call needed.
         _time.Advance(_harness.Options.IdleTimeout);
-        (await _harness.Backend.EvictIdleAsync(TestTimeout.Token())).ShouldBe(1);
-        _server.Pods().ShouldBeEmpty();
+        await Eventually.TrueAsync(() => _server.Pods().Count == 0, "the idle sweep deleted the warm pod");
+        _harness.Backend.IdleWarmPods.ShouldBe(0);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _server.Failures.ShouldBeEmpty("the API-server double itself failed");
         await _harness.DisposeAsync();
         await _server.DisposeAsync();
     }

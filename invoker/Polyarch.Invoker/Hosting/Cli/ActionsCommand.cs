@@ -24,9 +24,10 @@ internal static class ActionsCommand
         var prefer = new Option<string[]>("--prefer-platform") { Description = "Platform to try first; repeatable" };
         var require = new Option<string[]>("--require-platform") { Description = "Only platform allowed; repeatable" };
         var noEmulation = new Option<bool>("--no-emulation") { Description = "Never run this action under QEMU emulation" };
+        var preferNode = new Option<string[]>("--prefer-node") { Description = "Data locality: prefer nodes labelled LABEL=VALUE, with weight 1-100 (default 50), e.g. polyarch.io/dataset=sales:80; repeatable (Kubernetes backend)" };
         var prewarm = new Option<int>("--prewarm") { Description = "Warm containers to keep ready per platform (serve)" };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, timeout, env, prefer, require, noEmulation, prewarm, output };
+        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
@@ -60,6 +61,7 @@ internal static class ActionsCommand
                         Preferred = parseResult.GetValue(prefer) ?? [],
                         Required = parseResult.GetValue(require) ?? [],
                         AllowEmulation = !parseResult.GetValue(noEmulation),
+                        DataLocality = [.. (parseResult.GetValue(preferNode) ?? []).Select(DataLocalityPreference.Parse)],
                     },
                     Prewarm = parseResult.GetValue(prewarm),
                 };

@@ -42,8 +42,18 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
         return new BackendRun(run.Status, run.Result, run.Logs, run.Truncated, run.Cold, run.Wait, run.Init, run.Run, run.Node);
     }
 
-    /// <summary>Not done on Kubernetes yet: warm http pods are created by the first activation of each key.</summary>
-    public Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Starts warm http pods for the context's key (action, platform, digest, limits), like the Docker pool.</summary>
+    public async Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Protocol != Actions.ActionProtocol.Http)
+        {
+            return;
+        }
+
+        await EnsureStartedAsync(cancellationToken);
+        await backend.PrewarmAsync(KubernetesRequests.From(context, time), count, cancellationToken);
+    }
 
     private async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ internal static class KubernetesRequests
             Port = context.Port,
             ParamsJson = context.Params.ToJsonString(),
             Environment = context.Action.Environment,
+            DataLocality = [.. context.Action.Placement.DataLocality.Select(d => new DataLocality(d.Label, d.Value, d.Weight))],
             Timeout = Clamp(timeout),
         };
     }

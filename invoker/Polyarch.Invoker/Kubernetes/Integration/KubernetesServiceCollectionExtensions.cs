@@ -36,7 +36,8 @@ internal static class KubernetesServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<KubernetesBackend>>());
         });
-        services.AddHttpClient(nameof(KubernetesBackend));
+        // Each /init and /run has its own deadline (the action's timeout, up to 5 min): no client-wide 100 s cut-off.
+        services.AddHttpClient(nameof(KubernetesBackend), client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<KubernetesActionBackend>();
         services.AddSingleton<IActionBackend>(sp => sp.GetRequiredService<KubernetesActionBackend>());
         return services;

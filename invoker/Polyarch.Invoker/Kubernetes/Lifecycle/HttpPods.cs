@@ -1,47 +1,66 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using Polyarch.Invoker.Kubernetes.Inventory;
+using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Kubernetes.Access;
 using Polyarch.Invoker.Kubernetes.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Lifecycle;
 
 /// <summary>
-/// Warm pods for http actions, keyed like the Docker pool (action, platform, child digest, limits): a cold
-/// activation creates a pod, watches it to Running, POSTs /init once; every activation POSTs /run. Pods are
-/// reached at their pod IP (the invoker runs in the cluster). Reaching them through the API server's
-/// port-forward from outside the cluster is not implemented yet: set UsePodIp=true or run the invoker in-cluster.
+/// Warm pods for http actions, keyed like the Docker pool (action, platform, child digest, limits, port, environment):
+/// a cold activation creates a pod, watches it to Running, POSTs /init once; every activation POSTs /run and gets only
+/// its own log lines (timestamps after the previous activation's). Pods are reached at their pod IP in the cluster or
+/// through the API server's port-forward from outside (<see cref="PodAccess"/>). Idle pods are deleted after the idle
+/// timeout by a sweep on the TimeProvider; prewarm starts pods ahead of the first activation.
 /// </summary>
-internal sealed class HttpPods : IAsyncDisposable
+internal sealed partial class HttpPods : IAsyncDisposable
 {
+    // sinceSeconds is a coarse window on the node's clock: ask for a minute more than the time since the last read
+    // (the node's own timestamps then cut exactly), so a slow round trip or a test's fake clock loses no line.
+    private static readonly TimeSpan LogWindowMargin = TimeSpan.FromMinutes(1);
+
     private readonly PodClient _pods;
     private readonly KubernetesBackendOptions _options;
-    private readonly HttpClient _http;
+    private readonly PodHttp _http;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, ConcurrentStack<WarmPod>> _idle = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+    private readonly IdlePods _idle;
 
-    public HttpPods(PodClient pods, KubernetesBackendOptions options, HttpClient http, TimeProvider time)
+    public HttpPods(PodClient pods, KubernetesBackendOptions options, PodHttp http, TimeProvider time, ILogger logger)
     {
         _pods = pods;
         _options = options;
         _http = http;
         _time = time;
+        _logger = logger;
+        _idle = new IdlePods(pods, options, time, logger);
     }
 
-    public int IdleCount => _idle.Values.Sum(s => s.Count);
+    public int IdleCount => _idle.Count;
 
-    public static string KeyOf(PodRequest request, PodPlacement placement) =>
-        $"{request.ActionName} {placement.Variants[0].Platform} {placement.Variants[0].Digest} {placement.Needs}";
+    public PodAccess Access => _http.Access;
 
-    public async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, ClusterSnapshot snapshot, CancellationToken cancellationToken)
+    public int IdleCountOf(string key) => _idle.CountOf(key);
+
+    public static string KeyOf(PodRequest request, PodPlacement placement)
+    {
+        var env = string.Join(",", request.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{request.ActionName} {placement.Variants[0].Platform} {placement.Variants[0].Digest} {placement.Needs} port={request.Port} env={env}");
+    }
+
+    public Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken) =>
+        RunAsync(request, placement, pod, retried: false, cancellationToken);
+
+    private async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, bool retried, CancellationToken cancellationToken)
     {
         var key = KeyOf(request, placement);
         var variant = placement.Variants[0];
         var start = _time.GetTimestamp();
         WarmPod? warm = null;
-        var cold = !(_idle.TryGetValue(key, out var stack) && stack.TryPop(out warm));
+        var cold = !_idle.TryTake(key, out warm);
         var init = TimeSpan.Zero;
         if (cold)
         {
@@ -53,12 +72,13 @@ internal sealed class HttpPods : IAsyncDisposable
 
             warm = started!;
             var initStart = _time.GetTimestamp();
-            var initAnswer = await PostAsync(warm, "init", new JsonObject { ["value"] = new JsonObject { ["name"] = request.ActionName, ["main"] = "main", ["code"] = "", ["binary"] = false } }, request.Timeout, cancellationToken);
+            var initAnswer = await InitAsync(warm, request, cancellationToken);
             init = _time.GetElapsedTime(initStart);
             if (initAnswer.Status != RunStatus.Success)
             {
+                var initLogs = await ReadLogsAsync(warm, cancellationToken);
                 await _pods.DeleteAsync(warm.Name, CancellationToken.None);
-                return Run(initAnswer.Status, initAnswer.Result, warm, cold, TimeSpan.Zero, init, TimeSpan.Zero);
+                return Run(initAnswer.Status, initAnswer.Result, initLogs, warm, cold, TimeSpan.Zero, init, TimeSpan.Zero);
             }
         }
 
@@ -67,26 +87,75 @@ internal sealed class HttpPods : IAsyncDisposable
         var body = new JsonObject
         {
             ["value"] = JsonNode.Parse(request.ParamsJson),
+            ["namespace"] = "polyarch",
             ["activation_id"] = request.ActivationId,
             ["action_name"] = request.ActionName,
             ["deadline"] = (_time.GetUtcNow() + request.Timeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         };
         var answer = await PostAsync(warm!, "run", body, request.Timeout, cancellationToken);
         var run = _time.GetElapsedTime(runStart);
+        if (answer.Unreachable && !cold && !retried)
+        {
+            // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): replace it once,
+            // as the Docker pool replaces a warm container that refuses connections.
+            var reason = answer.Result?["error"]?.ToString() ?? "";
+            LogWarmPodGone(_logger, warm!.Name, reason);
+            await _pods.DeleteAsync(warm.Name, CancellationToken.None);
+            return await RunAsync(request, placement, pod, retried: true, cancellationToken);
+        }
+
+        var logs = await ReadLogsAsync(warm!, cancellationToken);
         if (answer.Healthy)
         {
-            warm!.LastUsed = _time.GetTimestamp();
-            _idle.GetOrAdd(key, _ => new ConcurrentStack<WarmPod>()).Push(warm);
+            await _idle.ReturnAsync(warm!);
         }
         else
         {
             await _pods.DeleteAsync(warm!.Name, CancellationToken.None);
         }
 
-        return Run(answer.Status, answer.Result, warm, cold, wait, init, run);
+        return Run(answer.Status, answer.Result, logs, warm!, cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run);
 
-        KubernetesRun Run(string status, JsonNode? result, WarmPod pod, bool isCold, TimeSpan w, TimeSpan i, TimeSpan r) =>
-            new(status, result, [], false, isCold, pod.Name, placement.Image, pod.Node, variant.Platform, variant.Digest, w, i, r);
+        KubernetesRun Run(string status, JsonNode? result, PodLogs lines, WarmPod pod, bool isCold, TimeSpan w, TimeSpan i, TimeSpan r) =>
+            new(status, result, lines.Lines, lines.Truncated, isCold, pod.Name, placement.Image, pod.Node, variant.Platform, variant.Digest, w, i, r);
+    }
+
+    /// <summary>Starts and initialises one warm pod for the key and keeps it idle; false (logged) when it could not start.</summary>
+    public async Task<bool> PrewarmAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(request, placement);
+        var (warm, failure) = await StartAsync(request, placement, pod, key, cancellationToken);
+        if (failure is not null)
+        {
+            LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, failure.Result?.ToJsonString() ?? failure.Status);
+            return false;
+        }
+
+        var answer = await InitAsync(warm!, request, cancellationToken);
+        if (answer.Status != RunStatus.Success)
+        {
+            await _pods.DeleteAsync(warm!.Name, CancellationToken.None);
+            LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, answer.Result?.ToJsonString() ?? answer.Status);
+            return false;
+        }
+
+        // The start-up and /init lines belong to no activation.
+        await ReadLogsAsync(warm!, cancellationToken);
+        await _idle.ReturnAsync(warm!);
+        return true;
+    }
+
+    private Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
+        PostAsync(warm, "init", new JsonObject { ["value"] = new JsonObject { ["name"] = request.ActionName, ["main"] = "main", ["code"] = "", ["binary"] = false } }, request.Timeout, cancellationToken);
+
+    private async Task<PodLogs> ReadLogsAsync(WarmPod warm, CancellationToken cancellationToken)
+    {
+        var window = warm.LastLog is null ? TimeSpan.Zero : _time.GetElapsedTime(warm.LastLogRead) + LogWindowMargin;
+        var read = _time.GetTimestamp();
+        var logs = await _pods.ReadLogsAfterAsync(warm.Name, warm.LastLog, window, _options.MaxLogBytes, cancellationToken);
+        warm.LastLog = logs.Last;
+        warm.LastLogRead = read;
+        return new PodLogs(logs.Lines, logs.Truncated);
     }
 
     private async Task<(WarmPod? Pod, KubernetesRun? Failure)> StartAsync(PodRequest request, PodPlacement placement, V1Pod pod, string key, CancellationToken cancellationToken)
@@ -107,8 +176,13 @@ internal sealed class HttpPods : IAsyncDisposable
             await _pods.DeleteAsync(name, CancellationToken.None);
             return (null, Failed(RunStatus.SystemError, ResultParser.Error($"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s. It was deleted."), null));
         }
+        catch
+        {
+            await _pods.DeleteAsync(name, CancellationToken.None);
+            throw;
+        }
 
-        if (observation.Phase != PodPhase.Running || observation.PodIp is null)
+        if (observation.Phase != PodPhase.Running || (_http.Access == PodAccess.PodIp && observation.PodIp is null))
         {
             var logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
             await _pods.DeleteAsync(name, CancellationToken.None);
@@ -116,85 +190,55 @@ internal sealed class HttpPods : IAsyncDisposable
             return (null, Failed(status, result, observation.Node) with { Logs = logs.Lines, Truncated = logs.Truncated });
         }
 
-        if (!_options.UsePodIp)
-        {
-            await _pods.DeleteAsync(name, CancellationToken.None);
-            return (null, Failed(RunStatus.SystemError, ResultParser.Error(
-                "http actions outside the cluster need the API server's port-forward, which this invoker does not implement yet. Run the invoker in the cluster (invoker/deploy/) or set Kubernetes:UsePodIp=true when pod IPs are routable."), observation.Node));
-        }
-
-        return (new WarmPod(name, key, observation.Node, new Uri($"http://{observation.PodIp}:{request.Port.ToString(CultureInfo.InvariantCulture)}/")), null);
+        var warm = new WarmPod(name, key, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
+        return (warm, null);
 
         KubernetesRun Failed(string status, JsonNode result, string? node) =>
             new(status, result, [], false, true, name, placement.Image, node, variant.Platform, variant.Digest, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
     }
 
-    private async Task<(string Status, JsonNode? Result, bool Healthy)> PostAsync(WarmPod pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(WarmPod pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var where = _http.Access == PodAccess.PortForward ? $"pod {pod.Name} (through the API server's port-forward to port {pod.Address.Port})" : $"{pod.Address}";
         try
         {
-            using var response = await _http.PostAsJsonAsync(new Uri(pod.Address, path), body, linked.Token);
+            using var response = await _http.Client.PostAsJsonAsync(new Uri(pod.Address, path), body, linked.Token);
             var text = await response.Content.ReadAsStringAsync(linked.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return (RunStatus.DeveloperError, ResultParser.Error($"/{path} answered {(int)response.StatusCode}: {Shorten(text)}"), false);
+                return (RunStatus.DeveloperError, ResultParser.Error($"/{path} answered {(int)response.StatusCode}: {Shorten(text)}"), false, false);
             }
 
             var (status, result, _) = ResultParser.Parse(text, _options.MaxResultBytes);
-            return (status, result, status is RunStatus.Success or RunStatus.ApplicationError);
+            return (status, result, status is RunStatus.Success or RunStatus.ApplicationError, false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (RunStatus.DeveloperError, ResultParser.Error($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false);
+            return (RunStatus.DeveloperError, ResultParser.Error($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or k8s.Autorest.HttpOperationException)
         {
-            return (RunStatus.DeveloperError, ResultParser.Error($"The action's container at {pod.Address} did not answer /{path}: {ex.Message}"), false);
+            var detail = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
+            return (RunStatus.DeveloperError, ResultParser.Error($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
         }
     }
 
-    /// <summary>Deletes pods idle longer than the idle timeout (OpenWhisk: 10 minutes).</summary>
-    public async Task<int> EvictIdleAsync(CancellationToken cancellationToken)
-    {
-        var evicted = 0;
-        foreach (var (_, stack) in _idle)
-        {
-            var keep = new List<WarmPod>();
-            while (stack.TryPop(out var pod))
-            {
-                if (_time.GetElapsedTime(pod.LastUsed) >= _options.IdleTimeout)
-                {
-                    await _pods.DeleteAsync(pod.Name, cancellationToken);
-                    evicted++;
-                }
-                else
-                {
-                    keep.Add(pod);
-                }
-            }
-
-            keep.Reverse();
-            foreach (var pod in keep)
-            {
-                stack.Push(pod);
-            }
-        }
-
-        return evicted;
-    }
+    /// <summary>Deletes pods idle longer than the idle timeout (the sweep does this on its own); returns how many.</summary>
+    public Task<int> EvictIdleAsync(CancellationToken cancellationToken) => _idle.EvictAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (_, stack) in _idle)
-        {
-            while (stack.TryPop(out var pod))
-            {
-                await _pods.DeleteAsync(pod.Name, CancellationToken.None);
-            }
-        }
+        await _idle.DisposeAsync();
+        _http.Dispose();
     }
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
+
+    [LoggerMessage(EventId = 6133, Level = LogLevel.Information, Message = "Warm pod {Pod} could not be reached ({Reason}); replacing it")]
+    private static partial void LogWarmPodGone(ILogger logger, string pod, string reason);
+
+    [LoggerMessage(EventId = 6132, Level = LogLevel.Warning, Message = "Prewarming a pod of {Action} on {Platform} failed: {Reason}")]
+    private static partial void LogPrewarmFailed(ILogger logger, string action, string platform, string reason);
 }

@@ -121,6 +121,41 @@ internal sealed partial class PodClient
         }
     }
 
+    /// <summary>
+    /// The lines a running pod logged after <paramref name="after"/> (a kubelet timestamp of an earlier read; null: all),
+    /// at most <paramref name="maxBytes"/> bytes. Asks for timestamps and, when <paramref name="after"/> is known, only
+    /// the last <paramref name="window"/> (sinceSeconds, measured on the invoker's monotonic clock, so node clock skew
+    /// does not matter: the lines are then cut by the node's own timestamps).
+    /// </summary>
+    public async Task<TimestampedLogs> ReadLogsAfterAsync(string name, DateTimeOffset? after, TimeSpan window, long maxBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var limit = (int)Math.Min(maxBytes + 1, int.MaxValue);
+            int? sinceSeconds = after is null ? null : (int)Math.Min(int.MaxValue, Math.Ceiling(window.TotalSeconds) + 1);
+            await using var stream = await _client.CoreV1.ReadNamespacedPodLogAsync(
+                name, Namespace, container: Pods.PodBuilder.ContainerName, limitBytes: limit, sinceSeconds: sinceSeconds, timestamps: true,
+                cancellationToken: cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, maxBytes));
+            return TimestampedLogs.Parse(text, after, buffer.Length > maxBytes);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
+        {
+            return new TimestampedLogs([], after, false);
+        }
+    }
+
+    /// <summary>One TCP connection to the pod's <paramref name="port"/> through the API server's port-forward (pods/portforward).</summary>
+    public async Task<Stream> OpenPortForwardAsync(string name, int port, CancellationToken cancellationToken)
+    {
+        var socket = await _client.WebSocketNamespacedPodPortForwardAsync(
+            name, Namespace, [port], WebSocketProtocol.V4BinaryWebsocketProtocol, cancellationToken: cancellationToken);
+        LogPortForward(_logger, name, port);
+        return new Access.PortForwardStream(socket, name, port);
+    }
+
     /// <summary>Deletes a pod at once; a pod that is already gone is not an error.</summary>
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
@@ -156,6 +191,9 @@ internal sealed partial class PodClient
 
     [LoggerMessage(EventId = 6111, Level = LogLevel.Debug, Message = "Deleted pod {Pod} in {Namespace}")]
     private static partial void LogDeleted(ILogger logger, string pod, string @namespace);
+
+    [LoggerMessage(EventId = 6113, Level = LogLevel.Debug, Message = "Opened a port-forward to pod {Pod} port {Port}")]
+    private static partial void LogPortForward(ILogger logger, string pod, int port);
 
     [LoggerMessage(EventId = 6112, Level = LogLevel.Information, Message = "Deleted {Count} orphaned pods of invoker {Instance}")]
     private static partial void LogOrphans(ILogger logger, int count, string instance);
