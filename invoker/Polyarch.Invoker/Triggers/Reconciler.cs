@@ -9,7 +9,8 @@ namespace Polyarch.Invoker.Triggers;
 
 /// <summary>
 /// The registry's notification queue lives in memory and is lost when it (or the invoker) is down, so at
-/// start-up and on an interval the tags of every repository a rule names are compared with what was seen,
+/// start-up and on an interval the tags of every repository a rule names (or its glob matches in the registry's
+/// catalog) are compared with what was seen,
 /// and a tag whose digest changed is stored as a push (processed like a webhook's, once).
 /// </summary>
 internal sealed partial class Reconciler(
@@ -27,10 +28,7 @@ internal sealed partial class Reconciler(
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         var found = 0;
-        var watched = (await rules.ListAsync(cancellationToken))
-            .Select(rule => (Rule: rule, Target: Watched(rule)))
-            .Where(x => x.Target is not null)
-            .GroupBy(x => x.Target!.Value);
+        var watched = (await WatchedAsync(await rules.ListAsync(cancellationToken), cancellationToken)).GroupBy(x => x.Target);
         foreach (var group in watched)
         {
             var (registryHost, repository) = group.Key;
@@ -38,11 +36,7 @@ internal sealed partial class Reconciler(
             {
                 found += await ReconcileRepositoryAsync(registryHost, repository, [.. group.Select(x => x.Rule)], baselineOnly: false, cancellationToken);
             }
-            catch (RegistryException exception)
-            {
-                LogReconcileFailed(exception, $"{registryHost}/{repository}");
-            }
-            catch (HttpRequestException exception)
+            catch (Exception exception) when (exception is RegistryException or HttpRequestException)
             {
                 LogReconcileFailed(exception, $"{registryHost}/{repository}");
             }
@@ -56,12 +50,12 @@ internal sealed partial class Reconciler(
         return found;
     }
 
-    /// <summary>Records a new rule's repository as it is now, so that only later pushes fire it.</summary>
+    /// <summary>Records a new rule's repositories as they are now, so that only later pushes fire it.</summary>
     public async Task BaselineAsync(RuleDefinition rule, CancellationToken cancellationToken)
     {
-        if (Watched(rule) is { } target)
+        foreach (var ((registryHost, repository), _) in await WatchedAsync([rule], cancellationToken))
         {
-            await ReconcileRepositoryAsync(target.Registry, target.Repository, [rule], baselineOnly: true, cancellationToken);
+            await ReconcileRepositoryAsync(registryHost, repository, [rule], baselineOnly: true, cancellationToken);
         }
     }
 
@@ -91,11 +85,55 @@ internal sealed partial class Reconciler(
         }
     }
 
-    /// <summary>The (registry, repository) a rule watches, or null when its repository is a glob (only webhooks reach those).</summary>
-    private (string Registry, string Repository)? Watched(RuleDefinition rule)
+    /// <summary>
+    /// The (registry, repository) pairs the rules watch: a literal repository as named; a glob is matched against the
+    /// registry's catalog (read once per registry and pass). A registry without a catalog leaves its glob rules to the
+    /// webhook alone, and says so.
+    /// </summary>
+    private async Task<List<((string Registry, string Repository) Target, RuleDefinition Rule)>> WatchedAsync(
+        IEnumerable<RuleDefinition> watching, CancellationToken cancellationToken)
     {
-        var (host, repository) = RuleMatcher.Split(rule.Repository);
-        return Glob.IsLiteral(repository) ? (host ?? _options.DefaultRegistry, repository) : null;
+        var catalogs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var watched = new List<((string, string), RuleDefinition)>();
+        foreach (var rule in watching)
+        {
+            var (host, pattern) = RuleMatcher.Split(rule.Repository);
+            var registryHost = host ?? _options.DefaultRegistry;
+            if (Glob.IsLiteral(pattern))
+            {
+                watched.Add(((registryHost, pattern), rule));
+                continue;
+            }
+
+            if (!catalogs.TryGetValue(registryHost, out var repositories))
+            {
+                repositories = await CatalogAsync(registryHost, rule, cancellationToken);
+                catalogs[registryHost] = repositories;
+            }
+
+            watched.AddRange(repositories.Where(r => Glob.IsMatch(pattern, r)).Select(r => ((registryHost, r), rule)));
+        }
+
+        return watched;
+    }
+
+    private async Task<IReadOnlyList<string>> CatalogAsync(string registryHost, RuleDefinition rule, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var repositories = await registry.ListRepositoriesAsync(registryHost, cancellationToken);
+            if (repositories is null)
+            {
+                LogNoCatalog(registryHost, rule.Name, rule.Repository);
+            }
+
+            return repositories ?? [];
+        }
+        catch (Exception exception) when (exception is RegistryException or HttpRequestException)
+        {
+            LogReconcileFailed(exception, $"{registryHost} (catalog, for rule {rule.Name})");
+            return [];
+        }
     }
 
     private async Task<int> ReconcileRepositoryAsync(string registryHost, string repository, IReadOnlyList<RuleDefinition> watching, bool baselineOnly, CancellationToken cancellationToken)
@@ -135,6 +173,9 @@ internal sealed partial class Reconciler(
 
     [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "Reconciliation found {Count} pushes the webhook missed")]
     private partial void LogFound(int count);
+
+    [LoggerMessage(EventId = 7303, Level = LogLevel.Warning, Message = "Registry {Registry} serves no catalog (GET /v2/_catalog is 404): rule {Rule} ({Repository}) cannot be reconciled, so pushes its webhook misses while the invoker is down are not found. Name the repository without a glob, or let the registry serve its catalog")]
+    private partial void LogNoCatalog(string registry, string rule, string repository);
 
     [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "Could not reconcile {Repository}; retrying at the next interval")]
     private partial void LogReconcileFailed(Exception exception, string repository);

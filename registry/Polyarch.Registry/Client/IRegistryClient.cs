@@ -33,4 +33,10 @@ public interface IRegistryClient
 
     /// <summary>The tags of a repository, or null when the repository does not exist.</summary>
     public Task<IReadOnlyList<string>?> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The repositories of a registry (its catalog, every page), or null when the registry does not serve a catalog
+    /// (404) — then only repositories known by name can be listed.
+    /// </summary>
+    public Task<IReadOnlyList<string>?> ListRepositoriesAsync(string registry, CancellationToken cancellationToken = default);
 }

@@ -106,11 +106,24 @@ internal sealed partial class RegistryClient
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>?> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>?> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        var tags = new List<string>();
-        Uri? next = _endpoints.Tags(repository);
+        return ListPagedAsync(_endpoints.Tags(repository), body => JsonSerializer.Deserialize(body, RegistryJsonContext.Default.TagList)?.Tags, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>?> ListRepositoriesAsync(string registry, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(registry);
+        return ListPagedAsync(_endpoints.Catalog(registry), body => JsonSerializer.Deserialize(body, RegistryJsonContext.Default.RepositoryList)?.Repositories, cancellationToken);
+    }
+
+    // A paginated list (tags, catalog): every page, or null when the first answer is 404.
+    private async Task<IReadOnlyList<string>?> ListPagedAsync(Uri first, Func<byte[], IReadOnlyList<string>?> parse, CancellationToken cancellationToken)
+    {
+        var items = new List<string>();
+        Uri? next = first;
         while (next is not null)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, next);
@@ -126,14 +139,14 @@ internal sealed partial class RegistryClient
             }
 
             var body = await BoundedContent.ReadAsync(response.Content, BoundedContent.MaxManifestBytes, next, cancellationToken).ConfigureAwait(false);
-            tags.AddRange(JsonSerializer.Deserialize(body, RegistryJsonContext.Default.TagList)?.Tags ?? []);
+            items.AddRange(parse(body) ?? []);
             next = NextPage(next, response);
         }
 
-        return tags;
+        return items;
     }
 
-    // Pagination: Link: </v2/…/tags/list?last=x&n=1000>; rel="next".
+    // Pagination: Link: </v2/…/tags/list?last=x&n=1000>; rel="next" (the catalog likewise).
     private static Uri? NextPage(Uri current, HttpResponseMessage response)
     {
         if (!response.Headers.TryGetValues("Link", out var links))

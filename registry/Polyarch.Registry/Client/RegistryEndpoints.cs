@@ -33,6 +33,8 @@ internal sealed class RegistryEndpoints
     public Uri Tags(ImageReference repository) =>
         new(BaseUri(repository.Registry), $"v2/{repository.Repository}/tags/list?n=1000");
 
+    public Uri Catalog(string registry) => new(BaseUri(registry), "v2/_catalog?n=1000");
+
     public bool IsPlainHttp(string registry)
     {
         if (_insecureHosts.Contains(registry))

@@ -20,7 +20,11 @@ internal sealed record TagList(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("tags")] IReadOnlyList<string>? Tags);
 
+// GET /v2/_catalog.
+internal sealed record RepositoryList([property: JsonPropertyName("repositories")] IReadOnlyList<string>? Repositories);
+
 [JsonSerializable(typeof(RegistryErrorBody))]
+[JsonSerializable(typeof(RepositoryList))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(TagList))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext;

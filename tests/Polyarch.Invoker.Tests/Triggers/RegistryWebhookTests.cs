@@ -189,6 +189,26 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         (await again.ActivationsAsync()).Count.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Push_WhileTheInvokerIsDown_ToARepositoryAGlobRuleMatches_IsFoundInTheCatalog_AndFiredOnce()
+    {
+        var tag = $"globrecon-{TestRun.Id}";
+        await using (var first = await StartAsync())
+        {
+            await PutRuleAsync(first, "glob-recon", new { repository = "demo/ech*", tag = "globrecon-*", platforms = new[] { "linux/amd64" } });
+        }
+
+        await TagEchoAsync(tag);
+
+        await using var restarted = await StartAsync();
+        await WaitForAsync(async () => (await restarted.FiringsAsync()).Count > 0);
+        await restarted.WaitUntilQuietAsync();
+        (await restarted.Services.GetRequiredService<Reconciler>().ReconcileAsync(CancellationToken.None)).ShouldBe(0);
+        (await restarted.FiringsAsync()).Single().Repository.ShouldBe($"{fixture.Registry}/demo/echo");
+        var activation = (await restarted.ActivationsAsync()).Single();
+        activation.Result!["params"]!["tag"]!.GetValue<string>().ShouldBe(tag);
+    }
+
     private static async Task PutRuleAsync(TriggerServer server, string name, object rule)
     {
         var response = await server.Http.PutAsJsonAsync($"/v1/rules/{name}", rule);
