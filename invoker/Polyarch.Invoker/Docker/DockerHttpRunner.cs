@@ -136,7 +136,7 @@ internal sealed class DockerHttpRunner(
         try
         {
             // The connection broke: the container may be on its way down (crash, OOM kill) — give it up to a
-            // second to say so. The action's process can also die alone (a proxy forks per request).
+            // second to say so. The action's process can also die alone (a proxy may fork per connection or per request).
             inspect = await container.InspectAsync(CancellationToken.None);
             for (var i = 0; i < 10 && inspect?.State is { Running: true, OOMKilled: false }; i++)
             {
