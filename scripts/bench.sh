@@ -61,12 +61,13 @@ retry 3 "$DOCKER" buildx build --progress plain --platform linux/amd64 --push -t
   || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx build of the no-op image failed" 1; }
 
 failed=()
-# run NAME DESCRIPTION COMMAND...: one benchmark, its output in logs/NAME.log (and on the terminal).
+# run NAME DESCRIPTION COMMAND...: one benchmark, its output in logs/NAME.log (and on the terminal, only the
+# lines matching $SHOW when it is set).
 run() {
   local name=$1 what=$2; shift 2
   say "$what"
   local t0=$SECONDS
-  if "$@" 2>&1 | tee "$OUT/logs/$name.log" | sed 's/^/    /'; then
+  if "$@" 2>&1 | tee "$OUT/logs/$name.log" | { grep --line-buffered -E "${SHOW:-.}" || true; } | sed 's/^/    /'; then
     info "($((SECONDS - t0)) s)"
   else
     warn "$name failed; see $OUT/logs/$name.log"
@@ -82,7 +83,7 @@ run registry "P3: registry round trips to resolve a platform (cold / warm / pinn
 run builder "P4 P5: polyarch-builder vs raw docker buildx bake (3 platforms)" \
   env BUILDER_DLL="$(release builder/Polyarch.Builder polyarch-builder.dll)" RUNS=3 \
     bash tests/Polyarch.Builder.Tests/Benchmarks/builder-vs-bake.sh "$POLYARCH_REGISTRY" --json "$OUT/raw/builder.json"
-run p7 "P7: index-push event → activation start (15 pushes)" \
+SHOW='index push event|all: [0-9]|Passed|Failed|[Ee]rror' run p7 "P7: index-push event → activation start (15 pushes)" \
   env POLYARCH_BENCH_P7_JSON="$OUT/raw/p7.json" dotnet test tests/Polyarch.Invoker.Tests -c Release --no-build --nologo \
     --filter "Category=Benchmark&FullyQualifiedName~PushToActivationBenchmark" --logger "console;verbosity=detailed"
 run kubernetes "K1: Kubernetes placement on 5,000 simulated nodes" \

@@ -42,7 +42,8 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
           target: "≤ \($limit)", holds: (if $n == null then null else $n <= $limit end)} end)),
     # P4, P5: builder vs raw bake.
     (if $builder == null then notrun("P4"; "builder vs raw docker buildx bake"; "≤ 1.10×") else
-      stats($builder.builderNewCommit) + {id: "P4", what: "build of a new commit, 3 platforms, warm cache: polyarch-builder vs raw `docker buildx bake`", unit: "s",
+      stats($builder.builderNewCommit) + {id: "P4", what: "build of a new commit, 3 platforms, warm cache: polyarch-builder (a new CLI process each run\(if $builder.cliStartup then "; its start-up alone: \(stats($builder.cliStartup).median) s" else "" end)) vs raw `docker buildx bake`", unit: "s",
+        cliStartup: (if $builder.cliStartup then stats($builder.cliStartup) else null end),
         baseline: ({what: "raw docker buildx bake, same checkout and cache"} + (stats($builder.rawBakeNewCommit) | {median, min, max})),
         ratio: (stats($builder.builderNewCommit).median / stats($builder.rawBakeNewCommit).median), ratioUnit: "×",
         target: "≤ 1.10× raw bake (median)", holds: ((stats($builder.builderNewCommit).median / stats($builder.rawBakeNewCommit).median) <= 1.10)} end),

@@ -26,6 +26,13 @@ if [ -z "${BUILDER_DLL:-}" ]; then
 fi
 builder=("dotnet" "$BUILDER_DLL")
 
+# Every builder run below is a new CLI process (the service keeps one warm process): its start-up alone.
+startup_times=()
+for i in 1 2 3; do
+  t0=$(now); "${builder[@]}" --help >/dev/null 2>&1 || true; t1=$(now)
+  startup_times+=("$(elapsed "$t0" "$t1")")
+done
+
 mkdir -p "$work/repo" && cp -r "$root/examples/echo/." "$work/repo/"
 git -C "$work/repo" init -q -b main
 git -C "$work/repo" -c user.email=b@b -c user.name=bench add -A
@@ -38,6 +45,9 @@ cold_s=$(elapsed "$t0" "$t1")
 echo "cold build (first commit):                $cold_s s"
 
 ref="$registry/$repo_name"
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "builder CLI start-up (polyarch-builder --help): ${startup_times[*]}"
+
 # raw_bake TAG: docker buildx bake --push of $work/raw with the builder's cache refs; prints seconds.
 raw_bake() {
   printf '{"target":{"default":{"context":"%s","dockerfile":"Dockerfile"}}}' "$work/raw" > "$work/raw.bake.json"
@@ -68,7 +78,6 @@ for ((i = 1; i <= runs; i++)); do
   checkout_raw
   raw_times+=("$(raw_bake "raw-bench-$i")")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 builder_s=$(median "${builder_times[@]}"); raw_s=$(median "${raw_times[@]}")
 echo "builder, new commit, warm cache (runs):   ${builder_times[*]}"
@@ -98,7 +107,7 @@ echo "medians fresh-state rebuild / raw:        $fresh_s / $raw_same_s = $(ratio
 if [ -n "$json" ]; then
   arr() { printf '%s\n' "$@" | paste -sd, - | sed 's/^/[/; s/$/]/'; }
   cat >"$json" <<JSON
-{"unit":"s","registry":"$registry","runs":$runs,"coldBuild":$cold_s,
+{"unit":"s","registry":"$registry","runs":$runs,"coldBuild":$cold_s,"cliStartup":$(arr "${startup_times[@]}"),
  "builderNewCommit":$(arr "${builder_times[@]}"),"rawBakeNewCommit":$(arr "${raw_times[@]}"),
  "redelivered":{"seconds":$again_s,"reused":${reused:-null}},
  "builderUnchangedFreshState":$(arr "${fresh_times[@]}"),"rawBakeUnchanged":$(arr "${raw_same_times[@]}")}
