@@ -35,7 +35,7 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
     ((["cold", ", cold", 2], ["warm", ", warm", 1], ["pinned", ", pinned", 0]) as [$kind, $suffix, $limit] |
       (if $registry == null then notrun("P3"; "registry round trips to resolve a platform, \($kind)"; "≤ \($limit)") else
         (first($registry[] | select((.what | startswith("polyarch ResolvePlatformAsync")) and (.what | contains($suffix))) | .requests) // null) as $n |
-        {id: "P3", what: "registry round trips to resolve linux/arm64 of a 3-platform index, \($kind)", unit: "requests",
+        {id: "P3", what: "registry round trips to resolve linux/arm64 of a 3-platform index (index → manifest → config, whose labels placement reads), \($kind)\(if $kind == "cold" then "; the variant digest alone (index): \(req("polyarch ResolveAsync (index), cold"))" else "" end)", unit: "requests",
           median: $n, min: $n, max: $n, n: 1,
           baseline: {what: "docker buildx imagetools inspect / skopeo inspect --override-arch",
                      median: req("docker buildx imagetools inspect"), skopeo: req("skopeo inspect --override-arch")},
