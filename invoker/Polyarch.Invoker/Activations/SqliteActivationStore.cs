@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.State;
 
@@ -15,18 +16,18 @@ internal sealed class SqliteActivationStore(InvokerDatabase database) : IActivat
     public async Task SaveManyAsync(IReadOnlyList<ActivationRecord> records, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             INSERT OR REPLACE INTO activations (id, action, start, status, record)
             VALUES ($id, $action, $start, $status, $record)
             """;
-        var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
-        var action = command.Parameters.Add("$action", Microsoft.Data.Sqlite.SqliteType.Text);
-        var start = command.Parameters.Add("$start", Microsoft.Data.Sqlite.SqliteType.Integer);
-        var status = command.Parameters.Add("$status", Microsoft.Data.Sqlite.SqliteType.Text);
-        var json = command.Parameters.Add("$record", Microsoft.Data.Sqlite.SqliteType.Text);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var action = command.Parameters.Add("$action", SqliteType.Text);
+        var start = command.Parameters.Add("$start", SqliteType.Integer);
+        var status = command.Parameters.Add("$status", SqliteType.Text);
+        var json = command.Parameters.Add("$record", SqliteType.Text);
         foreach (var record in records)
         {
             id.Value = record.ActivationId;
