@@ -37,9 +37,10 @@ public sealed class EchoProxyKeepAliveTests(InvokerEngineFixture fixture)
             var inspect = await docker.Containers.InspectContainerAsync(created.ID);
             var port = int.Parse(inspect.NetworkSettings!.Ports!["8080/tcp"]![0].HostPort, System.Globalization.CultureInfo.InvariantCulture);
 
-            using var connection = await ConnectAsync(port);
+            var opened = await ConnectAndInitAsync(port);
+            using var connection = opened.Connection;
+            var init = opened.Init;
             var stream = connection.GetStream();
-            var init = await ExchangeAsync(stream, "POST", "/init", """{"value":{"name":"echo","main":"main","code":""}}""");
             var first = await ExchangeAsync(stream, "POST", "/run", """{"value":{"n":1,"s":"a,}\"b"},"activation_id":"x"}""");
             var second = await ExchangeAsync(stream, "POST", "/run", "{\"value\":\n {\"n\": 2}}");
             var unknown = await ExchangeAsync(stream, "GET", "/nope", "");
@@ -63,18 +64,20 @@ public sealed class EchoProxyKeepAliveTests(InvokerEngineFixture fixture)
         }
     }
 
-    private static async Task<TcpClient> ConnectAsync(int port)
+    private static async Task<(TcpClient Connection, (string Status, string Body, bool Close) Init)> ConnectAndInitAsync(int port)
     {
-        // nc listens a moment after the container starts.
+        // docker-proxy accepts (and then resets) connections until nc listens inside the container: retry /init
+        // on a new connection, as the invoker does.
         for (var attempt = 0; ; attempt++)
         {
             var client = new TcpClient();
             try
             {
                 await client.ConnectAsync("127.0.0.1", port);
-                return client;
+                var init = await ExchangeAsync(client.GetStream(), "POST", "/init", """{"value":{"name":"echo","main":"main","code":""}}""");
+                return (client, init);
             }
-            catch (SocketException) when (attempt < 100)
+            catch (Exception exception) when (exception is SocketException or IOException && attempt < 100)
             {
                 client.Dispose();
                 await Task.Delay(100);
@@ -93,7 +96,11 @@ public sealed class EchoProxyKeepAliveTests(InvokerEngineFixture fixture)
         var one = new byte[1];
         while (!headers.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
-            (await stream.ReadAsync(one, timeout.Token)).ShouldBe(1, $"the connection closed before the answer to {method} {path} was complete: {headers}");
+            if (await stream.ReadAsync(one, timeout.Token) == 0)
+            {
+                throw new IOException($"The connection closed before the answer to {method} {path} was complete: {headers}");
+            }
+
             headers.Append((char)one[0]);
         }
 
