@@ -47,11 +47,12 @@ internal static class TestImages
                 # A misbehaving action for the invoker's fault tests; the mode comes from the params (the last argument).
                 for params; do :; done
                 case "$params" in
+                  # bigcrash before crash: a case pattern takes the first match, and *crash* matches "bigcrash".
+                  *bigcrash*) head -c 2000000 /dev/zero | tr '\0' a; echo; exit 3 ;;
                   *crash*) echo "crashing on purpose" >&2; exit 3 ;;
                   *oom*) echo "allocating without bound" >&2; exec tail -n 1 /dev/zero ;;
                   *timeout*) echo "sleeping past the deadline" >&2; exec sleep 600 ;;
                   *nonjson*) echo "this is not JSON" ;;
-                  *bigcrash*) head -c 2000000 /dev/zero | tr '\0' a; echo; exit 3 ;;
                   *oversized*) printf '{"big":"'; head -c 2000000 /dev/zero | tr '\0' a; printf '"}\n' ;;
                   *forkbomb*) echo "forking without bound" >&2; while :; do sleep 600 & done ;;
                   *apperror*) echo '{"error":"bad input"}' ;;
