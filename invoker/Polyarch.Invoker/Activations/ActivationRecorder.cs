@@ -44,13 +44,16 @@ internal sealed partial class ActivationRecorder : IActivationStore, IAsyncDispo
 
     public async Task<IReadOnlyList<ActivationRecord>> ListAsync(string? action, int limit, CancellationToken cancellationToken)
     {
+        // Pending first, then the store: the writer stores a record before it leaves _pending, so every record
+        // is in one of the two reads (the other order can miss a batch written in between).
+        List<ActivationRecord> pending = _pending.IsEmpty ? [] : _pending.Values.Where(r => action is null || r.Action == action).ToList();
         var stored = await _store.ListAsync(action, limit, cancellationToken);
-        if (_pending.IsEmpty)
+        if (pending.Count == 0)
         {
             return stored;
         }
 
-        return [.. _pending.Values.Where(r => action is null || r.Action == action)
+        return [.. pending
             .Concat(stored)
             .DistinctBy(r => r.ActivationId)
             .OrderByDescending(r => r.Start)
