@@ -16,12 +16,16 @@ using Polyarch.Invoker.Invocation;
 // For no-op throughput: docker buildx build --platform linux/amd64 --push -t 127.0.0.1:5000/polyarch-bench/noop:latest
 // tests/Polyarch.Invoker.Benchmarks/noop, then pass that image.
 // --emulated N: N warm calls per emulated platform (linux/arm64, linux/ppc64le; P8; 0 skips them).
+// --throughput-image IMAGE: measure throughput (P6) on this image (e.g. the noop above) instead of IMAGE; the
+//   ceiling is measured too: the same warm container called directly, sequentially, by one pooled HttpClient.
 // --json FILE: also write the results as JSON (scripts/bench.sh aggregates them).
 var image = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "127.0.0.1:5000/demo/echo:latest";
 var warmCount = Option("--warm", 300);
 var coldCount = Option("--cold", 8);
 var seconds = Option("--seconds", 3);
 var emulatedCount = Option("--emulated", 40);
+var throughputIndex = Array.IndexOf(args, "--throughput-image");
+var throughputImage = throughputIndex >= 0 && throughputIndex + 1 < args.Length ? args[throughputIndex + 1] : image;
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonFile = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 const string DockerCli = "/usr/bin/docker";
@@ -107,11 +111,14 @@ try
         }
     }
 
-    // Throughput: c concurrent callers of the warm action (up to c warm containers), for a fixed time.
+    // Throughput: c concurrent callers of a warm action (up to c warm containers), for a fixed time.
+    await actions.PutAsync(new ActionDefinition { Name = "throughput", Image = throughputImage }, CancellationToken.None);
+    var firstThroughput = await invoker.InvokeAsync(new InvocationRequest("throughput", [], Platform), CancellationToken.None);
+    Require(firstThroughput.IsSuccess, firstThroughput);
     var throughput = new List<(int Concurrency, double PerSecond)>();
     foreach (var concurrency in new[] { 1, 2, 4, 8 })
     {
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => invoker.InvokeAsync(new InvocationRequest("warm", [], Platform), CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => invoker.InvokeAsync(new InvocationRequest("throughput", [], Platform), CancellationToken.None)));
         var completed = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var clock = Stopwatch.GetTimestamp();
@@ -119,12 +126,37 @@ try
         {
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var record = await invoker.InvokeAsync(new InvocationRequest("warm", [], Platform), CancellationToken.None);
+                var record = await invoker.InvokeAsync(new InvocationRequest("throughput", [], Platform), CancellationToken.None);
                 Require(record.IsSuccess, record);
                 Interlocked.Increment(ref completed);
             }
         }));
         throughput.Add((concurrency, completed / Stopwatch.GetElapsedTime(clock).TotalSeconds));
+    }
+
+    // The ceiling of the above: the first throughput container called directly (no invoker) with the same body
+    // shape, sequentially and at c concurrent keep-alive connections, by one pooled HttpClient.
+    var throughputPort = await WarmPortAsync(firstThroughput.ActivationId);
+    var directThroughput = new List<(int Concurrency, double PerSecond)>();
+    foreach (var concurrency in new[] { 1, 2 })
+    {
+        var completed = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var clock = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var body = new JsonObject { ["value"] = new JsonObject(), ["namespace"] = "polyarch", ["action_name"] = "throughput", ["activation_id"] = "direct", ["deadline"] = "0" };
+                using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{throughputPort}/run"), content);
+                await response.Content.LoadIntoBufferAsync();
+                response.EnsureSuccessStatusCode();
+                Interlocked.Increment(ref completed);
+            }
+        }));
+        directThroughput.Add((concurrency, completed / Stopwatch.GetElapsedTime(clock).TotalSeconds));
     }
 
     // P8: the same warm invocation on emulated platforms (QEMU), measured like the native one.
@@ -158,7 +190,12 @@ try
     Console.WriteLine($"invoker path only   {Percentiles.Of(own)}  (null backend)");
     foreach (var (concurrency, perSecond) in throughput)
     {
-        Console.WriteLine($"warm throughput c={concurrency}  {perSecond,8:0.0} invocations/s");
+        Console.WriteLine($"warm throughput c={concurrency}  {perSecond,8:0.0} invocations/s  ({throughputImage})");
+    }
+
+    foreach (var (concurrency, perSecond) in directThroughput)
+    {
+        Console.WriteLine($"direct HTTP c={concurrency}      {perSecond,8:0.0} requests/s     (one warm container, no invoker)");
     }
 
     Console.WriteLine();
@@ -192,7 +229,9 @@ try
             ["direct"] = directP.ToJson(),
             ["overheadPaired"] = overhead.ToJson(),
             ["invokerPathOnly"] = Percentiles.Of(own).ToJson(),
+            ["throughputImage"] = throughputImage,
             ["throughput"] = new JsonArray([.. throughput.Select(t => (JsonNode)new JsonObject { ["concurrency"] = t.Concurrency, ["perSecond"] = t.PerSecond, ["seconds"] = seconds })]),
+            ["directThroughput"] = new JsonArray([.. directThroughput.Select(t => (JsonNode)new JsonObject { ["concurrency"] = t.Concurrency, ["perSecond"] = t.PerSecond, ["seconds"] = seconds })]),
             ["emulated"] = emulatedJson,
         };
         await File.WriteAllTextAsync(jsonFile, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -1,12 +1,16 @@
 # The echo function: answers {"arch": "<uname -m>", "params": <params>}.
 # One-shot: params in ENVIRON["PARAMS"], the answer on one stdout line.
-# Action proxy: the /run request body in ENVIRON["BODY"]; params are its top-level "value" member,
-# and the answer is written as the HTTP response.
+# Action proxy (-v PROXY=1, started once per connection by the handler): one /run request body per input
+# line; params are its top-level "value" member, and each answer is written as an HTTP/1.1 response
+# (keep-alive: no Connection: close) and flushed at once.
 BEGIN {
-  if ("BODY" in ENVIRON) {
-    result = answer(member(ENVIRON["BODY"], "value"))
-    # busybox awk's length() counts bytes, as Content-Length must.
-    printf "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", length(result), result
+  if (PROXY) {
+    while ((getline body) > 0) {
+      result = answer(member(body, "value"))
+      # busybox awk's length() counts bytes, as Content-Length must.
+      printf "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", length(result), result
+      fflush()
+    }
   } else {
     print answer(ENVIRON["PARAMS"])
   }

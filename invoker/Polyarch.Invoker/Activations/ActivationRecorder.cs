@@ -6,7 +6,8 @@ namespace Polyarch.Invoker.Activations;
 
 /// <summary>
 /// Writes activation records off the invocation path (OpenWhisk stores them asynchronously too): records
-/// are queued, written in batches by one background writer, and readable from memory until written.
+/// are queued, written in batches (one transaction each) by one background writer, and readable from memory
+/// until written.
 /// Disposing flushes what is queued.
 /// </summary>
 internal sealed partial class ActivationRecorder : IActivationStore, IAsyncDisposable
@@ -43,13 +44,16 @@ internal sealed partial class ActivationRecorder : IActivationStore, IAsyncDispo
 
     public async Task<IReadOnlyList<ActivationRecord>> ListAsync(string? action, int limit, CancellationToken cancellationToken)
     {
+        // Pending first, then the store: the writer stores a record before it leaves _pending, so every record
+        // is in one of the two reads (the other order can miss a batch written in between).
+        List<ActivationRecord> pending = _pending.IsEmpty ? [] : _pending.Values.Where(r => action is null || r.Action == action).ToList();
         var stored = await _store.ListAsync(action, limit, cancellationToken);
-        if (_pending.IsEmpty)
+        if (pending.Count == 0)
         {
             return stored;
         }
 
-        return [.. _pending.Values.Where(r => action is null || r.Action == action)
+        return [.. pending
             .Concat(stored)
             .DistinctBy(r => r.ActivationId)
             .OrderByDescending(r => r.Start)
@@ -72,23 +76,41 @@ internal sealed partial class ActivationRecorder : IActivationStore, IAsyncDispo
                 batch.Add(record);
             }
 
+            try
+            {
+                // One transaction per batch: under load many records share one commit.
+                await _store.SaveManyAsync(batch, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // One record that cannot be written must not stop the writer (nor lose its batch).
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                await SaveOneByOneAsync(batch);
+            }
+
             foreach (var record in batch)
             {
-                try
-                {
-                    await _store.SaveAsync(record, CancellationToken.None);
-                }
-#pragma warning disable CA1031 // One record that cannot be written must not stop the writer.
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    LogWriteFailed(exception, record.ActivationId);
-                }
-
                 _pending.TryRemove(record.ActivationId, out _);
             }
 
             batch.Clear();
+        }
+    }
+
+    private async Task SaveOneByOneAsync(List<ActivationRecord> batch)
+    {
+        foreach (var record in batch)
+        {
+            try
+            {
+                await _store.SaveAsync(record, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // One record that cannot be written must not stop the writer.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogWriteFailed(exception, record.ActivationId);
+            }
         }
     }
 

@@ -8,6 +8,13 @@ namespace Polyarch.Invoker.Docker;
 /// The OpenWhisk action-proxy protocol over one pooled HttpClient: POST /init once per container,
 /// POST /run per activation. Bodies are read up to a limit so a huge answer cannot exhaust memory.
 /// </summary>
+/// <remarks>
+/// Every warm container has its own published port, so the handler's per-endpoint pool is a per-container
+/// pool: /init and every /run of a container reuse one keep-alive connection (a proxy that forks per
+/// connection, like busybox <c>nc -ll -e</c>, then forks once per container instead of once per call).
+/// The warm pool runs one activation per container at a time (OpenWhisk's default), so one connection
+/// per container is all it needs — and a proxy that keeps a process per open connection never gets more.
+/// </remarks>
 internal sealed class ActionHttpClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -17,9 +24,11 @@ internal sealed class ActionHttpClient : IDisposable
     {
         var handler = new SocketsHttpHandler
         {
+            // A busy container keeps its connection; an idle one's is closed after a minute (its proxy process
+            // exits) and reopened on the next call — one fork, not one per call.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            MaxConnectionsPerServer = 4,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            MaxConnectionsPerServer = 1,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             UseProxy = false,
             AllowAutoRedirect = false,

@@ -137,7 +137,7 @@ internal sealed class DockerHttpRunner(
         {
             // The connection broke: the container may be on its way down (crash, OOM kill) — give it up to three
             // seconds (a loaded engine is slow to reap) to say so. The action's process can also die alone (a proxy
-            // forks per request); then the container keeps running and this costs those seconds once.
+            // may fork per connection or per request); then the container keeps running and this costs those seconds.
             inspect = await container.InspectAsync(CancellationToken.None);
             for (var i = 0; i < 30 && inspect?.State is { Running: true, OOMKilled: false }; i++)
             {

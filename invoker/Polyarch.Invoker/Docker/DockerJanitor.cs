@@ -27,6 +27,10 @@ internal sealed partial class DockerJanitor(DockerClientProvider docker, ILogger
             catch (DockerContainerNotFoundException)
             {
             }
+            catch (DockerApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // "removal of container … is already in progress": a warm pool's background removal got there first.
+            }
         }
 
         return containers.Count;

@@ -86,6 +86,7 @@ public sealed class RestApiTests(InvokerEngineFixture fixture) : IAsyncLifetime
         }
 
         record.ShouldNotBeNull();
+        record["status"]!.GetValue<string>().ShouldBe("success", record.ToJsonString());
         record["result"]!["params"]!["y"]!.GetValue<int>().ShouldBe(2);
     }
 

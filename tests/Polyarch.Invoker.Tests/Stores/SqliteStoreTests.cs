@@ -85,6 +85,22 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Activations_SaveMany_StoresTheWholeBatch_AndReplacesBySameId()
+    {
+        IActivationStore store = new SqliteActivationStore(_database);
+        var start = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var batch = Enumerable.Range(0, 300).Select(i => Record(ActivationId.New(), "batch", start.AddMilliseconds(i))).ToList();
+        var again = batch[7] with { Status = ActivationStatus.Success };
+
+        await store.SaveManyAsync(batch, CancellationToken.None);
+        await store.SaveManyAsync([again], CancellationToken.None);
+
+        (await store.ListAsync("batch", 1000, CancellationToken.None)).Count.ShouldBe(300);
+        (await store.GetAsync(batch[299].ActivationId, CancellationToken.None))!.Start.ShouldBe(start.AddMilliseconds(299));
+        (await store.GetAsync(again.ActivationId, CancellationToken.None))!.Status.ShouldBe(ActivationStatus.Success);
+    }
+
+    [Fact]
     public void ActivationRecord_Json_HasTheConventionFieldNames()
     {
         var json = JsonSerializer.SerializeToNode(Record("0123456789abcdef0123456789abcdef", "echo", DateTimeOffset.UnixEpoch), InvokerJson.Options)!.AsObject();

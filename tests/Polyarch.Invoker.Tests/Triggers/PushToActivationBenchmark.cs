@@ -16,6 +16,7 @@ namespace Polyarch.Invoker.Tests.Triggers;
 /// <summary>
 /// Benchmark (reports, never asserts a time): from the registry's index-push notification being posted to the
 /// activation's start, per push, warm after the first. Run: dotnet test --filter Category=Benchmark.
+/// With POLYARCH_BENCH_P7_JSON=FILE the samples are also written there as JSON (scripts/bench.sh reads it).
 /// </summary>
 [Collection(TriggersCollection.Name)]
 [Trait("Category", "Benchmark")]
@@ -61,6 +62,17 @@ public sealed class PushToActivationBenchmark(TriggersFixture fixture, ITestOutp
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"index push event → activation start over {Samples} pushes (linux/amd64, echo): first {latencies[0]:F0} ms, p50 {sorted[Samples / 2]:F0} ms, p90 {sorted[(int)(Samples * 0.9)]:F0} ms, max {sorted[^1]:F0} ms"));
         output.WriteLine("all: " + string.Join(", ", latencies.Select(l => l.ToString("F0", CultureInfo.InvariantCulture))));
+        if (Environment.GetEnvironmentVariable("POLYARCH_BENCH_P7_JSON") is { Length: > 0 } jsonFile)
+        {
+            // The first push is the cold one (a new container); the rest start on a warm container.
+            var json = new System.Text.Json.Nodes.JsonObject
+            {
+                ["unit"] = "ms",
+                ["platform"] = "linux/amd64",
+                ["samplesMs"] = new System.Text.Json.Nodes.JsonArray([.. latencies.Select(l => (System.Text.Json.Nodes.JsonNode)l)]),
+            };
+            await File.WriteAllTextAsync(jsonFile, json.ToJsonString());
+        }
     }
 
     public void Dispose()

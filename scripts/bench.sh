@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Polyarch's benchmarks against their baselines, measured in one run on this machine (issue 8):
+#   P1 warm invocation vs `docker run --rm` and vs a direct HTTP call   P2 cold invocation vs `docker run --rm`
+#   P3 registry round trips to resolve a platform                       P4 builder vs raw `docker buildx bake`
+#   P5 re-delivered push (0 rebuilds); unchanged commit vs raw bake     P6 warm no-op invocations/s, c = 1..8
+#   P7 index-push event → activation start                              P8 emulated vs native warm invocation
+#   K1 Kubernetes placement on 5,000 simulated nodes
+# Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
+# benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
+#   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
+# Exit code: 0 when every benchmark ran (a missed target is a result, not a failure), 1 when one failed to run.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+export POLYARCH_STATE_DIR
+
+OUT="$POLYARCH_STATE_DIR/bench"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) [ $# -ge 2 ] || die "--out needs a directory" 2; OUT=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (usage: scripts/bench.sh [--out DIR])" 2 ;;
+  esac
+done
+mkdir -p "$OUT/raw" "$OUT/logs"
+OUT=$(cd "$OUT" && pwd)
+rm -f "$OUT"/raw/*.json
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ) started_s=$SECONDS
+
+"$POLYARCH_ROOT/scripts/host.sh" up
+if ! command -v jq >/dev/null 2>&1; then
+  say "Installing jq (bench.json → bench.md)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >>"$OUT/logs/apt.log" 2>&1 \
+    || die "installing jq failed (log: $OUT/logs/apt.log)" 3
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 TESTCONTAINERS_RYUK_DISABLED=true
+cd "$POLYARCH_ROOT"
+
+say "Building the benchmarks (Release)"
+for project in tests/Polyarch.Invoker.Benchmarks tests/Polyarch.Registry.Benchmarks tests/Polyarch.Invoker.Kubernetes.Benchmarks \
+               builder/Polyarch.Builder tests/Polyarch.Invoker.Tests; do
+  dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly >"$OUT/logs/build.log" 2>&1 \
+    || { cat "$OUT/logs/build.log" >&2; die "dotnet build -c Release $project failed" 1; }
+done
+release() { echo "$POLYARCH_ROOT/$1/bin/Release/net10.0/$2"; }
+
+# retry N COMMAND...: distribution 2.8 sometimes answers a push with a transient 500 (see container-host notes).
+retry() {
+  local n=$1 i; shift
+  for ((i = 1; i <= n; i++)); do "$@" && return 0; warn "attempt $i of $n failed: $*"; sleep 2; done
+  return 1
+}
+ECHO_IMAGE="$POLYARCH_REGISTRY/demo/echo:latest"
+NOOP_IMAGE="$POLYARCH_REGISTRY/polyarch-bench/noop:latest"
+say "Images: $ECHO_IMAGE (3 platforms), $NOOP_IMAGE"
+REGISTRY="$POLYARCH_REGISTRY" retry 3 "$DOCKER" buildx bake --push --progress plain echo >"$OUT/logs/images.log" 2>&1 \
+  || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx bake --push echo failed" 1; }
+retry 3 "$DOCKER" buildx build --progress plain --platform linux/amd64 --push -t "$NOOP_IMAGE" \
+  --build-arg "BASE_IMAGE=$POLYARCH_REGISTRY/polyarch/busybox:latest" tests/Polyarch.Invoker.Benchmarks/noop >>"$OUT/logs/images.log" 2>&1 \
+  || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx build of the no-op image failed" 1; }
+
+failed=()
+# run NAME DESCRIPTION COMMAND...: one benchmark, its output in logs/NAME.log (and on the terminal, only the
+# lines matching $SHOW when it is set).
+run() {
+  local name=$1 what=$2; shift 2
+  say "$what"
+  local t0=$SECONDS
+  if "$@" 2>&1 | tee "$OUT/logs/$name.log" | { grep --line-buffered -E "${SHOW:-.}" || true; } | sed 's/^/    /'; then
+    info "($((SECONDS - t0)) s)"
+  else
+    warn "$name failed; see $OUT/logs/$name.log"
+    failed+=("$name")
+  fi
+}
+
+run invoker "P1 P2 P6 P8: invoker warm/cold/throughput/emulated vs docker run and direct HTTP" \
+  dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" "$ECHO_IMAGE" \
+    --warm 300 --cold 8 --seconds 4 --emulated 40 --throughput-image "$NOOP_IMAGE" --json "$OUT/raw/invoker.json"
+run registry "P3: registry round trips to resolve a platform (cold / warm / pinned)" \
+  dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --json "$OUT/raw/registry.json"
+run builder "P4 P5: polyarch-builder vs raw docker buildx bake (3 platforms)" \
+  env BUILDER_DLL="$(release builder/Polyarch.Builder polyarch-builder.dll)" RUNS=3 \
+    bash tests/Polyarch.Builder.Tests/Benchmarks/builder-vs-bake.sh "$POLYARCH_REGISTRY" --json "$OUT/raw/builder.json"
+SHOW='index push event|all: [0-9]|Passed|Failed|[Ee]rror' run p7 "P7: index-push event → activation start (15 pushes)" \
+  env POLYARCH_BENCH_P7_JSON="$OUT/raw/p7.json" dotnet test tests/Polyarch.Invoker.Tests -c Release --no-build --nologo \
+    --filter "Category=Benchmark&FullyQualifiedName~PushToActivationBenchmark" --logger "console;verbosity=detailed"
+run kubernetes "K1: Kubernetes placement on 5,000 simulated nodes" \
+  dotnet "$(release tests/Polyarch.Invoker.Kubernetes.Benchmarks Polyarch.Invoker.Kubernetes.Benchmarks.dll)" --json "$OUT/raw/kubernetes.json"
+for name in invoker registry builder p7 kubernetes; do
+  if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
+    warn "$name wrote no results"; failed+=("$name")
+  fi
+done
+
+say "Results: $OUT/bench.json, $OUT/bench.md"
+raw() { if [ -s "$OUT/raw/$1.json" ]; then cat "$OUT/raw/$1.json"; else echo null; fi; }
+engine=$("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null || echo unknown)
+buildx=$("$DOCKER" buildx version 2>/dev/null | awk '{print $2}' || echo unknown)
+jq -n \
+  --arg started "$started" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson seconds "$((SECONDS - started_s))" \
+  --arg commit "$(git -C "$POLYARCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
+  --argjson cores "$(nproc)" --arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
+  --arg kernel "$(uname -r)" --arg engine "$engine" --arg buildx "$buildx" --arg dotnet "$(dotnet --version)" \
+  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
+  --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
+  --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" \
+  --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" \
+  -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
+jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
+echo
+cat "$OUT/bench.md"
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  die "benchmarks that did not run: ${failed[*]} (logs in $OUT/logs)" 1
+fi
+info "all benchmarks ran in $((SECONDS - started_s)) s"

@@ -1,0 +1,85 @@
+# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $p7, $kubernetes; null when
+# one did not run) → bench.json: the machine, and one row per measurement with median, p99, min/max, the
+# baseline measured in the same run, the ratio, the target and whether it holds.
+def at($s; $q): if ($s | length) == 0 then null else $s[([(($q * ($s | length)) | ceil) - 1, 0] | max)] end;
+def stats($a): ($a | sort) as $s | {median: at($s; 0.5), p99: at($s; 0.99), min: $s[0], max: $s[-1], n: ($s | length)};
+def pick: {median, p99, min, max, n};
+def notrun($id; $what; $target): {id: $id, what: $what, target: $target, status: "not run", holds: null};
+def req($name): first($registry[] | select(.what | startswith($name)) | .requests) // null;
+
+{
+  machine: {cores: $cores, cpu: $cpu, memoryMb: $memMb, kernel: $kernel, engine: $engine, buildx: $buildx,
+            dotnet: $dotnet, loadAverageAtEnd: $load, commit: $commit},
+  started: $started, finished: $finished, seconds: $seconds, failed: $failed,
+  rows: [
+    # P1: warm invocation vs docker run, and vs a direct HTTP call to the same warm container.
+    (if $invoker == null then notrun("P1"; "warm invocation vs docker run --rm"; "≥ 60× faster (p50)") else
+      ($invoker.warm | pick) + {id: "P1", what: "warm invocation of examples/echo (linux/amd64) vs `docker run --rm`", unit: "ms",
+        baseline: {what: "docker run --rm", median: $invoker.dockerRun.median, p99: $invoker.dockerRun.p99},
+        ratio: ($invoker.dockerRun.median / $invoker.warm.median), ratioUnit: "× faster",
+        target: "≥ 60× faster (p50)", holds: (($invoker.dockerRun.median / $invoker.warm.median) >= 60)} end),
+    (if $invoker == null then notrun("P1"; "warm invocation over a direct HTTP call"; "≤ 1 ms over (p50)") else
+      {id: "P1", what: "warm invocation minus a direct HTTP call to the same warm container (median of each; p99, min – max of the per-call pairs)", unit: "ms",
+        median: ($invoker.warm.median - $invoker.direct.median), p99: $invoker.overheadPaired.p99,
+        min: $invoker.overheadPaired.min, max: $invoker.overheadPaired.max, n: $invoker.warm.n,
+        pairedMedian: $invoker.overheadPaired.median, invokerPathOnly: ($invoker.invokerPathOnly | pick),
+        baseline: {what: "direct POST /run", median: $invoker.direct.median, p99: $invoker.direct.p99},
+        target: "≤ 1 ms over the direct call (p50)", holds: (($invoker.warm.median - $invoker.direct.median) <= 1)} end),
+    # P2: cold invocation (image present, no warm container) vs docker run.
+    (if $invoker == null then notrun("P2"; "cold invocation vs docker run --rm"; "≤ 1.2×") else
+      ($invoker.cold | pick) + {id: "P2", what: "cold invocation (image present, new container + /init) vs `docker run --rm`", unit: "ms",
+        baseline: {what: "docker run --rm", median: $invoker.dockerRun.median, p99: $invoker.dockerRun.p99},
+        ratio: ($invoker.cold.median / $invoker.dockerRun.median), ratioUnit: "×",
+        target: "≤ 1.2× docker run (p50)", holds: (($invoker.cold.median / $invoker.dockerRun.median) <= 1.2)} end),
+    # P3: HTTP requests the registry served to resolve one platform of a 3-platform index.
+    ((["cold", ", cold", 2], ["warm", ", warm", 1], ["pinned", ", pinned", 0]) as [$kind, $suffix, $limit] |
+      (if $registry == null then notrun("P3"; "registry round trips to resolve a platform, \($kind)"; "≤ \($limit)") else
+        (first($registry[] | select((.what | startswith("polyarch ResolvePlatformAsync")) and (.what | contains($suffix))) | .requests) // null) as $n |
+        {id: "P3", what: "registry round trips to resolve linux/arm64 of a 3-platform index (index → manifest → config, whose labels placement reads), \($kind)\(if $kind == "cold" then "; the variant digest alone (index): \(req("polyarch ResolveAsync (index), cold"))" else "" end)", unit: "requests",
+          median: $n, min: $n, max: $n, n: 1,
+          baseline: {what: "docker buildx imagetools inspect / skopeo inspect --override-arch",
+                     median: req("docker buildx imagetools inspect"), skopeo: req("skopeo inspect --override-arch")},
+          target: "≤ \($limit)", holds: (if $n == null then null else $n <= $limit end)} end)),
+    # P4, P5: builder vs raw bake.
+    (if $builder == null then notrun("P4"; "builder vs raw docker buildx bake"; "≤ 1.10×") else
+      stats($builder.builderNewCommit) + {id: "P4", what: "build of a new commit, 3 platforms, warm cache: polyarch-builder (a new CLI process each run\(if $builder.cliStartup then "; its start-up alone: \(stats($builder.cliStartup).median) s" else "" end)) vs raw `docker buildx bake`", unit: "s",
+        cliStartup: (if $builder.cliStartup then stats($builder.cliStartup) else null end),
+        baseline: ({what: "raw docker buildx bake, same checkout and cache"} + (stats($builder.rawBakeNewCommit) | {median, min, max})),
+        ratio: (stats($builder.builderNewCommit).median / stats($builder.rawBakeNewCommit).median), ratioUnit: "×",
+        target: "≤ 1.10× raw bake (median)", holds: ((stats($builder.builderNewCommit).median / stats($builder.rawBakeNewCommit).median) <= 1.10)} end),
+    (if $builder == null then notrun("P5"; "the same commit delivered twice"; "0 rebuilds") else
+      {id: "P5", what: "the same commit delivered twice (second delivery)", unit: "s",
+        median: $builder.redelivered.seconds, min: $builder.redelivered.seconds, max: $builder.redelivered.seconds, n: 1,
+        rebuilds: (if $builder.redelivered.reused == true then 0 else 1 end),
+        target: "0 rebuilds", holds: ($builder.redelivered.reused == true)} end),
+    (if $builder == null then notrun("P5"; "unchanged commit rebuilt with a warm cache vs raw bake"; "≤ 1.1×") else
+      stats($builder.builderUnchangedFreshState) + {id: "P5", what: "unchanged commit rebuilt from a fresh builder state, warm cache, vs raw bake of the same checkout", unit: "s",
+        baseline: ({what: "raw docker buildx bake, same checkout and cache"} + (stats($builder.rawBakeUnchanged) | {median, min, max})),
+        ratio: (stats($builder.builderUnchangedFreshState).median / stats($builder.rawBakeUnchanged).median), ratioUnit: "×",
+        target: "≤ 1.1× raw bake (median)", holds: ((stats($builder.builderUnchangedFreshState).median / stats($builder.rawBakeUnchanged).median) <= 1.1)} end),
+    # P6: warm no-op throughput through the invoker at concurrency 1..8; the ceiling: the container called directly.
+    (if $invoker == null then notrun("P6"; "warm no-op invocations per second"; "≥ 300/s") else
+      ([$invoker.throughput[].perSecond] | max) as $best |
+      {id: "P6", what: "warm no-op invocations/s through the invoker, best of concurrency \([$invoker.throughput[] | "c=\(.concurrency): \(.perSecond | round)"] | join(", "))", unit: "/s",
+        median: $best, min: ([$invoker.throughput[].perSecond] | min), max: $best, n: ($invoker.throughput | length),
+        throughput: $invoker.throughput, directThroughput: $invoker.directThroughput, image: $invoker.throughputImage,
+        baseline: {what: "direct POST /run to one warm no-op container, no invoker (c=1)", median: (first($invoker.directThroughput[]? | select(.concurrency == 1) | .perSecond) // null)},
+        target: "≥ 300/s", holds: ($best >= 300)} end),
+    # P7: registry index-push notification → activation start.
+    (if $p7 == null then notrun("P7"; "index-push event → activation started"; "≤ 200 ms p50") else
+      stats($p7.samplesMs) + {id: "P7", what: "index-push event → activation started (linux/amd64, first push cold)", unit: "ms",
+        target: "≤ 200 ms (p50)", holds: (stats($p7.samplesMs).median <= 200)} end),
+    # P8: emulated vs native warm invocation.
+    (if $invoker == null then notrun("P8"; "emulated vs native warm invocation"; "reported") else
+      ($invoker.emulated | to_entries[]) as $e |
+      ($e.value | pick) + {id: "P8", what: "warm invocation of examples/echo, \($e.key) under QEMU vs native", unit: "ms",
+        baseline: {what: "native (linux/amd64) warm invocation", median: $invoker.warm.median},
+        ratio: ($e.value.median / $invoker.warm.median), ratioUnit: "× native", target: "reported", holds: null} end),
+    # K1: Kubernetes placement (API-server double with 5,000 nodes).
+    (if $kubernetes == null then notrun("K1"; "Kubernetes placement per activation"; "≤ 5 ms (p50)") else
+      ($kubernetes.placement | pick) + {id: "K1", what: "Kubernetes placement per activation on \($kubernetes.nodes) simulated nodes (API calls per activation: \($kubernetes.apiCallsPerActivation))", unit: "ms",
+        apiCallsDuringPlacement: $kubernetes.apiCallsDuringPlacement, apiCallsPerActivation: $kubernetes.apiCallsPerActivation,
+        target: "≤ 5 ms (p50), 0 node API calls", holds: (($kubernetes.placement.median <= 5) and ($kubernetes.nodeCalls == 0))} end)
+  ],
+  raw: {invoker: $invoker, registry: $registry, builder: $builder, p7: $p7, kubernetes: $kubernetes}
+}
