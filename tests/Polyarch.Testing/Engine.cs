@@ -60,7 +60,14 @@ public static class Engine
         });
         foreach (var container in containers)
         {
-            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            try
+            {
+                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            }
+            catch (DockerApiException exception) when (exception.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
+            {
+                // Already gone, or its removal is in progress (the code under test removes its own containers too).
+            }
         }
     }
 
