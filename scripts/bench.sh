@@ -39,7 +39,7 @@ cd "$POLYARCH_ROOT"
 
 say "Building the benchmarks (Release)"
 for project in tests/Polyarch.Invoker.Benchmarks tests/Polyarch.Registry.Benchmarks tests/Polyarch.Invoker.Kubernetes.Benchmarks \
-               builder/Polyarch.Builder tests/Polyarch.Invoker.Tests; do
+               builder/Polyarch.Builder tests/Polyarch.Builder.Tests tests/Polyarch.Invoker.Tests; do
   dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly >"$OUT/logs/build.log" 2>&1 \
     || { cat "$OUT/logs/build.log" >&2; die "dotnet build -c Release $project failed" 1; }
 done
@@ -83,12 +83,15 @@ run registry "P3: registry round trips to resolve a platform (cold / warm / pinn
 run builder "P4 P5: polyarch-builder vs raw docker buildx bake (3 platforms)" \
   env BUILDER_DLL="$(release builder/Polyarch.Builder polyarch-builder.dll)" RUNS=3 \
     bash tests/Polyarch.Builder.Tests/Benchmarks/builder-vs-bake.sh "$POLYARCH_REGISTRY" --json "$OUT/raw/builder.json"
+SHOW='builder \(warm|raw docker|ratio|Passed|Failed|[Ee]rror' run builder-service "P4: polyarch-builder in one warm process (as \`serve\` runs builds) vs raw docker buildx bake" \
+  env POLYARCH_BENCH_P4_JSON="$OUT/raw/builder-service.json" dotnet test tests/Polyarch.Builder.Tests -c Release --no-build --nologo \
+    --filter "Category=Benchmark&FullyQualifiedName~BuilderOverheadBenchmark" --logger "console;verbosity=detailed"
 SHOW='index push event|all: [0-9]|Passed|Failed|[Ee]rror' run p7 "P7: index-push event → activation start (15 pushes)" \
   env POLYARCH_BENCH_P7_JSON="$OUT/raw/p7.json" dotnet test tests/Polyarch.Invoker.Tests -c Release --no-build --nologo \
     --filter "Category=Benchmark&FullyQualifiedName~PushToActivationBenchmark" --logger "console;verbosity=detailed"
 run kubernetes "K1: Kubernetes placement on 5,000 simulated nodes" \
   dotnet "$(release tests/Polyarch.Invoker.Kubernetes.Benchmarks Polyarch.Invoker.Kubernetes.Benchmarks.dll)" --json "$OUT/raw/kubernetes.json"
-for name in invoker registry builder p7 kubernetes; do
+for name in invoker registry builder builder-service p7 kubernetes; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -105,7 +108,7 @@ jq -n \
   --arg kernel "$(uname -r)" --arg engine "$engine" --arg buildx "$buildx" --arg dotnet "$(dotnet --version)" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
-  --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" \
+  --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
   --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"

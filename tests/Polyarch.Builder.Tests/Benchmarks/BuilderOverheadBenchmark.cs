@@ -12,7 +12,8 @@ namespace Polyarch.Builder.Tests.Benchmarks;
 /// <summary>
 /// Builder wall time (warm process, as in the service) vs raw <c>docker buildx bake</c> with the very same
 /// arguments, same checkout content and cache, alternating runs on this shared machine; medians are printed.
-/// Run: dotnet test --filter Category=Benchmark --logger "console;verbosity=detailed".
+/// Run: dotnet test --filter Category=Benchmark --logger "console;verbosity=detailed". With POLYARCH_BENCH_P4_JSON=FILE
+/// the samples are also written there as JSON (scripts/bench.sh reads it: P4 as the service runs it).
 /// </summary>
 [Collection(BuildCollection.Name)]
 [Trait("Category", "Benchmark")]
@@ -51,6 +52,17 @@ public sealed class BuilderOverheadBenchmark(RegistryFixture registry, ITestOutp
         output.WriteLine($"raw docker buildx bake, s: {string.Join(" ", raw.Select(s => s.ToString("0.00")))} median {rawMedian:0.00}");
         output.WriteLine($"ratio builder/raw: {builderMedian / rawMedian:0.00}");
         output.WriteLine($"re-delivered push (0 rebuilds): {redeliveredSeconds:0.000} s");
+        if (Environment.GetEnvironmentVariable("POLYARCH_BENCH_P4_JSON") is { Length: > 0 } jsonFile)
+        {
+            var json = new System.Text.Json.Nodes.JsonObject
+            {
+                ["unit"] = "s",
+                ["builderWarmProcess"] = new System.Text.Json.Nodes.JsonArray([.. builder.Select(s => (System.Text.Json.Nodes.JsonNode)s)]),
+                ["rawBake"] = new System.Text.Json.Nodes.JsonArray([.. raw.Select(s => (System.Text.Json.Nodes.JsonNode)s)]),
+                ["redeliveredSeconds"] = redeliveredSeconds,
+            };
+            await File.WriteAllTextAsync(jsonFile, json.ToJsonString());
+        }
     }
 
     private async Task<double> RawBakeAsync(string commit, int run)
