@@ -1,26 +1,66 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polyarch.Builder.Errors;
 using Polyarch.Builder.Hosting;
 
 namespace Polyarch.Builder.Buildx;
 
-/// <summary>Asks buildx which platforms the configured builder can build, and refuses impossible requests up front.</summary>
+/// <summary>
+/// Asks buildx which platforms the configured builder can build, and refuses impossible requests up front.
+/// <c>docker buildx inspect</c> costs 0.6–3 s here, so its answer is kept for <see cref="CacheDuration"/> in memory
+/// and in the state directory (each <c>polyarch-builder build</c> is a new process). A cached answer only ever
+/// lets a build go ahead: before a platform is refused, buildx is asked again.
+/// </summary>
 internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions> options, TimeProvider time)
 {
     // A builder's platforms change only when nodes are added or binfmt changes; ask again after this long.
-    private static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(5);
     private readonly string? _builderName = options.Value.BuilderName;
-    private (IReadOnlyList<string> Platforms, DateTimeOffset Expires)? _cached;
+    private readonly string _cacheFile = Path.Combine(StatePaths.BuilderDirectory(options.Value), "buildx-platforms.json");
+    private CachedPlatforms? _cached;
 
-    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) =>
+        Fresh(_cached) ?? Fresh(_cached = ReadCache()) ?? await RefreshAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Throws when a requested platform is not among the builder's (as buildx says now, not as cached).</summary>
+    public async Task EnsureSupportedAsync(IReadOnlyList<string> requested, CancellationToken cancellationToken)
     {
-        if (_cached is { } cached && cached.Expires > time.GetUtcNow())
+        var available = await ListAsync(cancellationToken).ConfigureAwait(false);
+        if (Missing(requested, available).Count > 0)
         {
-            return cached.Platforms;
+            available = await RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var missing = Missing(requested, available);
+        if (missing.Count > 0)
+        {
+            throw new InvalidBuildInputException(
+                $"The buildx builder '{_builderName ?? "default"}' cannot build {string.Join(", ", missing)} (it builds {string.Join(", ", available)}). " +
+                "Choose those platforms, add a node with `docker buildx create --append --platform …`, or enable QEMU binfmt.");
+        }
+    }
+
+    /// <summary>Every node's <c>Platforms:</c> line, normalised and de-duplicated.</summary>
+    internal static IReadOnlyList<string> Parse(string inspectOutput) =>
+        [.. inspectOutput.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("Platforms:", StringComparison.Ordinal))
+            .SelectMany(l => l["Platforms:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(PlatformName.Normalize)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)];
+
+    private static List<string> Missing(IReadOnlyList<string> requested, IReadOnlyList<string> available) =>
+        [.. requested.Where(p => !available.Contains(p, StringComparer.Ordinal))];
+
+    private IReadOnlyList<string>? Fresh(CachedPlatforms? cached) =>
+        cached is not null && cached.Builder == (_builderName ?? "") && cached.Expires > time.GetUtcNow() ? cached.Platforms : null;
+
+    private async Task<IReadOnlyList<string>> RefreshAsync(CancellationToken cancellationToken)
+    {
         var platforms = await InspectAsync(cancellationToken).ConfigureAwait(false);
-        _cached = (platforms, time.GetUtcNow() + CacheDuration);
+        _cached = new CachedPlatforms(_builderName ?? "", platforms, time.GetUtcNow() + CacheDuration);
+        WriteCache(_cached);
         return platforms;
     }
 
@@ -43,26 +83,33 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
         return Parse(result.StandardOutput);
     }
 
-    /// <summary>Every node's <c>Platforms:</c> line, normalised and de-duplicated.</summary>
-    internal static IReadOnlyList<string> Parse(string inspectOutput) =>
-        [.. inspectOutput.Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.StartsWith("Platforms:", StringComparison.Ordinal))
-            .SelectMany(l => l["Platforms:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Select(PlatformName.Normalize)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)];
-
-    /// <summary>Throws when a requested platform is not among the builder's.</summary>
-    public async Task EnsureSupportedAsync(IReadOnlyList<string> requested, CancellationToken cancellationToken)
+    // The on-disk copy is a hint: unreadable or foreign content means "ask buildx", never an error.
+    private CachedPlatforms? ReadCache()
     {
-        var available = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var missing = requested.Where(p => !available.Contains(p, StringComparer.Ordinal)).ToList();
-        if (missing.Count > 0)
+        try
         {
-            throw new InvalidBuildInputException(
-                $"The buildx builder '{_builderName ?? "default"}' cannot build {string.Join(", ", missing)} (it builds {string.Join(", ", available)}). " +
-                "Choose those platforms, add a node with `docker buildx create --append --platform …`, or enable QEMU binfmt.");
+            return File.Exists(_cacheFile) ? JsonSerializer.Deserialize<CachedPlatforms>(File.ReadAllText(_cacheFile)) : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
         }
     }
+
+    private void WriteCache(CachedPlatforms cached)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_cacheFile)!);
+            var temporary = $"{_cacheFile}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(temporary, JsonSerializer.Serialize(cached));
+            File.Move(temporary, _cacheFile, overwrite: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the next process asks buildx itself.
+        }
+    }
+
+    private sealed record CachedPlatforms(string Builder, IReadOnlyList<string> Platforms, DateTimeOffset Expires);
 }
