@@ -11,36 +11,22 @@ namespace Polyarch.Invoker.Kubernetes.Tests.Access;
 /// </summary>
 public sealed class PortForwardTests : IAsyncLifetime
 {
-    private ApiServerDouble.ApiServerDouble _server = null!;
-    private ActionProxyDouble _proxy = null!;
-    private BackendHarness _harness = null!;
+    private HttpActionCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await MixedCluster.StartAsync();
-        _server.Behaviour = _ => PodBehaviour.Serve;
-        _proxy = await ActionProxyDouble.StartAsync();
-        // Auto outside the cluster (a kubeconfig is given) means port-forward.
-        _harness = await BackendHarness.StartAsync(_server, configure: o => o.PodAccess = PodAccess.Auto);
-    }
+    // Auto outside the cluster (a kubeconfig is given) means port-forward.
+    public async Task InitializeAsync() => _cluster = await HttpActionCluster.StartAsync(configure: o => o.PodAccess = PodAccess.Auto);
 
-    public async Task DisposeAsync()
-    {
-        _server.Failures.ShouldBeEmpty("the API-server double itself failed");
-        await _harness.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Outside_the_cluster_warm_http_pods_are_reached_through_the_api_servers_port_forward()
     {
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
 
-        var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
-        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
+        var first = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
+        var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
 
-        _harness.Backend.PodAccess.ShouldBe(PodAccess.PortForward);
+        _cluster.Harness.Backend.PodAccess.ShouldBe(PodAccess.PortForward);
         first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
         first.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(1);
         first.Cold.ShouldBeTrue();
@@ -48,10 +34,10 @@ public sealed class PortForwardTests : IAsyncLifetime
         second.Cold.ShouldBeFalse();
         second.PodName.ShouldBe(first.PodName);
         second.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(2);
-        _proxy.Inits.ShouldBe(1);
-        _proxy.Runs.ShouldBe(2);
-        _server.Calls.ShouldContain(c => c.Method == "GET" && c.Path == $"/api/v1/namespaces/polyarch/pods/{first.PodName}/portforward"
-            && c.Query == $"?ports={_proxy.Port}", "the proxy was reached through the API server");
+        _cluster.Proxy.Inits.ShouldBe(1);
+        _cluster.Proxy.Runs.ShouldBe(2);
+        _cluster.Server.Calls.ShouldContain(c => c.Method == "GET" && c.Path == $"/api/v1/namespaces/polyarch/pods/{first.PodName}/portforward"
+            && c.Query == $"?ports={_cluster.Proxy.Port}", "the proxy was reached through the API server");
     }
 
     [Fact]
@@ -59,38 +45,38 @@ public sealed class PortForwardTests : IAsyncLifetime
     {
         var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = ClosedPort() };
 
-        var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
+        var run = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.DeveloperError);
         var error = run.Result!["error"]!.GetValue<string>();
         error.ShouldContain("did not answer /init");
         error.ShouldContain("port-forward");
         error.ShouldContain("connection refused", Case.Insensitive);
-        _harness.Backend.IdleWarmPods.ShouldBe(0);
-        _server.Pods().ShouldBeEmpty();
+        _cluster.Harness.Backend.IdleWarmPods.ShouldBe(0);
+        _cluster.Server.Pods().ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_warm_pod_that_died_while_idle_is_replaced_once_and_the_activation_still_succeeds()
     {
-        _proxy.RefuseSecondInit = false;
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _proxy.Port };
-        var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
+        _cluster.Proxy.RefuseSecondInit = false;
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
+        var first = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
         first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
 
         // Someone deletes the idle pod: its port-forward connections end and a new one gets 404.
-        var (client, ns) = KubernetesConnection.Connect(_harness.Options);
+        var (client, ns) = KubernetesConnection.Connect(_cluster.Harness.Options);
         using (client as IDisposable)
         {
             await k8s.CoreV1OperationsExtensions.DeleteNamespacedPodAsync(client.CoreV1, first.PodName, ns, cancellationToken: TestTimeout.Token());
         }
 
-        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
+        var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
 
         second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
         second.Cold.ShouldBeTrue("the dead warm pod was replaced by a new one");
         second.PodName.ShouldNotBe(first.PodName);
-        _server.Pods().Select(p => p.Metadata.Name).ShouldBe([second.PodName]);
+        _cluster.Server.Pods().Select(p => p.Metadata.Name).ShouldBe([second.PodName]);
     }
 
     [Theory]
@@ -99,7 +85,7 @@ public sealed class PortForwardTests : IAsyncLifetime
     [InlineData(PodAccess.Auto, PodAccess.PortForward)]
     public void Auto_means_port_forward_when_the_invoker_uses_a_kubeconfig(PodAccess configured, PodAccess expected)
     {
-        var options = new KubernetesBackendOptions { Kubeconfig = _server.KubeconfigPath, PodAccess = configured };
+        var options = new KubernetesBackendOptions { Kubeconfig = _cluster.Server.KubeconfigPath, PodAccess = configured };
 
         KubernetesConnection.ResolveAccess(options).ShouldBe(expected);
     }

@@ -16,80 +16,65 @@ namespace Polyarch.Invoker.Kubernetes.Tests.Lifecycle;
 public sealed class PrewarmTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-    private ApiServerDouble.ApiServerDouble _server = null!;
-    private ActionProxyDouble _proxy = null!;
-    private BackendHarness _harness = null!;
+    private HttpActionCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await MixedCluster.StartAsync();
-        
-        _server.Behaviour = _ => PodBehaviour.Serve;
-        _proxy = await ActionProxyDouble.StartAsync();
-        _proxy.RefuseSecondInit = false;
-        _harness = await BackendHarness.StartAsync(_server, _time, o => o.MaxIdlePodsPerKey = 3);
-    }
+    public async Task InitializeAsync() => _cluster = await HttpActionCluster.StartAsync(
+        _time, o => o.MaxIdlePodsPerKey = 3, cluster => cluster.Proxy.RefuseSecondInit = false);
 
-    public async Task DisposeAsync()
-    {
-        _server.Failures.ShouldBeEmpty("the API-server double itself failed");
-        await _harness.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Prewarmed_pods_are_initialised_ahead_and_the_first_activation_is_warm()
     {
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _proxy.Port };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
 
-        var started = await _harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
-        var again = await _harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
+        var started = await _cluster.Harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
+        var again = await _cluster.Harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
 
         started.ShouldBe(2);
         again.ShouldBe(0, "the key already has two idle pods");
-        _harness.Backend.IdleWarmPods.ShouldBe(2);
-        _proxy.Inits.ShouldBe(2);
-        var pods = _server.Pods();
+        _cluster.Harness.Backend.IdleWarmPods.ShouldBe(2);
+        _cluster.Proxy.Inits.ShouldBe(2);
+        var pods = _cluster.Server.Pods();
         pods.Count.ShouldBe(2);
         pods.ShouldAllBe(p => p.Spec.NodeName == MixedCluster.Arm64 && p.Metadata.Labels["io.polyarch.activation"].StartsWith("prewarm-"));
 
-        var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
+        var run = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
 
         run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
         run.Cold.ShouldBeFalse();
         pods.Select(p => p.Metadata.Name).ShouldContain(run.PodName);
-        _proxy.Inits.ShouldBe(2, "a prewarmed pod is not initialised again");
+        _cluster.Proxy.Inits.ShouldBe(2, "a prewarmed pod is not initialised again");
     }
 
     [Fact]
     public async Task Prewarm_is_capped_per_key_and_prewarmed_pods_are_deleted_after_the_idle_timeout()
     {
-        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = _proxy.Port };
+        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
 
-        (await _harness.Backend.PrewarmAsync(request, 5, TestTimeout.Token())).ShouldBe(3, "MaxIdlePodsPerKey is 3");
-        _server.Pods().Count.ShouldBe(3);
+        (await _cluster.Harness.Backend.PrewarmAsync(request, 5, TestTimeout.Token())).ShouldBe(3, "MaxIdlePodsPerKey is 3");
+        _cluster.Server.Pods().Count.ShouldBe(3);
 
-        _time.Advance(_harness.Options.IdleTimeout);
+        _time.Advance(_cluster.Harness.Options.IdleTimeout);
 
-        await Eventually.TrueAsync(() => _server.Pods().Count == 0, "the idle sweep deleted the prewarmed pods");
-        _harness.Backend.IdleWarmPods.ShouldBe(0);
+        await Eventually.TrueAsync(() => _cluster.Server.Pods().Count == 0, "the idle sweep deleted the prewarmed pods");
+        _cluster.Harness.Backend.IdleWarmPods.ShouldBe(0);
     }
 
     [Fact]
     public async Task The_invoker_cores_prewarm_starts_http_pods_for_the_placed_variant_and_none_for_exec_actions()
     {
-        using var backend = new KubernetesActionBackend(_harness.Backend, _time);
+        using var backend = new KubernetesActionBackend(_cluster.Harness.Backend, _time);
         var variants = EchoImage.Variants().Select(v => new VariantInfo(v.Platform, v.Digest, v.Labels)).ToList();
         var image = new ImageVariants("127.0.0.1:5000/demo/echo:latest", EchoImage.Repository, EchoImage.Index, variants);
         var decision = new PlacementDecision(variants[2], new BackendPlatform("linux/ppc64le", false), new Requirements(0, 128L << 20, 0.5));
         var action = ActionDefinition.ForImage(image.Image) with { Prewarm = 1 };
-        var http = new ActivationContext("prewarm", action, image, decision, ActionProtocol.Http, _proxy.Port, [], _time.GetUtcNow().AddMinutes(1));
+        var http = new ActivationContext("prewarm", action, image, decision, ActionProtocol.Http, _cluster.Proxy.Port, [], _time.GetUtcNow().AddMinutes(1));
 
         await backend.PrewarmAsync(http, 1, TestTimeout.Token());
         await backend.PrewarmAsync(http with { Protocol = ActionProtocol.Exec }, 1, TestTimeout.Token());
 
-        var pod = _server.Pods().ShouldHaveSingleItem();
+        var pod = _cluster.Server.Pods().ShouldHaveSingleItem();
         pod.Spec.NodeName.ShouldBe(MixedCluster.Ppc64le);
         pod.Spec.Containers[0].Image.ShouldBe($"{EchoImage.Repository}@{EchoImage.Ppc64le}");
         var run = await backend.RunAsync(http with { ActivationId = "after-prewarm", Params = new JsonObject { ["x"] = 1 } }, TestTimeout.Token());
@@ -100,13 +85,13 @@ public sealed class PrewarmTests : IAsyncLifetime
     [Fact]
     public async Task A_prewarm_that_cannot_start_stops_and_leaves_no_pod()
     {
-        _server.Behaviour = _ => PodBehaviour.ImagePullBackOff;
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _proxy.Port };
+        _cluster.Server.Behaviour = _ => PodBehaviour.ImagePullBackOff;
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
 
-        var started = await _harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
+        var started = await _cluster.Harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
 
         started.ShouldBe(0);
-        _server.Pods().ShouldBeEmpty();
-        _harness.Backend.IdleWarmPods.ShouldBe(0);
+        _cluster.Server.Pods().ShouldBeEmpty();
+        _cluster.Harness.Backend.IdleWarmPods.ShouldBe(0);
     }
 }

@@ -8,42 +8,29 @@ namespace Polyarch.Invoker.Kubernetes.Tests.Lifecycle;
 /// <summary>A reused http pod's log is sliced per activation by the kubelet's timestamps, and bounded.</summary>
 public sealed class WarmPodLogsTests : IAsyncLifetime
 {
-    private ApiServerDouble.ApiServerDouble _server = null!;
-    private ActionProxyDouble _proxy = null!;
-    private BackendHarness _harness = null!;
+    private HttpActionCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await MixedCluster.StartAsync();
-        _server.Behaviour = _ => PodBehaviour.Serve;
-        _proxy = await ActionProxyDouble.StartAsync();
-        // The action "prints" into the log of the (single) pod serving it.
-        _proxy.Output = line =>
+    // The action "prints" into the log of the (single) pod serving it.
+    public async Task InitializeAsync() => _cluster = await HttpActionCluster.StartAsync(
+        configure: o => o.MaxLogBytes = 1024,
+        prepare: cluster => cluster.Proxy.Output = line =>
         {
-            foreach (var pod in _server.Pods())
+            foreach (var pod in cluster.Server.Pods())
             {
-                _server.AppendLog(pod.Metadata.Name, line);
+                cluster.Server.AppendLog(pod.Metadata.Name, line);
             }
-        };
-        _harness = await BackendHarness.StartAsync(_server, configure: o => o.MaxLogBytes = 1024);
-    }
+        });
 
-    public async Task DisposeAsync()
-    {
-        _server.Failures.ShouldBeEmpty("the API-server double itself failed");
-        await _harness.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Each_activation_of_a_warm_pod_gets_only_its_own_log_lines()
     {
-        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = PodProtocol.Http, Port = _proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
 
-        var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
-        var second = await _harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
-        var third = await _harness.Backend.RunAsync(request with { ActivationId = "third", ParamsJson = """{"n":3}""" }, TestTimeout.Token());
+        var first = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
+        var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
+        var third = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "third", ParamsJson = """{"n":3}""" }, TestTimeout.Token());
 
         second.PodName.ShouldBe(first.PodName, "the pod is reused");
         third.PodName.ShouldBe(first.PodName);
@@ -51,16 +38,16 @@ public sealed class WarmPodLogsTests : IAsyncLifetime
         second.Logs.ShouldBe(["""params {"n":2}"""]);
         third.Logs.ShouldBe(["""params {"n":3}"""]);
         first.Truncated.ShouldBeFalse();
-        _server.Calls.Where(c => c.Path.EndsWith("/log", StringComparison.Ordinal)).ShouldAllBe(c => c.Query.Contains("timestamps=true"));
+        _cluster.Server.Calls.Where(c => c.Path.EndsWith("/log", StringComparison.Ordinal)).ShouldAllBe(c => c.Query.Contains("timestamps=true"));
     }
 
     [Fact]
     public async Task A_warm_activation_that_prints_more_than_the_bound_is_truncated_without_lines_of_earlier_activations()
     {
-        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = PodProtocol.Http, Port = _proxy.Port, ParamsJson = """{"n":1}""" };
-        await _harness.Backend.RunAsync(request, TestTimeout.Token());
+        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
+        await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
 
-        var chatty = await _harness.Backend.RunAsync(request with { ActivationId = "chatty", ParamsJson = $$"""{"blob":"{{new string('x', 3000)}}"}""" }, TestTimeout.Token());
+        var chatty = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "chatty", ParamsJson = $$"""{"blob":"{{new string('x', 3000)}}"}""" }, TestTimeout.Token());
 
         chatty.Status.ShouldBe(RunStatus.Success);
         chatty.Truncated.ShouldBeTrue();
