@@ -70,6 +70,6 @@ internal sealed record TestImages(ImageReference MultiArch, IReadOnlyList<ImageR
             ? ["--provenance=false", "--output", $"type=image,name={image},push=true,oci-mediatypes=false"]
             : ["--tag", image.ToString(), "--push"]);
         arguments.AddRange(["--", context]);
-        await Tools.RunAsync(HostSettings.DockerCli, arguments);
+        await Polyarch.Testing.Buildx.RunPushingAsync(arguments);
     }
 }
