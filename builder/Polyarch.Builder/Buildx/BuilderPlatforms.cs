@@ -25,8 +25,8 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
     /// <summary>Throws when a requested platform is not among the builder's (as buildx says now, not as cached).</summary>
     public async Task EnsureSupportedAsync(IReadOnlyList<string> requested, CancellationToken cancellationToken)
     {
-        var available = await ListAsync(cancellationToken).ConfigureAwait(false);
-        if (Missing(requested, available).Count > 0)
+        var available = Fresh(_cached) ?? Fresh(_cached = ReadCache());
+        if (available is null || Missing(requested, available).Count > 0)
         {
             available = await RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
