@@ -103,7 +103,7 @@ internal sealed partial class BuildProgressTracker
             // A missing cache is not fatal (BuildKit builds without it), and "context canceled" steps are
             // the other platforms stopped because of the real failure: prefer a platform step's own error.
             var failed = _vertices.Values
-                .Where(v => v.Error is not null && !v.Name.StartsWith("importing cache manifest", StringComparison.Ordinal))
+                .Where(v => v.Error is not null && !IsCacheImport(v.Name))
                 .OrderBy(v => v.Platform is null)
                 .ThenBy(v => v.Completed ?? DateTimeOffset.MaxValue)
                 .ToList();
@@ -117,6 +117,13 @@ internal sealed partial class BuildProgressTracker
             var tail = string.Join('\n', vertex.Log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20));
             return new BuildFailure(vertex.Platform, vertex.Name, vertex.Error!, tail);
         }
+    }
+
+    /// <summary>"importing cache manifest from …", also as bake names it for one of several targets ("[api] importing …").</summary>
+    internal static bool IsCacheImport(string stepName)
+    {
+        var step = stepName.StartsWith('[') && stepName.IndexOf("] ", StringComparison.Ordinal) is var end and > 0 ? stepName[(end + 2)..] : stepName;
+        return step.StartsWith("importing cache manifest", StringComparison.Ordinal);
     }
 
     private void ApplyVertex(JsonElement element, HashSet<string> changed)

@@ -58,6 +58,37 @@ public sealed class BuildProgressTrackerTests
         tracker.Logs()["linux/amd64"].ShouldContain("building on x86_64");
     }
 
+    [Fact]
+    public void A_missing_build_cache_is_not_the_failure_also_for_one_of_several_bake_targets()
+    {
+        var tracker = new BuildProgressTracker();
+        foreach (var json in new[]
+        {
+            // What BuildKit reports for a first build: the :buildcache tag does not exist yet (it builds without it).
+            """{"vertexes":[{"digest":"sha256:01","name":"[api] importing cache manifest from 127.0.0.1:5000/demo/app/api:buildcache","started":"2026-11-26T21:00:00Z","completed":"2026-11-26T21:00:01Z","error":"failed to configure registry cache importer: 127.0.0.1:5000/demo/app/api:buildcache: not found"}]}""",
+            """{"vertexes":[{"digest":"sha256:02","name":"importing cache manifest from 127.0.0.1:5000/demo/app/web:buildcache","started":"2026-11-26T21:00:00Z","completed":"2026-11-26T21:00:01Z","error":"failed to configure registry cache importer: not found"}]}""",
+            """{"vertexes":[{"digest":"sha256:03","name":"[web] exporting to image","started":"2026-11-26T21:00:02Z","completed":"2026-11-26T21:00:03Z","error":"failed to push 127.0.0.1:5000/demo/app/web:x: unexpected status: 500 Internal Server Error"}]}""",
+        })
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            tracker.Apply(document.RootElement);
+        }
+
+        var failure = tracker.Failure();
+
+        failure.ShouldNotBeNull();
+        failure.Step.ShouldBe("[web] exporting to image");
+        failure.Error.ShouldContain("500 Internal Server Error");
+    }
+
+    [Theory]
+    [InlineData("[api] importing cache manifest from r/a:buildcache", true)]
+    [InlineData("importing cache manifest from r/a:buildcache", true)]
+    [InlineData("[linux/arm64 2/2] RUN importing cache manifest", false)]
+    [InlineData("exporting cache to registry", false)]
+    public void IsCacheImport_sees_through_a_bake_target_prefix(string name, bool expected) =>
+        BuildProgressTracker.IsCacheImport(name).ShouldBe(expected);
+
     [Theory]
     [InlineData("[linux/arm64 2/3] RUN make", "linux/arm64")]
     [InlineData("[linux/amd64 build 1/2] FROM x", "linux/amd64")]
