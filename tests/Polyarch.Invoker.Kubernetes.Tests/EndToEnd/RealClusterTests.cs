@@ -17,13 +17,8 @@ public sealed class RealClusterTests
     [RealClusterFact]
     public async Task I_can_run_an_exec_action_on_every_platform_of_a_real_cluster()
     {
-        var image = Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_IMAGE")
-            ?? throw new InvalidOperationException("Set POLYARCH_K8S_E2E_IMAGE=repository@sha256:<index digest> (an index the cluster's nodes can pull).");
-        var variants = (Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_VARIANTS") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(v => v.Split('=', 2))
-            .Select(v => new PodVariant(v[0], v[1], new Dictionary<string, string>()))
-            .ToList();
+        var image = ImageFromEnvironment();
+        var variants = VariantsFromEnvironment();
         variants.ShouldNotBeEmpty("Set POLYARCH_K8S_E2E_VARIANTS=linux/amd64=sha256:…,linux/arm64=sha256:…");
         var options = new KubernetesBackendOptions { Instance = $"e2e-{Guid.NewGuid():N}"[..20], StartTimeout = TimeSpan.FromMinutes(3) };
         var (client, ns) = KubernetesConnection.Connect(options);
@@ -61,13 +56,8 @@ public sealed class RealClusterTests
     {
         // examples/echo without arguments serves the OpenWhisk action proxy on :8080, which this reaches from outside the
         // cluster through pods/portforward (the RBAC in invoker/deploy/rbac.yaml allows it).
-        var image = Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_IMAGE")
-            ?? throw new InvalidOperationException("Set POLYARCH_K8S_E2E_IMAGE=repository@sha256:<index digest> (an index the cluster's nodes can pull).");
-        var variants = (Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_VARIANTS") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(v => v.Split('=', 2))
-            .Select(v => new PodVariant(v[0], v[1], new Dictionary<string, string>()))
-            .ToList();
+        var image = ImageFromEnvironment();
+        var variants = VariantsFromEnvironment();
         var options = new KubernetesBackendOptions { Instance = $"e2e-{Guid.NewGuid():N}"[..20], StartTimeout = TimeSpan.FromMinutes(3), PodAccess = PodAccess.PortForward };
         var (client, ns) = KubernetesConnection.Connect(options);
         await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
@@ -103,4 +93,14 @@ public sealed class RealClusterTests
 
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: KubernetesLabels.InstanceSelector(options.Instance))).Items.ShouldBeEmpty("the warm pod is deleted when the backend is disposed");
     }
+
+    private static string ImageFromEnvironment() =>
+        Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_IMAGE")
+            ?? throw new InvalidOperationException("Set POLYARCH_K8S_E2E_IMAGE=repository@sha256:<index digest> (an index the cluster's nodes can pull).");
+
+    private static List<PodVariant> VariantsFromEnvironment() =>
+        [.. (Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_VARIANTS") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2))
+            .Select(v => new PodVariant(v[0], v[1], new Dictionary<string, string>()))];
 }
