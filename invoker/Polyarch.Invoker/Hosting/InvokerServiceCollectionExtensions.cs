@@ -30,6 +30,7 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<IActionStore>(sp => new CachingActionStore(
             sp.GetRequiredService<SqliteActionStore>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(2)));
         services.AddSingleton<SqliteActivationStore>();
+        services.AddSingleton<AcceptedActivationStore>();
         services.AddSingleton<IActivationStore>(sp => new ActivationRecorder(
             sp.GetRequiredService<SqliteActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
 
