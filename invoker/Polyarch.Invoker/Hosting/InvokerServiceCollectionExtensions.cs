@@ -46,6 +46,7 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<DockerImagePuller>();
         services.AddSingleton<DockerInventoryProvider>();
         services.AddSingleton<DockerJanitor>();
+        services.AddSingleton<ExitedContainerSweeper>();
         services.AddSingleton<ActionHttpClient>();
         services.AddSingleton<WarmPool>();
         services.AddSingleton<DockerHttpRunner>();
