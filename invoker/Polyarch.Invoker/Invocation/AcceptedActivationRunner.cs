@@ -60,7 +60,20 @@ internal sealed partial class AcceptedActivationRunner(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Waits (within the host's shutdown timeout) for the activations in flight: stopping cancels them, and each
+    /// records why before the activation store is flushed; what does not make it is settled at the next start.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WhenIdleAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>Waits for every activation started so far (tests).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(_running.Keys);

@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Docker.DotNet.Models;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.State;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
@@ -99,6 +103,42 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
 
         // The killed run's containers are gone (start-up clean-up by io.polyarch.instance).
         (await ContainersAsync()).ShouldNotContain(c => c.Labels[DockerLabels.Action] == "slow");
+    }
+
+    [Fact]
+    public async Task Stopping_serve_with_a_nonblocking_activation_running_records_why_before_it_exits()
+    {
+        var app = ServeCommand.Build(
+            [$"--Invoker:InstanceId={_instance}", $"--Invoker:StateDirectory={_state}", $"--Docker:ExtraLabels:{TestRun.LabelKey}={TestRun.Id}"],
+            "http://127.0.0.1:0");
+        await app.StartAsync();
+        string id;
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            await http.PutAsJsonAsync("/v1/actions/slow", new { image = fixture.HttpFaultsImage, memoryMb = 64, timeoutMs = 120_000 });
+            var accepted = await http.PostAsJsonAsync("/v1/actions/slow/invocations?blocking=false", new { mode = "timeout" });
+            id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["activationId"]!.GetValue<string>();
+            for (var i = 0; i < 600 && !(await ContainersAsync()).Any(c => c.State == "running"); i++)
+            {
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        using var database = new InvokerDatabase(Path.Combine(_state, "invoker.db"));
+        var record = await new SqliteActivationStore(database).GetAsync(id, CancellationToken.None);
+        var left = await new AcceptedActivationStore(database, TimeProvider.System).ListAsync(CancellationToken.None);
+
+        record.ShouldNotBeNull();
+        record.Status.ShouldBe(ActivationStatus.SystemError);
+        record.Result!["error"]!.GetValue<string>().ShouldContain("the invoker stopped while this activation ran", Case.Insensitive);
+        left.ShouldBeEmpty();
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, InvokerProcess process)
