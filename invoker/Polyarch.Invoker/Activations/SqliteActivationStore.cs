@@ -12,7 +12,11 @@ internal sealed class SqliteActivationStore(InvokerDatabase database) : IActivat
 
     public Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken) => SaveManyAsync([record], cancellationToken);
 
-    /// <summary>All records in one transaction: one WAL commit for a batch instead of one per record.</summary>
+    /// <summary>
+    /// All records in one transaction: one WAL commit for a batch instead of one per record. The same transaction
+    /// retires each record's accepted non-blocking invocation (<see cref="AcceptedActivationStore"/>), so a crash
+    /// leaves an id with its row or with its record.
+    /// </summary>
     public async Task SaveManyAsync(IReadOnlyList<ActivationRecord> records, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -23,6 +27,10 @@ internal sealed class SqliteActivationStore(InvokerDatabase database) : IActivat
             INSERT OR REPLACE INTO activations (id, action, start, status, record)
             VALUES ($id, $action, $start, $status, $record)
             """;
+        await using var retire = connection.CreateCommand();
+        retire.Transaction = transaction;
+        retire.CommandText = "DELETE FROM accepted_activations WHERE id = $id";
+        var retired = retire.Parameters.Add("$id", SqliteType.Text);
         var id = command.Parameters.Add("$id", SqliteType.Text);
         var action = command.Parameters.Add("$action", SqliteType.Text);
         var start = command.Parameters.Add("$start", SqliteType.Integer);
@@ -36,6 +44,8 @@ internal sealed class SqliteActivationStore(InvokerDatabase database) : IActivat
             status.Value = record.Status;
             json.Value = JsonSerializer.Serialize(record, InvokerJson.Options);
             await command.ExecuteNonQueryAsync(cancellationToken);
+            retired.Value = record.ActivationId;
+            await retire.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -27,6 +27,13 @@ public sealed class DockerBackendOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How often `serve` looks for its containers that exited behind its back (engine restart, docker kill/stop, a
+    /// removal that failed while the engine was away) and removes them; one found exited twice in a row goes. Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ExitedSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Binfmt directory read for QEMU handlers. Default /proc/sys/fs/binfmt_misc.</summary>
     public string BinfmtDirectory { get; set; } = "/proc/sys/fs/binfmt_misc";
 

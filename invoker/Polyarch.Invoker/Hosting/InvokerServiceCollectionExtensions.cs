@@ -30,6 +30,7 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<IActionStore>(sp => new CachingActionStore(
             sp.GetRequiredService<SqliteActionStore>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(2)));
         services.AddSingleton<SqliteActivationStore>();
+        services.AddSingleton<AcceptedActivationStore>();
         services.AddSingleton<IActivationStore>(sp => new ActivationRecorder(
             sp.GetRequiredService<SqliteActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
 
@@ -45,6 +46,7 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<DockerImagePuller>();
         services.AddSingleton<DockerInventoryProvider>();
         services.AddSingleton<DockerJanitor>();
+        services.AddSingleton<ExitedContainerSweeper>();
         services.AddSingleton<ActionHttpClient>();
         services.AddSingleton<WarmPool>();
         services.AddSingleton<DockerHttpRunner>();

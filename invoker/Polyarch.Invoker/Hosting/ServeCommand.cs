@@ -38,6 +38,14 @@ internal static class ServeCommand
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
         builder.Services.AddPolyarchInvoker(builder.Configuration);
         builder.Services.AddHostedService<InvokerStartup>();
+        if (!Kubernetes.Integration.BackendOption.IsKubernetes(builder.Configuration[$"{InvokerOptions.SectionName}:Backend"]))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Docker.ExitedContainerSweeper>());
+        }
+
+        // After InvokerStartup (which removes the containers of the last run): settles the non-blocking calls it left.
+        builder.Services.AddSingleton<Invocation.AcceptedActivationRunner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Invocation.AcceptedActivationRunner>());
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
 

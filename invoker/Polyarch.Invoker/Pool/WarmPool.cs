@@ -189,6 +189,35 @@ internal sealed partial class WarmPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the idle containers among <paramref name="containerIds"/> (found exited by the engine) and removes them; returns the ids it held.</summary>
+    public async Task<IReadOnlyList<string>> DropAsync(IReadOnlySet<string> containerIds)
+    {
+        var dropped = new List<IWarmContainer>();
+        lock (_gate)
+        {
+            foreach (var state in _keys.Values)
+            {
+                for (var i = state.Idle.Count - 1; i >= 0; i--)
+                {
+                    if (containerIds.Contains(state.Idle[i].Container.Id))
+                    {
+                        dropped.Add(state.Idle[i].Container);
+                        state.Idle.RemoveAt(i);
+                        state.Count--;
+                        _total--;
+                    }
+                }
+            }
+        }
+
+        foreach (var container in dropped)
+        {
+            await DisposeQuietlyAsync(container);
+        }
+
+        return [.. dropped.Select(c => c.Id)];
+    }
+
     public async ValueTask DisposeAsync()
     {
         List<IWarmContainer> idle;

@@ -85,6 +85,14 @@ internal sealed class InvokerDatabase : IDisposable
                     record TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS activations_by_action ON activations (action, start);
                 CREATE INDEX IF NOT EXISTS activations_by_start ON activations (start);
+                CREATE TABLE IF NOT EXISTS accepted_activations (
+                    id TEXT PRIMARY KEY,
+                    target TEXT NOT NULL,
+                    params TEXT NOT NULL,
+                    platform TEXT,
+                    state TEXT NOT NULL,
+                    accepted INTEGER NOT NULL,
+                    started INTEGER);
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken);
             _schemaReady = true;

@@ -77,6 +77,28 @@ public sealed class CliTests(InvokerEngineFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task ActivationsGet_OfAnAcceptedActivationWithoutARecord_SaysItIsPending_NeverAcceptedFails()
+    {
+        var id = Polyarch.Invoker.Activations.ActivationId.New();
+        using (var database = new Polyarch.Invoker.State.InvokerDatabase(Path.Combine(_state, "invoker.db")))
+        {
+            await new Polyarch.Invoker.Activations.AcceptedActivationStore(database, TimeProvider.System).AddAsync(
+                new Polyarch.Invoker.Activations.AcceptedActivation(id, "echo", [], null, Polyarch.Invoker.Activations.AcceptedActivation.Pending, DateTimeOffset.UnixEpoch),
+                CancellationToken.None);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var pending = await RunAsync("activations", "get", id);
+        var unknown = await RunAsync("activations", "get", Polyarch.Invoker.Activations.ActivationId.New());
+
+        pending.ExitCode.ShouldBe(0, pending.StandardError);
+        JsonNode.Parse(pending.StandardOutput)!["status"]!.GetValue<string>().ShouldBe("pending");
+        unknown.ExitCode.ShouldBe(1);
+        unknown.StandardError.ShouldContain("never accepted");
+    }
+
+    [Fact]
     public async Task Platforms_ListsNativeAndEmulated()
     {
         var result = await RunAsync("platforms");

@@ -80,14 +80,43 @@ public sealed class RestApiTests(InvokerEngineFixture fixture) : IAsyncLifetime
         JsonObject? record = null;
         for (var i = 0; i < 300 && record is null; i++)
         {
+            // 202 {status: pending | running} until the record is there, then 200 + the record.
             var response = await _http.GetAsync($"/v1/activations/{id}");
-            record = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+            response.StatusCode.ShouldBeOneOf(HttpStatusCode.Accepted, HttpStatusCode.OK);
+            record = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
             await Task.Delay(record is null ? 100 : 0);
         }
 
         record.ShouldNotBeNull();
         record["status"]!.GetValue<string>().ShouldBe("success", record.ToJsonString());
         record["result"]!["params"]!["y"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Invoke_NonBlocking_ThatCannotBePlaced_EndsInARecordWithTheReason()
+    {
+        await _http.PutAsJsonAsync("/v1/actions/echo-async-s390x", new { image = fixture.EchoImage });
+
+        var accepted = await _http.PostAsJsonAsync("/v1/actions/echo-async-s390x/invocations?blocking=false&platform=linux/s390x", new { });
+
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["activationId"]!.GetValue<string>();
+        JsonObject? record = null;
+        for (var i = 0; i < 300 && record is null; i++)
+        {
+            var response = await _http.GetAsync($"/v1/activations/{id}");
+            // Accepted: never "not found" — 202 (pending/running) until the record, then 200.
+            response.StatusCode.ShouldBeOneOf(HttpStatusCode.Accepted, HttpStatusCode.OK);
+            record = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+            await Task.Delay(record is null ? 100 : 0);
+        }
+
+        record.ShouldNotBeNull();
+        record["status"]!.GetValue<string>().ShouldBe("action developer error", record.ToJsonString());
+        record["result"]!["error"]!.GetValue<string>().ShouldContain("no variant for linux/s390x");
+        record["result"]!["imagePlatforms"]!.AsArray().Count.ShouldBe(3);
+        record["platform"]!.GetValue<string>().ShouldBe("linux/s390x");
+        (await _http.GetAsync($"/v1/activations/{Activations.ActivationId.New()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -36,6 +36,25 @@ public sealed class WarmPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Drop_RemovesTheIdleContainersNamed_LeavesBusyAndOthers()
+    {
+        var idleExited = await _pool.AcquireAsync(KeyA, Create, CancellationToken.None);
+        var idleRunning = await _pool.AcquireAsync(KeyB, Create, CancellationToken.None);
+        var busyExited = await _pool.AcquireAsync(KeyA, Create, CancellationToken.None);
+        _pool.Release(idleExited, reusable: true);
+        _pool.Release(idleRunning, reusable: true);
+
+        var dropped = await _pool.DropAsync(new HashSet<string> { idleExited.Container.Id, busyExited.Container.Id });
+
+        dropped.ShouldBe([idleExited.Container.Id]);
+        ((FakeContainer)idleExited.Container).Disposed.ShouldBeTrue();
+        ((FakeContainer)busyExited.Container).Disposed.ShouldBeFalse();
+        _pool.Total.ShouldBe(2);
+        _pool.IdleCount(KeyA).ShouldBe(0);
+        _pool.IdleCount(KeyB).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Acquire_WhileBusy_StartsASecondContainer_OneActivationPerContainer()
     {
         var first = await _pool.AcquireAsync(KeyA, Create, CancellationToken.None);

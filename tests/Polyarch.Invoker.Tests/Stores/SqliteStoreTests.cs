@@ -53,6 +53,31 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AcceptedActivation_StaysUntilItsRecordIsStored_ThenLeavesWithIt()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var accepted = new AcceptedActivationStore(_database, clock);
+        var records = new SqliteActivationStore(_database);
+        var id = ActivationId.New();
+        var other = ActivationId.New();
+        await accepted.AddAsync(new AcceptedActivation(id, "echo", new JsonObject { ["x"] = 1 }, "linux/arm64", AcceptedActivation.Pending, clock.GetUtcNow()), CancellationToken.None);
+        await accepted.AddAsync(new AcceptedActivation(other, "echo", [], null, AcceptedActivation.Pending, clock.GetUtcNow()), CancellationToken.None);
+
+        await accepted.MarkRunningAsync(id, CancellationToken.None);
+        var running = await accepted.GetAsync(id, CancellationToken.None);
+        await records.SaveManyAsync([new ActivationRecord { ActivationId = id, Action = "echo", Image = "i", Backend = "docker", Status = ActivationStatus.Success }], CancellationToken.None);
+
+        running.ShouldNotBeNull();
+        running.State.ShouldBe(AcceptedActivation.Running);
+        running.Params["x"]!.GetValue<int>().ShouldBe(1);
+        running.Platform.ShouldBe("linux/arm64");
+        running.Accepted.ShouldBe(clock.GetUtcNow());
+        (await accepted.GetAsync(id, CancellationToken.None)).ShouldBeNull();
+        (await records.GetAsync(id, CancellationToken.None)).ShouldNotBeNull();
+        (await accepted.ListAsync(CancellationToken.None)).Select(a => a.ActivationId).ShouldBe([other]);
+    }
+
+    [Fact]
     public async Task Actions_HostileName_IsStoredAsData()
     {
         var store = new SqliteActionStore(_database, new FakeTimeProvider());

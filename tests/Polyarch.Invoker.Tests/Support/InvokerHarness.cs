@@ -56,6 +56,8 @@ internal sealed class InvokerHarness : IAsyncDisposable
 
     public DockerJanitor Janitor => _services.GetRequiredService<DockerJanitor>();
 
+    public ExitedContainerSweeper Sweeper => _services.GetRequiredService<ExitedContainerSweeper>();
+
     /// <summary>The containers this instance has on the engine right now (by io.polyarch.instance).</summary>
     public async Task<IList<ContainerListResponse>> ContainersAsync()
     {

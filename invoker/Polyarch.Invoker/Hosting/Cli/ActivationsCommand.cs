@@ -51,10 +51,18 @@ internal static class ActivationsCommand
             }
 
             await using var services = CliHost.Create();
+            // The accepted row first, as GET /v1/activations/{id} reads them: a record is stored before its row leaves.
+            var waiting = await services.GetRequiredService<AcceptedActivationStore>().GetAsync(activationId, cancellationToken);
             var record = await services.GetRequiredService<IActivationStore>().GetAsync(activationId, cancellationToken);
+            if (record is null && waiting is not null)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { activationId, action = waiting.Target, status = waiting.State, accepted = waiting.Accepted }, InvokerJson.Indented));
+                return 0;
+            }
+
             if (record is null)
             {
-                await Console.Error.WriteLineAsync($"error: there is no activation {activationId}.");
+                await Console.Error.WriteLineAsync($"error: there is no activation {activationId}: it was never accepted (see `polyarch-invoker activations list`).");
                 return ExitCodes.Failed;
             }
 

@@ -25,10 +25,31 @@ internal static class InvokerEndpoints
         v1.MapPost("/actions/{name}/invocations", InvokeAsync);
         v1.MapGet("/activations", async (string? action, int? limit, IActivationStore store, CancellationToken ct) =>
             Json(await store.ListAsync(action, limit ?? 30, ct)));
-        v1.MapGet("/activations/{id}", async (string id, IActivationStore store, CancellationToken ct) =>
-            !ActivationId.IsValid(id) ? Problem(400, $"'{id}' is not an activation id (32 hex characters).")
-            : await store.GetAsync(id, ct) is { } record ? Json(record) : NotFound($"There is no finished activation {id} (yet)."));
+        v1.MapGet("/activations/{id}", GetActivationAsync);
         return app;
+    }
+
+    /// <summary>
+    /// 200 + the record once there is one; 202 + {activationId, action, status: pending | running, accepted} while an
+    /// accepted non-blocking call has none yet; 404 only for an id this invoker never accepted.
+    /// </summary>
+    private static async Task<IResult> GetActivationAsync(string id, IActivationStore store, AcceptedActivationStore accepted, CancellationToken ct)
+    {
+        if (!ActivationId.IsValid(id))
+        {
+            return Problem(400, $"'{id}' is not an activation id (32 hex characters).");
+        }
+
+        // The accepted row first: it leaves in the transaction that stores the record, so this order cannot miss both.
+        var waiting = await accepted.GetAsync(id, ct);
+        if (await store.GetAsync(id, ct) is { } record)
+        {
+            return Json(record);
+        }
+
+        return waiting is null
+            ? NotFound($"There is no activation {id}: this invoker never accepted it (see GET /v1/activations).")
+            : Results.Json(new { activationId = id, action = waiting.Target, status = waiting.State, accepted = waiting.Accepted }, InvokerJson.Options, statusCode: 202);
     }
 
     private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, CancellationToken ct)
@@ -71,8 +92,8 @@ internal static class InvokerEndpoints
         string? platform,
         HttpRequest request,
         ActionInvoker invoker,
+        AcceptedActivationRunner nonBlocking,
         IActionStore store,
-        IHostApplicationLifetime lifetime,
         CancellationToken ct)
     {
         if (await store.GetAsync(name, ct) is null)
@@ -94,8 +115,9 @@ internal static class InvokerEndpoints
         var invocation = new InvocationRequest(name, parameters, platform) { ActivationId = ActivationId.New() };
         if (blocking == false)
         {
-            _ = Task.Run(() => InvokeQuietlyAsync(invoker, invocation, lifetime.ApplicationStopping), CancellationToken.None);
-            return Results.Json(new { activationId = invocation.ActivationId }, InvokerJson.Options, statusCode: 202);
+            // Stored before the 202: from here on the id ends in a record, also across a crash (AcceptedActivationRunner).
+            var accepted = await nonBlocking.AcceptAsync(invocation, ct);
+            return Results.Json(new { activationId = accepted.ActivationId, status = accepted.State }, InvokerJson.Options, statusCode: 202);
         }
 
         try
@@ -105,18 +127,6 @@ internal static class InvokerEndpoints
         catch (Exception exception) when (exception is InvokerException)
         {
             return ErrorFor(exception);
-        }
-    }
-
-    private static async Task InvokeQuietlyAsync(ActionInvoker invoker, InvocationRequest request, CancellationToken ct)
-    {
-        try
-        {
-            await invoker.InvokeAsync(request, ct);
-        }
-        catch (Exception exception) when (exception is InvokerException or OperationCanceledException)
-        {
-            // Placement and resolution errors of a non-blocking call surface as a missing activation.
         }
     }
 
