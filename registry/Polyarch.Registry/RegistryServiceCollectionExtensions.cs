@@ -30,6 +30,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RegistryEndpoints(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureHosts));
+        services.TryAddSingleton<RegistryCertificateTrust>();
         services.TryAddSingleton<RegistryCache>();
         services.TryAddSingleton<CredentialStore>();
         services.TryAddSingleton<TokenCache>();
@@ -52,6 +53,17 @@ public static class RegistryServiceCollectionExtensions
             client.DefaultRequestHeaders.UserAgent.ParseAdd("polyarch-registry/1.0");
             // The resilience handler owns timeouts; HttpClient's own 100 s limit would cut long blob transfers.
             client.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        builder.ConfigurePrimaryHttpMessageHandler(serviceProvider =>
+        {
+            var trust = serviceProvider.GetRequiredService<RegistryCertificateTrust>();
+            var handler = new SocketsHttpHandler();
+            if (trust.HasAuthorities)
+            {
+                handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
+            }
+
+            return handler;
         });
         builder.AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider serviceProvider) =>
