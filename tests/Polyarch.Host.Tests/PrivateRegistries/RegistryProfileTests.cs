@@ -73,7 +73,9 @@ public sealed class RegistryProfileTests(PrivateRegistryFixture registry) : IDis
         // skopeo reads containers-certs.d: without the CA it refuses the certificate, with the profile's directory it trusts it.
         var image = $"docker://{registry.TlsRegistry}/{registry.SeedRepository}:ppc64le";
         var credentials = $"{registry.User}:{registry.Password}";
-        var without = await Tool.RunAsync("skopeo", ["inspect", "--creds", credentials, "--raw", image]);
+        // An empty --cert-dir: the default directories may already trust it (skopeo also reads /etc/docker/certs.d).
+        var empty = Directory.CreateDirectory(Path.Combine(_directory.FullName, "empty-certs")).FullName;
+        var without = await Tool.RunAsync("skopeo", ["inspect", "--cert-dir", empty, "--creds", credentials, "--raw", image]);
         without.ExitCode.ShouldNotBe(0);
         without.StandardError.ShouldContain("certificate signed by unknown authority");
         var certDir = Path.Combine(Output, $"etc/containers/certs.d/{registry.TlsRegistry}");
