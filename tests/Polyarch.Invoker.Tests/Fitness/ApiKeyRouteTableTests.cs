@@ -29,7 +29,7 @@ public sealed class ApiKeyRouteTableTests
                 var body = await withoutKey.Content.ReadAsStringAsync();
                 if (withoutKey.StatusCode != HttpStatusCode.Unauthorized || !body.Contains("invoker-api.key", StringComparison.Ordinal))
                 {
-                    failures.Add($"{endpoint.Method} {path} without the key: {(int)withoutKey.StatusCode} {body}");
+                    failures.Add($"{endpoint.Method} {path} without the key: {(int)withoutKey.StatusCode} {body[..Math.Min(body.Length, 120)]}");
                 }
 
                 using var wrongKey = await RouteTable.SendAsync(serve.Http, endpoint.Method, path, key: "not-the-key-" + ServeHost.Key);
