@@ -32,13 +32,14 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(Success("local"));
         }
 
+        var key = Context.RequestServices.GetRequiredService<ApiKey>();
         var authorization = Request.Headers.Authorization.ToString();
         if (authorization.Length == 0)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        return Task.FromResult(Context.RequestServices.GetRequiredService<ApiKey>().IsAuthorized(authorization)
+        return Task.FromResult(key.IsAuthorized(authorization)
             ? Success("api-key")
             : AuthenticateResult.Fail("The bearer token is not the API key."));
     }

@@ -15,6 +15,7 @@ internal static class FitnessExtensions
         services.AddOptions<ServiceOptions>().Bind(configuration.GetSection(ServiceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServiceOptions>>(new ServiceOptionsValidator(urls));
         services.AddSingleton<ApiKey>();
+        services.AddHostedService<ApiKeyFileWriter>();
 
         // Deny by default: every endpoint needs the API key (checked by endpoint metadata after routing, so the path's
         // case cannot route around it) unless it is mapped with AllowAnonymous().

@@ -51,6 +51,17 @@ public sealed class ApiKeyRouteTableTests
     }
 
     [Fact]
+    public async Task Serve_WithApiKeysOn_AndNoConfiguredKey_WritesTheKeyFileAtStartUp_AndAcceptsThatKey()
+    {
+        await using var serve = await ServeHost.StartAsync("--Service:RequireApiKey=true");
+
+        // scripts/quickstart.sh reads the file right after scripts/services.sh saw /readyz, before any /v1 call.
+        var file = Path.Combine(serve.StateDirectory, "secrets", "invoker-api.key");
+        File.Exists(file).ShouldBeTrue();
+        (await RouteTable.SendAsync(serve.Http, "GET", "/v1/rules", (await File.ReadAllTextAsync(file)).Trim())).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Serve_WithApiKeysOff_OnLoopback_NoEndpointAsksForAKey()
     {
         await using var serve = await ServeHost.StartAsync("--Service:RequireApiKey=false");
