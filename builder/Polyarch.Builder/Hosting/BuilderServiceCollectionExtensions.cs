@@ -46,8 +46,8 @@ internal static class BuilderServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapPolyarchBuilder(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" }));
+        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" })).AllowAnonymous();
         endpoints.MapGitWebhook();
         endpoints.MapBuildsApi();
         return endpoints;

@@ -11,7 +11,11 @@ internal static partial class GitWebhookEndpoint
 {
     public static IEndpointRouteBuilder MapGitWebhook(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/hooks/git", HandleAsync);
+        // Anonymous to the API key: every delivery is authenticated by its HMAC signature (or GitLab token) below, and
+        // the body is bounded here by Builder:Webhooks:MaxBodyBytes rather than by Service:MaxRequestBodyBytes.
+        endpoints.MapPost("/v1/hooks/git", HandleAsync)
+            .AllowAnonymous()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         return endpoints;
     }
 
@@ -24,15 +28,10 @@ internal static partial class GitWebhookEndpoint
         CancellationToken cancellationToken)
     {
         var limit = options.Value.Webhooks.MaxBodyBytes;
-        if (request.ContentLength > limit)
-        {
-            return Problem(400, $"The body is larger than {limit} bytes.");
-        }
-
-        var body = await ReadBodyAsync(request.Body, limit, cancellationToken);
+        var body = request.ContentLength > limit ? null : await ReadBodyAsync(request.Body, limit, cancellationToken);
         if (body is null)
         {
-            return Problem(400, $"The body is larger than {limit} bytes.");
+            return Problem(413, $"The body is larger than {limit} bytes (Builder:Webhooks:MaxBodyBytes).");
         }
 
         var headers = WebhookHeaders.Read(request.Headers);
