@@ -19,6 +19,10 @@ export POLYARCH_Builder__Allowlist__0__UrlPattern POLYARCH_Builder__Allowlist__0
 # start); webhooks keep their own secrets (secrets/registry-webhook.token, builder/webhook-secret).
 : "${POLYARCH_Service__RequireApiKey:=true}"
 export POLYARCH_Service__RequireApiKey
+# The invoker acts only on pushes to the registries it is configured for (Triggers:DefaultRegistry and those rules
+# name); the registry the scripts run is that default.
+: "${POLYARCH_Triggers__DefaultRegistry:=$POLYARCH_REGISTRY}"
+export POLYARCH_Triggers__DefaultRegistry
 export POLYARCH_STATE_DIR
 
 project_of() { case $1 in builder) echo "$POLYARCH_ROOT/builder/Polyarch.Builder/Polyarch.Builder.csproj" ;; invoker) echo "$POLYARCH_ROOT/invoker/Polyarch.Invoker/Polyarch.Invoker.csproj" ;; esac; }
