@@ -15,7 +15,7 @@ set -euo pipefail
 addr=${1:?usage: registry.sh ADDR STORAGE_DIR [CONFIG]}
 storage=${2:?usage: registry.sh ADDR STORAGE_DIR [CONFIG]}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-config=${3:-"$here/../registry/distribution/config.yml"}
+config=${3:-"$(cd "$here/.." && pwd)/registry/distribution/config.yml"}
 case "${addr%:*}" in
   127.*|localhost|'[::1]') ;;
   *) [ "${POLYARCH_REGISTRY_ANY_INTERFACE:-}" = 1 ] || { echo "error: registry address $addr is not loopback; set POLYARCH_REGISTRY_ANY_INTERFACE=1 to allow it" >&2; exit 2; } ;;
