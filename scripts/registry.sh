@@ -58,7 +58,7 @@ export REGISTRY_HTTP_SECRET="${REGISTRY_HTTP_SECRET:-polyarch-local-upload-state
 if [ -n "${token_file:-}" ]; then
   # mawk (Debian's awk) reads a pipe in blocks unless told otherwise; lines must reach the log as they come.
   awk_flags=()
-  awk -W version 2>&1 | grep -q mawk && awk_flags=(-W interactive)
+  case "$(awk -W version 2>&1)" in *mawk*) awk_flags=(-W interactive) ;; esac
   exec > >(exec awk "${awk_flags[@]}" -v "secret_file=$token_file" -f "$here/lib/redact.awk") 2>&1
 fi
 exec /usr/bin/docker-registry serve "$config"
