@@ -81,6 +81,21 @@ public sealed class PushBeforeTagTests(TriggersFixture fixture) : IAsyncLifetime
         (await server.ActivationsAsync()).ShouldHaveSingleItem().Status.ShouldBe("success");
     }
 
+    [Fact]
+    public async Task Push_WhoseTagIsUnknownAtFirst_ThenNamesAnotherDigest_IsSuperseded_AndNeverFires()
+    {
+        await using var server = await StartWithRuleAsync();
+        _proxy.HideTag("demo/echo", Tag, answers: 1);
+
+        // The event names the amd64 child while the tag, once linked, names the index: a later push replaced it.
+        await TagAndPostAsync(server, image => image.Variants.First(v => v.Platform == "linux/amd64").Digest);
+        await server.WaitUntilQuietAsync();
+
+        _proxy.HeadsOf("demo/echo", Tag).ShouldBeGreaterThanOrEqualTo(2, "the invoker did not ask for the tag again after its 404");
+        (await server.FiringsAsync()).ShouldBeEmpty();
+        (await server.ActivationsAsync()).ShouldBeEmpty();
+    }
+
     /// <summary>
     /// A rule for the tag on the proxy's registry, created by an earlier run on the same state, then the invoker that
     /// takes the push — started once its start-up reconciliation has looked at the repository (before the tag exists).
@@ -106,8 +121,26 @@ public sealed class PushBeforeTagTests(TriggersFixture fixture) : IAsyncLifetime
         static bool IsTagList(string request) => request.StartsWith("GET /v2/demo/echo/tags/list", StringComparison.Ordinal);
     }
 
-    /// <summary>Tags the echo index in the real registry and posts the recorded burst for it, as the proxy's registry.</summary>
+    /// <summary>Tags the echo index, posts the burst for it and waits (up to 30 s) for the firing; returns the digest and how long it took.</summary>
     private async Task<(string Digest, TimeSpan Elapsed)> PushAndWaitForTheFiringAsync(TriggerServer server)
+    {
+        var clock = Stopwatch.StartNew();
+        var digest = await TagAndPostAsync(server, image => image.IndexDigest);
+        for (var i = 0; i < 300 && (await server.FiringsAsync()).Count == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var elapsed = clock.Elapsed;
+        (await server.FiringsAsync()).ShouldNotBeEmpty($"the rule did not fire within {elapsed} of the push (pushes: {string.Join(", ", (await server.Services.GetRequiredService<PushStore>().ListAsync(10, CancellationToken.None)).Select(p => $"{p.Push.Tag}@{p.Push.Digest}"))})");
+        return (digest, elapsed);
+    }
+
+    /// <summary>
+    /// Tags the echo index in the real registry, then posts the recorded burst as the proxy's registry, its index push
+    /// naming the digest <paramref name="eventDigest"/> picks; returns that digest.
+    /// </summary>
+    private async Task<string> TagAndPostAsync(TriggerServer server, Func<ImageVariants, string> eventDigest)
     {
         var services = new ServiceCollection().AddLogging().AddPolyarchRegistry().BuildServiceProvider();
         await using (services)
@@ -118,21 +151,13 @@ public sealed class PushBeforeTagTests(TriggersFixture fixture) : IAsyncLifetime
             await client.PutManifestAsync(source.WithTag(Tag), manifest.Content, manifest.MediaType);
         }
 
-        var digest = (await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None)).IndexDigest;
-        var clock = Stopwatch.StartNew();
+        var digest = eventDigest(await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None));
         foreach (var envelope in NotificationBurst.Envelopes(_proxy.Address, digest, Tag))
         {
             (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        for (var i = 0; i < 300 && (await server.FiringsAsync()).Count == 0; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        var elapsed = clock.Elapsed;
-        (await server.FiringsAsync()).ShouldNotBeEmpty($"the rule did not fire within {elapsed} of the push (pushes: {string.Join(", ", (await server.Services.GetRequiredService<PushStore>().ListAsync(10, CancellationToken.None)).Select(p => $"{p.Push.Tag}@{p.Push.Digest}"))})");
-        return (digest, elapsed);
+        return digest;
     }
 
     private Task<TriggerServer> StartAsync() =>
