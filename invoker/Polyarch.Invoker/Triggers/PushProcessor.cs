@@ -91,12 +91,21 @@ internal sealed partial class PushProcessor(
         try
         {
             // Only the image a tag points at now matters: the engine's child pushes and older re-pushes are replaced.
-            var current = await registry.HeadManifestAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
-            if (current is null || current.Digest != push.Digest)
+            var current = await HeadTagAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
+            if (current is not null && current.Digest != push.Digest)
             {
-                LogSuperseded(repositoryName, push.Tag, push.Digest, current?.Digest);
+                LogSuperseded(repositoryName, push.Tag, push.Digest, current.Digest);
                 await pushes.SupersedeAsync(stored, cancellationToken);
                 return;
+            }
+
+            if (current is null)
+            {
+                // Still no tag after Triggers:MissingTagWait. The event is the registry's own word that this manifest was
+                // pushed under this tag, and a missing tag is no sign of a later push (that would make the tag name another
+                // digest, which supersedes). So the push fires for the digest it names — pinned, so it runs exactly what
+                // was pushed — rather than be dropped; firings stay once per (rule, repository, digest) whatever follows.
+                LogTagMissing(repositoryName, push.Tag, push.Digest, _options.MissingTagWait);
             }
 
             var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push)).ToList();
@@ -136,6 +145,30 @@ internal sealed partial class PushProcessor(
             var giveUp = stored.Attempts + 1 >= _options.MaxAttempts;
             LogResolutionFailed(exception, $"{repositoryName}:{push.Tag}", push.Digest.ToString(), stored.Attempts + 1, giveUp);
             await pushes.FailAttemptAsync(stored, exception.Message, giveUp, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// HEAD of the pushed tag; a 404 is asked again (50 ms, doubling to 1 s apart, for up to Triggers:MissingTagWait)
+    /// because distribution posts a manifest's push event before it links the tag. Null when the tag is still unknown.
+    /// </summary>
+    private async Task<Descriptor?> HeadTagAsync(ImageReference tag, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var current = await registry.HeadManifestAsync(tag, cancellationToken);
+            if (current is not null || waited >= _options.MissingTagWait)
+            {
+                return current;
+            }
+
+            var step = delay < _options.MissingTagWait - waited ? delay : _options.MissingTagWait - waited;
+            LogTagNotYet(tag, step);
+            await Task.Delay(step, timeProvider, cancellationToken);
+            waited += step;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
         }
     }
 
@@ -182,6 +215,12 @@ internal sealed partial class PushProcessor(
 
     [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is superseded: the tag points at {Current} now")]
     private partial void LogSuperseded(string repository, string tag, Digest digest, Digest? current);
+
+    [LoggerMessage(EventId = 7207, Level = LogLevel.Debug, Message = "Pushed tag {ImageRef} is not in the registry yet (its push event comes before the tag is linked); asking again in {Delay}")]
+    private partial void LogTagNotYet(ImageReference imageRef, TimeSpan delay);
+
+    [LoggerMessage(EventId = 7208, Level = LogLevel.Information, Message = "Push of {Repository}:{Tag} ({Digest}): the registry still does not know the tag after {Wait} (Triggers:MissingTagWait); firing for the digest the push event names")]
+    private partial void LogTagMissing(string repository, string tag, Digest digest, TimeSpan wait);
 
     [LoggerMessage(EventId = 7206, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is ignored: the tag is one of Triggers:IgnoredTags (the builder's own staging and cache tags)")]
     private partial void LogIgnoredTag(string repository, string tag, Digest digest);

@@ -23,6 +23,7 @@ internal static partial class RegistryWebhookEndpoint
         HttpRequest request,
         WebhookToken token,
         PushStore pushes,
+        TriggerRegistries registries,
         TriggerSignal signal,
         TriggerMetrics metrics,
         IOptions<TriggerOptions> options,
@@ -60,6 +61,20 @@ internal static partial class RegistryWebhookEndpoint
             return Results.Json(new { error = exception.Message }, InvokerJson.Options, statusCode: 400);
         }
 
+        var ignored = 0;
+        if (reduced.Count > 0)
+        {
+            var accepted = await registries.ListAsync(ct);
+            var foreign = reduced.Where(p => !accepted.Contains(p.Registry)).ToList();
+            foreach (var push in foreign)
+            {
+                LogForeignRegistry(logger, push.Registry, push.Repository, push.Tag, push.Digest, options.Value.DefaultRegistry);
+            }
+
+            ignored = foreign.Count;
+            reduced = [.. reduced.Except(foreign)];
+        }
+
         if (reduced.Count > 0)
         {
             // Stored before the answer: the registry's own queue is in memory and does not retry after a 2xx.
@@ -72,7 +87,7 @@ internal static partial class RegistryWebhookEndpoint
         }
 
         metrics.Webhook("accepted");
-        return Results.Json(new { accepted = reduced.Count }, InvokerJson.Options);
+        return Results.Json(new { accepted = reduced.Count, ignored }, InvokerJson.Options);
     }
 
     /// <summary>The body as UTF-8 text, or null once it exceeds <paramref name="limit"/> bytes (nothing more is read).</summary>
@@ -96,6 +111,9 @@ internal static partial class RegistryWebhookEndpoint
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Registry webhook call from {Remote} without the right bearer token")]
     private static partial void LogUnauthorized(ILogger logger, string? remote);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Ignored push of {Registry}/{Repository}:{Tag} ({Digest}): the invoker is not configured for registry {Registry} — it is neither Triggers:DefaultRegistry ({DefaultRegistry}) nor named by a rule's repository. If pushes there should fire rules, name it in a rule (--repository {Registry}/{Repository}) or set Triggers:DefaultRegistry")]
+    private static partial void LogForeignRegistry(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest, string defaultRegistry);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Accepted push of {Registry}/{Repository}:{Tag} ({Digest})")]
     private static partial void LogAccepted(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest);
