@@ -38,7 +38,21 @@ internal sealed class BuildStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         if (deliveryId is not null && await ScalarAsync(connection, "SELECT build_id FROM deliveries WHERE delivery_id = $d", cancellationToken, ("$d", deliveryId)) is string seen)
         {
-            return new SubmitResult((await GetAsync(connection, seen, cancellationToken))!, Created: false);
+            // A redelivery ("Redeliver" keeps the delivery id; post-receive derives it from commit and ref) of a
+            // build that failed — often on a short outage — builds it again; a queued, running, succeeded or
+            // superseded build stays a duplicate.
+            var requeued = await ExecuteAsync(connection,
+                "UPDATE builds SET status = 'queued', started_at = NULL, finished_at = NULL, error = NULL, images = NULL, timings = NULL, retries = NULL " +
+                "WHERE id = $id AND status = 'failed'",
+                cancellationToken, ("$id", seen)) == 1;
+            if (requeued)
+            {
+                await ExecuteAsync(connection, "DELETE FROM build_logs WHERE build_id = $id", cancellationToken, ("$id", seen));
+            }
+
+            var build = (await GetAsync(connection, seen, cancellationToken))!;
+            await transaction.CommitAsync(cancellationToken);
+            return new SubmitResult(build, Created: false, Requeued: requeued);
         }
 
         var existing = await QueryAsync(connection,
