@@ -25,6 +25,7 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuilderPlatforms>();
         services.AddSingleton<BuildDefinitionResolver>();
         services.AddSingleton<BakeRunner>();
+        services.AddSingleton<OrphanedBakes>();
         var builderOptions = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
         services.AddPolyarchRegistry(registry =>
         {

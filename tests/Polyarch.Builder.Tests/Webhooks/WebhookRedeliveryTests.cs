@@ -36,7 +36,7 @@ public sealed class WebhookRedeliveryTests : IDisposable
         if (status != BuildStatus.Running)
         {
             var error = status == BuildStatus.Failed ? new BuildError("The registry 127.0.0.1:5000 does not answer.", 3) : null;
-            await Store.FinishAsync(id, status, [], [], [], error, new Dictionary<string, string> { ["linux/arm64"] = "old log" }, CancellationToken.None);
+            await Store.FinishAsync(id, status, [], [], [], [], error, new Dictionary<string, string> { ["linux/arm64"] = "old log" }, CancellationToken.None);
         }
 
         return id;
