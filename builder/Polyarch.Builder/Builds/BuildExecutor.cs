@@ -19,6 +19,7 @@ internal sealed partial class BuildExecutor(
     BuilderPlatforms builderPlatforms,
     BakeRunner bake,
     IImagePublisher publisher,
+    StagingTags stagingTags,
     BuildStore store,
     IOptions<BuilderOptions> options,
     TimeProvider time,
@@ -118,6 +119,12 @@ internal sealed partial class BuildExecutor(
         foreach (var (target, image) in images)
         {
             await publisher.TagAsync(request.Registry, target.Repository, image.IndexDigest, tags, run.Retries.Add, cancellationToken);
+        }
+
+        // The staging tags served their purpose; removing them is best effort and never fails the build.
+        foreach (var (target, image) in images)
+        {
+            await stagingTags.DeleteAsync(request.Registry, target.Repository, invocation.StagingTag, image.IndexDigest, cancellationToken);
         }
 
         return [.. images.Select(i => new BuiltImage(i.Target.Name, request.Registry, i.Target.Repository, i.Image.IndexDigest, tags, i.Image.Platforms))];

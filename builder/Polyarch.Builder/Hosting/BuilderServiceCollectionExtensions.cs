@@ -33,6 +33,7 @@ internal static class BuilderServiceCollectionExtensions
             registry.InsecureHosts.AddRange(builderOptions.InsecureRegistries.Except(registry.InsecureHosts, StringComparer.OrdinalIgnoreCase));
         });
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
+        services.AddSingleton<StagingTags>();
         services.AddSingleton<BuildStore>();
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();
