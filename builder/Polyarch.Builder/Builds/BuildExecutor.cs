@@ -98,6 +98,10 @@ internal sealed partial class BuildExecutor(
             publisher.EnsureReachableAsync(request.Registry, cancellationToken),
             git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
         var definition = await definitions.ResolveAsync(checkout, work, request.Repository, cancellationToken);
+        // Several targets push to <repository>/<target>: names known only now, checked before anything is built.
+        BuildRequestValidator.Throw([.. definition.Targets
+            .Select(t => RegistryNames.RepositoryProblem(request.Registry, t.Repository) is { } problem ? $"Bake target '{t.Name}': {problem} Rename the target or pass a shorter repository." : null)
+            .OfType<string>()]);
         var invocation = new BakeInvocation(
             definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
