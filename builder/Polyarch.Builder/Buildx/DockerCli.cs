@@ -72,7 +72,8 @@ internal sealed class DockerCli
             var task = command.ExecuteAsync(forceful.Token, cancellationToken);
             if (processFile is not null)
             {
-                // setsid execs docker in place (it is not a group leader), so the pid is the new group's id.
+                // setsid execs docker in place (it is not a group leader), so the pid is the new group's id. Written as soon
+                // as the process exists; a builder killed in the microseconds before leaves that one bake unrecorded.
                 await OrphanedBakes.WriteAsync(processFile, task.ProcessId, isGroup: setsid is not null, arguments).ConfigureAwait(false);
             }
 

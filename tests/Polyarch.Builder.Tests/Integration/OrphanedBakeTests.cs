@@ -55,6 +55,8 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
             .ExecuteAsync(stopServe.Token);
         await _docker.WaitForEventAsync("started");
         var orphan = _docker.BakePids.ShouldHaveSingleItem();
+        // The builder records the bake right after starting it; a kill in between (microseconds) would leave it unrecorded.
+        await WaitUntilAsync(() => File.Exists(Path.Combine(_state.Path, "builder", "work", id, "bake.process")));
 
         // … and is killed without a chance to clean up.
         await CliWrap.Cli.Wrap("kill").WithArguments(["-s", "KILL", "--", serve.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
