@@ -22,10 +22,11 @@ internal static class BuildCommand
         var builderName = new Option<string?>("--builder") { Description = "buildx builder instance (default: buildx's current one)" };
         var output = new Option<string>("--output") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details: retries of every registry call, with stack traces" };
 
         var command = new Command("build", "Build a repository for several platforms into one verified OCI index")
         {
-            source, gitRef, commit, platforms, registry, repository, builderName, output,
+            source, gitRef, commit, platforms, registry, repository, builderName, output, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,9 +42,7 @@ internal static class BuildCommand
 
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            builder.Services.AddSerilog(configuration => configuration
-                .MinimumLevel.Error() // The CLI reports failures itself; warnings would repeat them.
-                .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+            builder.Services.AddSerilog(configuration => CliLogging.Configure(configuration, parse.GetValue(verbose)));
             builder.Services.AddPolyarchBuilder(builder.Configuration);
             builder.Services.PostConfigure<BuilderOptions>(o => o.BuilderName = input.BuilderName ?? o.BuilderName);
             builder.Services.AddSingleton<BuildCommandHandler>();

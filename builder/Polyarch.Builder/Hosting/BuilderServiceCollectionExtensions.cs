@@ -25,6 +25,7 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuilderPlatforms>();
         services.AddSingleton<BuildDefinitionResolver>();
         services.AddSingleton<BakeRunner>();
+        services.AddSingleton<OrphanedBakes>();
         var builderOptions = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
         services.AddPolyarchRegistry(registry =>
         {
@@ -32,6 +33,7 @@ internal static class BuilderServiceCollectionExtensions
             registry.InsecureHosts.AddRange(builderOptions.InsecureRegistries.Except(registry.InsecureHosts, StringComparer.OrdinalIgnoreCase));
         });
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
+        services.AddSingleton<StagingTags>();
         services.AddSingleton<BuildStore>();
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();

@@ -64,6 +64,14 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
     }
 
     /// <inheritdoc />
+    public async Task<string?> FindTagAsync(string registry, string repository, string tag, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse($"{registry}/{repository}:{tag}");
+        var descriptor = await CallAsync(reference, () => client.HeadManifestAsync(reference, cancellationToken)).ConfigureAwait(false);
+        return descriptor?.Digest.ToString();
+    }
+
+    /// <inheritdoc />
     public async Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse($"{registry}/{repository}@{digest}");
