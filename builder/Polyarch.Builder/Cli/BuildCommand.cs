@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Hosting.Logging;
 using Serilog;
 
 namespace Polyarch.Builder.Cli;
@@ -22,11 +23,10 @@ internal static class BuildCommand
         var builderName = new Option<string?>("--builder") { Description = "buildx builder instance (default: buildx's current one)" };
         var output = new Option<string>("--output") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details: retries of every registry call, with stack traces" };
 
         var command = new Command("build", "Build a repository for several platforms into one verified OCI index")
         {
-            source, gitRef, commit, platforms, registry, repository, builderName, output, verbose,
+            source, gitRef, commit, platforms, registry, repository, builderName, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,7 +42,8 @@ internal static class BuildCommand
 
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            builder.Services.AddSerilog(configuration => CliLogging.Configure(configuration, parse.GetValue(verbose)));
+            // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).
+            builder.Services.AddSerilog(CliLogging.Configure(parse.GetValue<bool>(CliLogging.VerboseName), Serilog.Events.LogEventLevel.Error).CreateLogger(), dispose: true);
             builder.Services.AddPolyarchBuilder(builder.Configuration);
             builder.Services.PostConfigure<BuilderOptions>(o => o.BuilderName = input.BuilderName ?? o.BuilderName);
             builder.Services.AddSingleton<BuildCommandHandler>();
