@@ -11,6 +11,13 @@ public sealed class RegistryUnavailableException : RegistryException
         Registry = registry;
     }
 
+    /// <summary>Creates the error with a fix that fits the failure better than the default advice.</summary>
+    public RegistryUnavailableException(Uri registry, string reason, string fix, Exception? innerException)
+        : base($"The registry {registry} is unreachable: {reason}. {fix}", innerException)
+    {
+        Registry = registry;
+    }
+
     /// <summary>The base URL of the registry.</summary>
     public Uri Registry { get; }
 }
