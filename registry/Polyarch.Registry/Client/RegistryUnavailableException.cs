@@ -16,8 +16,12 @@ public sealed class RegistryUnavailableException : RegistryException
         : base($"The registry {registry} is unreachable: {reason}. {fix}", innerException)
     {
         Registry = registry;
+        Fix = fix;
     }
 
     /// <summary>The base URL of the registry.</summary>
     public Uri Registry { get; }
+
+    /// <summary>The fix the message names when it is not "start the registry" (a TLS or HTTP/HTTPS mismatch), else null.</summary>
+    public string? Fix { get; }
 }
