@@ -4,9 +4,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CliWrap;
-using Polyarch.Testing;
 
-namespace Polyarch.Registry.Tests.Integration;
+namespace Polyarch.Testing;
 
 /// <summary>
 /// A real distribution registry serving TLS on a free 127.0.0.1 port, with a certificate from a CA the fixture makes
