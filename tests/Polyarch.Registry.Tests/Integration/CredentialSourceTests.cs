@@ -105,6 +105,34 @@ public sealed class CredentialSourceTests(BasicAuthRegistry registry) : IClassFi
     }
 
     [Fact]
+    public async Task Pull_WithHangingHelper_StopsItAfterTheTimeoutAndSaysSo()
+    {
+        using var hanging = new TestCredentialHelper("polyarch-hangs", """
+            #!/bin/sh
+            echo $$ > "$(dirname "$0")/pid"
+            exec sleep 60
+            """);
+        await File.WriteAllTextAsync(ConfigFile, $$"""{"credsStore":"{{hanging.Name}}"}""");
+
+        using var provider = Services(o => { DockerConfig(o); o.CredentialHelperDirectory = hanging.Directory; o.CredentialHelperTimeout = TimeSpan.FromMilliseconds(500); });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exception = await Should.ThrowAsync<CredentialHelperException>(
+            () => provider.GetRequiredService<IRegistryClient>().GetManifestAsync(Image));
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+        exception.Message.ShouldContain("did not answer within 00:00:00.5000000");
+        exception.Message.ShouldContain("Registry:CredentialHelperTimeout");
+        var pid = (await File.ReadAllTextAsync(Path.Combine(hanging.Directory, "pid"))).Trim();
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (Directory.Exists($"/proc/{pid}") && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50);
+        }
+
+        Directory.Exists($"/proc/{pid}").ShouldBeFalse("the helper process must be gone after the timeout");
+    }
+
+    [Fact]
     public async Task Pull_WithNoCredentialsAnywhere_SaysWhichSourcesWereTriedAndHowToLogIn()
     {
         // The helper is asked and has nothing; auths has an entry without credentials (what `docker login` leaves with a store).
