@@ -32,12 +32,13 @@ fetch_busybox() {
   for arch in arm64 ppc64el; do
     grep -qx "$arch" <<<"$foreign" || as_root dpkg --add-architecture "$arch"
   done
-  mkdir -p "$BASE_DIR/debs" "$LOG_DIR"
+  mkdir -p "$BASE_DIR/debs"
+  private_log_dir
   # Exit 100 here usually means one foreign index failed ("Mirror sync in progress"); what matters is
   # whether the packages can be downloaded, which is checked next.
-  as_root apt-get update -qq >"$LOG_DIR/apt-update-base.log" 2>&1 || warn "apt-get update reported errors (see $LOG_DIR/apt-update-base.log); continuing"
+  as_root apt-get update -qq >"$(private_log "$LOG_DIR/apt-update-base.log")" 2>&1 || warn "apt-get update reported errors (see $LOG_DIR/apt-update-base.log); continuing"
   for deb in "${missing[@]}"; do
-    (cd "$BASE_DIR/debs" && apt-get download -qq "busybox-static:$deb" >>"$LOG_DIR/apt-download.log" 2>&1) \
+    (cd "$BASE_DIR/debs" && apt-get download -qq "busybox-static:$deb" >>"$(private_log "$LOG_DIR/apt-download.log")" 2>&1) \
       || die "cannot download busybox-static:$deb ('apt-get download busybox-static:$deb', log: $LOG_DIR/apt-download.log); check the Debian package source and run again" 3
     local file; file=$(ls -t "$BASE_DIR/debs"/busybox-static_*_"$deb".deb | head -1)
     rm -rf "$BASE_DIR/extract-$deb"

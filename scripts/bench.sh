@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument '$1' (usage: scripts/bench.sh [--out DIR])" 2 ;;
   esac
 done
-mkdir -p "$OUT/raw" "$OUT/logs"
+mkdir -p "$OUT/raw"
+private_log_dir "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/raw/*.json
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) started_s=$SECONDS
@@ -30,7 +31,7 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ) started_s=$SECONDS
 "$POLYARCH_ROOT/scripts/host.sh" up
 if ! command -v jq >/dev/null 2>&1; then
   say "Installing jq (bench.json → bench.md)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >>"$OUT/logs/apt.log" 2>&1 \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >>"$(private_log "$OUT/logs/apt.log")" 2>&1 \
     || die "installing jq failed (log: $OUT/logs/apt.log)" 3
 fi
 
@@ -40,7 +41,7 @@ cd "$POLYARCH_ROOT"
 say "Building the benchmarks (Release)"
 for project in tests/Polyarch.Invoker.Benchmarks tests/Polyarch.Registry.Benchmarks tests/Polyarch.Invoker.Kubernetes.Benchmarks \
                builder/Polyarch.Builder tests/Polyarch.Builder.Tests tests/Polyarch.Invoker.Tests; do
-  dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly >"$OUT/logs/build.log" 2>&1 \
+  dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly >"$(private_log "$OUT/logs/build.log")" 2>&1 \
     || { cat "$OUT/logs/build.log" >&2; die "dotnet build -c Release $project failed" 1; }
 done
 release() { echo "$POLYARCH_ROOT/$1/bin/Release/net10.0/$2"; }
@@ -54,7 +55,7 @@ retry() {
 ECHO_IMAGE="$POLYARCH_REGISTRY/demo/echo:latest"
 NOOP_IMAGE="$POLYARCH_REGISTRY/polyarch-bench/noop:latest"
 say "Images: $ECHO_IMAGE (3 platforms), $NOOP_IMAGE"
-REGISTRY="$POLYARCH_REGISTRY" retry 3 "$DOCKER" buildx bake --push --progress plain echo >"$OUT/logs/images.log" 2>&1 \
+REGISTRY="$POLYARCH_REGISTRY" retry 3 "$DOCKER" buildx bake --push --progress plain echo >"$(private_log "$OUT/logs/images.log")" 2>&1 \
   || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx bake --push echo failed" 1; }
 retry 3 "$DOCKER" buildx build --progress plain --platform linux/amd64 --push -t "$NOOP_IMAGE" \
   --build-arg "BASE_IMAGE=$POLYARCH_REGISTRY/polyarch/busybox:latest" tests/Polyarch.Invoker.Benchmarks/noop >>"$OUT/logs/images.log" 2>&1 \
@@ -67,7 +68,7 @@ run() {
   local name=$1 what=$2; shift 2
   say "$what"
   local t0=$SECONDS
-  if "$@" 2>&1 | tee "$OUT/logs/$name.log" | { grep --line-buffered -E "${SHOW:-.}" || true; } | sed 's/^/    /'; then
+  if "$@" 2>&1 | tee "$(private_log "$OUT/logs/$name.log")" | { grep --line-buffered -E "${SHOW:-.}" || true; } | sed 's/^/    /'; then
     info "($((SECONDS - t0)) s)"
   else
     warn "$name failed; see $OUT/logs/$name.log"

@@ -23,7 +23,7 @@ apt_update() {
   [ $apt_updated -eq 1 ] && return 0
   # apt-get update exits 100 when one (often foreign-architecture) index fails to download, e.g.
   # "Mirror sync in progress". That is not fatal for us: we check for each package afterwards.
-  as_root apt-get update -qq >"$LOG_DIR/apt-update.log" 2>&1 || warn "apt-get update reported errors (see $LOG_DIR/apt-update.log); continuing"
+  as_root apt-get update -qq >"$(private_log "$LOG_DIR/apt-update.log")" 2>&1 || warn "apt-get update reported errors (see $LOG_DIR/apt-update.log); continuing"
   apt_updated=1
 }
 
@@ -46,7 +46,7 @@ apt_install() {
   fi
   local ok=1
   as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${target[@]}" >>"$LOG_DIR/apt-install.log" 2>&1 || ok=0
+    apt-get install -y -qq --no-install-recommends "${target[@]}" >>"$(private_log "$LOG_DIR/apt-install.log")" 2>&1 || ok=0
   [ $policy_added -eq 0 ] || as_root rm -f /usr/sbin/policy-rc.d
   if [ $ok -eq 0 ]; then
     die "installing $* failed: 'apt-get install ${target[*]}' (log: $LOG_DIR/apt-install.log). Fix the package source, then run 'scripts/host.sh up' again." 3
@@ -150,9 +150,9 @@ start_dockerd() {
   # A dockerd that died leaves its pid file and sockets behind; it refuses to start over them.
   as_root rm -f /var/run/docker.pid
   if [ "$(id -u)" -eq 0 ]; then
-    setsid /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+    setsid /usr/sbin/dockerd >>"$(private_log "$LOG_DIR/dockerd.log")" 2>&1 </dev/null &
   else
-    sudo -b setsid /usr/sbin/dockerd >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null
+    sudo -b setsid /usr/sbin/dockerd >>"$(private_log "$LOG_DIR/dockerd.log")" 2>&1 </dev/null
   fi
   wait_until 60 dockerd docker_answers \
     || die "dockerd did not answer within 60 s; see the end of $LOG_DIR/dockerd.log" 3
@@ -178,7 +178,9 @@ start_registry() {
   export POLYARCH_NOTIFY_TOKEN_FILE="$POLYARCH_STATE_DIR/secrets/registry-webhook.token"
   # What the running registry was started with; a change (config, webhook URL, token) restarts it.
   local signature
+  # registry.sh and its log filter count too: a registry started by an older one may print the token.
   signature=$(cat "$POLYARCH_ROOT/registry/distribution/config.yml" "$POLYARCH_NOTIFY_TOKEN_FILE" \
+    "$POLYARCH_ROOT/scripts/registry.sh" "$POLYARCH_ROOT/scripts/lib/redact.awk" \
     <(echo "$POLYARCH_REGISTRY $POLYARCH_NOTIFY_URL") | sha256sum | cut -c1-16)
   if registry_answers; then
     if [ "$(cat "$RUN_DIR/registry.signature" 2>/dev/null)" = "$signature" ] || ! pid_alive "$RUN_DIR/registry.pid"; then
@@ -191,13 +193,25 @@ start_registry() {
     || die "POLYARCH_REGISTRY=$POLYARCH_REGISTRY is not a loopback address; the registry only listens on 127.0.0.0/8 unless POLYARCH_REGISTRY_ANY_INTERFACE=1" 2
   if pid_alive "$RUN_DIR/registry.pid"; then stop_pidfile registry 10; fi
   mkdir -p "$POLYARCH_STATE_DIR/registry/data"
+  scrub_registry_log
   say "Starting the registry on $POLYARCH_REGISTRY (storage: $POLYARCH_STATE_DIR/registry/data, events → $POLYARCH_NOTIFY_URL)"
   setsid "$POLYARCH_ROOT/scripts/registry.sh" "$POLYARCH_REGISTRY" "$POLYARCH_STATE_DIR/registry/data" \
-    >>"$LOG_DIR/registry.log" 2>&1 </dev/null &
+    >>"$(private_log "$LOG_DIR/registry.log")" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/registry.pid"
   echo "$signature" >"$RUN_DIR/registry.signature"
   wait_until 30 registry registry_answers \
     || die "the registry did not answer http://$POLYARCH_REGISTRY/v2/ within 30 s; see $LOG_DIR/registry.log (is the port taken?)" 3
+}
+
+# Registries started by earlier versions of scripts/registry.sh printed the webhook token into registry.log;
+# take it out of what is there (grep -f and the filter read the token from its file, never from arguments).
+scrub_registry_log() {
+  local log="$LOG_DIR/registry.log"
+  [ -s "$log" ] || return 0
+  grep -qF -f "$POLYARCH_NOTIFY_TOKEN_FILE" "$log" || grep -q 'Authorization:\[Bearer' "$log" || return 0
+  say "Removing the webhook token that an earlier registry printed into $log"
+  awk -v "secret_file=$POLYARCH_NOTIFY_TOKEN_FILE" -f "$POLYARCH_ROOT/scripts/lib/redact.awk" "$log" \
+    >"$(private_log "$log.redacted")" && mv -f "$log.redacted" "$log"
 }
 
 # --- stop ---------------------------------------------------------------------------------------
@@ -261,7 +275,8 @@ base_image_ready() {
 # --- main ---------------------------------------------------------------------------------------
 
 cmd=${1:-status}
-mkdir -p "$RUN_DIR" "$LOG_DIR"
+mkdir -p "$RUN_DIR"
+private_log_dir
 case "$cmd" in
   up)
     install_packages

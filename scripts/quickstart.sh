@@ -23,7 +23,8 @@ GIT_URL="git://127.0.0.1:9418/echo.git"
 "$POLYARCH_ROOT/scripts/services.sh" up
 
 say "Git: $BARE (post-receive hook) served on $GIT_URL"
-mkdir -p "$GIT_ROOT" "$RUN_DIR" "$LOG_DIR"
+mkdir -p "$GIT_ROOT" "$RUN_DIR"
+private_log_dir
 if [ ! -d "$BARE" ]; then
   git init --quiet --bare --initial-branch=main "$BARE"
 fi
@@ -32,7 +33,7 @@ git -C "$BARE" config polyarch.url "$GIT_URL"
 git -C "$BARE" config polyarch.builder "$BUILDER_URL"
 if ! pid_alive "$RUN_DIR/git-daemon.pid"; then
   git daemon --reuseaddr --listen=127.0.0.1 --port=9418 --base-path="$GIT_ROOT" --export-all \
-    --pid-file="$RUN_DIR/git-daemon.pid" --detach --log-destination=stderr "$GIT_ROOT" 2>>"$LOG_DIR/git-daemon.log"
+    --pid-file="$RUN_DIR/git-daemon.pid" --detach --log-destination=stderr "$GIT_ROOT" 2>>"$(private_log "$LOG_DIR/git-daemon.log")"
   wait_until 10 "git daemon" git ls-remote "$GIT_URL" >/dev/null 2>&1 || true
 fi
 

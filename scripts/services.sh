@@ -19,6 +19,10 @@ export POLYARCH_Builder__Allowlist__0__UrlPattern POLYARCH_Builder__Allowlist__0
 # start); webhooks keep their own secrets (secrets/registry-webhook.token, builder/webhook-secret).
 : "${POLYARCH_Service__RequireApiKey:=true}"
 export POLYARCH_Service__RequireApiKey
+# The invoker acts only on pushes to the registries it is configured for (Triggers:DefaultRegistry and those rules
+# name); the registry the scripts run is that default.
+: "${POLYARCH_Triggers__DefaultRegistry:=$POLYARCH_REGISTRY}"
+export POLYARCH_Triggers__DefaultRegistry
 export POLYARCH_STATE_DIR
 
 project_of() { case $1 in builder) echo "$POLYARCH_ROOT/builder/Polyarch.Builder/Polyarch.Builder.csproj" ;; invoker) echo "$POLYARCH_ROOT/invoker/Polyarch.Invoker/Polyarch.Invoker.csproj" ;; esac; }
@@ -36,8 +40,7 @@ publish() {
   stamp=$(sources_stamp "$service")
   if [ -x "$out/polyarch-$service" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   say "Publishing polyarch-$service → $out (first run or changed sources; takes a few minutes on 2 cores)"
-  mkdir -p "$LOG_DIR"
-  dotnet publish "$(project_of "$service")" -c Release -o "$out" --nologo -v quiet >"$LOG_DIR/publish-$service.log" 2>&1 \
+  dotnet publish "$(project_of "$service")" -c Release -o "$out" --nologo -v quiet >"$(private_log "$LOG_DIR/publish-$service.log")" 2>&1 \
     || die "publishing polyarch-$service failed; see $LOG_DIR/publish-$service.log" 1
   echo "$stamp" >"$out/.stamp"
 }
@@ -52,10 +55,13 @@ start() {
   fi
   if pid_alive "$pidfile"; then stop "$service"; fi
   publish "$service"
-  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  mkdir -p "$RUN_DIR"
+  private_log "$log" >/dev/null
   say "Starting polyarch-$service on $(url_of "$service") (log: $log)"
-  POLYARCH_Service__RequireApiKey="$POLYARCH_Service__RequireApiKey" \
-    nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$log" 2>&1 </dev/null &
+  # The service writes $log itself and rotates it (ServiceLog:*: 10 MiB × 5 files); its console (warnings and
+  # errors only, and whatever a crash prints) goes to $service.console.log.
+  POLYARCH_Service__RequireApiKey="$POLYARCH_Service__RequireApiKey" POLYARCH_ServiceLog__Path="$log" \
+    nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$LOG_DIR/$service.console.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   cat "$POLYARCH_STATE_DIR/bin/$service/.stamp" >"$RUN_DIR/$service.stamp"
   wait_until 60 "polyarch-$service /readyz" ready "$service" \

@@ -15,7 +15,7 @@ namespace Polyarch.Registry;
 /// <summary>Registers the registry client, the image resolver and their HttpClients.</summary>
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/> and <see cref="IIndexAssembler"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
+    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
     public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -32,7 +32,9 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(sp => new RegistryEndpoints(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureHosts));
         services.TryAddSingleton<RegistryCertificateTrust>();
         services.TryAddSingleton<RegistryCache>();
+        services.TryAddSingleton<CredentialHelper>();
         services.TryAddSingleton<CredentialStore>();
+        services.TryAddSingleton<IRegistryCredentials>(sp => sp.GetRequiredService<CredentialStore>());
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<RegistrySender>();
         services.TryAddSingleton<IRegistryClient, RegistryClient>();

@@ -14,6 +14,23 @@ DOCKER="${POLYARCH_DOCKER:-/usr/bin/docker}"
 RUN_DIR="$POLYARCH_STATE_DIR/run"
 LOG_DIR="$POLYARCH_STATE_DIR/logs"
 
+# private_log FILE: FILE's directory 0700 and FILE 0600 (created empty if missing, tightened if an older version
+# left it 0644), then prints FILE — use it where a log is opened: >>"$(private_log "$LOG_DIR/x.log")". Logs show
+# what services did with whose requests; they are nobody else's business (and must never hold a secret either).
+private_log() {
+  local dir; dir=$(dirname "$1")
+  mkdir -p "$dir" && chmod 700 "$dir"
+  (umask 077 && : >>"$1") && chmod 600 "$1"
+  printf '%s\n' "$1"
+}
+
+# private_log_dir [DIR]: creates DIR (default $LOG_DIR) 0700 and makes every log already in it 0600.
+private_log_dir() {
+  local dir=${1:-$LOG_DIR}
+  mkdir -p "$dir" && chmod 700 "$dir"
+  find "$dir" -maxdepth 1 -type f ! -perm 600 -exec chmod 600 {} +
+}
+
 say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text;
 using System.Text.RegularExpressions;
 using CliWrap;
@@ -13,6 +14,7 @@ namespace Polyarch.Host.Tests;
 /// </summary>
 [Collection(HostCollection.Name)]
 [Trait("Category", "Integration")]
+[SupportedOSPlatform("linux")]
 public sealed partial class QuickstartTests
 {
     [Fact]
@@ -37,6 +39,46 @@ public sealed partial class QuickstartTests
             row.ShouldContain($"\"arch\":\"{arch}\"");
             row.ShouldContain("\"hello\":\"polyarch\"");
         }
+
+        await AssertTheLogsArePrivateAndHoldNoSecretAsync();
+    }
+
+    /// <summary>
+    /// After the whole flow, every log of the state directory is private (logs/ 0700, files 0600, invoker.db 0600) and
+    /// none holds a secret value the flow used: the registry webhook token, the API keys, the git webhook secret.
+    /// </summary>
+    private static async Task AssertTheLogsArePrivateAndHoldNoSecretAsync()
+    {
+        const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var state = HostSettings.StateDirectory;
+        var secretFiles = Directory.GetFiles(Path.Combine(state, "secrets"))
+            .Append(Path.Combine(state, "builder", "webhook-secret"))
+            .Where(File.Exists);
+        var secrets = new List<(string File, string Value)>();
+        foreach (var file in secretFiles)
+        {
+            var value = (await File.ReadAllTextAsync(file)).Trim();
+            if (value.Length >= 8)
+            {
+                secrets.Add((file, value));
+            }
+        }
+
+        secrets.ShouldNotBeEmpty($"no secret found under {state}");
+        var logs = Path.Combine(state, "logs");
+        File.GetUnixFileMode(logs).ShouldBe(ownerReadWrite | UnixFileMode.UserExecute, $"{logs} must be 0700");
+        foreach (var log in Directory.GetFiles(logs, "*", SearchOption.AllDirectories))
+        {
+            File.GetUnixFileMode(log).ShouldBe(ownerReadWrite, $"{log} must be 0600");
+            var text = await File.ReadAllTextAsync(log);
+            foreach (var (file, value) in secrets)
+            {
+                text.Contains(value, StringComparison.Ordinal).ShouldBeFalse($"{log} holds the secret of {file}");
+            }
+        }
+
+        var database = Path.Combine(state, "invoker.db");
+        File.GetUnixFileMode(database).ShouldBe(ownerReadWrite, $"{database} must be 0600");
     }
 
     [GeneratedRegex(@"git push \(commit ([0-9a-f]{12})\)")]

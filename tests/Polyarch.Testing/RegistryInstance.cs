@@ -16,12 +16,14 @@ public sealed class RegistryInstance : IAsyncDisposable
     private readonly CancellationTokenSource _forceful = new();
     private readonly ConcurrentQueue<string> _log = new();
     private readonly string _storage;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Task<CommandResult>? _process;
 
-    private RegistryInstance(int port, string storage)
+    private RegistryInstance(int port, string storage, IReadOnlyDictionary<string, string>? environment = null)
     {
         Address = $"127.0.0.1:{port}";
         _storage = storage;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     /// <summary>host:port of this registry, e.g. 127.0.0.1:41234.</summary>
@@ -42,11 +44,24 @@ public sealed class RegistryInstance : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>
+    /// Starts a registry whose configuration is overridden by distribution's environment variables
+    /// (e.g. <c>REGISTRY_STORAGE_DELETE_ENABLED=false</c>) and waits until /v2/ answers.
+    /// </summary>
+    public static async Task<RegistryInstance> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
+    {
+        var storage = Directory.CreateTempSubdirectory("polyarch-test-registry-").FullName;
+        var instance = new RegistryInstance(FreePort(), storage, environment);
+        await instance.StartProcessAsync(cancellationToken);
+        return instance;
+    }
+
     private async Task StartProcessAsync(CancellationToken cancellationToken)
     {
         var script = RepositoryRoot.Combine("scripts", "registry.sh");
         _process = Cli.Wrap(script)
             .WithArguments([Address, _storage])
+            .WithEnvironmentVariables(_environment.ToDictionary(e => e.Key, string? (e) => e.Value))
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(_log.Enqueue))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(_log.Enqueue))

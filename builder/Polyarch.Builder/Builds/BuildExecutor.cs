@@ -19,6 +19,7 @@ internal sealed partial class BuildExecutor(
     BuilderPlatforms builderPlatforms,
     BakeRunner bake,
     IImagePublisher publisher,
+    StagingTags stagingTags,
     BuildStore store,
     IOptions<BuilderOptions> options,
     TimeProvider time,
@@ -40,7 +41,7 @@ internal sealed partial class BuildExecutor(
         try
         {
             var images = await RunAsync(run, onProgress, linked.Token);
-            await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, null, run.Logs, CancellationToken.None);
+            await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, run.Warnings, null, run.Logs, CancellationToken.None);
             var references = string.Join(", ", images.Select(i => i.Reference));
             Log.Succeeded(logger, build.Id, references);
         }
@@ -97,6 +98,10 @@ internal sealed partial class BuildExecutor(
             publisher.EnsureReachableAsync(request.Registry, cancellationToken),
             git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
         var definition = await definitions.ResolveAsync(checkout, work, request.Repository, cancellationToken);
+        // Several targets push to <repository>/<target>: names known only now, checked before anything is built.
+        BuildRequestValidator.Throw([.. definition.Targets
+            .Select(t => RegistryNames.RepositoryProblem(request.Registry, t.Repository) is { } problem ? $"Bake target '{t.Name}': {problem} Rename the target or pass a shorter repository." : null)
+            .OfType<string>()]);
         var invocation = new BakeInvocation(
             definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
@@ -120,6 +125,12 @@ internal sealed partial class BuildExecutor(
             await publisher.TagAsync(request.Registry, target.Repository, image.IndexDigest, tags, run.Retries.Add, cancellationToken);
         }
 
+        // The staging tags served their purpose; removing them is best effort and never fails the build.
+        foreach (var (target, image) in images)
+        {
+            await stagingTags.DeleteAsync(request.Registry, target.Repository, invocation.StagingTag, image.IndexDigest, cancellationToken);
+        }
+
         return [.. images.Select(i => new BuiltImage(i.Target.Name, request.Registry, i.Target.Repository, i.Image.IndexDigest, tags, i.Image.Platforms))];
     }
 
@@ -136,6 +147,11 @@ internal sealed partial class BuildExecutor(
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            if (outcome.IsCacheExportFailure && await PushedDespiteCacheExportAsync(run, invocation, outcome, cancellationToken) is { } pushed)
+            {
+                return pushed;
+            }
+
             if (outcome.IsTransientRegistryError && attempt < _options.PushRetries)
             {
                 var note = $"bake attempt {attempt + 1} failed with a transient registry error ({outcome.Failure!.Error}); retried after {delay.TotalSeconds:0.#} s";
@@ -147,11 +163,44 @@ internal sealed partial class BuildExecutor(
             }
 
             var failure = outcome.Failure;
+            if (outcome.IsTransientRegistryError)
+            {
+                // Still failing after every retry: the registry (or the way to it) is down, which is a dependency (exit 3), not the build.
+                throw new DependencyUnavailableException(
+                    $"The registry {invocation.Registry} kept failing while buildx pushed or pulled ({failure!.Error}) after {attempt + 1} attempts. " +
+                    "No tag was moved; check the registry (./scripts/host.sh status) and redeliver the push or build again.");
+            }
+
             var where = failure?.Platform is null ? "" : $" for {failure.Platform}";
             throw new BuildFailedException(
                 $"The build failed{where} at step '{failure?.Step ?? "buildx"}': {failure?.Error ?? $"docker buildx bake exited with {outcome.ExitCode}"}. No tag was moved; see the build log.",
                 failure?.Platform, failure?.Step, failure?.LogTail);
         }
+    }
+
+    /// <summary>
+    /// BuildKit exports the build cache after the image was exported and pushed: when only the cache export failed
+    /// and every target's staging tag is in the registry, the build goes on (the index is verified as always) with a
+    /// warning. Null when an image is missing, so the failure stands.
+    /// </summary>
+    private async Task<BakeOutcome?> PushedDespiteCacheExportAsync(BuildRun run, BakeInvocation invocation, BakeOutcome outcome, CancellationToken cancellationToken)
+    {
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var target in invocation.Definition.Targets)
+        {
+            if (await publisher.FindTagAsync(invocation.Registry, target.Repository, invocation.StagingTag, cancellationToken) is not { } digest)
+            {
+                return null;
+            }
+
+            digests[target.Name] = digest;
+        }
+
+        var warning = $"The build cache could not be exported ({outcome.Failure!.Error}); the image was pushed and is verified as usual. " +
+            "The next build may rebuild layers the cache would have kept.";
+        run.Warnings.Add(warning);
+        Log.CacheExportFailed(logger, run.Build.Id, warning);
+        return outcome with { TargetDigests = digests };
     }
 
     private async Task<IReadOnlyList<BuiltImage>> RetagAsync(BuildRun run, BuildRecord built, CancellationToken cancellationToken)
@@ -171,7 +220,7 @@ internal sealed partial class BuildExecutor(
 
     private async Task FailAsync(BuildRun run, BuildError error)
     {
-        await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, error, run.Logs, CancellationToken.None);
+        await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, run.Warnings, error, run.Logs, CancellationToken.None);
         Log.Failed(logger, run.Build.Id, error.Message);
     }
 
@@ -211,5 +260,8 @@ internal sealed partial class BuildExecutor(
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Build {BuildId} interrupted by shutdown; queued again")]
         public static partial void Requeued(ILogger logger, string buildId);
+
+        [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Build {BuildId}: {Warning}")]
+        public static partial void CacheExportFailed(ILogger logger, string buildId, string warning);
     }
 }

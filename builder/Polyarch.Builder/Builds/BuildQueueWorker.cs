@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Records;
 
@@ -10,6 +11,7 @@ internal sealed partial class BuildQueueWorker(
     BuildStore store,
     BuildExecutor executor,
     BuildQueueSignal signal,
+    OrphanedBakes orphans,
     IOptions<BuilderOptions> options,
     ILogger<BuildQueueWorker> logger) : BackgroundService
 {
@@ -22,6 +24,12 @@ internal sealed partial class BuildQueueWorker(
         if (!_enabled)
         {
             return;
+        }
+
+        // A builder killed with -9 leaves its bake running (reparented to init): end it before the build runs again beside it.
+        foreach (var id in await store.RunningIdsAsync(stoppingToken))
+        {
+            await orphans.EndAsync(id, stoppingToken);
         }
 
         var requeued = await store.RequeueRunningAsync(stoppingToken);

@@ -16,6 +16,9 @@ public sealed record BuildRecord(
     IReadOnlyList<string> Retries,
     BuildError? Error)
 {
+    /// <summary>What went wrong without failing the build (e.g. the build cache could not be exported).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Whether the build reached a final state.</summary>
     public bool IsFinished => Status is BuildStatus.Succeeded or BuildStatus.Failed or BuildStatus.Superseded;
 }

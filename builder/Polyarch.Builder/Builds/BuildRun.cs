@@ -9,6 +9,8 @@ internal sealed class BuildRun(BuildRecord build)
 
     public List<string> Retries { get; } = [];
 
+    public List<string> Warnings { get; } = [];
+
     public List<PlatformTiming> Timings { get; private set; } = [];
 
     public Dictionary<string, string> Logs { get; } = new(StringComparer.Ordinal);

@@ -1,4 +1,8 @@
 namespace Polyarch.Builder.Builds;
 
-/// <summary>The answer to a build request: the record, and whether this request created it.</summary>
-public sealed record SubmitResult(BuildRecord Build, bool Created);
+/// <summary>The answer to a build request: the record, whether this request created it, and whether it queued a failed build again.</summary>
+public sealed record SubmitResult(BuildRecord Build, bool Created, bool Requeued = false)
+{
+    /// <summary>Whether the request changed nothing (an earlier request covers it).</summary>
+    public bool Duplicate => !Created && !Requeued;
+}

@@ -18,6 +18,7 @@ internal sealed class BakeRunner(DockerCli docker)
             File.Delete(invocation.MetadataFile);
         }
 
+        var processFile = Path.Combine(Path.GetDirectoryName(invocation.MetadataFile)!, OrphanedBakes.FileName);
         var result = await docker.RunAsync(BakeArguments.Build(invocation), workingDirectory, line =>
         {
             var (document, text) = reader.Feed(line);
@@ -41,7 +42,7 @@ internal sealed class BakeRunner(DockerCli docker)
                     }
                 }
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, processFile, cancellationToken).ConfigureAwait(false);
 
         var digests = result.ExitCode == 0 ? await ReadMetadataAsync(invocation.MetadataFile, cancellationToken).ConfigureAwait(false) : new Dictionary<string, string>();
         return new BakeOutcome(result.ExitCode, digests, tracker.Snapshot(), tracker.Logs(), result.ExitCode == 0 ? null : tracker.Failure());

@@ -120,11 +120,13 @@ internal sealed partial class BuildProgressTracker
     }
 
     /// <summary>"importing cache manifest from …", also as bake names it for one of several targets ("[api] importing …").</summary>
-    internal static bool IsCacheImport(string stepName)
-    {
-        var step = stepName.StartsWith('[') && stepName.IndexOf("] ", StringComparison.Ordinal) is var end and > 0 ? stepName[(end + 2)..] : stepName;
-        return step.StartsWith("importing cache manifest", StringComparison.Ordinal);
-    }
+    internal static bool IsCacheImport(string stepName) => WithoutTarget(stepName).StartsWith("importing cache manifest", StringComparison.Ordinal);
+
+    /// <summary>"exporting cache to registry" (BuildKit runs it after the image was exported and pushed), also as "[api] exporting cache …".</summary>
+    internal static bool IsCacheExport(string stepName) => WithoutTarget(stepName).StartsWith("exporting cache", StringComparison.Ordinal);
+
+    private static string WithoutTarget(string stepName) =>
+        stepName.StartsWith('[') && stepName.IndexOf("] ", StringComparison.Ordinal) is var end and > 0 ? stepName[(end + 2)..] : stepName;
 
     private void ApplyVertex(JsonElement element, HashSet<string> changed)
     {

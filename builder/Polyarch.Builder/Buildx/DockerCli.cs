@@ -26,18 +26,31 @@ internal sealed class DockerCli
     /// Runs docker; <paramref name="cancellationToken"/> first interrupts it (SIGINT, buildx cancels its
     /// solve), then kills it after the grace period (CliWrap's graceful/forceful token pair).
     /// </summary>
+    public Task<DockerCliResult> RunAsync(
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        Action<string>? onStandardErrorLine,
+        CancellationToken cancellationToken) =>
+        RunAsync(arguments, workingDirectory, onStandardErrorLine, processFile: null, cancellationToken);
+
+    /// <summary>
+    /// Runs docker as above; with <paramref name="processFile"/>, in a process group of its own (<c>setsid</c>: the
+    /// docker client and its buildx plugin) whose id is written to that file, so that a builder started after this one
+    /// was killed (<c>kill -9</c>) can end the orphaned bake before it builds again (<see cref="OrphanedBakes"/>).
+    /// </summary>
     public async Task<DockerCliResult> RunAsync(
         IReadOnlyList<string> arguments,
         string workingDirectory,
         Action<string>? onStandardErrorLine,
+        string? processFile,
         CancellationToken cancellationToken)
     {
         var stdout = new StringBuilder();
         var tail = new Queue<string>();
         using var forceful = new CancellationTokenSource();
         await using var registration = cancellationToken.Register(() => forceful.CancelAfter(_gracePeriod));
-        var command = CliWrap.Cli.Wrap(_dockerPath)
-            .WithArguments(arguments)
+        var setsid = processFile is null ? null : OrphanedBakes.SetsidPath;
+        var command = (setsid is null ? CliWrap.Cli.Wrap(_dockerPath).WithArguments(arguments) : CliWrap.Cli.Wrap(setsid).WithArguments([_dockerPath, .. arguments]))
             .WithWorkingDirectory(workingDirectory)
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
@@ -56,7 +69,15 @@ internal sealed class DockerCli
             }));
         try
         {
-            var result = await command.ExecuteAsync(forceful.Token, cancellationToken).ConfigureAwait(false);
+            var task = command.ExecuteAsync(forceful.Token, cancellationToken);
+            if (processFile is not null)
+            {
+                // setsid execs docker in place (it is not a group leader), so the pid is the new group's id. Written as soon
+                // as the process exists; a builder killed in the microseconds before leaves that one bake unrecorded.
+                await OrphanedBakes.WriteAsync(processFile, task.ProcessId, isGroup: setsid is not null, arguments).ConfigureAwait(false);
+            }
+
+            var result = await task.ConfigureAwait(false);
             string tailText;
             lock (tail)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Hosting.Logging;
 using Serilog;
 
 namespace Polyarch.Builder.Cli;
@@ -41,9 +42,8 @@ internal static class BuildCommand
 
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            builder.Services.AddSerilog(configuration => configuration
-                .MinimumLevel.Error() // The CLI reports failures itself; warnings would repeat them.
-                .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+            // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).
+            builder.Services.AddSerilog(CliLogging.Configure(parse.GetValue<bool>(CliLogging.VerboseName), Serilog.Events.LogEventLevel.Error).CreateLogger(), dispose: true);
             builder.Services.AddPolyarchBuilder(builder.Configuration);
             builder.Services.PostConfigure<BuilderOptions>(o => o.BuilderName = input.BuilderName ?? o.BuilderName);
             builder.Services.AddSingleton<BuildCommandHandler>();

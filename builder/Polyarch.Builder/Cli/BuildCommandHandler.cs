@@ -4,6 +4,7 @@ using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Errors;
 using Polyarch.Builder.Git;
 using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Publishing;
 using Polyarch.Builder.Records;
 
 namespace Polyarch.Builder.Cli;
@@ -52,14 +53,30 @@ internal sealed class BuildCommandHandler(
             BuildReport.WriteError(stdout, stderr, "Cancelled; buildx was interrupted and no tag was moved.", 1, input.Json);
             return 1;
         }
+#pragma warning disable CA1031 // The CLI ends in one line a person can read, never in an unhandled exception's stack trace.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            BuildReport.WriteError(stdout, stderr, $"Internal error ({exception.GetType().Name}): {exception.Message}. Run again with --verbose and report it.", 1, input.Json);
+            return 1;
+        }
     }
 
     private async Task<BuildRequest> CreateRequestAsync(BuildCommandInput input, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(input.Source))
+        {
+            throw new InvalidBuildInputException("PATH_OR_URL is empty. Pass the path of a git repository or its URL, e.g. polyarch-builder build ./my-function.");
+        }
+
         if (input.Ref is not null && input.Commit is not null)
         {
             throw new InvalidBuildInputException("Pass either --ref or --commit, not both.");
         }
+
+        // Everything known before the fetch is checked first, all at once: nothing is fetched or stored for input that can never build.
+        var registry = input.Registry ?? options.Value.Registry;
+        BuildRequestValidator.Throw(BuildRequestValidator.Problems(registry, input.Repository, input.Ref));
 
         var platforms = new List<string>();
         foreach (var value in input.Platforms.Count > 0 ? input.Platforms : options.Value.EffectivePlatforms)
@@ -70,13 +87,13 @@ internal sealed class BuildCommandHandler(
 
         var source = await git.ResolveAsync(input.Source, input.Ref, input.Commit, cancellationToken);
         var repository = input.Repository ?? RepositoryName.FromSource(SourceUrl.LastSegment(source.Url));
-        if (!RepositoryName.IsValid(repository))
+        if (input.Repository is null && RegistryNames.RepositoryProblem(registry, repository) is { } problem)
         {
-            throw new InvalidBuildInputException($"'{repository}' is not a registry repository name. Use lower-case path components, e.g. demo/echo.");
+            throw new InvalidBuildInputException($"{problem} (derived from {InputText.Printable(source.Url)}; pass --repository).");
         }
 
         return new BuildRequest(
-            source.Url, input.Registry ?? options.Value.Registry, repository, source.Commit, source.Branch, source.IsDefaultBranch,
+            source.Url, registry, repository, source.Commit, source.Branch, source.IsDefaultBranch,
             [.. platforms.Distinct(StringComparer.Ordinal)], "cli");
     }
 

@@ -34,6 +34,11 @@ internal static class BuildReport
         {
             output.WriteLine($"retry: {retry}");
         }
+
+        foreach (var warning in build.Warnings)
+        {
+            output.WriteLine($"warning: {warning}");
+        }
     }
 
     public static void WriteError(TextWriter stdout, TextWriter stderr, string message, int exitCode, bool json, BuildError? error = null, string? buildId = null)

@@ -15,5 +15,6 @@ internal static class BuilderCommandLine
             BuildCommand.Create(),
             ManifestCommand.Create(),
             RegistryCommand.Create(),
+            Logging.CliLogging.VerboseOption(),
         };
 }

@@ -25,6 +25,7 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuilderPlatforms>();
         services.AddSingleton<BuildDefinitionResolver>();
         services.AddSingleton<BakeRunner>();
+        services.AddSingleton<OrphanedBakes>();
         var builderOptions = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
         services.AddPolyarchRegistry(registry =>
         {
@@ -32,6 +33,7 @@ internal static class BuilderServiceCollectionExtensions
             registry.InsecureHosts.AddRange(builderOptions.InsecureRegistries.Except(registry.InsecureHosts, StringComparer.OrdinalIgnoreCase));
         });
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
+        services.AddSingleton<StagingTags>();
         services.AddSingleton<BuildStore>();
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();
@@ -46,8 +48,8 @@ internal static class BuilderServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapPolyarchBuilder(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" }));
+        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" })).AllowAnonymous();
         endpoints.MapGitWebhook();
         endpoints.MapBuildsApi();
         return endpoints;

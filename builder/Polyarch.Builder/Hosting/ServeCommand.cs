@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Hosting.Logging;
 using Serilog;
 
 namespace Polyarch.Builder.Hosting;
@@ -18,28 +20,32 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the polyarch-builder service (REST API, webhooks and the build queue)") { urls };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var builder = WebApplication.CreateBuilder();
-            builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            builder.WebHost.UseUrls(parseResult.GetValue(urls)!);
-            builder.Services.AddSerilog((services, configuration) => configuration
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-                .ReadFrom.Configuration(builder.Configuration)
-                .Enrich.FromLogContext()
-                .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
-            builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
-            Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration);
-
-            var app = builder.Build();
-
-            // Generate the webhook secret now (mode 0600) so scripts/post-receive and git servers can read it.
-            app.Services.GetRequiredService<Webhooks.WebhookSecrets>().For(Webhooks.GitProvider.GitHub);
-            app.UseSerilogRequestLogging();
-            Fitness.BuilderFitnessExtensions.UsePolyarchBuilderFitness(app);
-            app.MapPolyarchBuilder();
-            await app.RunAsync(cancellationToken);
+            var app = Build([], parseResult.GetValue(urls)!);
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The web application of `serve` (tests host it directly on a free port).</summary>
+    public static WebApplication Build(string[] args, string urls)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("POLYARCH_");
+        builder.WebHost.UseUrls(urls);
+        builder.Services.AddOptions<ServiceLogOptions>().BindConfiguration(ServiceLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSerilog((services, configuration) =>
+            ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
+        builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
+        Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration);
+
+        var app = builder.Build();
+
+        // Generate the webhook secret now (mode 0600) so scripts/post-receive and git servers can read it.
+        app.Services.GetRequiredService<Webhooks.WebhookSecrets>().For(Webhooks.GitProvider.GitHub);
+        app.UseSerilogRequestLogging();
+        Fitness.BuilderFitnessExtensions.UsePolyarchBuilderFitness(app);
+        app.MapPolyarchBuilder();
+        return app;
     }
 }

@@ -9,6 +9,9 @@ internal interface IImagePublisher
     /// <summary>Throws <see cref="Errors.DependencyUnavailableException"/> when the registry does not answer <c>/v2/</c>.</summary>
     public Task EnsureReachableAsync(string registry, CancellationToken cancellationToken);
 
+    /// <summary>The digest tag <paramref name="tag"/> points at, or null when the tag does not exist.</summary>
+    public Task<string?> FindTagAsync(string registry, string repository, string tag, CancellationToken cancellationToken);
+
     /// <summary>Points each tag at manifest <paramref name="digest"/> by a manifest PUT (no rebuild, no re-push of blobs).</summary>
     public Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken);
 }

@@ -64,6 +64,14 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
     }
 
     /// <inheritdoc />
+    public async Task<string?> FindTagAsync(string registry, string repository, string tag, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse($"{registry}/{repository}:{tag}");
+        var descriptor = await CallAsync(reference, () => client.HeadManifestAsync(reference, cancellationToken)).ConfigureAwait(false);
+        return descriptor?.Digest.ToString();
+    }
+
+    /// <inheritdoc />
     public async Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse($"{registry}/{repository}@{digest}");
@@ -84,7 +92,8 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
         }
         catch (RegistryUnavailableException exception)
         {
-            throw new DependencyUnavailableException(
+            // A TLS or HTTP/HTTPS mismatch names its own fix (a registry profile); "start it" would mislead.
+            throw new DependencyUnavailableException(exception.Fix is not null ? exception.Message :
                 $"The registry {reference.Registry} does not answer ({exception.Message}). Start it (./scripts/host.sh up) or pass the right --registry / Builder:Registry.", exception);
         }
         catch (RegistryRequestException exception) when ((int)exception.StatusCode >= 500 || exception.StatusCode == HttpStatusCode.TooManyRequests)

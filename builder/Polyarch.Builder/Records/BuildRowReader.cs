@@ -9,7 +9,7 @@ namespace Polyarch.Builder.Records;
 internal static class BuildRowReader
 {
     public const string Columns =
-        "id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, started_at, finished_at, attempts, reuse_of, superseded_by, images, timings, retries, error";
+        "id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, started_at, finished_at, attempts, reuse_of, superseded_by, images, timings, retries, error, warnings";
 
     public static BuildRecord Read(SqliteDataReader row)
     {
@@ -29,7 +29,10 @@ internal static class BuildRowReader
             Json<List<BuiltImage>>(row, 16) ?? [],
             Json<List<PlatformTiming>>(row, 17) ?? [],
             Json<List<string>>(row, 18) ?? [],
-            Json<BuildError>(row, 19));
+            Json<BuildError>(row, 19))
+        {
+            Warnings = Json<List<string>>(row, 20) ?? [],
+        };
     }
 
     public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

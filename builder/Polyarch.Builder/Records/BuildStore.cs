@@ -38,7 +38,21 @@ internal sealed class BuildStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         if (deliveryId is not null && await ScalarAsync(connection, "SELECT build_id FROM deliveries WHERE delivery_id = $d", cancellationToken, ("$d", deliveryId)) is string seen)
         {
-            return new SubmitResult((await GetAsync(connection, seen, cancellationToken))!, Created: false);
+            // A redelivery ("Redeliver" keeps the delivery id; post-receive derives it from commit and ref) of a
+            // build that failed — often on a short outage — builds it again; a queued, running, succeeded or
+            // superseded build stays a duplicate.
+            var requeued = await ExecuteAsync(connection,
+                "UPDATE builds SET status = 'queued', started_at = NULL, finished_at = NULL, error = NULL, images = NULL, timings = NULL, retries = NULL, warnings = NULL " +
+                "WHERE id = $id AND status = 'failed'",
+                cancellationToken, ("$id", seen)) == 1;
+            if (requeued)
+            {
+                await ExecuteAsync(connection, "DELETE FROM build_logs WHERE build_id = $id", cancellationToken, ("$id", seen));
+            }
+
+            var build = (await GetAsync(connection, seen, cancellationToken))!;
+            await transaction.CommitAsync(cancellationToken);
+            return new SubmitResult(build, Created: false, Requeued: requeued);
         }
 
         var existing = await QueryAsync(connection,
@@ -97,6 +111,21 @@ internal sealed class BuildStore
         return await ClaimAsync(connection, id, cancellationToken) ? await GetAsync(connection, id, cancellationToken) : null;
     }
 
+    /// <summary>The ids of the builds marked running.</summary>
+    public async Task<IReadOnlyList<string>> RunningIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT id FROM builds WHERE status = 'running' ORDER BY rowid");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Puts builds that were running when the process died back into the queue; returns how many.</summary>
     public async Task<int> RequeueRunningAsync(CancellationToken cancellationToken)
     {
@@ -114,15 +143,15 @@ internal sealed class BuildStore
     /// <summary>Stores the final state of a build with its per-platform logs.</summary>
     public async Task FinishAsync(
         string id, BuildStatus status, IReadOnlyList<BuiltImage> images, IReadOnlyList<PlatformTiming> timings, IReadOnlyList<string> retries,
-        BuildError? error, IReadOnlyDictionary<string, string> logs, CancellationToken cancellationToken)
+        IReadOnlyList<string> warnings, BuildError? error, IReadOnlyDictionary<string, string> logs, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection,
-            "UPDATE builds SET status = $s, finished_at = $now, images = $i, timings = $t, retries = $r, error = $e WHERE id = $id",
+            "UPDATE builds SET status = $s, finished_at = $now, images = $i, timings = $t, retries = $r, warnings = $w, error = $e WHERE id = $id",
             cancellationToken, ("$s", status.ToString().ToLowerInvariant()), ("$now", BuildRowReader.Time(_time.GetUtcNow())),
             ("$i", BuildRowReader.ToJson(images)), ("$t", BuildRowReader.ToJson(timings)), ("$r", BuildRowReader.ToJson(retries)),
-            ("$e", BuildRowReader.ToJson(error)), ("$id", id));
+            ("$w", warnings.Count == 0 ? null : BuildRowReader.ToJson(warnings)), ("$e", BuildRowReader.ToJson(error)), ("$id", id));
         foreach (var (platform, text) in logs)
         {
             await ExecuteAsync(connection, "INSERT OR REPLACE INTO build_logs (build_id, platform, text) VALUES ($id, $p, $t)",
@@ -186,6 +215,22 @@ internal sealed class BuildStore
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await ExecuteAsync(connection, sql, cancellationToken);
+        foreach (var (table, column, definition) in BuildStoreSchema.AddedColumns)
+        {
+            var exists = Convert.ToInt64(await ScalarAsync(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", cancellationToken, ("$c", column)),
+                System.Globalization.CultureInfo.InvariantCulture) > 0;
+            if (!exists)
+            {
+                try
+                {
+                    await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
+                }
+                catch (SqliteException exception) when (exception.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Another process (the CLI beside the service) added it first.
+                }
+            }
+        }
     }
 
     private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -25,7 +25,8 @@ internal static class BuildStoreSchema
             images TEXT,
             timings TEXT,
             retries TEXT,
-            error TEXT);
+            error TEXT,
+            warnings TEXT);
         CREATE INDEX IF NOT EXISTS builds_key ON builds (registry, repository, commit_sha, platforms);
         CREATE INDEX IF NOT EXISTS builds_status ON builds (status);
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -38,4 +39,10 @@ internal static class BuildStoreSchema
             text TEXT NOT NULL,
             PRIMARY KEY (build_id, platform));
         """;
+
+    /// <summary>Columns added after the first release: (name, definition), added to older databases at start-up.</summary>
+    public static readonly IReadOnlyList<(string Table, string Column, string Definition)> AddedColumns =
+    [
+        ("builds", "warnings", "TEXT"),
+    ];
 }

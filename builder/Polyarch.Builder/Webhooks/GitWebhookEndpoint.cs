@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Polyarch.Builder.Builds;
+using Polyarch.Builder.Errors;
+using Polyarch.Builder.Git;
 using Polyarch.Builder.Hosting;
 
 namespace Polyarch.Builder.Webhooks;
@@ -11,7 +13,11 @@ internal static partial class GitWebhookEndpoint
 {
     public static IEndpointRouteBuilder MapGitWebhook(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/hooks/git", HandleAsync);
+        // Anonymous to the API key: every delivery is authenticated by its HMAC signature (or GitLab token) below, and
+        // the body is bounded here by Builder:Webhooks:MaxBodyBytes rather than by Service:MaxRequestBodyBytes.
+        endpoints.MapPost("/v1/hooks/git", HandleAsync)
+            .AllowAnonymous()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         return endpoints;
     }
 
@@ -24,15 +30,10 @@ internal static partial class GitWebhookEndpoint
         CancellationToken cancellationToken)
     {
         var limit = options.Value.Webhooks.MaxBodyBytes;
-        if (request.ContentLength > limit)
-        {
-            return Problem(400, $"The body is larger than {limit} bytes.");
-        }
-
-        var body = await ReadBodyAsync(request.Body, limit, cancellationToken);
+        var body = request.ContentLength > limit ? null : await ReadBodyAsync(request.Body, limit, cancellationToken);
         if (body is null)
         {
-            return Problem(400, $"The body is larger than {limit} bytes.");
+            return Problem(413, $"The body is larger than {limit} bytes (Builder:Webhooks:MaxBodyBytes).");
         }
 
         var headers = WebhookHeaders.Read(request.Headers);
@@ -62,6 +63,11 @@ internal static partial class GitWebhookEndpoint
             return Problem(400, error!);
         }
 
+        if (GitRefName.Problem(push.Ref) is { } refProblem)
+        {
+            return Problem(400, $"'ref' is not a valid git ref name ('{InputText.Printable(push.Ref)}': {refProblem}). Push a branch whose name git accepts (git check-ref-format).");
+        }
+
         if (push.Branch is null || push.IsDeletion)
         {
             return Results.Ok(new { status = "ignored", reason = push.IsDeletion ? "branch deleted" : $"'{push.Ref}' is not a branch" });
@@ -81,9 +87,19 @@ internal static partial class GitWebhookEndpoint
             allowed.Url, options.Value.Registry, allowed.Repository, push.After.ToLowerInvariant(), push.Branch,
             push.Branch == push.DefaultBranch, options.Value.EffectivePlatforms, $"webhook:{headers.Provider.ToString().ToLowerInvariant()}");
         var deliveryId = $"{headers.Provider}:{headers.DeliveryId ?? Convert.ToHexStringLower(SHA256.HashData(body))}";
-        var result = await submitter.SubmitAsync(buildRequest, deliveryId, cancellationToken);
+        SubmitResult result;
+        try
+        {
+            result = await submitter.SubmitAsync(buildRequest, deliveryId, cancellationToken);
+        }
+        catch (InvalidBuildInputException exception)
+        {
+            // E.g. an allowlist's {name} that is no repository name ("UPPER..name"), or an invalid Builder:Registry: nothing is stored.
+            return Problem(400, $"{exception.Message} (repository {allowed.Url} → {options.Value.Registry}/{InputText.Printable(allowed.Repository)}; check Builder:Allowlist and Builder:Registry)");
+        }
+
         return Results.Json(
-            new { buildId = result.Build.Id, status = result.Build.Status, duplicate = !result.Created, links = new { self = $"/v1/builds/{result.Build.Id}" } },
+            new { buildId = result.Build.Id, status = result.Build.Status, duplicate = result.Duplicate, requeued = result.Requeued, links = new { self = $"/v1/builds/{result.Build.Id}" } },
             statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -5,7 +5,10 @@ public sealed class ServiceOptions
 {
     public const string SectionName = "Service";
 
-    /// <summary>Whether /v1 (except the registry webhook, which has its own token) needs "Authorization: Bearer &lt;API key&gt;". Default false; scripts/services.sh turns it on.</summary>
+    /// <summary>
+    /// Whether every endpoint needs "Authorization: Bearer &lt;API key&gt;" except /healthz, /readyz and the registry
+    /// webhook (which checks its own token). Default false (loopback only, every local caller trusted); scripts/services.sh turns it on.
+    /// </summary>
     public bool RequireApiKey { get; set; }
 
     /// <summary>The API key; null reads (or generates, 0600) <see cref="ApiKeyFile"/>. Default null.</summary>
@@ -16,4 +19,7 @@ public sealed class ServiceOptions
 
     /// <summary>Whether addresses beyond loopback may be listened on (then an API key is required). Default false.</summary>
     public bool AllowRemote { get; set; }
+
+    /// <summary>Largest request body accepted (actions, rules, invocation params), in bytes; larger ones get 413. Default 1 MiB, as OpenWhisk's.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -24,6 +24,11 @@ internal sealed class ServiceOptionsValidator(string urls) : IValidateOptions<Se
             errors.Add("Service:ApiKey is shorter than 16 characters. Use a random key (e.g. `openssl rand -hex 32`) or leave it unset to generate one into secrets/invoker-api.key.");
         }
 
+        if (options.MaxRequestBodyBytes < 1024)
+        {
+            errors.Add($"Service:MaxRequestBodyBytes is {options.MaxRequestBodyBytes}; it must be at least 1024 (the default is 1048576, 1 MiB).");
+        }
+
         return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
     }
 

@@ -20,7 +20,7 @@ internal static class HealthEndpoints
             {
                 return Results.Json(new { status = "not ready", error = $"The invoker database cannot be opened: {exception.Message}. Check Invoker:StateDirectory." }, InvokerJson.Options, statusCode: 503);
             }
-        }).WithTags("Health");
+        }).WithTags("Health").AllowAnonymous();
         return app;
     }
 }

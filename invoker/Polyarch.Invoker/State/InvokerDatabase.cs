@@ -18,6 +18,8 @@ internal sealed class InvokerDatabase : IDisposable
             Directory.CreateDirectory(directory);
         }
 
+        MakePrivate(path);
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -57,6 +59,47 @@ internal sealed class InvokerDatabase : IDisposable
     }
 
     public void Dispose() => _schemaLock.Dispose();
+
+    /// <summary>
+    /// The database holds action environment values (often credentials) and rule params: only its owner may read it.
+    /// SQLite creates the -wal and -shm files with the main file's mode, so creating that 0600 before the first open
+    /// covers them; files an older version left 0644 are tightened.
+    /// </summary>
+    private static void MakePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(path))
+        {
+            try
+            {
+                using var _ = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly });
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first; tightened below.
+            }
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            try
+            {
+                if (File.Exists(file) && (File.GetUnixFileMode(file) & ~ownerOnly) != 0)
+                {
+                    File.SetUnixFileMode(file, ownerOnly);
+                }
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's database (opened read-only by a CLI, say): not ours to change.
+            }
+        }
+    }
 
     private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {

@@ -91,15 +91,24 @@ internal sealed partial class PushProcessor(
         try
         {
             // Only the image a tag points at now matters: the engine's child pushes and older re-pushes are replaced.
-            var current = await registry.HeadManifestAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
-            if (current is null || current.Digest != push.Digest)
+            var current = await HeadTagAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
+            if (current is not null && current.Digest != push.Digest)
             {
-                LogSuperseded(repositoryName, push.Tag, push.Digest, current?.Digest);
+                LogSuperseded(repositoryName, push.Tag, push.Digest, current.Digest);
                 await pushes.SupersedeAsync(stored, cancellationToken);
                 return;
             }
 
-            var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push)).ToList();
+            if (current is null)
+            {
+                // Still no tag after Triggers:MissingTagWait. The event is the registry's own word that this manifest was
+                // pushed under this tag, and a missing tag is no sign of a later push (that would make the tag name another
+                // digest, which supersedes). So the push fires for the digest it names — pinned, so it runs exactly what
+                // was pushed — rather than be dropped; firings stay once per (rule, repository, digest) whatever follows.
+                LogTagMissing(repositoryName, push.Tag, push.Digest, _options.MissingTagWait);
+            }
+
+            var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push) && IsValid(r)).ToList();
             ImageVariants? image = null;
             foreach (var rule in matching)
             {
@@ -139,6 +148,30 @@ internal sealed partial class PushProcessor(
         }
     }
 
+    /// <summary>
+    /// HEAD of the pushed tag; a 404 is asked again (50 ms, doubling to 1 s apart, for up to Triggers:MissingTagWait)
+    /// because distribution posts a manifest's push event before it links the tag. Null when the tag is still unknown.
+    /// </summary>
+    private async Task<Descriptor?> HeadTagAsync(ImageReference tag, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var current = await registry.HeadManifestAsync(tag, cancellationToken);
+            if (current is not null || waited >= _options.MissingTagWait)
+            {
+                return current;
+            }
+
+            var step = delay < _options.MissingTagWait - waited ? delay : _options.MissingTagWait - waited;
+            LogTagNotYet(tag, step);
+            await Task.Delay(step, timeProvider, cancellationToken);
+            waited += step;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
+        }
+    }
+
     /// <summary>The platforms to run on, or null when the index lacks one the rule requires (a later push may add it).</summary>
     private async Task<IReadOnlyList<string>?> PlatformsAsync(RuleDefinition rule, ImageVariants image, CancellationToken cancellationToken)
     {
@@ -160,6 +193,18 @@ internal sealed partial class PushProcessor(
         return wanted;
     }
 
+    // A rule stored before validation was strict enough (e.g. platform linux/arm64/v99) is skipped with one line.
+    private bool IsValid(RuleDefinition rule)
+    {
+        var errors = RuleValidator.Validate(rule);
+        if (errors.Count > 0)
+        {
+            LogInvalidRule(rule.Name, string.Join(" ", errors));
+        }
+
+        return errors.Count == 0;
+    }
+
     private static JsonObject Params(RuleDefinition rule, StoredPush stored, ImageVariants image)
     {
         var parameters = rule.Params?.DeepClone().AsObject() ?? [];
@@ -174,6 +219,9 @@ internal sealed partial class PushProcessor(
     [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Resuming the firing of rule {Rule} for {Repository}@{Digest} after a restart")]
     private partial void LogResuming(string rule, string repository, string digest);
 
+    [LoggerMessage(EventId = 7209, Level = LogLevel.Warning, Message = "Rule {Rule} matches a push but is invalid and does not fire: {Errors} Replace it (rules create) or delete it")]
+    private partial void LogInvalidRule(string rule, string errors);
+
     [LoggerMessage(EventId = 7202, Level = LogLevel.Error, Message = "The push processor failed; it retries at the next poll")]
     private partial void LogLoopFailed(Exception exception);
 
@@ -182,6 +230,12 @@ internal sealed partial class PushProcessor(
 
     [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is superseded: the tag points at {Current} now")]
     private partial void LogSuperseded(string repository, string tag, Digest digest, Digest? current);
+
+    [LoggerMessage(EventId = 7207, Level = LogLevel.Debug, Message = "Pushed tag {ImageRef} is not in the registry yet (its push event comes before the tag is linked); asking again in {Delay}")]
+    private partial void LogTagNotYet(ImageReference imageRef, TimeSpan delay);
+
+    [LoggerMessage(EventId = 7208, Level = LogLevel.Information, Message = "Push of {Repository}:{Tag} ({Digest}): the registry still does not know the tag after {Wait} (Triggers:MissingTagWait); firing for the digest the push event names")]
+    private partial void LogTagMissing(string repository, string tag, Digest digest, TimeSpan wait);
 
     [LoggerMessage(EventId = 7206, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is ignored: the tag is one of Triggers:IgnoredTags (the builder's own staging and cache tags)")]
     private partial void LogIgnoredTag(string repository, string tag, Digest digest);

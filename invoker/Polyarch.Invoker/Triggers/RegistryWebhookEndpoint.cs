@@ -11,7 +11,11 @@ internal static partial class RegistryWebhookEndpoint
 
     public static IEndpointRouteBuilder MapRegistryWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, HandleAsync).WithName("RegistryWebhook").WithTags("Triggers");
+        // Anonymous to the API key: the registry authenticates with its own bearer token (checked below), and the
+        // body is bounded here by Triggers:MaxEnvelopeBytes rather than by Service:MaxRequestBodyBytes.
+        app.MapPost(Path, HandleAsync).WithName("RegistryWebhook").WithTags("Triggers")
+            .AllowAnonymous()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         return app;
     }
 
@@ -19,6 +23,7 @@ internal static partial class RegistryWebhookEndpoint
         HttpRequest request,
         WebhookToken token,
         PushStore pushes,
+        TriggerRegistries registries,
         TriggerSignal signal,
         TriggerMetrics metrics,
         IOptions<TriggerOptions> options,
@@ -33,14 +38,18 @@ internal static partial class RegistryWebhookEndpoint
             return Results.Json(new { error = "The registry webhook needs 'Authorization: Bearer <token>' with the token of secrets/registry-webhook.token in the state directory (scripts/host.sh configures the registry with it)." }, InvokerJson.Options, statusCode: 401);
         }
 
-        if (request.ContentLength > options.Value.MaxEnvelopeBytes)
+        var limit = options.Value.MaxEnvelopeBytes;
+
+        // Content-Length first, then a bounded read: a chunked body has no Content-Length to check.
+        var body = request.ContentLength > limit ? null : await ReadBoundedAsync(request.Body, limit, ct);
+        if (body is null)
         {
             metrics.Webhook("too large");
-            return Results.Json(new { error = $"The envelope is larger than Triggers:MaxEnvelopeBytes ({options.Value.MaxEnvelopeBytes})." }, InvokerJson.Options, statusCode: 413);
+            return Results.Json(
+                new { error = $"The envelope is larger than {limit} bytes (Triggers:MaxEnvelopeBytes); raise Triggers:MaxEnvelopeBytes or send fewer events per envelope (the registry's notifications threshold)." },
+                InvokerJson.Options,
+                statusCode: 413);
         }
-
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(ct);
         IReadOnlyList<ImagePush> reduced;
         try
         {
@@ -50,6 +59,20 @@ internal static partial class RegistryWebhookEndpoint
         {
             metrics.Webhook("malformed");
             return Results.Json(new { error = exception.Message }, InvokerJson.Options, statusCode: 400);
+        }
+
+        var ignored = 0;
+        if (reduced.Count > 0)
+        {
+            var accepted = await registries.ListAsync(ct);
+            var foreign = reduced.Where(p => !accepted.Contains(p.Registry)).ToList();
+            foreach (var push in foreign)
+            {
+                LogForeignRegistry(logger, push.Registry, push.Repository, push.Tag, push.Digest, options.Value.DefaultRegistry);
+            }
+
+            ignored = foreign.Count;
+            reduced = [.. reduced.Except(foreign)];
         }
 
         if (reduced.Count > 0)
@@ -64,11 +87,33 @@ internal static partial class RegistryWebhookEndpoint
         }
 
         metrics.Webhook("accepted");
-        return Results.Json(new { accepted = reduced.Count }, InvokerJson.Options);
+        return Results.Json(new { accepted = reduced.Count, ignored }, InvokerJson.Options);
+    }
+
+    /// <summary>The body as UTF-8 text, or null once it exceeds <paramref name="limit"/> bytes (nothing more is read).</summary>
+    private static async Task<string?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Registry webhook call from {Remote} without the right bearer token")]
     private static partial void LogUnauthorized(ILogger logger, string? remote);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Ignored push of {Registry}/{Repository}:{Tag} ({Digest}): the invoker is not configured for registry {Registry} — it is neither Triggers:DefaultRegistry ({DefaultRegistry}) nor named by a rule's repository. If pushes there should fire rules, name it in a rule (--repository {Registry}/{Repository}) or set Triggers:DefaultRegistry")]
+    private static partial void LogForeignRegistry(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest, string defaultRegistry);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Accepted push of {Registry}/{Repository}:{Tag} ({Digest})")]
     private static partial void LogAccepted(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest);

@@ -33,6 +33,14 @@ public sealed class TriggerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ManifestSettleDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a push whose tag the registry does not know yet (HEAD answers 404) is looked at again before it fires
+    /// for the digest its event names. distribution 2.8 posts the manifest's push event before it links the tag, so a
+    /// fast invoker can ask between the two. Default 2 s (re-asked after 50 ms, doubling, at most 1 s apart).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MissingTagWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Attempts at a push whose image cannot be resolved before it is given up. Default 20.</summary>
     [Range(1, 10_000)]
     public int MaxAttempts { get; set; } = 20;

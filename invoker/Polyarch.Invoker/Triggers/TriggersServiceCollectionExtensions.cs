@@ -20,6 +20,7 @@ internal static class TriggersServiceCollectionExtensions
         services.AddSingleton<Reconciler>();
         services.AddSingleton<RuleService>();
         services.AddSingleton<WebhookToken>();
+        services.AddSingleton<TriggerRegistries>();
         return services;
     }
 

@@ -47,6 +47,9 @@ internal sealed class RegistryCache : IDisposable
     public void StoreTag(ImageReference reference, Digest digest) =>
         Store(("tag", reference.RepositoryName, reference.Tag), new TagEntry(digest, _timeProvider.GetUtcNow()), TagEntrySize);
 
+    /// <summary>Drops what is known about a tag (it was deleted).</summary>
+    public void ForgetTag(ImageReference reference) => _cache.Remove(("tag", reference.RepositoryName, reference.Tag));
+
     public void Dispose() => _cache.Dispose();
 
     private void Store(object key, object value, long size)

@@ -19,6 +19,14 @@ public interface IRegistryClient
     /// <summary>PUT of a manifest under the reference's tag (or digest); returns the digest the registry stored.</summary>
     public Task<Digest> PutManifestAsync(ImageReference reference, ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// DELETE of a manifest by digest or — where the registry supports it (OCI distribution spec 1.1, distribution 3) —
+    /// of a tag alone; true when deleted (202), false when absent (404). Deleting by digest also removes every tag that
+    /// points at it. A registry that refuses (deletes disabled: 405 UNSUPPORTED; a tag on distribution 2.8: 400
+    /// DIGEST_INVALID) throws <see cref="RegistryRequestException"/> with its status.
+    /// </summary>
+    public Task<bool> DeleteManifestAsync(ImageReference reference, CancellationToken cancellationToken = default);
+
     /// <summary>Whether the repository of <paramref name="repository"/> has a blob.</summary>
     public Task<bool> BlobExistsAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken = default);
 

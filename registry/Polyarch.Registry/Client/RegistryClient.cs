@@ -111,6 +111,31 @@ internal sealed partial class RegistryClient : IRegistryClient
         return document.Digest;
     }
 
+    /// <inheritdoc />
+    public async Task<bool> DeleteManifestAsync(ImageReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, _endpoints.Manifest(reference, reference.ManifestReference));
+        using var response = await _sender.SendAsync(RegistryHttpClients.Manifests, request, cancellationToken).ConfigureAwait(false);
+        if (reference.Tag is not null)
+        {
+            // Deleted by tag, or by a digest that took its tags along.
+            _cache.ForgetTag(reference);
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await RegistrySender.FailureAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     private async Task<ManifestDocument?> FetchManifestAsync(ImageReference reference, ManifestDocument? known, CancellationToken cancellationToken)
     {
         using var request = ManifestRequest(HttpMethod.Get, reference);

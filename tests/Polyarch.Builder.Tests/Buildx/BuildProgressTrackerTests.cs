@@ -99,4 +99,17 @@ public sealed class BuildProgressTrackerTests
     [InlineData("[stage-1 2/2] COPY . .", null)]
     public void PlatformOf_reads_the_step_prefix(string name, string? expected) =>
         BuildProgressTracker.PlatformOf(name).ShouldBe(expected);
+
+    [Fact]
+    public void A_cache_export_that_fails_after_the_image_was_pushed_is_reported_as_the_cache_export()
+    {
+        var tracker = Replay("cache-export-fails.rawjson");
+
+        var failure = tracker.Failure().ShouldNotBeNull();
+
+        failure.Step.ShouldBe("exporting cache to registry");
+        failure.Error.ShouldContain("manifests/buildcache: 503 Service Unavailable");
+        new BakeOutcome(1, new Dictionary<string, string>(), tracker.Snapshot(), tracker.Logs(), failure).IsCacheExportFailure.ShouldBeTrue();
+        tracker.Snapshot().ShouldAllBe(p => !p.Failed);
+    }
 }

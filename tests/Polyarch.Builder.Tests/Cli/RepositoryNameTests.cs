@@ -1,21 +1,10 @@
 using Polyarch.Builder.Cli;
+using Polyarch.Builder.Publishing;
 
 namespace Polyarch.Builder.Tests.Cli;
 
 public sealed class RepositoryNameTests
 {
-    [Theory]
-    [InlineData("demo/echo", true)]
-    [InlineData("a/b/c-d_e.f", true)]
-    [InlineData("Demo/echo", false)]
-    [InlineData("demo//echo", false)]
-    [InlineData("demo/echo:latest", false)]
-    [InlineData("-demo", false)]
-    [InlineData("../etc", false)]
-    [InlineData("", false)]
-    public void IsValid_follows_the_distribution_grammar(string name, bool valid) =>
-        RepositoryName.IsValid(name).ShouldBe(valid);
-
     [Theory]
     [InlineData("My_Func", "my_func")]
     [InlineData("hello world!", "hello-world")]
@@ -23,6 +12,6 @@ public sealed class RepositoryNameTests
     public void FromSource_makes_a_valid_name(string segment, string expected)
     {
         RepositoryName.FromSource(segment).ShouldBe(expected);
-        RepositoryName.IsValid(RepositoryName.FromSource(segment)).ShouldBeTrue();
+        RegistryNames.RepositoryProblem("127.0.0.1:5000", RepositoryName.FromSource(segment)).ShouldBeNull();
     }
 }

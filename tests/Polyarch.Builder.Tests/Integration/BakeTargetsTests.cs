@@ -62,6 +62,25 @@ public sealed class BakeTargetsTests(RegistryFixture registry) : IDisposable
         result.Stderr.ShouldContain("outside");
     }
 
+    [Fact]
+    public async Task Bake_targets_whose_repository_names_the_registry_would_refuse_are_bad_input_before_anything_is_built()
+    {
+        var repository = "demo/" + new string('r', 233); // 127.0.0.1:PORT/ + 238: 253 or 254 characters, valid alone, not with "/api"
+        _repository.Commit(new Dictionary<string, string>
+        {
+            ["docker-bake.hcl"] = "group \"default\" { targets = [\"api\", \"Web_UI\"] }\ntarget \"api\" {\n  context = \".\"\n}\ntarget \"Web_UI\" {\n  context = \".\"\n}\n",
+            ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\n",
+        });
+
+        var result = await _harness.BuildAsync(_repository.Path, repository);
+
+        result.ExitCode.ShouldBe(2, result.Stdout);
+        result.Stderr.ShouldContain("Bake target 'api'");
+        result.Stderr.ShouldContain("at most 255");
+        result.Stderr.ShouldContain("Bake target 'Web_UI'");
+        result.Json!["error"]!["logTail"].ShouldBeNull();
+    }
+
     public void Dispose()
     {
         _harness.Dispose();

@@ -97,7 +97,7 @@ public sealed class BuildStoreTests : IDisposable
         await _store.ClaimNextAsync(CancellationToken.None);
         var image = new BuiltImage("default", "127.0.0.1:5000", "demo/echo", "sha256:" + new string('1', 64), ["aaaaaaaaaaaa", "main", "latest"],
             [new PlatformDigest("linux/amd64", "sha256:" + new string('2', 64), 100, "amd64")]);
-        await _store.FinishAsync(built.Build.Id, BuildStatus.Succeeded, [image], [], [], null, new Dictionary<string, string> { ["linux/amd64"] = "log" }, CancellationToken.None);
+        await _store.FinishAsync(built.Build.Id, BuildStatus.Succeeded, [image], [], [], [], null, new Dictionary<string, string> { ["linux/amd64"] = "log" }, CancellationToken.None);
 
         var again = await _store.SubmitAsync(Request(CommitA, "main"), null, CancellationToken.None);
         var retag = await _store.SubmitAsync(Request(CommitA, "release", false), null, CancellationToken.None);

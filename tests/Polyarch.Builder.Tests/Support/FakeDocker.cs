@@ -20,6 +20,18 @@ public sealed class FakeDocker : IDisposable
 
     public IReadOnlyList<int> Pids => [.. Read("pids").Select(int.Parse)];
 
+    /// <summary>The pids of the <c>buildx bake</c> calls, in order.</summary>
+    public IReadOnlyList<int> BakePids => [.. Read("bake-pids").Select(int.Parse)];
+
+    /// <summary>A fake whose bake prints a captured rawjson stream (Fixtures/rawjson/NAME) and exits with <paramref name="exitCode"/>.</summary>
+    public static FakeDocker Replaying(string fixture, int exitCode)
+    {
+        var docker = new FakeDocker("replay");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "rawjson", fixture), docker._directory.Combine("replay.rawjson"));
+        File.WriteAllText(docker._directory.Combine("replay.exit"), exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return docker;
+    }
+
     /// <summary>Waits (bounded, for readiness not speed) until the fake logged an event.</summary>
     public async Task WaitForEventAsync(string text)
     {

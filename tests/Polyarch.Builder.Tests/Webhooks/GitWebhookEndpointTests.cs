@@ -80,7 +80,7 @@ public sealed class GitWebhookEndpointTests : IDisposable
             { "reserialised", HttpStatusCode.Unauthorized },
             { "gitlab-wrong-token", HttpStatusCode.Unauthorized },
             { "malformed", HttpStatusCode.BadRequest },
-            { "oversized", HttpStatusCode.BadRequest },
+            { "oversized", HttpStatusCode.RequestEntityTooLarge },
             { "no-ref", HttpStatusCode.BadRequest },
             { "bad-commit", HttpStatusCode.BadRequest },
             { "unknown-sender", HttpStatusCode.BadRequest },

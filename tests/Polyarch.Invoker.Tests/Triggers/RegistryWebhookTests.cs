@@ -101,6 +101,34 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         activation.Result!["params"]!["tag"]!.GetValue<string>().ShouldBe("v2");
     }
 
+    [Fact]
+    public async Task Push_NamingARegistryTheInvokerIsNotConfiguredFor_IsIgnored_AndThatServerIsNeverCalled()
+    {
+        // Another server on this machine (here a pass-through to the same registry, so that it could answer) that no
+        // rule names and that is not Triggers:DefaultRegistry: a notification naming it as its request.host must not
+        // make the invoker call it, even for a rule whose pattern names no registry.
+        await using var elsewhere = await RegistryProxy.StartAsync(fixture.Registry);
+        await using var server = await StartAsync();
+        await TagEchoAsync("v2");
+        var image = await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None);
+        await PutRuleAsync(server, "any-registry", new { repository = "demo/echo", tag = "*", platforms = new[] { "linux/amd64" } });
+
+        var answers = new List<System.Text.Json.Nodes.JsonNode>();
+        foreach (var envelope in NotificationBurst.Envelopes(elsewhere.Address, image.IndexDigest))
+        {
+            var response = await server.PostEnvelopeAsync(envelope);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            answers.Add((await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!);
+        }
+
+        await server.WaitUntilQuietAsync();
+        answers.Sum(a => a["accepted"]!.GetValue<int>()).ShouldBe(0);
+        answers.Sum(a => a["ignored"]!.GetValue<int>()).ShouldBeGreaterThan(0);
+        (await server.Services.GetRequiredService<PushStore>().ListAsync(100, CancellationToken.None)).ShouldBeEmpty();
+        (await server.FiringsAsync()).ShouldBeEmpty();
+        elsewhere.Requests.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-token")]

@@ -27,7 +27,7 @@ internal sealed class TriggerServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TriggerServer> StartAsync(string stateDirectory, string instance, string registry, bool processPushes = true)
+    public static async Task<TriggerServer> StartAsync(string stateDirectory, string instance, string registry, bool processPushes = true, IEnumerable<string>? settings = null)
     {
         var app = ServeCommand.Build(
             [
@@ -38,6 +38,7 @@ internal sealed class TriggerServer : IAsyncDisposable
                 $"--Triggers:DefaultRegistry={registry}",
                 $"--Triggers:ProcessPushes={processPushes}",
                 "--Triggers:PollInterval=00:00:00.200",
+                .. settings ?? [],
             ],
             "http://127.0.0.1:0");
         await app.StartAsync();

@@ -1,0 +1,34 @@
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Polyarch.Builder.Tests.Support;
+
+/// <summary>Runs the real polyarch-builder executable (the build output next to the tests) as a person would, over a private state directory.</summary>
+public static class BuilderProcess
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "polyarch-builder.dll");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public IReadOnlyList<string> StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public static async Task<Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var result = await CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([Dll, .. arguments])
+            .WithEnvironmentVariables(env =>
+            {
+                env.Set("POLYARCH_STATE_DIR", stateDirectory).Set("POLYARCH_Builder__StateDirectory", stateDirectory);
+                foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+                {
+                    env.Set(key, value);
+                }
+            })
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+
+    public static Task<Result> RunAsync(string stateDirectory, params string[] arguments) => RunAsync(stateDirectory, null, arguments);
+}
