@@ -56,17 +56,9 @@ public static class RegistryServiceCollectionExtensions
             // The resilience handler owns timeouts; HttpClient's own 100 s limit would cut long blob transfers.
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
-        builder.ConfigurePrimaryHttpMessageHandler(serviceProvider =>
-        {
-            var trust = serviceProvider.GetRequiredService<RegistryCertificateTrust>();
-            var handler = new SocketsHttpHandler();
-            if (trust.HasAuthorities)
-            {
-                handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
-            }
-
-            return handler;
-        });
+        // Configures the primary handler there is (the factory's, or one a host or test chose) instead of replacing it.
+        builder.ConfigurePrimaryHttpMessageHandler((handler, serviceProvider) =>
+            serviceProvider.GetRequiredService<RegistryCertificateTrust>().Configure(handler));
         builder.AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider serviceProvider) =>
             {

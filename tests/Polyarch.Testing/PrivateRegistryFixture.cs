@@ -97,6 +97,26 @@ public sealed class PrivateRegistryFixture : IAsyncLifetime
 
     private static async Task SkopeoCopyAsync(string architecture, string destination, string[] destinationOptions)
     {
+        // distribution 2.8 answers an occasional transient 500 (container-host notes): three attempts.
+        for (var attempt = 1; ; attempt++)
+        {
+            var error = await TrySkopeoCopyAsync(architecture, destination, destinationOptions);
+            if (error is null)
+            {
+                return;
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"skopeo copy of {HostSettings.BaseImage} ({architecture}) to {destination} failed {attempt} times:\n{error}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt));
+        }
+    }
+
+    private static async Task<string?> TrySkopeoCopyAsync(string architecture, string destination, string[] destinationOptions)
+    {
         var result = await Cli.Wrap("skopeo")
             .WithArguments([
                 "copy", "--override-arch", architecture, "--override-os", "linux", "--src-tls-verify=false",
@@ -104,9 +124,6 @@ public sealed class PrivateRegistryFixture : IAsyncLifetime
             ])
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"skopeo copy of {HostSettings.BaseImage} ({architecture}) to {destination} failed:\n{result.StandardError}");
-        }
+        return result.ExitCode == 0 ? null : result.StandardError;
     }
 }

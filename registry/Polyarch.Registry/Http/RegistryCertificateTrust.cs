@@ -22,10 +22,28 @@ internal sealed class RegistryCertificateTrust
             StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Whether any host has a CA of its own (otherwise the default validation is left alone).</summary>
-    public bool HasAuthorities => _authorities.Count > 0;
+    /// <summary>Puts the validation on a primary handler when a host has a CA of its own (otherwise the default validation stays).</summary>
+    public void Configure(HttpMessageHandler handler)
+    {
+        if (_authorities.Count == 0)
+        {
+            return;
+        }
 
-    public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        switch (handler)
+        {
+            case SocketsHttpHandler sockets:
+                sockets.SslOptions.RemoteCertificateValidationCallback ??=
+                    (sender, certificate, chain, errors) => Validate((sender as SslStream)?.TargetHostName, certificate, chain, errors);
+                break;
+            case HttpClientHandler client:
+                client.ServerCertificateCustomValidationCallback ??=
+                    (request, certificate, chain, errors) => Validate(request.RequestUri?.Host, certificate, chain, errors);
+                break;
+        }
+    }
+
+    private bool Validate(string? host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -34,8 +52,7 @@ internal sealed class RegistryCertificateTrust
 
         // A name mismatch or a missing certificate is never forgiven, whatever CA the host has.
         if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null
-            || sender is not SslStream { TargetHostName: { Length: > 0 } host }
-            || !_authorities.TryGetValue(host, out var authorities))
+            || string.IsNullOrEmpty(host) || !_authorities.TryGetValue(host, out var authorities))
         {
             return false;
         }
