@@ -30,6 +30,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RegistryEndpoints(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureHosts));
+        services.TryAddSingleton<RegistryCertificateTrust>();
         services.TryAddSingleton<RegistryCache>();
         services.TryAddSingleton<CredentialHelper>();
         services.TryAddSingleton<CredentialStore>();
@@ -55,6 +56,9 @@ public static class RegistryServiceCollectionExtensions
             // The resilience handler owns timeouts; HttpClient's own 100 s limit would cut long blob transfers.
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
+        // Configures the primary handler there is (the factory's, or one a host or test chose) instead of replacing it.
+        builder.ConfigurePrimaryHttpMessageHandler((handler, serviceProvider) =>
+            serviceProvider.GetRequiredService<RegistryCertificateTrust>().Configure(handler));
         builder.AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider serviceProvider) =>
             {

@@ -7,10 +7,10 @@ using Serilog.Extensions.Logging;
 
 namespace Polyarch.Builder.Manifests;
 
-/// <summary>The registry services a manifest verb needs: options from POLYARCH_Registry__* plus --insecure.</summary>
+/// <summary>The registry services a manifest verb needs: options from POLYARCH_Registry__* plus --insecure and --ca.</summary>
 internal static class ManifestCliServices
 {
-    public static ServiceProvider Create(IEnumerable<ImageReference> insecure)
+    public static ServiceProvider Create(IEnumerable<ImageReference> insecure, IReadOnlyDictionary<string, string>? caFiles = null)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("POLYARCH_").Build();
         var services = new ServiceCollection();
@@ -25,6 +25,11 @@ internal static class ManifestCliServices
             foreach (var registry in insecure.Select(r => r.Registry).Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 options.InsecureHosts.Add(registry);
+            }
+
+            foreach (var (host, file) in caFiles ?? new Dictionary<string, string>())
+            {
+                options.CaFiles[host] = file;
             }
         });
         return services.BuildServiceProvider();

@@ -12,6 +12,14 @@ public sealed class RegistryOptions
     /// <value>Empty by default.</value>
     public List<string> InsecureHosts { get; } = [];
 
+    /// <summary>
+    /// PEM CA certificates trusted for one registry host each, besides the system's (host name → file, e.g.
+    /// <c>Registry:CaFiles:reg.lan=/etc/docker/certs.d/reg.lan:5443/ca.crt</c>); a CA is never trusted for another host.
+    /// Keyed by host name without port: configuration keys cannot hold a ':'.
+    /// </summary>
+    /// <value>Empty by default.</value>
+    public Dictionary<string, string> CaFiles { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Credentials per registry host[:port]; they win over ~/.docker/config.json.</summary>
     /// <value>Empty by default.</value>
     public Dictionary<string, RegistryCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -34,7 +34,8 @@ internal static class TransportFailure
         {
             return new RegistryUnavailableException(registry,
                 $"{method} {url} failed: the registry's TLS certificate is not trusted here ({tls.Message})",
-                $"If it comes from a private CA, trust that CA for every consumer: `{ProfileCommand} {host} --ca FILE` (FILE: the CA certificate, PEM).",
+                $"If it comes from a private CA, trust that CA for every consumer: `{ProfileCommand} {host} --ca FILE` (FILE: the CA certificate, PEM; " +
+                $"for Polyarch alone: Registry:CaFiles:{registry.Host}=FILE).",
                 exception);
         }
 
