@@ -118,6 +118,13 @@ internal sealed partial class BuildExecutor(
             images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
         }
 
+        // What placement reads from each config goes onto its index entry too (one round trip to place); that rewrites
+        // every index, so the annotated ones are what gets verified again and tagged.
+        for (var i = 0; i < images.Count; i++)
+        {
+            images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken));
+        }
+
         // Every target is verified: only now do the real tags move.
         var tags = request.Tags;
         foreach (var (target, image) in images)
