@@ -33,7 +33,7 @@ internal sealed class RegistrySender
         {
             throw new RegistryUnavailableException(registry, $"{request.Method} {url} failed: {exception.Message}", exception);
         }
-        catch (Exception exception) when (exception is TimeoutRejectedException or BrokenCircuitException
+        catch (Exception exception) when (exception is TimeoutRejectedException or BrokenCircuitException or TimeoutException
             || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new RegistryUnavailableException(registry, $"{request.Method} {url} did not succeed in time ({exception.Message})", exception);
