@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Polyarch.Builder.Hosting;
-using Serilog;
 
 namespace Polyarch.Builder.Cli;
 
@@ -40,14 +38,8 @@ internal static class BuildCommand
                 parse.GetValue(builderName),
                 parse.GetValue(output) == "json");
 
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            builder.Services.AddSerilog(configuration => CliLogging.Configure(configuration, parse.GetValue(verbose)));
-            builder.Services.AddPolyarchBuilder(builder.Configuration);
-            builder.Services.PostConfigure<BuilderOptions>(o => o.BuilderName = input.BuilderName ?? o.BuilderName);
-            builder.Services.AddSingleton<BuildCommandHandler>();
-            using var host = builder.Build();
-            var handler = host.Services.GetRequiredService<BuildCommandHandler>();
+            await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue(verbose));
+            var handler = services.GetRequiredService<BuildCommandHandler>();
             return await handler.RunAsync(input, Console.Out, Console.Error, cancellationToken);
         });
         return command;
