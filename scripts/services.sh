@@ -60,8 +60,10 @@ start() {
   mkdir -p "$RUN_DIR"
   private_log "$log" >/dev/null
   say "Starting polyarch-$service on $(url_of "$service") (log: $log)"
-  POLYARCH_Service__RequireApiKey="$POLYARCH_Service__RequireApiKey" \
-    nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$log" 2>&1 </dev/null &
+  # The service writes $log itself and rotates it (ServiceLog:*: 10 MiB × 5 files); its console (warnings and
+  # errors only, and whatever a crash prints) goes to $service.console.log.
+  POLYARCH_Service__RequireApiKey="$POLYARCH_Service__RequireApiKey" POLYARCH_ServiceLog__Path="$log" \
+    nohup "$POLYARCH_STATE_DIR/bin/$service/polyarch-$service" serve --urls "$(url_of "$service")" >>"$LOG_DIR/$service.console.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   cat "$POLYARCH_STATE_DIR/bin/$service/.stamp" >"$RUN_DIR/$service.stamp"
   wait_until 60 "polyarch-$service /readyz" ready "$service" \

@@ -1,18 +1,15 @@
 using Polyarch.Invoker.Hosting;
+using Polyarch.Invoker.Hosting.Logging;
 using Serilog;
-using Serilog.Events;
 
-// Logs go to stderr so that stdout stays machine-readable (--output json).
-Log.Logger = new LoggerConfiguration()
-    .MinimumLevel.Information()
-    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose)
-    .CreateBootstrapLogger();
+var parseResult = InvokerCommandLine.Create().Parse(args);
+
+// Logs go to stderr so that stdout stays machine-readable (--output json). CLI verbs log warnings as one line each
+// (--verbose: everything, with stack traces); `serve` replaces this logger with its own (ServiceLogging).
+Log.Logger = CliLogging.Configure(parseResult.GetValue<bool>(CliLogging.VerboseName)).CreateBootstrapLogger();
 
 try
 {
-    var parseResult = InvokerCommandLine.Create().Parse(args);
     var exitCode = await parseResult.InvokeAsync();
     // Bad usage (unknown verb, missing argument, invalid option) is exit code 2, as the conventions say;
     // System.CommandLine reports it (to stderr, with help) and would return 1.

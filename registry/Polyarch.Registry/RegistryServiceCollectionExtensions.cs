@@ -15,13 +15,13 @@ namespace Polyarch.Registry;
 /// <summary>Registers the registry client, the image resolver and their HttpClients.</summary>
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/> and <see cref="IIndexAssembler"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
+    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
     public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null) =>
         AddPolyarchRegistry(services, configure, RegistryHttpPipeline.Standard);
 
     /// <summary>
-    /// Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/> and <see cref="IIndexAssembler"/> (singletons) with
-    /// validated <see cref="RegistryOptions"/>, their HttpClients retrying and timing out through <paramref name="pipeline"/>.
+    /// Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/>
+    /// (singletons) with validated <see cref="RegistryOptions"/>, their HttpClients retrying and timing out through <paramref name="pipeline"/>.
     /// </summary>
     public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure, RegistryHttpPipeline pipeline)
     {
@@ -38,7 +38,9 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RegistryEndpoints(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureHosts));
         services.TryAddSingleton<RegistryCache>();
+        services.TryAddSingleton<CredentialHelper>();
         services.TryAddSingleton<CredentialStore>();
+        services.TryAddSingleton<IRegistryCredentials>(sp => sp.GetRequiredService<CredentialStore>());
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<RegistrySender>();
         services.TryAddSingleton<IRegistryClient, RegistryClient>();

@@ -1,6 +1,8 @@
 using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Hosting.Logging;
 using Polyarch.Registry.Http;
 using Serilog;
+using Serilog.Events;
 
 namespace Polyarch.Builder.Cli;
 
@@ -21,7 +23,8 @@ internal static class BuildCliServices
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddSerilog(logger => CliLogging.Configure(logger, verbose));
+        // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).
+        services.AddSerilog(CliLogging.Configure(verbose, LogEventLevel.Error).CreateLogger(), dispose: true);
         services.AddPolyarchBuilder(configuration, RegistryHttpPipeline.OneShot);
         services.PostConfigure<BuilderOptions>(o => o.BuilderName = builderName ?? o.BuilderName);
         services.AddSingleton<BuildCommandHandler>();

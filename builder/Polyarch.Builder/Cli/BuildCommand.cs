@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polyarch.Builder.Hosting.Logging;
 
 namespace Polyarch.Builder.Cli;
 
@@ -20,11 +21,10 @@ internal static class BuildCommand
         var builderName = new Option<string?>("--builder") { Description = "buildx builder instance (default: buildx's current one)" };
         var output = new Option<string>("--output") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details: retries of every registry call, with stack traces" };
 
         var command = new Command("build", "Build a repository for several platforms into one verified OCI index")
         {
-            source, gitRef, commit, platforms, registry, repository, builderName, output, verbose,
+            source, gitRef, commit, platforms, registry, repository, builderName, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,7 +38,7 @@ internal static class BuildCommand
                 parse.GetValue(builderName),
                 parse.GetValue(output) == "json");
 
-            await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue(verbose));
+            await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue<bool>(CliLogging.VerboseName));
             var handler = services.GetRequiredService<BuildCommandHandler>();
             return await handler.RunAsync(input, Console.Out, Console.Error, cancellationToken);
         });

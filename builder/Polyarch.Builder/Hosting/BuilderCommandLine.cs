@@ -13,5 +13,6 @@ internal static class BuilderCommandLine
             ServeCommand.Create(),
             BuildCommand.Create(),
             ManifestCommand.Create(),
+            Logging.CliLogging.VerboseOption(),
         };
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Polyarch.Builder.Hosting.Logging;
 using Serilog;
 
 namespace Polyarch.Builder.Hosting;
@@ -31,13 +33,9 @@ internal static class ServeCommand
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddEnvironmentVariables("POLYARCH_");
         builder.WebHost.UseUrls(urls);
-        builder.Services.AddSerilog((services, configuration) => configuration
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.With<Fitness.ControlCharacterEscaper>() // after every other enricher: request-derived values cannot forge log lines
-            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+        builder.Services.AddOptions<ServiceLogOptions>().BindConfiguration(ServiceLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSerilog((services, configuration) =>
+            ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
         builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
         Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration);
 

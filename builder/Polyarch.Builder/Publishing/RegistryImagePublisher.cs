@@ -137,7 +137,8 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
         }
         catch (RegistryUnavailableException exception)
         {
-            throw new DependencyUnavailableException(
+            // A TLS or HTTP/HTTPS mismatch names its own fix (a registry profile); "start it" would mislead.
+            throw new DependencyUnavailableException(exception.Fix is not null ? exception.Message :
                 $"The registry {reference.Registry} does not answer ({exception.Message}). Start it (./scripts/host.sh up) or pass the right --registry / Builder:Registry.", exception);
         }
         catch (RegistryRequestException exception) when ((int)exception.StatusCode >= 500 || exception.StatusCode == HttpStatusCode.TooManyRequests)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Polyarch.Registry.References;
 
 namespace Polyarch.Invoker.Actions;
 
@@ -19,9 +20,10 @@ internal static partial class ActionValidator
             errors.Add($"Action name '{action.Name}' is invalid: use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
 
-        if (string.IsNullOrWhiteSpace(action.Image) || action.Image.Any(char.IsWhiteSpace))
+        // The registry library's parser (distribution's grammar): what it rejects can never be pulled, so it is never stored.
+        if (!ImageReference.TryParse(action.Image, out _, out var imageError))
         {
-            errors.Add($"Image '{action.Image}' is not an image reference such as 127.0.0.1:5000/demo/echo:latest.");
+            errors.Add(new InvalidReferenceException(action.Image ?? "", imageError).Message);
         }
 
         if (action.MemoryMb is < MinMemoryMb or > MaxMemoryMb)
@@ -51,9 +53,9 @@ internal static partial class ActionValidator
 
         foreach (var platform in action.Placement.Preferred.Concat(action.Placement.Required))
         {
-            if (!Platforms.PlatformName.TryNormalize(platform, out _))
+            if (!Platforms.PlatformName.TryNormalize(platform, out _, out var platformError))
             {
-                errors.Add($"Platform '{platform}' is not os/arch[/variant], e.g. linux/arm64.");
+                errors.Add(platformError);
             }
         }
 

@@ -41,9 +41,9 @@ internal sealed class DockerExecRunner(
             {
                 await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
             }
-            catch (DockerApiException exception) when (OutcomeClassifier.IsExecFormatError(exception.Message))
+            catch (DockerApiException exception) when (OutcomeClassifier.StartFailure(exception.Message) is { } failure)
             {
-                return Finish(OutcomeClassifier.ExecFormatError(), logs, started, TimeSpan.Zero);
+                return Finish(failure, logs, started, TimeSpan.Zero);
             }
 
             var waitStarted = Stopwatch.GetTimestamp();

@@ -181,9 +181,9 @@ internal sealed class DockerHttpRunner(
             {
                 await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
             }
-            catch (DockerApiException exception) when (OutcomeClassifier.IsExecFormatError(exception.Message))
+            catch (DockerApiException exception) when (OutcomeClassifier.StartFailure(exception.Message) is { } failure)
             {
-                throw Failed(container, OutcomeClassifier.ExecFormatError(), started);
+                throw Failed(container, failure, started);
             }
 
             var inspect = await client.Containers.InspectContainerAsync(created.ID, cancellationToken);

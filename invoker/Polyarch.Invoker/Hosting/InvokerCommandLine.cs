@@ -15,5 +15,6 @@ internal static class InvokerCommandLine
             ActionsCommand.Create(),
             ActivationsCommand.Create(),
             Rules.RulesCommand.Create(),
+            Logging.CliLogging.VerboseOption(),
         };
 }

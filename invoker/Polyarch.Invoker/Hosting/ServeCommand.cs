@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Hosting.Logging;
 using Polyarch.Invoker.Hosting.Rest;
 using Serilog;
 
@@ -32,11 +34,9 @@ internal static class ServeCommand
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddEnvironmentVariables("POLYARCH_");
         builder.WebHost.UseUrls(urls);
-        builder.Services.AddSerilog((services, configuration) => configuration
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.With<Fitness.ControlCharacterEscaper>() // after every other enricher: request-derived values cannot forge log lines
-            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+        builder.Services.AddOptions<ServiceLogOptions>().BindConfiguration(ServiceLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSerilog((services, configuration) =>
+            ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
         builder.Services.AddPolyarchInvoker(builder.Configuration);
         builder.Services.AddHostedService<InvokerStartup>();
         if (!Kubernetes.Integration.BackendOption.IsKubernetes(builder.Configuration[$"{InvokerOptions.SectionName}:Backend"]))
@@ -51,7 +51,7 @@ internal static class ServeCommand
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
 
         var app = builder.Build();
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.GetLevel = ServiceLogging.RequestLevel);
         Fitness.FitnessExtensions.UsePolyarchFitness(app);
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapInvokerApi();

@@ -97,9 +97,12 @@ internal sealed partial class ActionInvoker(
         }
 
         // Not an action: an image reference has a registry host or repository path.
-        if (target.Contains('/', StringComparison.Ordinal) && !target.Any(char.IsWhiteSpace))
+        if (target.Contains('/', StringComparison.Ordinal))
         {
-            return ActionDefinition.ForImage(target);
+            // An image that cannot be named in a registry is bad input (exit 2, 400), not a failed resolution.
+            return Polyarch.Registry.References.ImageReference.TryParse(target, out _, out var error)
+                ? ActionDefinition.ForImage(target)
+                : throw new InvalidActionException([new Polyarch.Registry.References.InvalidReferenceException(target, error).Message]);
         }
 
         throw new ActionNotFoundException(target);
@@ -112,9 +115,9 @@ internal sealed partial class ActionInvoker(
             return null;
         }
 
-        return PlatformName.TryNormalize(platform, out var normalized)
+        return PlatformName.TryNormalize(platform, out var normalized, out var error)
             ? normalized
-            : throw new InvalidActionException([$"Platform '{platform}' is not os/arch[/variant], e.g. linux/arm64."]);
+            : throw new InvalidActionException([error]);
     }
 
     private async Task<ActivationRecord> RunAsync(ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken, string? activationId = null)

@@ -10,6 +10,8 @@ internal static class OutcomeClassifier
 {
     private const int PreviewChars = 200;
 
+    private static readonly string[] EntrypointFaults = ["no such file or directory", "permission denied", "executable file not found", "not a directory"];
+
     /// <summary>A response body (HTTP /run answer or the last stdout line of an exec action).</summary>
     public static Outcome FromResponse(ReadOnlySpan<byte> body, bool okStatus, bool exceeded, int maxBytes)
     {
@@ -69,6 +71,36 @@ internal static class OutcomeClassifier
 
     public static Outcome SystemError(string detail) =>
         new(ActivationStatus.SystemError, new JsonObject { ["error"] = detail });
+
+    /// <summary>
+    /// The action's fault when the engine cannot start its container: the entrypoint is not an executable of this
+    /// platform (exec format error), does not exist or may not be executed (runc's "exec: \"/x\": stat /x: no such
+    /// file or directory", "permission denied", "executable file not found in $PATH"). Null for anything else, which
+    /// stays the engine's problem (a system error).
+    /// </summary>
+    public static Outcome? StartFailure(string? engineMessage)
+    {
+        if (IsExecFormatError(engineMessage))
+        {
+            return ExecFormatError();
+        }
+
+        if (engineMessage is null)
+        {
+            return null;
+        }
+
+        var exec = engineMessage.IndexOf("exec: ", StringComparison.Ordinal);
+        if (exec < 0 || !EntrypointFaults.Any(f => engineMessage.Contains(f, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        // runc's message ends with the OCI error class (": unknown"); the part from "exec:" names the file and why.
+        var detail = engineMessage[exec..].Trim();
+        detail = detail.EndsWith(": unknown", StringComparison.Ordinal) ? detail[..^": unknown".Length] : detail;
+        return DeveloperError($"The variant's entrypoint cannot start ({detail}): make the image's ENTRYPOINT/CMD name an executable that exists in the image for this platform.");
+    }
 
     public static bool IsExecFormatError(string? text) =>
         text is not null && text.Contains("exec format error", StringComparison.OrdinalIgnoreCase);

@@ -45,6 +45,13 @@ internal static class PlacementEngine
             {
                 failures.Add($"the image has no variant for {requested}");
             }
+            else if (PlatformName.HasVariant(requested) && !matching.Any(c => PlatformName.IsSame(requested, c.v.Platform)))
+            {
+                // A request that names a variant means that variant: an older compatible one (which containerd would
+                // take) is not run in its place without the caller asking for it by name.
+                failures.Add($"the image has no {requested} variant (the compatible {string.Join(", ", matching.Select(c => c.v.Platform).Distinct(StringComparer.Ordinal))} is another variant: ask for it by name to run it)");
+                matching = [];
+            }
 
             if (request.Rules.Required.Count > 0 && !request.Rules.Required.Any(r => PlatformName.IsCompatible(r, requested)))
             {

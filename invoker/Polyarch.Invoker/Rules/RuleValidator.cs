@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Polyarch.Invoker.Platforms;
+using Polyarch.Registry.References;
 
 namespace Polyarch.Invoker.Rules;
 
@@ -14,14 +15,19 @@ internal static partial class RuleValidator
             errors.Add($"Rule name '{rule.Name}' must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit).");
         }
 
-        if (string.IsNullOrWhiteSpace(rule.Repository) || rule.Repository.Any(char.IsWhiteSpace) || rule.Repository.Contains(':', StringComparison.Ordinal) && !rule.Repository.Contains('/', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(rule.Repository) || rule.Repository.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            errors.Add($"Repository pattern '{rule.Repository}' must be a repository or glob such as demo/echo, demo/* or 127.0.0.1:5000/demo/echo.");
+            errors.Add($"Repository pattern '{Printable(rule.Repository)}' must be a repository or glob such as demo/echo, demo/* or 127.0.0.1:5000/demo/echo.");
+        }
+        else if (RepositoryProblem(rule.Repository) is { } problem)
+        {
+            errors.Add($"Repository pattern '{Printable(rule.Repository)}' can never match a repository: {problem}. Use a repository or glob such as demo/echo, demo/* or 127.0.0.1:5000/demo/echo.");
         }
 
-        if (string.IsNullOrWhiteSpace(rule.Tag) || rule.Tag.Any(char.IsWhiteSpace) || rule.Tag.Contains('/', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(rule.Tag) || rule.Tag.Contains('/', StringComparison.Ordinal)
+            || !ImageReference.TryParse("localhost/probe:" + Probe(rule.Tag), out _, out _))
         {
-            errors.Add($"Tag pattern '{rule.Tag}' must be a tag or glob such as latest, v* or * (no '/', no spaces).");
+            errors.Add($"Tag pattern '{Printable(rule.Tag)}' can never match a tag: use a tag or glob such as latest, v* or * (tags are at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'; no '/', no spaces).");
         }
 
         if (rule.Action is { } action && string.IsNullOrWhiteSpace(action))
@@ -41,15 +47,55 @@ internal static partial class RuleValidator
                 {
                     errors.Add($"Platforms: '{platform}' must be the only value (not mixed with a list).");
                 }
-                else if (!PlatformName.TryNormalize(platform, out _))
+                else if (!PlatformName.TryNormalize(platform, out _, out var platformError))
                 {
-                    errors.Add($"Platform '{platform}' is not os/arch[/variant], e.g. linux/arm64.");
+                    errors.Add(platformError);
                 }
             }
         }
 
         return errors;
     }
+
+    /// <summary>
+    /// Why a repository glob can match no repository the distribution grammar allows, or null: the registry host (if
+    /// any) must be host[:port] without wildcards, and each path component, with its wildcards standing for a letter,
+    /// must be a valid component (lower case, letters and digits joined by '.', '_', '__' or '-').
+    /// </summary>
+    private static string? RepositoryProblem(string pattern)
+    {
+        var (host, path) = RuleMatcher.Split(pattern);
+        if (host is not null && !ImageReference.TryParse(host + "/probe:probe", out _, out _))
+        {
+            return $"the registry '{Printable(host)}' is not a host name or address with an optional :port (no wildcards)";
+        }
+
+        foreach (var component in path.Split('/'))
+        {
+            if (component == "**")
+            {
+                continue;
+            }
+
+            if (component.Length == 0)
+            {
+                return "the path has an empty component ('//' or a leading or trailing '/')";
+            }
+
+            if (!ImageReference.TryParse("localhost/" + Probe(component) + ":probe", out _, out _))
+            {
+                return $"the component '{Printable(component)}' is not lower-case letters and digits separated by single '.', '_', '__' or runs of '-' (wildcards: * and ? within a component, ** across)";
+            }
+        }
+
+        return null;
+    }
+
+    // A wildcard stands for a letter, the most permissive character a component or tag can hold anywhere.
+    private static string Probe(string glob) => glob.Replace("**", "a", StringComparison.Ordinal).Replace('*', 'a').Replace('?', 'a');
+
+    private static string Printable(string? input) =>
+        new([.. (input ?? "").Take(300).Select(c => char.IsControl(c) ? '?' : c)]);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex NamePattern();

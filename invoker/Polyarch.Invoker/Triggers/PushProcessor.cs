@@ -108,7 +108,7 @@ internal sealed partial class PushProcessor(
                 LogTagMissing(repositoryName, push.Tag, push.Digest, _options.MissingTagWait);
             }
 
-            var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push)).ToList();
+            var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push) && IsValid(r)).ToList();
             ImageVariants? image = null;
             foreach (var rule in matching)
             {
@@ -193,6 +193,18 @@ internal sealed partial class PushProcessor(
         return wanted;
     }
 
+    // A rule stored before validation was strict enough (e.g. platform linux/arm64/v99) is skipped with one line.
+    private bool IsValid(RuleDefinition rule)
+    {
+        var errors = RuleValidator.Validate(rule);
+        if (errors.Count > 0)
+        {
+            LogInvalidRule(rule.Name, string.Join(" ", errors));
+        }
+
+        return errors.Count == 0;
+    }
+
     private static JsonObject Params(RuleDefinition rule, StoredPush stored, ImageVariants image)
     {
         var parameters = rule.Params?.DeepClone().AsObject() ?? [];
@@ -206,6 +218,9 @@ internal sealed partial class PushProcessor(
 
     [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Resuming the firing of rule {Rule} for {Repository}@{Digest} after a restart")]
     private partial void LogResuming(string rule, string repository, string digest);
+
+    [LoggerMessage(EventId = 7209, Level = LogLevel.Warning, Message = "Rule {Rule} matches a push but is invalid and does not fire: {Errors} Replace it (rules create) or delete it")]
+    private partial void LogInvalidRule(string rule, string errors);
 
     [LoggerMessage(EventId = 7202, Level = LogLevel.Error, Message = "The push processor failed; it retries at the next poll")]
     private partial void LogLoopFailed(Exception exception);

@@ -97,6 +97,13 @@ internal sealed partial class Reconciler(
         var watched = new List<((string, string), RuleDefinition)>();
         foreach (var rule in watching)
         {
+            // A rule stored before validation was strict enough can name nothing that exists: say so in one line and skip it.
+            if (RuleValidator.Validate(rule) is { Count: > 0 } errors)
+            {
+                LogInvalidRule(rule.Name, string.Join(" ", errors));
+                continue;
+            }
+
             var (host, pattern) = RuleMatcher.Split(rule.Repository);
             var registryHost = host ?? _options.DefaultRegistry;
             if (Glob.IsLiteral(pattern))
@@ -176,6 +183,9 @@ internal sealed partial class Reconciler(
 
     [LoggerMessage(EventId = 7303, Level = LogLevel.Warning, Message = "Registry {Registry} serves no catalog (GET /v2/_catalog is 404): rule {Rule} ({Repository}) cannot be reconciled, so pushes its webhook misses while the invoker is down are not found. Name the repository without a glob, or let the registry serve its catalog")]
     private partial void LogNoCatalog(string registry, string rule, string repository);
+
+    [LoggerMessage(EventId = 7304, Level = LogLevel.Warning, Message = "Rule {Rule} is invalid and is not reconciled: {Errors} Replace it (rules create) or delete it")]
+    private partial void LogInvalidRule(string rule, string errors);
 
     [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "Could not reconcile {Repository}; retrying at the next interval")]
     private partial void LogReconcileFailed(Exception exception, string repository);

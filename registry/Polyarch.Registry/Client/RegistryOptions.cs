@@ -24,6 +24,14 @@ public sealed class RegistryOptions
     /// <value>Null by default.</value>
     public string? DockerConfigPath { get; set; }
 
+    /// <summary>A directory searched for docker-credential-NAME helpers before PATH (credsStore, credHelpers).</summary>
+    /// <value>Null by default (PATH only).</value>
+    public string? CredentialHelperDirectory { get; set; }
+
+    /// <summary>How long one credential helper call may take before it is stopped and reported.</summary>
+    /// <value>30 seconds by default.</value>
+    public TimeSpan CredentialHelperTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a tag→digest answer is trusted before it is checked again (content by digest is kept).</summary>
     /// <value>2 minutes by default.</value>
     public TimeSpan TagCacheDuration { get; set; } = TimeSpan.FromMinutes(2);

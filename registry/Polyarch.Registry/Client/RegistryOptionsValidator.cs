@@ -24,6 +24,7 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         Check(failures, nameof(options.BlobAttemptTimeout), options.BlobAttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.BlobTotalTimeout), options.BlobTotalTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Check(failures, nameof(options.CredentialHelperTimeout), options.CredentialHelperTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
 
         if (options.AttemptTimeout > options.TotalTimeout)
         {
@@ -37,9 +38,9 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
 
         foreach (var (host, credential) in options.Credentials)
         {
-            if (string.IsNullOrEmpty(credential.Username))
+            if (string.IsNullOrEmpty(credential.Username) && string.IsNullOrEmpty(credential.IdentityToken))
             {
-                failures.Add($"Registry:Credentials:{host} has no Username.");
+                failures.Add($"Registry:Credentials:{host} has no Username (or IdentityToken).");
             }
         }
 

@@ -32,6 +32,35 @@ public sealed record Platform(
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) =>
         PlatformParser.TryParse(value, out platform, out error);
 
+    /// <summary>
+    /// Parses a platform someone asks for (a flag, a rule, an action's placement): strict syntax as <see cref="Parse"/>,
+    /// and the os, architecture and variant must be ones the OCI image spec (or containerd's variant order) knows, so
+    /// that "linux/arm64/v99" is an error instead of a request that silently runs something else.
+    /// </summary>
+    /// <exception cref="InvalidPlatformException">The value is malformed or names an unknown os, architecture or variant.</exception>
+    public static Platform ParseKnown(string value) =>
+        TryParseKnown(value, out var platform, out var error) ? platform : throw new InvalidPlatformException(value, error);
+
+    /// <summary>As <see cref="ParseKnown"/>, without throwing; <paramref name="error"/> says what is wrong.</summary>
+    public static bool TryParseKnown(
+        string? value,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Platform? platform,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        if (!PlatformParser.TryParse(value, out platform, out error))
+        {
+            return false;
+        }
+
+        if (!KnownPlatforms.IsKnown(platform, out error))
+        {
+            platform = null;
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>A Linux platform for an architecture (aliases allowed, e.g. "aarch64").</summary>
     public static Platform Linux(string architecture) => Parse("linux/" + architecture);
 

@@ -99,6 +99,28 @@ public sealed class CliTests(InvokerEngineFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_ImageWhoseEntrypointIsMissing_IsADeveloperError_ExitsOne_WithoutAStackTrace()
+    {
+        var result = await RunAsync("invoke", fixture.MissingEntrypointImage);
+
+        result.ExitCode.ShouldBe(1, result.StandardError);
+        result.StandardOutput.ShouldContain("action developer error");
+        result.StandardOutput.ShouldContain("/no-such-entrypoint");
+        result.StandardError.ShouldNotContain("   at ");
+        result.StandardError.ShouldNotContain("failed in the backend");
+        result.StandardOutput.ShouldNotContain("system error");
+    }
+
+    [Fact]
+    public async Task Invoke_UnparsableImage_ExitsTwo()
+    {
+        var result = await RunAsync("invoke", "UPPER/Case");
+
+        result.ExitCode.ShouldBe(2, result.StandardError);
+        result.StandardError.ShouldContain("'UPPER/Case' is not a valid image reference");
+    }
+
+    [Fact]
     public async Task Platforms_ListsNativeAndEmulated()
     {
         var result = await RunAsync("platforms");

@@ -44,4 +44,21 @@ public sealed class HttpFaultTests(InvokerEngineFixture fixture)
         record.Result!.ToJsonString().ShouldContain("exec format error");
         (await harness.ContainersLeftAfterCleanupAsync()).ShouldBe(0);
     }
+
+    [Theory]
+    [InlineData(ActionProtocol.Http)]
+    [InlineData(ActionProtocol.Exec)]
+    public async Task MissingEntrypoint_IsADeveloperErrorNamingIt_NotASystemError(ActionProtocol protocol)
+    {
+        await using var harness = new InvokerHarness();
+        await harness.Actions.PutAsync(new ActionDefinition { Name = "noentry", Image = fixture.MissingEntrypointImage, Protocol = protocol }, CancellationToken.None);
+
+        var record = await harness.Invoker.InvokeAsync(new InvocationRequest("noentry", []), CancellationToken.None);
+
+        record.Status.ShouldBe(ActivationStatus.DeveloperError, record.Result?.ToJsonString());
+        record.Result!["error"]!.GetValue<string>().ShouldContain("/no-such-entrypoint");
+        record.Result!["error"]!.GetValue<string>().ShouldContain("no such file or directory");
+        record.Result!["error"]!.GetValue<string>().ShouldContain("ENTRYPOINT");
+        (await harness.ContainersLeftAfterCleanupAsync()).ShouldBe(0);
+    }
 }

@@ -55,4 +55,26 @@ public sealed class OutcomeClassifierTests
     [Fact]
     public void Timeout_IsADeveloperError() =>
         OutcomeClassifier.Timeout(500).Result!["error"]!.ToString().ShouldContain("time limit of 500 ms");
+
+    [Theory]
+    [InlineData("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/no-such-entrypoint\": stat /no-such-entrypoint: no such file or directory: unknown", "exec: \"/no-such-entrypoint\": stat /no-such-entrypoint: no such file or directory)")]
+    [InlineData("OCI runtime create failed: runc create failed: unable to start container process: exec: \"/x\": permission denied: unknown", "permission denied")]
+    [InlineData("OCI runtime create failed: unable to start container process: exec: \"run\": executable file not found in $PATH: unknown", "executable file not found")]
+    [InlineData("exec /action/entrypoint: exec format error", "exec format error")]
+    public void StartFailure_EntrypointThatCannotRun_IsADeveloperErrorNamingIt(string engineMessage, string expected)
+    {
+        var outcome = OutcomeClassifier.StartFailure(engineMessage);
+
+        outcome.ShouldNotBeNull();
+        outcome.Status.ShouldBe(ActivationStatus.DeveloperError);
+        outcome.Result!["error"]!.ToString().ShouldContain(expected);
+        outcome.Result!["error"]!.ToString().ShouldNotContain("\n");
+    }
+
+    [Theory]
+    [InlineData("Cannot connect to the Docker daemon at unix:///var/run/docker.sock")]
+    [InlineData("driver failed programming external connectivity on endpoint x: port is already allocated")]
+    [InlineData(null)]
+    public void StartFailure_EngineProblem_StaysASystemError(string? engineMessage) =>
+        OutcomeClassifier.StartFailure(engineMessage).ShouldBeNull();
 }

@@ -46,6 +46,35 @@ public sealed class PlacementEngineTests
         decision.Platform.Emulated.ShouldBe(emulated);
     }
 
+    [Theory]
+    [InlineData("linux/arm64/v9", "linux/arm64")]
+    [InlineData("linux/amd64/v3", "linux/amd64")]
+    [InlineData("linux/arm/v7", "linux/arm/v6")]
+    public void Place_RequestedVariantTheImageLacks_DoesNotRunAnotherVariantSilently(string requested, string present)
+    {
+        var image = Image((present, null));
+        var inventory = Docker with { Platforms = [new("linux/amd64/v3", false), new("linux/arm64/v9", true), new("linux/arm/v7", true)] };
+
+        var error = Should.Throw<PlacementException>(() => PlacementEngine.Place(image, inventory, Request(requested)));
+
+        error.Message.ShouldContain($"the image has no {requested} variant");
+        error.Message.ShouldContain($"{present} is another variant: ask for it by name");
+    }
+
+    [Theory]
+    [InlineData("linux/arm64/v8", "linux/arm64")]
+    [InlineData("linux/arm64", "linux/arm64/v8")]
+    [InlineData("linux/amd64/v1", "linux/amd64")]
+    [InlineData("linux/arm", "linux/arm/v7")]
+    [InlineData("linux/arm64/v9", "linux/arm64/v9")]
+    public void Place_RequestedVariant_RunsTheSameVariantHoweverItIsSpelled(string requested, string present)
+    {
+        var image = Image((present, null));
+        var inventory = Docker with { Platforms = [new("linux/amd64", false), new("linux/arm64/v9", true), new("linux/arm/v7", true)] };
+
+        PlacementEngine.Place(image, inventory, Request(requested)).Variant.Platform.ShouldBe(present);
+    }
+
     [Fact]
     public void Place_PlatformTheImageLacks_ListsImageAndBackendPlatforms()
     {

@@ -22,6 +22,10 @@ public sealed class PlatformNameTests
     [InlineData("linux/amd 64")]
     [InlineData("linux/../etc")]
     [InlineData("linux/amd64;rm -rf")]
+    [InlineData("linux/&arm")]
+    [InlineData("linux/arm64/v99")]
+    [InlineData("linux/arm/v9")]
+    [InlineData("linux/s390x/v2")]
     public void TryNormalize_HostileInput_IsRejected(string input)
     {
         PlatformName.TryNormalize(input, out _).ShouldBeFalse();

@@ -22,6 +22,8 @@ public sealed class InvokerEngineFixture : IAsyncLifetime
 
     public string ExecFormatErrorImage { get; private set; } = "";
 
+    public string MissingEntrypointImage { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await _registry.InitializeAsync();
@@ -30,6 +32,7 @@ public sealed class InvokerEngineFixture : IAsyncLifetime
         FaultsImage = await TestImages.BuildFaultsAsync(Registry);
         HttpFaultsImage = await TestImages.BuildHttpFaultsAsync(Registry);
         ExecFormatErrorImage = await TestImages.BuildExecFormatErrorAsync(Registry);
+        MissingEntrypointImage = await TestImages.BuildMissingEntrypointAsync(Registry);
     }
 
     public async Task DisposeAsync()

@@ -135,6 +135,23 @@ internal static class TestImages
         return image;
     }
 
+    /// <summary>An image FROM scratch whose entrypoint does not exist: runc answers "exec: \"/no-such-entrypoint\": … no such file or directory".</summary>
+    public static async Task<string> BuildMissingEntrypointAsync(string registry)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["README"] = "An action image whose entrypoint is missing (the invoker's developer-error tests).\n",
+            ["Dockerfile"] = """
+                FROM scratch
+                COPY README /README
+                ENTRYPOINT ["/no-such-entrypoint"]
+                """,
+        };
+        var image = $"{registry}/demo/missing-entrypoint:test";
+        await Buildx.BuildAndPushAsync(Buildx.CreateContext(files), image, ["linux/amd64"]);
+        return image;
+    }
+
     private static Dictionary<string, string> EchoActionFiles()
     {
         var files = new Dictionary<string, string>();

@@ -54,6 +54,49 @@ public sealed class PlatformTests
         error.ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("linux/amd64", "linux/amd64")]
+    [InlineData("linux/amd64/v1", "linux/amd64")]
+    [InlineData("linux/amd64/v4", "linux/amd64/v4")]
+    [InlineData("linux/arm/v5", "linux/arm/v5")]
+    [InlineData("linux/arm/v8", "linux/arm/v8")]
+    [InlineData("linux/armhf", "linux/arm/v7")]
+    [InlineData("linux/aarch64/v8", "linux/arm64")]
+    [InlineData("linux/arm64/v8.2", "linux/arm64/v8.2")]
+    [InlineData("linux/arm64/v9", "linux/arm64/v9")]
+    [InlineData("linux/arm64/v9.5", "linux/arm64/v9.5")]
+    [InlineData("linux/ppc64el", "linux/ppc64le")]
+    [InlineData("linux/riscv64", "linux/riscv64")]
+    [InlineData("windows/amd64", "windows/amd64")]
+    public void ParseKnown_AcceptsWhatTheSpecKnows(string input, string expected) =>
+        Platform.ParseKnown(input).ToString().ShouldBe(expected);
+
+    [Theory]
+    [InlineData("linux/arm64/v99", "'v99' is not a variant of arm64")]
+    [InlineData("linux/arm64/v7", "'v7' is not a variant of arm64")]
+    [InlineData("linux/arm64/v10", "'v10' is not a variant of arm64")]
+    [InlineData("linux/arm/v9", "'v9' is not a variant of arm")]
+    [InlineData("linux/amd64/v5", "'v5' is not a variant of amd64")]
+    [InlineData("linux/ppc64le/v2", "ppc64le has no variants")]
+    [InlineData("linux/s390x/z15", "s390x has no variants")]
+    [InlineData("linux/foo", "'foo' is not an architecture")]
+    [InlineData("linx/amd64", "'linx' is not an operating system")]
+    [InlineData("linux/&arm", "only letters, digits")]
+    public void ParseKnown_UnknownOrMalformed_ThrowsNamingTheInputAndTheFix(string input, string reason)
+    {
+        var exception = Should.Throw<InvalidPlatformException>(() => Platform.ParseKnown(input));
+
+        exception.Message.ShouldContain($"'{input}' is not a valid platform");
+        exception.Message.ShouldContain(reason);
+        exception.Message.ShouldContain("os/arch[/variant]");
+        Platform.TryParseKnown(input, out _, out var error).ShouldBeFalse();
+        error.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Parse_StaysLenientForWhatRegistriesHold() =>
+        Platform.Parse("linux/arm64/v99").ToString().ShouldBe("linux/arm64/v99");
+
     [Fact]
     public void Linux_AcceptsDebianNames() => Platform.Linux("ppc64el").ShouldBe(new Platform("linux", "ppc64le"));
 

@@ -1,6 +1,5 @@
 using Polyarch.Invoker.Docker;
 using Serilog;
-using Serilog.Events;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
@@ -17,10 +16,8 @@ internal static class CliHost
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(logging => logging.AddSerilog(new LoggerConfiguration()
-            .MinimumLevel.Warning()
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose)
-            .CreateLogger(), dispose: true));
+        // The process's logger (Program.cs: CliLogging, one line per warning unless --verbose).
+        services.AddLogging(logging => logging.AddSerilog(dispose: false));
         services.AddPolyarchInvoker(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

@@ -101,6 +101,12 @@ internal static class InvokerEndpoints
             return NotFound($"There is no action '{name}'. Create it with PUT /v1/actions/{name}.");
         }
 
+        // Checked before anything is accepted (a non-blocking call answers 202 first).
+        if (platform is not null && !Platforms.PlatformName.TryNormalize(platform, out _, out var platformError))
+        {
+            return Results.Json(new { error = "Invalid platform.", errors = new[] { platformError } }, InvokerJson.Options, statusCode: 400);
+        }
+
         JsonObject parameters;
         try
         {

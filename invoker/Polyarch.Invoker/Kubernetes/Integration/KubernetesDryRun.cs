@@ -17,6 +17,12 @@ internal static class KubernetesDryRun
     {
         var invoker = services.GetRequiredService<ActionInvoker>();
         var action = await invoker.FindAsync(target, cancellationToken);
+        if (platform is not null)
+        {
+            // As for a real invocation: a platform that cannot exist is bad input (exit 2), not a placement failure.
+            platform = Platforms.PlatformName.TryNormalize(platform, out var normalized, out var error) ? normalized : throw new InvalidActionException([error]);
+        }
+
         var image = await services.GetRequiredService<IVariantCatalog>().GetAsync(action.Image, cancellationToken);
         var backend = services.GetRequiredService<KubernetesActionBackend>();
         var inventory = await backend.GetInventoryAsync(cancellationToken);

@@ -1,0 +1,37 @@
+using Serilog;
+using Serilog.Events;
+
+namespace Polyarch.Builder.Hosting.Logging;
+
+/// <summary>
+/// The Serilog configuration of `serve`: ASP.NET Core's per-request chatter off, the console, and the rotating
+/// file of <see cref="ServiceLogOptions"/>. The "Serilog" configuration section still overrides levels.
+/// </summary>
+internal static class ServiceLogging
+{
+    public static LoggerConfiguration Configure(LoggerConfiguration configuration, IConfiguration appConfiguration, ServiceLogOptions options)
+    {
+        configuration
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            .ReadFrom.Configuration(appConfiguration)
+            .Enrich.FromLogContext()
+            .Enrich.With<Fitness.ControlCharacterEscaper>(); // after every other enricher: request-derived values cannot forge log lines
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            return configuration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path))!);
+        return configuration
+            .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLevel, standardErrorFromLevel: LogEventLevel.Verbose)
+            .WriteTo.File(
+                options.Path,
+                outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                fileSizeLimitBytes: options.FileSizeLimitBytes,
+                rollOnFileSizeLimit: true,
+                retainedFileCountLimit: options.RetainedFileCountLimit,
+                hooks: new OwnerOnlyLogFile());
+    }
+}
