@@ -16,7 +16,14 @@ namespace Polyarch.Registry;
 public static class RegistryServiceCollectionExtensions
 {
     /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
-    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
+    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null) =>
+        AddPolyarchRegistry(services, configure, RegistryHttpPipeline.Standard);
+
+    /// <summary>
+    /// Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/>
+    /// (singletons) with validated <see cref="RegistryOptions"/>, their HttpClients retrying and timing out through <paramref name="pipeline"/>.
+    /// </summary>
+    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure, RegistryHttpPipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<RegistryOptions>();
@@ -42,13 +49,13 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IIndexAssembler, IndexAssembler>();
         services.TryAddTransient<RegistryAuthHandler>();
 
-        AddClient(services, RegistryHttpClients.Manifests, blobs: false).AddHttpMessageHandler<RegistryAuthHandler>();
-        AddClient(services, RegistryHttpClients.Blobs, blobs: true).AddHttpMessageHandler<RegistryAuthHandler>();
-        AddClient(services, RegistryHttpClients.Auth, blobs: false);
+        AddClient(services, RegistryHttpClients.Manifests, blobs: false, pipeline).AddHttpMessageHandler<RegistryAuthHandler>();
+        AddClient(services, RegistryHttpClients.Blobs, blobs: true, pipeline).AddHttpMessageHandler<RegistryAuthHandler>();
+        AddClient(services, RegistryHttpClients.Auth, blobs: false, pipeline);
         return services;
     }
 
-    private static IHttpClientBuilder AddClient(IServiceCollection services, string name, bool blobs)
+    private static IHttpClientBuilder AddClient(IServiceCollection services, string name, bool blobs, RegistryHttpPipeline pipeline)
     {
         var builder = services.AddHttpClient(name, client =>
         {
@@ -59,6 +66,19 @@ public static class RegistryServiceCollectionExtensions
         // Configures the primary handler there is (the factory's, or one a host or test chose) instead of replacing it.
         builder.ConfigurePrimaryHttpMessageHandler((handler, serviceProvider) =>
             serviceProvider.GetRequiredService<RegistryCertificateTrust>().Configure(handler));
+
+        if (pipeline == RegistryHttpPipeline.OneShot)
+        {
+            return builder.AddHttpMessageHandler(serviceProvider =>
+            {
+                var options = serviceProvider.GetRequiredService<IOptions<RegistryOptions>>().Value;
+                return new OneShotRetryHandler(
+                    blobs ? options.BlobAttemptTimeout : options.AttemptTimeout, blobs ? options.BlobTotalTimeout : options.TotalTimeout,
+                    options.MaxRetries, options.RetryBaseDelay, serviceProvider.GetRequiredService<TimeProvider>(),
+                    serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RegistryClient).FullName!));
+            });
+        }
+
         builder.AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider serviceProvider) =>
             {

@@ -34,7 +34,7 @@ internal sealed class RegistrySender
         {
             throw TransportFailure.Describe(registry, request.Method, url, exception);
         }
-        catch (Exception exception) when (exception is TimeoutRejectedException or BrokenCircuitException
+        catch (Exception exception) when (exception is TimeoutRejectedException or BrokenCircuitException or TimeoutException
             || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new RegistryUnavailableException(registry, $"{request.Method} {url} did not succeed in time ({exception.Message})", exception);
