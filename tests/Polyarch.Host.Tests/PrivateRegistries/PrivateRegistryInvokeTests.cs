@@ -44,17 +44,13 @@ public sealed class PrivateRegistryInvokeTests(PrivateRegistryFixture registry) 
         (await LocalImagesAsync($"{registry.TlsRegistry}/{repository}")).ShouldBeEmpty();
 
         // Act 2 and assert: each variant runs on its own architecture.
-        foreach (var (platform, arch) in new[] { ("linux/amd64", "x86_64"), ("linux/arm64", "aarch64") })
+        try
         {
-            var invoke = await InvokerAsync(Environment(), "invoke", image, "--platform", platform, "-p", "name=private", "--output", "json");
-
-            invoke.ExitCode.ShouldBe(0, Tool.Describe(invoke));
-            var record = JsonNode.Parse(invoke.StandardOutput)!;
-            record["platform"]!.GetValue<string>().ShouldBe(platform);
-            record["result"]!["arch"]!.GetValue<string>().ShouldBe(arch);
-            record["result"]!["params"]!["name"]!.GetValue<string>().ShouldBe("private");
-            var variant = $"{registry.TlsRegistry}/{repository}@{record["childDigest"]!.GetValue<string>()}";
-            (await Tool.RunAsync("/usr/bin/docker", ["image", "inspect", variant])).ExitCode.ShouldBe(0, $"the engine pulled {variant}");
+            await InvokeEachVariantAsync(image, repository);
+        }
+        finally
+        {
+            await RemoveLocalImagesAsync($"{registry.TlsRegistry}/{repository}");
         }
 
         _helper.Calls.ShouldContain($"get {registry.TlsRegistry}");
@@ -79,6 +75,22 @@ public sealed class PrivateRegistryInvokeTests(PrivateRegistryFixture registry) 
         foreach (var directory in new[] { _source, _dockerConfig, _state })
         {
             directory.Delete(recursive: true);
+        }
+    }
+
+    private async Task InvokeEachVariantAsync(string image, string repository)
+    {
+        foreach (var (platform, arch) in new[] { ("linux/amd64", "x86_64"), ("linux/arm64", "aarch64") })
+        {
+            var invoke = await InvokerAsync(Environment(), "invoke", image, "--platform", platform, "-p", "name=private", "--output", "json");
+
+            invoke.ExitCode.ShouldBe(0, Tool.Describe(invoke));
+            var record = JsonNode.Parse(invoke.StandardOutput)!;
+            record["platform"]!.GetValue<string>().ShouldBe(platform);
+            record["result"]!["arch"]!.GetValue<string>().ShouldBe(arch);
+            record["result"]!["params"]!["name"]!.GetValue<string>().ShouldBe("private");
+            var variant = $"{registry.TlsRegistry}/{repository}@{record["childDigest"]!.GetValue<string>()}";
+            (await Tool.RunAsync("/usr/bin/docker", ["image", "inspect", variant])).ExitCode.ShouldBe(0, $"the engine pulled {variant}");
         }
     }
 
