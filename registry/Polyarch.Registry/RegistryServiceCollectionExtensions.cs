@@ -92,10 +92,13 @@ public static class RegistryServiceCollectionExtensions
                 resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
                 resilience.Retry.Delay = options.RetryBaseDelay;
                 resilience.Retry.ShouldRetryAfterHeader = true;
-                if (options.MaxRetries == 0)
-                {
-                    resilience.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
-                }
+                // A failed TLS handshake (a certificate from an unknown CA, HTTPS spoken to a plain-HTTP server) fails the same way
+                // every time: retrying it only delays the error that names the fix.
+                resilience.Retry.ShouldHandle = options.MaxRetries == 0
+                    ? _ => ValueTask.FromResult(false)
+                    : args => ValueTask.FromResult(
+                        !(args.Outcome.Exception is { } exception && TransportFailure.IsTlsHandshakeFailure(exception))
+                        && HttpClientResiliencePredicates.IsTransient(args.Outcome));
 
                 resilience.Retry.OnRetry = args =>
                 {

@@ -47,6 +47,9 @@ internal static class TransportFailure
             exception);
     }
 
+    /// <summary>Whether the exception (or one it wraps) is a failed TLS handshake: not transient, never worth a retry.</summary>
+    public static bool IsTlsHandshakeFailure(Exception exception) => Find<AuthenticationException>(exception) is not null;
+
     public static RegistryUnavailableException PlainHttpToHttpsServer(Uri registry, HttpMethod method, Uri url) =>
         new(registry,
             $"{method} {url} was answered with 400 \"Client sent an HTTP request to an HTTPS server\": the registry speaks HTTPS",

@@ -23,7 +23,7 @@ public sealed class PrivateRegistryBuildTests(PrivateRegistryFixture registry) :
         (await File.ReadAllTextAsync($"/etc/docker/certs.d/{registry.TlsRegistry}/ca.crt")).ShouldBe(await File.ReadAllTextAsync(registry.CaFile));
         profile.StandardOutput.ShouldNotContain("reloaded");
 
-        await CreateEchoRepositoryAsync();
+        await CreateEchoRepositoryAsync(_source.FullName);
         var environment = new Dictionary<string, string?>
         {
             ["DOCKER_CONFIG"] = registry.DockerConfigDirectory,
@@ -48,10 +48,11 @@ public sealed class PrivateRegistryBuildTests(PrivateRegistryFixture registry) :
 
     public void Dispose() => _source.Delete(recursive: true);
 
-    private async Task CreateEchoRepositoryAsync()
+    /// <summary>A git repository at <paramref name="directory"/> holding examples/echo, committed on main.</summary>
+    internal static async Task CreateEchoRepositoryAsync(string directory)
     {
         // cp -a keeps the action's executable bits.
-        var copy = await Tool.RunAsync("cp", ["-a", RepositoryRoot.Combine("examples", "echo") + "/.", _source.FullName]);
+        var copy = await Tool.RunAsync("cp", ["-a", RepositoryRoot.Combine("examples", "echo") + "/.", directory]);
         copy.ExitCode.ShouldBe(0, Tool.Describe(copy));
 
         foreach (var arguments in new[]
@@ -61,7 +62,7 @@ public sealed class PrivateRegistryBuildTests(PrivateRegistryFixture registry) :
                      ["-c", "user.name=Polyarch test", "-c", "user.email=test@polyarch.invalid", "commit", "-q", "-m", "echo"],
                  })
         {
-            var git = await Tool.RunAsync("git", ["-C", _source.FullName, .. arguments]);
+            var git = await Tool.RunAsync("git", ["-C", directory, .. arguments]);
             git.ExitCode.ShouldBe(0, Tool.Describe(git));
         }
     }

@@ -55,14 +55,58 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
         exception.Message.ShouldContain($"`polyarch-builder registry profile {tls.Address} --ca FILE`");
     }
 
-    private static ServiceProvider Services()
+    [Fact]
+    public async Task Https_WithACertificateFromAnUnknownCa_FailsAtOnce_WithoutRetries()
+    {
+        // Each failed handshake closes its connection, so the connections the client opened are its attempts.
+        var connections = new ConnectionCounter();
+        using var provider = Services(maxRetries: 3, connections);
+
+        await Should.ThrowAsync<RegistryUnavailableException>(() => provider.GetRequiredService<IRegistryClient>()
+            .GetManifestAsync(ImageReference.Parse($"{TlsRegistry.HostName}:{tls.Port}/demo/echo:v1")));
+
+        connections.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Https_ToAPlainHttpRegistry_FailsAtOnce_WithoutRetries()
+    {
+        var connections = new ConnectionCounter();
+        using var provider = Services(maxRetries: 3, connections);
+
+        await Should.ThrowAsync<RegistryUnavailableException>(() => provider.GetRequiredService<IRegistryClient>()
+            .GetManifestAsync(ImageReference.Parse($"plain.polyarch.test:{plain.Registry.BaseUri.Port}/demo/echo:v1")));
+
+        connections.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_still_retried()
+    {
+        // The control: connection failures other than a TLS handshake stay transient (port 9: nothing listens).
+        var connections = new ConnectionCounter();
+        using var provider = Services(maxRetries: 2, connections);
+
+        await Should.ThrowAsync<RegistryUnavailableException>(() => provider.GetRequiredService<IRegistryClient>()
+            .GetManifestAsync(ImageReference.Parse("refused.polyarch.test:9/demo/echo:v1")));
+
+        connections.Count.ShouldBe(3);
+    }
+
+    private static ServiceProvider Services(int maxRetries = 0, ConnectionCounter? connections = null)
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddPolyarchRegistry(o => { o.UseDockerConfig = false; o.MaxRetries = 0; });
+        services.AddPolyarchRegistry(o =>
+        {
+            o.UseDockerConfig = false;
+            o.MaxRetries = maxRetries;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+        });
         services.ConfigureHttpClientDefaults(client => client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
+                connections?.Increment();
                 var host = context.DnsEndPoint.Host.EndsWith(".polyarch.test", StringComparison.Ordinal) ? "127.0.0.1" : context.DnsEndPoint.Host;
                 var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
                 try
@@ -78,5 +122,14 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
             },
         }));
         return services.BuildServiceProvider();
+    }
+
+    private sealed class ConnectionCounter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Increment() => Interlocked.Increment(ref _count);
     }
 }
