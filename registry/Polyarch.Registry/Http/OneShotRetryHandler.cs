@@ -6,7 +6,8 @@ namespace Polyarch.Registry.Http;
 /// <summary>
 /// <see cref="RegistryHttpPipeline.OneShot"/>: what the standard resilience handler does for one request — retry transient
 /// failures (connection errors, attempt timeouts, 5xx, 408, 429) with exponential backoff or the registry's Retry-After,
-/// each attempt and the whole request bounded in time — without its circuit breaker, limiter and telemetry.
+/// each attempt and the whole request bounded in time — without its circuit breaker, limiter and telemetry. A failed TLS
+/// handshake (unknown CA, HTTPS to a plain-HTTP server) is not transient and fails at once, as in the standard pipeline.
 /// </summary>
 internal sealed class OneShotRetryHandler(TimeSpan attemptTimeout, TimeSpan totalTimeout, int maxRetries, TimeSpan baseDelay, TimeProvider time, ILogger logger)
     : DelegatingHandler
@@ -31,7 +32,7 @@ internal sealed class OneShotRetryHandler(TimeSpan attemptTimeout, TimeSpan tota
 
                 outcome = $"{(int)response.StatusCode} {response.StatusCode}";
             }
-            catch (HttpRequestException exception) when (attempt < maxRetries && !whole.IsCancellationRequested)
+            catch (HttpRequestException exception) when (attempt < maxRetries && !whole.IsCancellationRequested && !TransportFailure.IsTlsHandshakeFailure(exception))
             {
                 outcome = exception.Message;
             }

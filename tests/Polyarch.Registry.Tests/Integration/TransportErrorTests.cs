@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Registry.Client;
+using Polyarch.Registry.Http;
 using Polyarch.Registry.References;
 using Polyarch.Testing;
 
@@ -55,12 +56,14 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
         exception.Message.ShouldContain($"`polyarch-builder registry profile {tls.Address} --ca FILE`");
     }
 
-    [Fact]
-    public async Task Https_WithACertificateFromAnUnknownCa_FailsAtOnce_WithoutRetries()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Https_WithACertificateFromAnUnknownCa_FailsAtOnce_WithoutRetries(RegistryHttpPipeline pipeline)
     {
         // Each failed handshake closes its connection, so the connections the client opened are its attempts.
         var connections = new ConnectionCounter();
-        using var provider = Services(maxRetries: 3, connections);
+        using var provider = Services(maxRetries: 3, connections, pipeline);
 
         await Should.ThrowAsync<RegistryUnavailableException>(() => provider.GetRequiredService<IRegistryClient>()
             .GetManifestAsync(ImageReference.Parse($"{TlsRegistry.HostName}:{tls.Port}/demo/echo:v1")));
@@ -68,11 +71,13 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
         connections.Count.ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Https_ToAPlainHttpRegistry_FailsAtOnce_WithoutRetries()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Https_ToAPlainHttpRegistry_FailsAtOnce_WithoutRetries(RegistryHttpPipeline pipeline)
     {
         var connections = new ConnectionCounter();
-        using var provider = Services(maxRetries: 3, connections);
+        using var provider = Services(maxRetries: 3, connections, pipeline);
 
         await Should.ThrowAsync<RegistryUnavailableException>(() => provider.GetRequiredService<IRegistryClient>()
             .GetManifestAsync(ImageReference.Parse($"plain.polyarch.test:{plain.Registry.BaseUri.Port}/demo/echo:v1")));
@@ -80,12 +85,14 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
         connections.Count.ShouldBe(1);
     }
 
-    [Fact]
-    public async Task A_refused_connection_is_still_retried()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task A_refused_connection_is_still_retried(RegistryHttpPipeline pipeline)
     {
         // The control: connection failures other than a TLS handshake stay transient (port 9: nothing listens).
         var connections = new ConnectionCounter();
-        using var provider = Services(maxRetries: 2, connections);
+        using var provider = Services(maxRetries: 2, connections, pipeline);
 
         await Should.ThrowAsync<RegistryUnavailableException>(() => provider.GetRequiredService<IRegistryClient>()
             .GetManifestAsync(ImageReference.Parse("refused.polyarch.test:9/demo/echo:v1")));
@@ -93,7 +100,7 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
         connections.Count.ShouldBe(3);
     }
 
-    private static ServiceProvider Services(int maxRetries = 0, ConnectionCounter? connections = null)
+    private static ServiceProvider Services(int maxRetries = 0, ConnectionCounter? connections = null, RegistryHttpPipeline pipeline = RegistryHttpPipeline.Standard)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddPolyarchRegistry(o =>
@@ -101,7 +108,7 @@ public sealed class TransportErrorTests(RegistryFixture plain, TlsRegistry tls) 
             o.UseDockerConfig = false;
             o.MaxRetries = maxRetries;
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
-        });
+        }, pipeline);
         services.ConfigureHttpClientDefaults(client => client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
