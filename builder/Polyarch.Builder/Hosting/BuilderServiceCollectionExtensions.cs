@@ -34,7 +34,20 @@ internal static class BuilderServiceCollectionExtensions
         });
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
         services.AddSingleton<StagingTags>();
-        services.AddSingleton<BuildStore>();
+        services.AddOptions<StoreOptions>()
+            .Bind(configuration.GetSection(StoreOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var storeOptions = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
+        if (storeOptions.IsPostgres)
+        {
+            services.AddSingleton<IBuildStore, PostgresBuildStore>();
+        }
+        else
+        {
+            services.AddSingleton<IBuildStore, SqliteBuildStore>();
+        }
+
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();
         services.AddSingleton<BuildExecutor>();
