@@ -39,6 +39,21 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
     }
 
     [Fact]
+    public async Task Replicas_starting_together_migrate_the_store_once()
+    {
+        using var second = Replica();
+        using var third = Replica();
+
+        await Task.WhenAll(new[] { Store, second.GetRequiredService<IBuildStore>(), third.GetRequiredService<IBuildStore>() }
+            .Select(store => Task.Run(() => store.ListAsync(1, CancellationToken.None))));
+
+        await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM schemaversions", connection);
+        ((long)(await command.ExecuteScalarAsync())!).ShouldBe(2L);
+    }
+
+    [Fact]
     public async Task Two_replicas_claiming_at_once_never_get_the_same_build()
     {
         for (var i = 0; i < 20; i++)
