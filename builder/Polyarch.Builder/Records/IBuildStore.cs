@@ -37,6 +37,12 @@ internal interface IBuildStore
     /// <summary>The newest builds first.</summary>
     public Task<IReadOnlyList<BuildRecord>> ListAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the logs of finished builds that finished before <paramref name="finishedBefore"/> or are not among the newest
+    /// <paramref name="keep"/> finished builds; queued and running builds are never touched. Returns how many log entries (one per platform) were deleted.
+    /// </summary>
+    public Task<int> PruneLogsAsync(DateTimeOffset finishedBefore, int keep, CancellationToken cancellationToken);
+
     /// <summary>Per-platform logs of a build (key "" holds export and push).</summary>
     public Task<IReadOnlyDictionary<string, string>> GetLogsAsync(string id, CancellationToken cancellationToken);
 }

@@ -219,6 +219,13 @@ internal sealed partial class PostgresBuildStore : IBuildStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async Task<int> PruneLogsAsync(DateTimeOffset finishedBefore, int keep, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, BuildLogRetention.Delete("@"), cancellationToken, ("cutoff", BuildRowReader.Time(finishedBefore)), ("keep", keep));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> GetLogsAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

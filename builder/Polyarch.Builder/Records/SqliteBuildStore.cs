@@ -176,6 +176,13 @@ internal sealed class SqliteBuildStore : IBuildStore
     }
 
     /// <inheritdoc />
+    public async Task<int> PruneLogsAsync(DateTimeOffset finishedBefore, int keep, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, BuildLogRetention.Delete("$"), cancellationToken, ("$cutoff", BuildRowReader.Time(finishedBefore)), ("$keep", keep));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> GetLogsAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

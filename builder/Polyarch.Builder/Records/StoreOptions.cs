@@ -27,6 +27,10 @@ public sealed class StoreOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long finished builds keep their logs.</summary>
+    [Required]
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Whether the store is PostgreSQL.</summary>
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.Ordinal);
 

@@ -119,4 +119,42 @@ public abstract class BuildStoreTests : IAsyncLifetime
         retag.Build.ReuseOf.ShouldBe(built.Build.Id);
         (await _store.GetLogsAsync(built.Build.Id, CancellationToken.None))["linux/amd64"].ShouldBe("log");
     }
+
+    [Fact]
+    public async Task Pruning_deletes_the_logs_of_finished_builds_beyond_the_count_then_by_age_and_leaves_unfinished_builds_alone()
+    {
+        var finished = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (await _store.SubmitAsync(Request($"{i}".PadLeft(40, 'f'), $"f{i}"), null, CancellationToken.None)).Build.Id;
+            (await _store.ClaimNextAsync(CancellationToken.None))!.Id.ShouldBe(id);
+            await _store.FinishAsync(id, i == 1 ? BuildStatus.Failed : BuildStatus.Succeeded, [], [], [], [], i == 1 ? new BuildError("failed", 1) : null,
+                new Dictionary<string, string> { ["linux/amd64"] = $"log {i}", [""] = "push" }, CancellationToken.None);
+            finished.Add(id);
+            await Task.Delay(20); // Distinct finish times.
+        }
+
+        var running = (await _store.SubmitAsync(Request(CommitA, "r"), null, CancellationToken.None)).Build.Id;
+        (await _store.ClaimNextAsync(CancellationToken.None))!.Id.ShouldBe(running);
+        var queued = (await _store.SubmitAsync(Request(CommitB, "q"), null, CancellationToken.None)).Build.Id;
+
+        var byCount = await _store.PruneLogsAsync(DateTimeOffset.UnixEpoch, keep: 2, CancellationToken.None);
+
+        byCount.ShouldBe(2);
+        (await _store.GetLogsAsync(finished[0], CancellationToken.None)).ShouldBeEmpty();
+        (await _store.GetLogsAsync(finished[1], CancellationToken.None))["linux/amd64"].ShouldBe("log 1");
+        (await _store.GetLogsAsync(finished[2], CancellationToken.None))["linux/amd64"].ShouldBe("log 2");
+
+        var byAge = await _store.PruneLogsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), keep: 100, CancellationToken.None);
+
+        byAge.ShouldBe(4);
+        foreach (var id in finished)
+        {
+            (await _store.GetLogsAsync(id, CancellationToken.None)).ShouldBeEmpty();
+            (await _store.GetAsync(id, CancellationToken.None)).ShouldNotBeNull(); // The record stays; only its logs go.
+        }
+
+        (await _store.GetAsync(running, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Running);
+        (await _store.GetAsync(queued, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Queued);
+    }
 }
