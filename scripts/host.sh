@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The container host Polyarch runs on: Docker engine + buildx, QEMU binfmt handlers, a CNCF distribution
-# registry on loopback, and the multi-arch polyarch/busybox base image.
+# registry on loopback, PostgreSQL for the shared store (scripts/postgres.sh), and the multi-arch
+# polyarch/busybox base image.
 #
 #   scripts/host.sh up       install what is missing, start what is not running (idempotent)
 #   scripts/host.sh status   report each part; exit 1 if one is missing
@@ -10,6 +11,8 @@
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 TRIXIE_SOURCE=/etc/apt/sources.list.d/polyarch-trixie.sources
 TRIXIE_PIN=/etc/apt/preferences.d/polyarch-trixie
@@ -17,42 +20,6 @@ DAEMON_JSON=/etc/docker/daemon.json
 QEMU_ARCHES=(aarch64 ppc64le)
 
 # --- installation -------------------------------------------------------------------------------
-
-apt_updated=0
-apt_update() {
-  [ $apt_updated -eq 1 ] && return 0
-  # apt-get update exits 100 when one (often foreign-architecture) index fails to download, e.g.
-  # "Mirror sync in progress". That is not fatal for us: we check for each package afterwards.
-  as_root apt-get update -qq >"$(private_log "$LOG_DIR/apt-update.log")" 2>&1 || warn "apt-get update reported errors (see $LOG_DIR/apt-update.log); continuing"
-  apt_updated=1
-}
-
-# apt_install RELEASE CHECK_PATH PACKAGE...: install PACKAGEs unless CHECK_PATH exists.
-apt_install() {
-  local release=$1 check=$2; shift 2
-  [ -e "$check" ] && return 0
-  apt_update
-  # pkg/release (not -t release): only the named packages, and the dependencies they really need,
-  # come from that release; everything else stays on the machine's own release.
-  local target=() pkg
-  if [ "$release" = default ]; then target=("$@"); else for pkg; do target+=("$pkg/$release"); done; fi
-  say "Installing ${target[*]}"
-  # Keep package maintainer scripts from starting services (docker.io, docker-registry): up starts
-  # them itself, on loopback, with our configuration.
-  local policy_added=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-    as_root chmod +x /usr/sbin/policy-rc.d; policy_added=1
-  fi
-  local ok=1
-  as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${target[@]}" >>"$(private_log "$LOG_DIR/apt-install.log")" 2>&1 || ok=0
-  [ $policy_added -eq 0 ] || as_root rm -f /usr/sbin/policy-rc.d
-  if [ $ok -eq 0 ]; then
-    die "installing $* failed: 'apt-get install ${target[*]}' (log: $LOG_DIR/apt-install.log). Fix the package source, then run 'scripts/host.sh up' again." 3
-  fi
-  [ -e "$check" ] || die "package $* installed but $check is missing; see $LOG_DIR/apt-install.log" 3
-}
 
 add_trixie_source() {
   [ -f "$TRIXIE_SOURCE" ] && [ -f "$TRIXIE_PIN" ] && return 0
@@ -260,6 +227,7 @@ status() {
   else
     printf 'registry   missing  http://%s/v2/ does not answer\n' "$POLYARCH_REGISTRY"; bad=1
   fi
+  "$POLYARCH_ROOT/scripts/postgres.sh" status || bad=1
   if [ $bad -eq 0 ] && base_image_ready; then
     printf 'base       ok       %s/polyarch/busybox:latest (%s)\n' "$POLYARCH_REGISTRY" "$POLYARCH_PLATFORMS"
   elif [ $bad -eq 0 ]; then
@@ -284,11 +252,13 @@ case "$cmd" in
     start_dockerd
     ensure_secrets
     start_registry
+    "$POLYARCH_ROOT/scripts/postgres.sh" up
     "$POLYARCH_ROOT/scripts/base-image.sh" ensure
     say "Container host is up"
     status
     ;;
   down)
+    "$POLYARCH_ROOT/scripts/postgres.sh" down
     stop_pidfile registry 10
     stop_pidfile dockerd 30
     ;;

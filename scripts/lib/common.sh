@@ -34,7 +34,7 @@ private_log_dir() {
 say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
-die()  { printf 'error: %s\n' "$*" >&2; exit "${2:-1}"; }
+die()  { printf 'error: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"

@@ -29,6 +29,7 @@ public sealed class HostLogPrivacyTests : IAsyncLifetime
 
     private readonly string _state = Directory.CreateTempSubdirectory("polyarch-host-logs-").FullName;
     private readonly string _registry = $"127.0.0.1:{FreePort()}";
+    private readonly string _postgresPort = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
     private readonly ConcurrentQueue<string> _authorizations = new();
     private WebApplication? _invoker;
     private string _invokerUrl = "";
@@ -114,6 +115,7 @@ public sealed class HostLogPrivacyTests : IAsyncLifetime
             .WithEnvironmentVariables(env => env
                 .Set("POLYARCH_STATE_DIR", _state)
                 .Set("POLYARCH_REGISTRY", _registry)
+                .Set("POLYARCH_POSTGRES_PORT", _postgresPort) // Its own PostgreSQL too: the host's answers on 5433 with another password.
                 .Set("POLYARCH_INVOKER_URL", _invokerUrl))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8);

@@ -20,7 +20,7 @@ internal sealed partial class BuildExecutor(
     BakeRunner bake,
     IImagePublisher publisher,
     StagingTags stagingTags,
-    BuildStore store,
+    IBuildStore store,
     IOptions<BuilderOptions> options,
     TimeProvider time,
     ILogger<BuildExecutor> logger)

@@ -8,7 +8,7 @@ namespace Polyarch.Builder.Builds;
 
 /// <summary>Runs queued builds, <see cref="BuilderOptions.Concurrency"/> at a time; re-queues interrupted ones at start-up.</summary>
 internal sealed partial class BuildQueueWorker(
-    BuildStore store,
+    IBuildStore store,
     BuildExecutor executor,
     BuildQueueSignal signal,
     OrphanedBakes orphans,

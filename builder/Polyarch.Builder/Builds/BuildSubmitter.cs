@@ -3,7 +3,7 @@ using Polyarch.Builder.Records;
 namespace Polyarch.Builder.Builds;
 
 /// <summary>Stores a build request (committed before anyone is told) and wakes the worker.</summary>
-internal sealed class BuildSubmitter(BuildStore store, BuildQueueSignal signal)
+internal sealed class BuildSubmitter(IBuildStore store, BuildQueueSignal signal)
 {
     /// <summary>Validates and stores a request; throws <see cref="Errors.InvalidBuildInputException"/> (storing nothing) when it can never build.</summary>
     public async Task<SubmitResult> SubmitAsync(BuildRequest request, string? deliveryId, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Polyarch.Builder.Cli;
 internal sealed class BuildCommandHandler(
     GitSource git,
     BuildSubmitter submitter,
-    BuildStore store,
+    IBuildStore store,
     BuildExecutor executor,
     IOptions<BuilderOptions> options)
 {

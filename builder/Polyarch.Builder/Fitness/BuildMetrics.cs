@@ -4,7 +4,7 @@ using Prometheus;
 namespace Polyarch.Builder.Fitness;
 
 /// <summary>Prometheus gauges read from the build store at each scrape: builds by status (queued = queue depth) and per-platform steps.</summary>
-internal sealed class BuildMetrics(BuildStore store)
+internal sealed class BuildMetrics(IBuildStore store)
 {
     private static readonly Gauge Builds = Metrics.CreateGauge("polyarch_builder_builds", "Builds among the newest 1000 by status (queued is the queue depth)", "status");
     private static readonly Gauge PlatformBuilds = Metrics.CreateGauge("polyarch_builder_platform_builds", "Platform builds among the newest 1000 by platform and result", "platform", "result");

@@ -35,7 +35,23 @@ internal static class BuilderServiceCollectionExtensions
         }, registryPipeline);
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
         services.AddSingleton<StagingTags>();
-        services.AddSingleton<BuildStore>();
+        services.AddOptions<StoreOptions>()
+            .Bind(configuration.GetSection(StoreOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(
+                store => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(store.Retention, new(store.Retention), null, validateAllProperties: true),
+                "Store:Retention is out of range: MaxAge 00:01:00 to 3650 days, MaxCount at least 1, Interval 00:00:01 to 1 day.")
+            .ValidateOnStart();
+        var storeOptions = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
+        if (storeOptions.IsPostgres)
+        {
+            services.AddSingleton<IBuildStore, PostgresBuildStore>();
+        }
+        else
+        {
+            services.AddSingleton<IBuildStore, SqliteBuildStore>();
+        }
+
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();
         services.AddSingleton<BuildExecutor>();
@@ -44,8 +60,12 @@ internal static class BuilderServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddPolyarchBuilderWorker(this IServiceCollection services) =>
-        services.AddHostedService<BuildQueueWorker>();
+    public static IServiceCollection AddPolyarchBuilderWorker(this IServiceCollection services)
+    {
+        services.AddSingleton<BuildLogPruner>();
+        services.AddHostedService(provider => provider.GetRequiredService<BuildLogPruner>());
+        return services.AddHostedService<BuildQueueWorker>();
+    }
 
     public static IEndpointRouteBuilder MapPolyarchBuilder(this IEndpointRouteBuilder endpoints)
     {

@@ -7,13 +7,13 @@ internal static class BuildsApi
 {
     public static IEndpointRouteBuilder MapBuildsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/builds", async (BuildStore store, int? limit, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/v1/builds", async (IBuildStore store, int? limit, CancellationToken cancellationToken) =>
             Results.Json(await store.ListAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken), BuildJson.Options));
-        endpoints.MapGet("/v1/builds/{id}", async (string id, BuildStore store, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/v1/builds/{id}", async (string id, IBuildStore store, CancellationToken cancellationToken) =>
             await store.GetAsync(id, cancellationToken) is { } build
                 ? Results.Json(build, BuildJson.Options)
                 : Results.Problem(detail: $"No build '{id}'. List builds with GET /v1/builds.", statusCode: 404));
-        endpoints.MapGet("/v1/builds/{id}/log", async (string id, string? platform, BuildStore store, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/v1/builds/{id}/log", async (string id, string? platform, IBuildStore store, CancellationToken cancellationToken) =>
         {
             if (await store.GetAsync(id, cancellationToken) is null)
             {

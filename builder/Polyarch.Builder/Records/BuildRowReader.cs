@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Polyarch.Builder.Builds;
 
 namespace Polyarch.Builder.Records;
 
-/// <summary>Maps rows of the builds table to <see cref="BuildRecord"/>.</summary>
+/// <summary>Maps rows of the builds table (SQLite or PostgreSQL) to <see cref="BuildRecord"/>.</summary>
 internal static class BuildRowReader
 {
     public const string Columns =
         "id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, started_at, finished_at, attempts, reuse_of, superseded_by, images, timings, retries, error, warnings";
 
-    public static BuildRecord Read(SqliteDataReader row)
+    public static BuildRecord Read(DbDataReader row)
     {
         var request = new BuildRequest(
-            row.GetString(1), row.GetString(2), row.GetString(3), row.GetString(4), Nullable(row, 5), row.GetInt64(6) != 0,
+            row.GetString(1), row.GetString(2), row.GetString(3), row.GetString(4), Nullable(row, 5), Convert.ToInt64(row.GetValue(6), CultureInfo.InvariantCulture) != 0,
             row.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries), row.GetString(8));
         return new BuildRecord(
             row.GetString(0),
@@ -23,7 +23,7 @@ internal static class BuildRowReader
             Time(row.GetString(10)),
             Nullable(row, 11) is { } started ? Time(started) : null,
             Nullable(row, 12) is { } finished ? Time(finished) : null,
-            (int)row.GetInt64(13),
+            Convert.ToInt32(row.GetValue(13), CultureInfo.InvariantCulture),
             Nullable(row, 14),
             Nullable(row, 15),
             Json<List<BuiltImage>>(row, 16) ?? [],
@@ -41,9 +41,9 @@ internal static class BuildRowReader
 
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    private static string? Nullable(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+    private static string? Nullable(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
 
-    private static T? Json<T>(SqliteDataReader row, int ordinal)
+    private static T? Json<T>(DbDataReader row, int ordinal)
         where T : class =>
         Nullable(row, ordinal) is { } text ? JsonSerializer.Deserialize<T>(text, BuildJson.Options) : null;
 }

@@ -31,7 +31,7 @@ public sealed class BuildExecutorFaultTests(RegistryFixture registry) : IDisposa
         using var docker = FakeDocker.Replaying("cache-export-fails.rawjson", exitCode: 1);
         using var services = Services(docker);
         var commit = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
-        var store = services.GetRequiredService<BuildStore>();
+        var store = services.GetRequiredService<IBuildStore>();
         var submitted = await store.SubmitAsync(new BuildRequest(_repository.Path, registry.Address, "demo/cache-export", commit, "main", true, Platforms, "test"), null, CancellationToken.None);
         // What the real bake had pushed before its cache export failed: the index under the build's staging tag.
         var context = Polyarch.Testing.Buildx.CreateContext(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\nRUN uname -m > /arch\n" });
@@ -60,7 +60,7 @@ public sealed class BuildExecutorFaultTests(RegistryFixture registry) : IDisposa
         using var docker = FakeDocker.Replaying("cache-export-fails.rawjson", exitCode: 1);
         using var services = Services(docker, ("Builder:PushRetries", "0"));
         var commit = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
-        var store = services.GetRequiredService<BuildStore>();
+        var store = services.GetRequiredService<IBuildStore>();
         await store.SubmitAsync(new BuildRequest(_repository.Path, registry.Address, "demo/cache-export-nothing", commit, "main", true, Platforms, "test"), null, CancellationToken.None);
 
         var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync((await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None);
@@ -76,7 +76,7 @@ public sealed class BuildExecutorFaultTests(RegistryFixture registry) : IDisposa
         using var docker = new FakeDocker("transient");
         using var services = Services(docker, ("Builder:PushRetries", "0"));
         var commit = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
-        var store = services.GetRequiredService<BuildStore>();
+        var store = services.GetRequiredService<IBuildStore>();
         await store.SubmitAsync(new BuildRequest(_repository.Path, registry.Address, "demo/transient", commit, null, false, ["linux/amd64"], "test"), null, CancellationToken.None);
 
         var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync((await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None);

@@ -37,7 +37,7 @@ public sealed class EchoBuildTests(RegistryFixture registry) : IDisposable
             run.StandardOutput.ShouldContain($"\"arch\":\"{arch}\"");
         }
 
-        var logs = await _harness.Services.GetRequiredService<BuildStore>().GetLogsAsync(result.Build["id"]!.GetValue<string>(), CancellationToken.None);
+        var logs = await _harness.Services.GetRequiredService<IBuildStore>().GetLogsAsync(result.Build["id"]!.GetValue<string>(), CancellationToken.None);
         logs.Keys.ShouldBeSubsetOf(["", "linux/amd64", "linux/arm64", "linux/ppc64le"]);
         logs["linux/arm64"].ShouldContain("[linux/arm64");
 

@@ -36,7 +36,7 @@ public sealed class FailureTests(RegistryFixture registry) : IDisposable
         (await _harness.TagDigestAsync("demo/fails", "main")).ShouldBe(good.IndexDigest());
         (await _harness.TagDigestAsync("demo/fails", "latest")).ShouldBe(good.IndexDigest());
         (await _harness.TagDigestAsync("demo/fails", broken[..12])).ShouldBeNull();
-        var logs = await _harness.Services.GetRequiredService<BuildStore>().GetLogsAsync(error["buildId"]!.GetValue<string>(), CancellationToken.None);
+        var logs = await _harness.Services.GetRequiredService<IBuildStore>().GetLogsAsync(error["buildId"]!.GetValue<string>(), CancellationToken.None);
         logs["linux/arm64"].ShouldContain("no arm64 today");
     }
 

@@ -36,7 +36,7 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
         string id;
         using (var services = BuilderServices.Create(_state.Path, settings))
         {
-            id = (await services.GetRequiredService<BuildStore>().SubmitAsync(
+            id = (await services.GetRequiredService<IBuildStore>().SubmitAsync(
                 new BuildRequest(_repository.Path, registry.Address, "demo/orphan", commit, "main", true, ["linux/amd64"], "test"), null, CancellationToken.None)).Build.Id;
         }
 
@@ -72,7 +72,7 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
         FakeDocker.IsRunning(orphan).ShouldBeFalse($"the restarted builder ends the orphaned bake ({seen})");
         _docker.BakePids.Count.ShouldBe(2, seen);
         FakeDocker.IsRunning(_docker.BakePids[1]).ShouldBeTrue(seen);
-        (await restarted.Services.GetRequiredService<BuildStore>().GetAsync(id, CancellationToken.None))!.Attempts.ShouldBe(2);
+        (await restarted.Services.GetRequiredService<IBuildStore>().GetAsync(id, CancellationToken.None))!.Attempts.ShouldBe(2);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -23,7 +23,7 @@ public sealed class RestartTests(RegistryFixture registry) : IDisposable
         using (var dead = BuilderServices.Create(_state.Path))
         {
             // The first process stored and claimed the build, then died without finishing it.
-            var store = dead.GetRequiredService<BuildStore>();
+            var store = dead.GetRequiredService<IBuildStore>();
             var submitted = await store.SubmitAsync(
                 new BuildRequest(_repository.Path, registry.Address, "demo/restart", commit, "main", true, HostSettings.Platforms, "test"), null, CancellationToken.None);
             (await store.ClaimNextAsync(CancellationToken.None))!.Id.ShouldBe(submitted.Build.Id);

@@ -6,21 +6,48 @@ using Polyarch.Builder.Tests.Support;
 
 namespace Polyarch.Builder.Tests.Records;
 
-public sealed class BuildStoreTests : IDisposable
+/// <summary>What every build store does, whichever the provider: run once per provider by the derived classes.</summary>
+#pragma warning disable CA1001 // The state directory is disposed in IAsyncLifetime.DisposeAsync.
+public abstract class BuildStoreTests : IAsyncLifetime
+#pragma warning restore CA1001
 {
-    private const string CommitA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    private const string CommitB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    protected const string CommitA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    protected const string CommitB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     private readonly TempDirectory _state = new();
-    private readonly ServiceProvider _services;
-    private readonly BuildStore _store;
+    private ServiceProvider _services = null!;
+    private IBuildStore _store = null!;
+    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
 
-    public BuildStoreTests()
+    /// <summary>Starts the provider's store and returns the settings that select it.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string?>> StartStoreAsync();
+
+    /// <summary>Removes what <see cref="StartStoreAsync"/> made.</summary>
+    protected abstract Task StopStoreAsync();
+
+    /// <summary>A second service graph on the same store: another process, or another replica.</summary>
+    protected ServiceProvider Replica(params (string Key, string? Value)[] settings) =>
+        BuilderServices.Create(_state.Path, _settings.Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+
+    /// <summary>The store of the first replica.</summary>
+    private protected IBuildStore Store => _store;
+
+    public async Task InitializeAsync()
     {
-        _services = BuilderServices.Create(_state.Path);
-        _store = _services.GetRequiredService<BuildStore>();
+        _settings = await StartStoreAsync();
+        _services = Replica();
+        _store = _services.GetRequiredService<IBuildStore>();
     }
 
-    private static BuildRequest Request(string commit = CommitA, string? branch = "main", bool isDefault = true, params string[] platforms) =>
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await StopStoreAsync();
+        _state.Dispose();
+    }
+
+    protected static BuildRequest Request(string commit = CommitA, string? branch = "main", bool isDefault = true, params string[] platforms) =>
         new("https://git.example.com/team/echo.git", "127.0.0.1:5000", "demo/echo", commit, branch, isDefault,
             platforms.Length > 0 ? platforms : ["linux/amd64", "linux/arm64"], "test");
 
@@ -29,8 +56,8 @@ public sealed class BuildStoreTests : IDisposable
     {
         var submitted = await _store.SubmitAsync(Request(), null, CancellationToken.None);
 
-        using var other = BuilderServices.Create(_state.Path);
-        var stored = await other.GetRequiredService<BuildStore>().GetAsync(submitted.Build.Id, CancellationToken.None);
+        using var other = Replica();
+        var stored = await other.GetRequiredService<IBuildStore>().GetAsync(submitted.Build.Id, CancellationToken.None);
 
         submitted.Created.ShouldBeTrue();
         stored.ShouldNotBeNull();
@@ -75,22 +102,6 @@ public sealed class BuildStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_running_build_is_not_superseded_and_is_requeued_after_a_crash()
-    {
-        var first = await _store.SubmitAsync(Request(CommitA), null, CancellationToken.None);
-        var claimed = await _store.ClaimNextAsync(CancellationToken.None);
-        await _store.SubmitAsync(Request(CommitB), null, CancellationToken.None);
-
-        var requeued = await _store.RequeueRunningAsync(CancellationToken.None);
-
-        claimed!.Id.ShouldBe(first.Build.Id);
-        requeued.ShouldBe(1);
-        var again = await _store.ClaimNextAsync(CancellationToken.None);
-        again!.Id.ShouldBe(first.Build.Id);
-        again.Attempts.ShouldBe(2);
-    }
-
-    [Fact]
     public async Task A_built_commit_pushed_to_a_new_branch_becomes_a_retag_not_a_rebuild()
     {
         var built = await _store.SubmitAsync(Request(CommitA, "main"), null, CancellationToken.None);
@@ -109,10 +120,41 @@ public sealed class BuildStoreTests : IDisposable
         (await _store.GetLogsAsync(built.Build.Id, CancellationToken.None))["linux/amd64"].ShouldBe("log");
     }
 
-    public void Dispose()
+    [Fact]
+    public async Task Pruning_deletes_the_logs_of_finished_builds_beyond_the_count_then_by_age_and_leaves_unfinished_builds_alone()
     {
-        _services.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _state.Dispose();
+        var finished = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (await _store.SubmitAsync(Request($"{i}".PadLeft(40, 'f'), $"f{i}"), null, CancellationToken.None)).Build.Id;
+            (await _store.ClaimNextAsync(CancellationToken.None))!.Id.ShouldBe(id);
+            await _store.FinishAsync(id, i == 1 ? BuildStatus.Failed : BuildStatus.Succeeded, [], [], [], [], i == 1 ? new BuildError("failed", 1) : null,
+                new Dictionary<string, string> { ["linux/amd64"] = $"log {i}", [""] = "push" }, CancellationToken.None);
+            finished.Add(id);
+            await Task.Delay(20); // Distinct finish times.
+        }
+
+        var running = (await _store.SubmitAsync(Request(CommitA, "r"), null, CancellationToken.None)).Build.Id;
+        (await _store.ClaimNextAsync(CancellationToken.None))!.Id.ShouldBe(running);
+        var queued = (await _store.SubmitAsync(Request(CommitB, "q"), null, CancellationToken.None)).Build.Id;
+
+        var byCount = await _store.PruneLogsAsync(DateTimeOffset.UnixEpoch, keep: 2, CancellationToken.None);
+
+        byCount.ShouldBe(2);
+        (await _store.GetLogsAsync(finished[0], CancellationToken.None)).ShouldBeEmpty();
+        (await _store.GetLogsAsync(finished[1], CancellationToken.None))["linux/amd64"].ShouldBe("log 1");
+        (await _store.GetLogsAsync(finished[2], CancellationToken.None))["linux/amd64"].ShouldBe("log 2");
+
+        var byAge = await _store.PruneLogsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), keep: 100, CancellationToken.None);
+
+        byAge.ShouldBe(4);
+        foreach (var id in finished)
+        {
+            (await _store.GetLogsAsync(id, CancellationToken.None)).ShouldBeEmpty();
+            (await _store.GetAsync(id, CancellationToken.None)).ShouldNotBeNull(); // The record stays; only its logs go.
+        }
+
+        (await _store.GetAsync(running, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Running);
+        (await _store.GetAsync(queued, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Queued);
     }
 }

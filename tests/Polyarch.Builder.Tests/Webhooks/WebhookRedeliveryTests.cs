@@ -20,7 +20,7 @@ public sealed class WebhookRedeliveryTests : IDisposable
         _client = _factory.CreateClient();
     }
 
-    private BuildStore Store => _factory.Services.GetRequiredService<BuildStore>();
+    private IBuildStore Store => _factory.Services.GetRequiredService<IBuildStore>();
 
     private async Task<JsonObject> DeliverAsync()
     {

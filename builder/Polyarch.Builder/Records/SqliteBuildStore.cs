@@ -7,17 +7,17 @@ using Polyarch.Builder.Hosting;
 namespace Polyarch.Builder.Records;
 
 /// <summary>
-/// Build requests and records in SQLite under the state directory. A request is committed before it is
-/// acknowledged; (registry, repository, commit, platforms) is built once; deliveries are de-duplicated.
+/// The build store in SQLite under the state directory (Store:Provider=sqlite, the default): one process owns the
+/// builds it claims, so a build still running at start-up was interrupted and is queued again.
 /// </summary>
-internal sealed class BuildStore
+internal sealed class SqliteBuildStore : IBuildStore
 {
     private const string Active = "('queued','running','succeeded')";
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly Lazy<Task> _initialized;
 
-    public BuildStore(IOptions<BuilderOptions> options, TimeProvider time)
+    public SqliteBuildStore(IOptions<BuilderOptions> options, TimeProvider time)
     {
         var directory = StatePaths.BuilderDirectory(options.Value);
         StatePaths.CreatePrivateDirectory(directory);
@@ -28,10 +28,10 @@ internal sealed class BuildStore
             Pooling = true,
         }.ToString();
         _time = time;
-        _initialized = new Lazy<Task>(() => InitializeAsync(BuildStoreSchema.Create, CancellationToken.None));
+        _initialized = new Lazy<Task>(() => Task.Run(() => StoreMigrations.UpgradeSqlite(_connectionString)));
     }
 
-    /// <summary>Stores a request, or returns the build that already covers it (same delivery, or same commit and platforms).</summary>
+    /// <inheritdoc />
     public async Task<SubmitResult> SubmitAsync(BuildRequest request, string? deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -90,7 +90,7 @@ internal sealed class BuildStore
         return result;
     }
 
-    /// <summary>Marks the oldest runnable queued build as running and returns it (a retag waits for the build it reuses).</summary>
+    /// <inheritdoc />
     public async Task<BuildRecord?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -104,14 +104,14 @@ internal sealed class BuildStore
         return claimed ? await GetAsync(id!, cancellationToken) : null;
     }
 
-    /// <summary>Claims one queued build (the CLI runs its own request in-process).</summary>
+    /// <inheritdoc />
     public async Task<BuildRecord?> TryClaimAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await ClaimAsync(connection, id, cancellationToken) ? await GetAsync(connection, id, cancellationToken) : null;
     }
 
-    /// <summary>The ids of the builds marked running.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> RunningIdsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -126,21 +126,21 @@ internal sealed class BuildStore
         return ids;
     }
 
-    /// <summary>Puts builds that were running when the process died back into the queue; returns how many.</summary>
+    /// <inheritdoc />
     public async Task<int> RequeueRunningAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await ExecuteAsync(connection, "UPDATE builds SET status = 'queued', started_at = NULL WHERE status = 'running'", cancellationToken);
     }
 
-    /// <summary>Puts one running build back into the queue (the process is shutting down).</summary>
+    /// <inheritdoc />
     public async Task RequeueAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, "UPDATE builds SET status = 'queued', started_at = NULL WHERE id = $id AND status = 'running'", cancellationToken, ("$id", id));
     }
 
-    /// <summary>Stores the final state of a build with its per-platform logs.</summary>
+    /// <inheritdoc />
     public async Task FinishAsync(
         string id, BuildStatus status, IReadOnlyList<BuiltImage> images, IReadOnlyList<PlatformTiming> timings, IReadOnlyList<string> retries,
         IReadOnlyList<string> warnings, BuildError? error, IReadOnlyDictionary<string, string> logs, CancellationToken cancellationToken)
@@ -161,19 +161,28 @@ internal sealed class BuildStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<BuildRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await GetAsync(connection, id, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<BuildRecord>> ListAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await QueryAsync(connection, $"SELECT {BuildRowReader.Columns} FROM builds ORDER BY rowid DESC LIMIT $n", cancellationToken, ("$n", limit));
     }
 
-    /// <summary>Per-platform logs of a build (key "" holds export and push).</summary>
+    /// <inheritdoc />
+    public async Task<int> PruneLogsAsync(DateTimeOffset finishedBefore, int keep, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, BuildLogRetention.Delete("$"), cancellationToken, ("$cutoff", BuildRowReader.Time(finishedBefore)), ("$keep", keep));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> GetLogsAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -208,29 +217,6 @@ internal sealed class BuildStore
         await _initialized.Value;
 
         return connection;
-    }
-
-    private async Task InitializeAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, sql, cancellationToken);
-        foreach (var (table, column, definition) in BuildStoreSchema.AddedColumns)
-        {
-            var exists = Convert.ToInt64(await ScalarAsync(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", cancellationToken, ("$c", column)),
-                System.Globalization.CultureInfo.InvariantCulture) > 0;
-            if (!exists)
-            {
-                try
-                {
-                    await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}", cancellationToken);
-                }
-                catch (SqliteException exception) when (exception.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
-                {
-                    // Another process (the CLI beside the service) added it first.
-                }
-            }
-        }
     }
 
     private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -1,0 +1,70 @@
+using DbUp;
+using DbUp.Builder;
+using DbUp.Engine;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Polyarch.Builder.Records;
+
+/// <summary>
+/// Brings a build store to the newest schema with DbUp: the versioned scripts under Records/Migrations/&lt;provider&gt;/ run once
+/// each, in name order, and are recorded in the store's <c>schemaversions</c> table.
+/// </summary>
+internal static class StoreMigrations
+{
+    // Any constant both replicas agree on: the advisory lock that keeps two replicas from migrating at once.
+    private const long PostgresMigrationLock = 0x506F6C7942756964; // "PolyBuid"
+
+    /// <summary>Migrates a SQLite build store; returns the names of the scripts it ran.</summary>
+    public static IReadOnlyList<string> UpgradeSqlite(string connectionString)
+    {
+        using (var connection = new SqliteConnection(connectionString))
+        {
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        return Run(DeployChanges.To.SqliteDatabase(connectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(StoreMigrations).Assembly, name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal))
+            .WithScript(AddWarningsColumn.Name, new AddWarningsColumn()), "SQLite");
+    }
+
+    /// <summary>Migrates a PostgreSQL build store (one replica at a time); returns the names of the scripts it ran.</summary>
+    public static async Task<IReadOnlyList<string>> UpgradePostgresAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", connection) { Parameters = { new("k", PostgresMigrationLock) } })
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            return Run(DeployChanges.To.PostgresqlDatabase(connectionString)
+                .WithScriptsEmbeddedInAssembly(typeof(StoreMigrations).Assembly, name => name.Contains(".Migrations.Postgres.", StringComparison.Ordinal))
+                .WithTransactionPerScript(), "PostgreSQL");
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection) { Parameters = { new("k", PostgresMigrationLock) } };
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static IReadOnlyList<string> Run(UpgradeEngineBuilder builder, string provider)
+    {
+        var result = builder.LogToNowhere().Build().PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException(
+                $"Migrating the {provider} build store failed in script {result.ErrorScript?.Name ?? "(none)"}: {result.Error?.Message}. " +
+                "The store is left at the last script that succeeded; fix the cause (permissions, disk space, a hand-edited schema) and start again.",
+                result.Error);
+        }
+
+        return [.. result.Scripts.Select(s => s.Name)];
+    }
+}
