@@ -1,0 +1,100 @@
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using Polyarch.Testing;
+
+namespace Polyarch.Host.Tests;
+
+/// <summary>
+/// polyarch/invoker and polyarch/builder as scripts/images.sh builds them: one index with linux/amd64 and linux/arm64
+/// (arm64 runs under QEMU here), each variant reports its version, runs as a non-root user and carries the OCI
+/// annotations; the invoker image runs an action through the mounted engine socket.
+/// </summary>
+[Collection(HostCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class ServiceImageTests
+{
+    public static TheoryData<string, string, string> Variants => new()
+    {
+        { "invoker", "linux/amd64", "x86_64" },
+        { "invoker", "linux/arm64", "aarch64" },
+        { "builder", "linux/amd64", "x86_64" },
+        { "builder", "linux/arm64", "aarch64" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Each_variant_reports_its_version_on_its_own_architecture(string component, string platform, string machine)
+    {
+        var image = await ServiceImages.EnsureAsync(component);
+
+        var version = await DockerRun.RunAsync(image, platform, ["--version"]);
+        var uname = await DockerRun.RunAsync(image, platform, ["-m"], entrypoint: "uname");
+        var id = await DockerRun.RunAsync(image, platform, ["-u"], entrypoint: "id");
+
+        version.ExitCode.ShouldBe(0, version.StandardError);
+        version.StandardOutput.Trim().ShouldMatch(@"^\d+\.\d+\.\d+");
+        uname.StandardOutput.Trim().ShouldBe(machine);
+        id.StandardOutput.Trim().ShouldBe("10001", "the services run as a non-root user");
+    }
+
+    [Theory]
+    [InlineData("invoker")]
+    [InlineData("builder")]
+    public async Task The_index_has_amd64_and_arm64_and_the_oci_annotations(string component)
+    {
+        var image = await ServiceImages.EnsureAsync(component);
+
+        using var index = await ServiceImages.RawIndexAsync(image);
+
+        (await ServiceImages.ArchitecturesAsync(image)).ShouldBe(["amd64", "arm64"], "no .NET runtime pack for ppc64le");
+        var annotations = index.RootElement.GetProperty("annotations");
+        annotations.GetProperty("org.opencontainers.image.revision").GetString()!.ShouldMatch("^[0-9a-f]{40}$");
+        annotations.GetProperty("org.opencontainers.image.source").GetString().ShouldNotBeNullOrWhiteSpace();
+        DateTimeOffset.Parse(annotations.GetProperty("org.opencontainers.image.created").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData("linux/amd64")]
+    [InlineData("linux/arm64")]
+    public async Task The_invoker_image_invokes_the_echo_action_through_the_mounted_socket(string actionPlatform)
+    {
+        var image = await ServiceImages.EnsureAsync("invoker");
+        var echo = await EchoImage.EnsureAsync();
+
+        var run = await DockerRun.RunAsync(
+            image, "linux/amd64", ["invoke", echo, "--platform", actionPlatform, "-p", $"run={TestRun.Id}", "--output", "json"], withSocket: true);
+
+        run.ExitCode.ShouldBe(0, run.StandardOutput + run.StandardError);
+        using var record = JsonDocument.Parse(run.StandardOutput);
+        record.RootElement.GetProperty("status").GetString().ShouldBe("success");
+        record.RootElement.GetProperty("platform").GetString().ShouldBe(actionPlatform);
+        record.RootElement.GetProperty("result").GetRawText().ShouldContain(TestRun.Id);
+    }
+
+    /// <summary>examples/echo in the host registry (the `echo` bake target FROM polyarch/busybox), pushed if missing.</summary>
+    private static class EchoImage
+    {
+        private static readonly Lazy<Task<string>> Image = new(EnsureOnceAsync);
+
+        public static Task<string> EnsureAsync() => Image.Value;
+
+        private static async Task<string> EnsureOnceAsync()
+        {
+            var image = $"{HostSettings.Registry}/demo/echo:latest";
+            var inspect = await Cli.Wrap(HostSettings.DockerCli).WithArguments(["buildx", "imagetools", "inspect", image])
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            if (inspect.ExitCode != 0)
+            {
+                await Cli.Wrap("bash").WithArguments([RepositoryRoot.Combine("scripts", "base-image.sh"), "ensure"]).ExecuteBufferedAsync();
+                await Cli.Wrap(HostSettings.DockerCli)
+                    .WithArguments(["buildx", "bake", "--file", RepositoryRoot.Combine("docker-bake.hcl"), "--push", "echo"])
+                    .WithWorkingDirectory(RepositoryRoot.Path)
+                    .WithEnvironmentVariables(e => e.Set("REGISTRY", HostSettings.Registry))
+                    .ExecuteBufferedAsync();
+            }
+
+            return image;
+        }
+    }
+}
