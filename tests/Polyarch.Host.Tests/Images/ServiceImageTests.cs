@@ -72,6 +72,44 @@ public sealed class ServiceImageTests
         record.RootElement.GetProperty("result").GetRawText().ShouldContain(TestRun.Id);
     }
 
+    [Fact]
+    public async Task The_builder_image_builds_a_three_platform_repository_through_the_mounted_socket_into_a_verified_index()
+    {
+        var image = await ServiceImages.EnsureAsync("builder");
+        var source = Directory.CreateTempSubdirectory("polyarch-image-build-");
+        try
+        {
+            File.WriteAllText(Path.Combine(source.FullName, "Dockerfile"), $"""
+                FROM {HostSettings.BaseImage}
+                RUN uname -m > /built-on
+                CMD ["cat", "/built-on"]
+                """);
+            string[][] steps = [["init", "-q", "-b", "main"], ["add", "Dockerfile"], ["-c", "user.name=t", "-c", "user.email=t@polyarch.invalid", "commit", "-qm", "image test"]];
+            foreach (var git in steps)
+            {
+                await Cli.Wrap("git").WithArguments(git).WithWorkingDirectory(source.FullName).ExecuteAsync();
+            }
+
+            // The image's user (10001) must own the repository it reads: git refuses a repository owned by someone else.
+            await Cli.Wrap("chown").WithArguments(["-R", "10001:10001", source.FullName]).ExecuteAsync();
+            var repository = $"test/image-builder-{TestRun.Id}";
+
+            var build = await DockerRun.RunAsync(
+                image, "linux/amd64",
+                ["build", "/src", "--registry", HostSettings.Registry, "--repository", repository, "--platforms", string.Join(',', HostSettings.Platforms), "--output", "json"],
+                withSocket: true, extra: ["-v", $"{source.FullName}:/src:ro"]);
+
+            build.ExitCode.ShouldBe(0, build.StandardOutput + build.StandardError);
+            var commit = (await Cli.Wrap("git").WithArguments(["rev-parse", "HEAD"]).WithWorkingDirectory(source.FullName).ExecuteBufferedAsync()).StandardOutput.Trim();
+            var pushed = $"{HostSettings.Registry}/{repository}:{commit[..12]}";
+            (await ServiceImages.ArchitecturesAsync(pushed)).ShouldBe(["amd64", "arm64", "ppc64le"]);
+        }
+        finally
+        {
+            source.Delete(recursive: true);
+        }
+    }
+
     /// <summary>examples/echo in the host registry (the `echo` bake target FROM polyarch/busybox), pushed if missing.</summary>
     private static class EchoImage
     {
