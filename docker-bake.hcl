@@ -115,11 +115,16 @@ target "_service" {
     "org.opencontainers.image.revision" = REVISION
     "org.opencontainers.image.created"  = CREATED
   }
-  annotations = [
-    "index,manifest:org.opencontainers.image.source=${SOURCE}",
-    "index,manifest:org.opencontainers.image.revision=${REVISION}",
-    "index,manifest:org.opencontainers.image.created=${CREATED}",
-  ]
+  # Annotations as the builder writes them (Buildx/BakeArguments.cs): on the index and on every manifest, through the
+  # image exporter's own keys, which survive the push (bake's `annotations` attribute reached only the manifests
+  # here, with its "index,manifest:" prefix as part of the key).
+  output = [join(",", concat(["type=image", "push=true"], flatten([
+    for k, v in {
+      "org.opencontainers.image.source"   = SOURCE
+      "org.opencontainers.image.revision" = REVISION
+      "org.opencontainers.image.created"  = CREATED
+    } : ["annotation-index.${k}=${v}", "annotation-manifest.${k}=${v}"]
+  ])))]
 }
 
 target "invoker" {

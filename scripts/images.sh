@@ -77,7 +77,7 @@ build_one() {
     if (cd "$POLYARCH_ROOT" && env REGISTRY="$POLYARCH_REGISTRY" TAG="$(input_hash "$name")" \
         "${upper}_ROOTFS=$work/rootfs" "${upper}_APP=$work/app" \
         SOURCE="$source" REVISION="$revision" CREATED="$created" \
-        "$DOCKER" buildx bake --file "$POLYARCH_ROOT/docker-bake.hcl" --push --progress plain \
+        "$DOCKER" buildx bake --file "$POLYARCH_ROOT/docker-bake.hcl" --progress plain \
           "$name" \
         >>"$(private_log "$LOG_DIR/bake-$name.log")" 2>&1); then
       check_one "$name" && { info "pushed $(image_ref "$name")"; rm -rf "$work"; return 0; }

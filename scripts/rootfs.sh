@@ -61,6 +61,14 @@ main() {
     printf '%s\n' "$out"
     return 0
   fi
+  mkdir -p "$dir"
+  # One build per root at a time: a second caller (a parallel test, another script) waits and then finds it cached.
+  exec 9>"$out.lock"
+  flock 9
+  if [ -s "$out" ]; then
+    printf '%s\n' "$out"
+    return 0
+  fi
   command -v mmdebstrap >/dev/null || as_root apt-get install -y -qq mmdebstrap >&2 \
     || die "mmdebstrap is not installed and 'apt-get install mmdebstrap' failed; install it and run again" 3
 

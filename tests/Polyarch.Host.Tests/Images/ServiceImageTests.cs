@@ -63,13 +63,17 @@ public sealed class ServiceImageTests
         var echo = await EchoImage.EnsureAsync();
 
         var run = await DockerRun.RunAsync(
-            image, "linux/amd64", ["invoke", echo, "--platform", actionPlatform, "-p", $"run={TestRun.Id}", "--output", "json"], withSocket: true);
+            image, "linux/amd64", ["invoke", echo, "--platform", actionPlatform, "-p", $"run={TestRun.Id}", "--output", "json"], withSocket: true,
+            // The invoker learns which platforms the engine emulates from binfmt_misc, which a container does not have
+            // mounted: the host's, read-only, where Docker:BinfmtDirectory points.
+            extra: ["-v", "/proc/sys/fs/binfmt_misc:/host/binfmt_misc:ro", "-e", "POLYARCH_Docker__BinfmtDirectory=/host/binfmt_misc"]);
 
         run.ExitCode.ShouldBe(0, run.StandardOutput + run.StandardError);
         using var record = JsonDocument.Parse(run.StandardOutput);
         record.RootElement.GetProperty("status").GetString().ShouldBe("success");
         record.RootElement.GetProperty("platform").GetString().ShouldBe(actionPlatform);
         record.RootElement.GetProperty("result").GetRawText().ShouldContain(TestRun.Id);
+        record.RootElement.GetProperty("emulated").GetBoolean().ShouldBe(actionPlatform != "linux/amd64");
     }
 
     [Fact]
