@@ -94,6 +94,8 @@ public sealed class ServiceImageTests
                 await Cli.Wrap("git").WithArguments(git).WithWorkingDirectory(source.FullName).ExecuteAsync();
             }
 
+            var commit = (await Cli.Wrap("git").WithArguments(["rev-parse", "HEAD"]).WithWorkingDirectory(source.FullName).ExecuteBufferedAsync()).StandardOutput.Trim();
+
             // The image's user (10001) must own the repository it reads: git refuses a repository owned by someone else.
             await Cli.Wrap("chown").WithArguments(["-R", "10001:10001", source.FullName]).ExecuteAsync();
             var repository = $"test/image-builder-{TestRun.Id}";
@@ -104,7 +106,6 @@ public sealed class ServiceImageTests
                 withSocket: true, extra: ["-v", $"{source.FullName}:/src:ro"]);
 
             build.ExitCode.ShouldBe(0, build.StandardOutput + build.StandardError);
-            var commit = (await Cli.Wrap("git").WithArguments(["rev-parse", "HEAD"]).WithWorkingDirectory(source.FullName).ExecuteBufferedAsync()).StandardOutput.Trim();
             var pushed = $"{HostSettings.Registry}/{repository}:{commit[..12]}";
             (await ServiceImages.ArchitecturesAsync(pushed)).ShouldBe(["amd64", "arm64", "ppc64le"]);
         }
