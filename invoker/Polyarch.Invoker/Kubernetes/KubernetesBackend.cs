@@ -60,7 +60,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     public V1Pod Plan(PodRequest request, out PodPlacement placement)
     {
         placement = PodPlacer.Place(request, _inventory.Snapshot);
-        return PodBuilder.Build(request, placement, _options.Instance, _template);
+        return PodOwner.Apply(PodBuilder.Build(request, placement, _options.Instance, _template), _options.OwnerPodName, _options.OwnerPodUid);
     }
 
     public async Task<KubernetesRun> RunAsync(PodRequest request, CancellationToken cancellationToken)

@@ -58,4 +58,13 @@ public sealed class KubernetesBackendOptions
     /// <summary>How often idle warm pods are checked against <see cref="IdleTimeout"/>. <value>Default: 15 s.</value></summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The name of the pod this invoker runs in (downward API metadata.name), owner of every action pod it creates.
+    /// <value>Default: null — no ownerReference (outside a cluster).</value>
+    /// </summary>
+    public string? OwnerPodName { get; set; }
+
+    /// <summary>The uid of the pod this invoker runs in (downward API metadata.uid). <value>Default: null.</value></summary>
+    public string? OwnerPodUid { get; set; }
 }

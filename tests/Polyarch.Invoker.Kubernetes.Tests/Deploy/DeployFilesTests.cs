@@ -13,6 +13,8 @@ public sealed class DeployFilesTests
         ["v1/Namespace"] = typeof(V1Namespace),
         ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
         ["v1/ConfigMap"] = typeof(V1ConfigMap),
+        ["v1/PersistentVolumeClaim"] = typeof(V1PersistentVolumeClaim),
+        ["v1/Service"] = typeof(V1Service),
         ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role),
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding),
         ["rbac.authorization.k8s.io/v1/ClusterRole"] = typeof(V1ClusterRole),
@@ -26,7 +28,7 @@ public sealed class DeployFilesTests
         var objects = Load();
 
         objects.Select(o => o.GetType().Name).Order().ShouldBe(
-            ["V1ClusterRole", "V1ClusterRoleBinding", "V1ConfigMap", "V1Deployment", "V1Namespace", "V1Role", "V1RoleBinding", "V1ServiceAccount"]);
+            ["V1ClusterRole", "V1ClusterRoleBinding", "V1ConfigMap", "V1Deployment", "V1Namespace", "V1PersistentVolumeClaim", "V1Role", "V1RoleBinding", "V1Service", "V1ServiceAccount"]);
         var template = objects.OfType<V1ConfigMap>().Single().Data["pod-template.yaml"];
         KubernetesYaml.Deserialize<V1Pod>(template).Kind.ShouldBe("Pod");
         var deployment = objects.OfType<V1Deployment>().Single();
