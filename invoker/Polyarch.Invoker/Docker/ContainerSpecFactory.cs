@@ -1,7 +1,9 @@
 using System.Globalization;
 using Docker.DotNet.Models;
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Docker;
 
@@ -19,10 +21,10 @@ internal static class ContainerSpecFactory
         var needs = context.Decision.Requirements;
         var labels = new Dictionary<string, string>(options.ExtraLabels, StringComparer.Ordinal)
         {
-            [DockerLabels.Managed] = "true",
-            [DockerLabels.Instance] = instanceId,
-            [DockerLabels.Action] = context.Action.Name,
-            [DockerLabels.Activation] = context.ActivationId,
+            [ImageLabels.Managed] = "true",
+            [ImageLabels.Instance] = instanceId,
+            [ImageLabels.Action] = context.Action.Name,
+            [ImageLabels.Activation] = context.ActivationId,
         };
 
         var env = context.Action.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();

@@ -7,6 +7,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Pool;
 
 namespace Polyarch.Invoker.Docker;
@@ -93,14 +94,7 @@ internal sealed class DockerHttpRunner(
 
     private async Task<RunAttempt> RunOnceAsync(ActivationContext context, DockerActionContainer container, CancellationToken cancellationToken)
     {
-        var payload = new JsonObject
-        {
-            ["value"] = context.Params.DeepClone(),
-            ["namespace"] = "polyarch",
-            ["action_name"] = context.Action.Name,
-            ["activation_id"] = context.ActivationId,
-            ["deadline"] = context.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        };
+        var payload = ActionHttpClient.RunPayload(context.Params, context.Action.Name, context.ActivationId, context.Deadline);
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(context.Action.TimeoutMs);
@@ -207,17 +201,7 @@ internal sealed class DockerHttpRunner(
 
     private async Task InitAsync(ActivationContext context, DockerActionContainer container, long started, CancellationToken cancellationToken)
     {
-        var payload = new JsonObject
-        {
-            ["value"] = new JsonObject
-            {
-                ["name"] = context.Action.Name,
-                ["main"] = "main",
-                ["code"] = "",
-                ["binary"] = false,
-                ["env"] = new JsonObject(context.Action.Environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
-            },
-        };
+        var payload = ActionHttpClient.InitPayload(context.Action.Name, context.Action.Environment);
         var delay = TimeSpan.FromMilliseconds(2);
         var attempts = 0;
         while (true)

@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Images;
 
 namespace Polyarch.Invoker.Docker;
 
@@ -37,7 +38,7 @@ internal sealed partial class DockerJanitor(DockerClientProvider docker, ILogger
     }
 
     public Task<int> RemoveInstanceLeftoversAsync(string instanceId, CancellationToken cancellationToken) =>
-        RemoveByLabelsAsync(new Dictionary<string, string> { [DockerLabels.Managed] = "true", [DockerLabels.Instance] = instanceId }, cancellationToken);
+        RemoveByLabelsAsync(new Dictionary<string, string> { [ImageLabels.Managed] = "true", [ImageLabels.Instance] = instanceId }, cancellationToken);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Removed leftover container {ContainerId}")]
     private partial void LogRemoved(string containerId);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Pool;
 
 namespace Polyarch.Invoker.Docker;
@@ -33,7 +34,7 @@ internal sealed partial class ExitedContainerSweeper(
                 All = true,
                 Filters = new Dictionary<string, IDictionary<string, bool>>
                 {
-                    ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Managed}=true"] = true, [$"{DockerLabels.Instance}={instance}"] = true },
+                    ["label"] = new Dictionary<string, bool> { [$"{ImageLabels.Managed}=true"] = true, [$"{ImageLabels.Instance}={instance}"] = true },
                     ["status"] = new Dictionary<string, bool> { ["exited"] = true, ["dead"] = true },
                 },
             },

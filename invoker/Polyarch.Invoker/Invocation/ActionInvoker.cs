@@ -169,8 +169,8 @@ internal sealed partial class ActionInvoker(
     {
         var labels = decision.Variant.Labels;
         var protocol = action.Protocol
-            ?? (labels.TryGetValue(DockerLabels.Protocol, out var p) && string.Equals(p, "exec", StringComparison.OrdinalIgnoreCase) ? ActionProtocol.Exec : ActionProtocol.Http);
-        var port = labels.TryGetValue(DockerLabels.Port, out var portText) && int.TryParse(portText, out var parsed) && parsed is > 0 and < 65536 ? parsed : 8080;
+            ?? (labels.TryGetValue(ImageLabels.Protocol, out var p) && string.Equals(p, "exec", StringComparison.OrdinalIgnoreCase) ? ActionProtocol.Exec : ActionProtocol.Http);
+        var port = labels.TryGetValue(ImageLabels.Port, out var portText) && int.TryParse(portText, out var parsed) && parsed is > 0 and < 65536 ? parsed : 8080;
         var deadline = timeProvider.GetUtcNow().AddMilliseconds(action.TimeoutMs);
         return new ActivationContext(id, action, image, decision, protocol, port, parameters, deadline);
     }

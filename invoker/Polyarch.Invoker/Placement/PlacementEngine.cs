@@ -17,7 +17,7 @@ internal static class PlacementEngine
         var placed = new List<(PlacementDecision Decision, int Rank)>();
         foreach (var (variant, index) in candidates)
         {
-            var decision = TryPlace(variant, inventory, request, out var failure);
+            var decision = TryPlace(image.RepositoryName, variant, inventory, request, out var failure);
             if (decision is null)
             {
                 failures.Add(failure!);
@@ -76,7 +76,7 @@ internal static class PlacementEngine
         return all;
     }
 
-    private static PlacementDecision? TryPlace(VariantInfo variant, BackendInventory inventory, PlacementRequest request, out string? failure)
+    private static PlacementDecision? TryPlace(string repository, VariantInfo variant, BackendInventory inventory, PlacementRequest request, out string? failure)
     {
         var platform = inventory.Platforms.FirstOrDefault(p => PlatformName.IsCompatible(p.Platform, variant.Platform) && !p.Emulated)
             ?? inventory.Platforms.FirstOrDefault(p => PlatformName.IsCompatible(p.Platform, variant.Platform));
@@ -92,8 +92,7 @@ internal static class PlacementEngine
             return null;
         }
 
-        var needs = VariantRequirements.Combine(request.Requirements, variant.Labels, out var labelErrors);
-        if (labelErrors.Count > 0)
+        if (!VariantRequirements.TryCombine(request.Requirements, variant.Labels, VariantRequirements.Describe(repository, variant.Digest, variant.Platform), out var needs, out var labelErrors))
         {
             failure = $"{variant.Platform}: {string.Join("; ", labelErrors)}";
             return null;
@@ -101,8 +100,15 @@ internal static class PlacementEngine
 
         if (needs.Gpus > inventory.Gpus)
         {
-            var source = variant.Labels.TryGetValue(VariantRequirements.GpuLabel, out var gpu) ? $" ({VariantRequirements.GpuLabel}={gpu})" : "";
+            var source = variant.Labels.TryGetValue(ImageLabels.RequiresGpu, out var gpu) ? $" ({ImageLabels.RequiresGpu}={gpu})" : "";
             failure = $"{variant.Platform}: requires {needs.Gpus} GPU(s){source} but the backend has {inventory.Gpus}";
+            return null;
+        }
+
+        if (needs.Tpus > inventory.Tpus)
+        {
+            var source = variant.Labels.TryGetValue(ImageLabels.RequiresTpu, out var tpu) ? $" ({ImageLabels.RequiresTpu}={tpu})" : "";
+            failure = $"{variant.Platform}: requires {needs.Tpus} TPU(s){source} but the {inventory.Backend} backend has {inventory.Tpus}";
             return null;
         }
 

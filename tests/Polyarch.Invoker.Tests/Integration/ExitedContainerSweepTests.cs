@@ -2,6 +2,7 @@ using Docker.DotNet.Models;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
@@ -115,8 +116,8 @@ public sealed class ExitedContainerSweepTests(InvokerEngineFixture fixture)
     {
         var labels = new Dictionary<string, string>(TestRun.Labels)
         {
-            [DockerLabels.Managed] = "true",
-            [DockerLabels.Instance] = $"t{TestRun.Id}-someone-else",
+            [ImageLabels.Managed] = "true",
+            [ImageLabels.Instance] = $"t{TestRun.Id}-someone-else",
         };
         var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {

@@ -6,6 +6,7 @@ using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Docker;
 using Polyarch.Invoker.Hosting;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;
 using Polyarch.Testing;
@@ -67,7 +68,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Instance}={InstanceId}"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{ImageLabels.Instance}={InstanceId}"] = true },
             },
         });
     }

@@ -1,3 +1,4 @@
+using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
@@ -32,7 +33,8 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
             platforms,
             schedulable.Select(n => n.Allocatable.Gpus).DefaultIfEmpty(0).Max(),
             schedulable.Select(n => n.Allocatable.MemoryBytes).DefaultIfEmpty(0).Max(),
-            (int)(schedulable.Select(n => n.Allocatable.MilliCpu).DefaultIfEmpty(0).Max() / 1000));
+            (int)(schedulable.Select(n => n.Allocatable.MilliCpu).DefaultIfEmpty(0).Max() / 1000),
+            schedulable.Select(n => n.Allocatable.Tpus).DefaultIfEmpty(0).Max());
     }
 
     public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)

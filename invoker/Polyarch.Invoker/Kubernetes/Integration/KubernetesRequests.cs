@@ -1,5 +1,6 @@
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Integration;
 
@@ -24,11 +25,12 @@ internal static class KubernetesRequests
             MemoryBytes = context.Decision.Requirements.MemoryBytes,
             Cpus = context.Decision.Requirements.Cpus,
             Gpus = context.Decision.Requirements.Gpus,
-            Protocol = context.Protocol == Actions.ActionProtocol.Exec ? PodProtocol.Exec : PodProtocol.Http,
+            Tpus = context.Decision.Requirements.Tpus,
+            Protocol = context.Protocol,
             Port = context.Port,
             ParamsJson = context.Params.ToJsonString(),
             Environment = context.Action.Environment,
-            DataLocality = [.. context.Action.Placement.DataLocality.Select(d => new DataLocality(d.Label, d.Value, d.Weight))],
+            DataLocality = context.Action.Placement.DataLocality,
             Timeout = Clamp(timeout),
         };
     }

@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.Invocation;
 
 /// <summary>
-/// The OpenWhisk action-proxy protocol over one pooled HttpClient: POST /init once per container,
-/// POST /run per activation. Bodies are read up to a limit so a huge answer cannot exhaust memory.
+/// The OpenWhisk action-proxy protocol — the one client both backends use: POST /init once per container,
+/// POST /run per activation, over a pooled HttpClient (its own for Docker's published ports, the pod-IP or
+/// port-forward client on Kubernetes). Bodies are read up to a limit so a huge answer cannot exhaust memory.
 /// </summary>
 /// <remarks>
 /// Every warm container has its own published port, so the handler's per-endpoint pool is a per-container
@@ -19,6 +20,13 @@ internal sealed class ActionHttpClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _client;
+    private readonly bool _owned;
+
+    /// <summary>A client on another transport (a pod's IP or a port-forward); the caller owns <paramref name="client"/>.</summary>
+    public ActionHttpClient(HttpClient client)
+    {
+        _client = client;
+    }
 
     public ActionHttpClient()
     {
@@ -35,7 +43,31 @@ internal sealed class ActionHttpClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _owned = true;
     }
+
+    /// <summary>The /init body: the action's name and environment (OpenWhisk's fields; Polyarch images carry their code).</summary>
+    public static JsonObject InitPayload(string actionName, IReadOnlyDictionary<string, string> environment) => new()
+    {
+        ["value"] = new JsonObject
+        {
+            ["name"] = actionName,
+            ["main"] = "main",
+            ["code"] = "",
+            ["binary"] = false,
+            ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+        },
+    };
+
+    /// <summary>The /run body: the parameters and OpenWhisk's activation fields.</summary>
+    public static JsonObject RunPayload(JsonNode? parameters, string actionName, string activationId, DateTimeOffset deadline) => new()
+    {
+        ["value"] = parameters?.DeepClone(),
+        ["namespace"] = "polyarch",
+        ["action_name"] = actionName,
+        ["activation_id"] = activationId,
+        ["deadline"] = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public Task<ActionHttpResponse> InitAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>
         PostAsync(new Uri(baseUri, "init"), payload, maxBytes, cancellationToken);
@@ -43,7 +75,13 @@ internal sealed class ActionHttpClient : IDisposable
     public Task<ActionHttpResponse> RunAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>
         PostAsync(new Uri(baseUri, "run"), payload, maxBytes, cancellationToken);
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (_owned)
+        {
+            _client.Dispose();
+        }
+    }
 
     private async Task<ActionHttpResponse> PostAsync(Uri uri, JsonObject payload, int maxBytes, CancellationToken cancellationToken)
     {
