@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Invocation;
 
 namespace Polyarch.Invoker.Hosting;

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Platforms;
@@ -124,7 +122,7 @@ internal sealed partial class ActionInvoker(
     {
         var id = activationId ?? ActivationId.New();
         var start = timeProvider.GetUtcNow();
-        var clock = Stopwatch.GetTimestamp();
+        var clock = timeProvider.GetTimestamp();
         var context = Context(id, action, image, decision, parameters);
         BackendRun run;
         try
@@ -135,7 +133,7 @@ internal sealed partial class ActionInvoker(
         {
             LogSystemError(exception, id, action.Name);
             var outcome = OutcomeClassifier.SystemError($"The {backend.Name} backend failed: {exception.Message}");
-            run = new BackendRun(outcome.Status, outcome.Result, [], false, Cold: true, TimeSpan.Zero, TimeSpan.Zero, Stopwatch.GetElapsedTime(clock));
+            run = new BackendRun(outcome.Status, outcome.Result, [], false, Cold: true, TimeSpan.Zero, TimeSpan.Zero, timeProvider.GetElapsedTime(clock));
         }
 
         var record = new ActivationRecord
@@ -154,7 +152,7 @@ internal sealed partial class ActionInvoker(
             InitMs = (long)run.Init.TotalMilliseconds,
             RunMs = (long)run.Run.TotalMilliseconds,
             Start = start,
-            End = start + Stopwatch.GetElapsedTime(clock),
+            End = start + timeProvider.GetElapsedTime(clock),
             Status = run.Status,
             Result = run.Result,
             Logs = run.Logs,
@@ -175,9 +173,9 @@ internal sealed partial class ActionInvoker(
         return new ActivationContext(id, action, image, decision, protocol, port, parameters, deadline);
     }
 
-    private static bool IsPlatformFailure(Exception exception) =>
-        exception is global::Docker.DotNet.DockerApiException or HttpRequestException or IOException or TimeoutException
-            or System.Net.Sockets.SocketException or ImagePullException or OperationCanceledException;
+    private bool IsPlatformFailure(Exception exception) =>
+        exception is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException or OperationCanceledException
+            || backend.IsBackendFailure(exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Activation {ActivationId} of {Action} on {Platform}: {Status} (cold: {Cold})")]
     private partial void LogActivation(string activationId, string action, string? platform, string status, bool cold);

@@ -1,7 +1,7 @@
 using Docker.DotNet.Models;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Tests.Support;
@@ -112,7 +112,7 @@ public sealed class ExitedContainerSweepTests(InvokerEngineFixture fixture)
         return (await harness.ContainersAsync()).Count;
     }
 
-    private static async Task<string> StartForeignContainerAsync(global::Docker.DotNet.DockerClient docker, string image)
+    private static async Task<string> StartForeignContainerAsync(Docker.DotNet.DockerClient docker, string image)
     {
         var labels = new Dictionary<string, string>(TestRun.Labels)
         {

@@ -38,9 +38,9 @@ public sealed class RestApiTests(InvokerEngineFixture fixture) : IAsyncLifetime
         await _app.StopAsync();
         await _app.DisposeAsync();
         using var docker = ContainerHost.CreateDockerClient();
-        var janitor = new Polyarch.Invoker.Docker.DockerJanitor(
-            new Polyarch.Invoker.Docker.DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Docker.DockerBackendOptions())),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Polyarch.Invoker.Docker.DockerJanitor>.Instance);
+        var janitor = new Polyarch.Invoker.DockerEngine.DockerJanitor(
+            new Polyarch.Invoker.DockerEngine.DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.DockerEngine.DockerBackendOptions())),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Polyarch.Invoker.DockerEngine.DockerJanitor>.Instance);
         await janitor.RemoveInstanceLeftoversAsync(_instance, CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_state, recursive: true);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
@@ -100,7 +100,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
             {
                 await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
             }
-            catch (global::Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
+            catch (Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
             {
                 // The invoker's own clean-up is removing it (409 "removal already in progress") or already did.
             }

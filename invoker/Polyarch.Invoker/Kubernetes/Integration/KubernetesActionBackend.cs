@@ -57,6 +57,9 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
         await backend.PrewarmAsync(KubernetesRequests.From(context, time), count, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public bool IsBackendFailure(Exception exception) => exception is ClusterUnavailableException;
+
     private async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
         if (_started)

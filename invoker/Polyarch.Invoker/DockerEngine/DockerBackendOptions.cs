@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>Settings of the Docker engine backend (section "Docker").</summary>
 public sealed class DockerBackendOptions

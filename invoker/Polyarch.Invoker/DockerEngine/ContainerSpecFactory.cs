@@ -5,7 +5,7 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>
 /// The container every activation runs in: repository@childDigest for the placed platform, memory = memory+swap,

@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Polyarch.Invoker.Images;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>Removes containers by Polyarch's labels: what an earlier run of this invoker instance left behind.</summary>
 internal sealed partial class DockerJanitor(DockerClientProvider docker, ILogger<DockerJanitor> logger)

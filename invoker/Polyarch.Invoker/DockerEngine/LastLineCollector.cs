@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>
 /// An exec action's stdout: the last non-empty line is the result, earlier lines go to the logs. Thread-safe: the

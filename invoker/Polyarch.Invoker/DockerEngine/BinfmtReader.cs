@@ -1,4 +1,4 @@
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>Reads the QEMU user-mode handlers registered in binfmt_misc: each enabled one is a platform run emulated.</summary>
 internal static class BinfmtReader

@@ -10,7 +10,7 @@ using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Pool;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>
 /// The http protocol: a container from the warm pool (or a new one: create, start, POST /init until it answers),
@@ -150,7 +150,7 @@ internal sealed class DockerHttpRunner(
             return OutcomeClassifier.SystemError($"The container {container.Id[..12]} disappeared during the activation ({exception.Message}).");
         }
 
-        var state = inspect.State ?? new global::Docker.DotNet.Models.State();
+        var state = inspect.State ?? new Docker.DotNet.Models.State();
         if (state.OOMKilled || !state.Running)
         {
             return OutcomeClassifier.FromContainerExit(state.OOMKilled, state.ExitCode, memoryMb, container.Logs.Tail(20));

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>Makes sure repository@childDigest is in the engine for its platform; remembers what it has seen.</summary>
 internal sealed class DockerImagePuller(DockerClientProvider docker)

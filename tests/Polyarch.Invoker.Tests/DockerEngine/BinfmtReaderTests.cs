@@ -1,6 +1,6 @@
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 
-namespace Polyarch.Invoker.Tests.Docker;
+namespace Polyarch.Invoker.Tests.DockerEngine;
 
 public sealed class BinfmtReaderTests
 {

@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>A new container could not be started or initialised because of the action (not the platform).</summary>
 internal sealed class ActionStartException(Outcome outcome, IReadOnlyList<string> logs, bool truncated, TimeSpan init)

@@ -1,7 +1,7 @@
 using Docker.DotNet;
 using Microsoft.Extensions.Options;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>The one Docker Engine API client of the process.</summary>
 internal sealed class DockerClientProvider(IOptions<DockerBackendOptions> options) : IDisposable

@@ -1,8 +1,9 @@
+using Docker.DotNet;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>The single-machine backend: the local Docker engine, native plus QEMU-emulated platforms.</summary>
 internal sealed class DockerBackend(DockerInventoryProvider inventory, DockerHttpRunner http, DockerExecRunner exec) : IActionBackend
@@ -16,4 +17,7 @@ internal sealed class DockerBackend(DockerInventoryProvider inventory, DockerHtt
 
     public Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken) =>
         context.Protocol == ActionProtocol.Exec ? Task.CompletedTask : http.PrewarmAsync(context, count, cancellationToken);
+
+    /// <inheritdoc />
+    public bool IsBackendFailure(Exception exception) => exception is DockerApiException or ImagePullException;
 }

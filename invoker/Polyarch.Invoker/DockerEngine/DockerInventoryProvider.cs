@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Platforms;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>The engine's native platform, the QEMU-emulated ones, GPUs, memory and CPUs — read once.</summary>
 internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOptions<DockerBackendOptions> options) : IDisposable
@@ -45,7 +45,7 @@ internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOpti
 
     public void Dispose() => _lock.Dispose();
 
-    private static int CountGpus(IDictionary<string, global::Docker.DotNet.Models.RuntimeWithStatus>? runtimes)
+    private static int CountGpus(IDictionary<string, Docker.DotNet.Models.RuntimeWithStatus>? runtimes)
     {
         // GPUs are usable only through the NVIDIA container runtime; count the devices it would hand out.
         if (runtimes is null || !runtimes.ContainsKey("nvidia"))

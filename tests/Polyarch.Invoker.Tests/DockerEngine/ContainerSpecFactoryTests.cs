@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Tests.Docker;
+namespace Polyarch.Invoker.Tests.DockerEngine;
 
 public sealed class ContainerSpecFactoryTests
 {

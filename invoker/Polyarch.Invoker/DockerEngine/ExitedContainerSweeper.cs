@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Pool;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>
 /// Removes this instance's containers that exited behind its back — an engine restart, `docker kill`/`stop`, a

@@ -1,8 +1,8 @@
 using System.Text;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Tests.Docker;
+namespace Polyarch.Invoker.Tests.DockerEngine;
 
 public sealed class LastLineCollectorTests
 {

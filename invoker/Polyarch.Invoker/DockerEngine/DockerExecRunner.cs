@@ -5,7 +5,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>The exec protocol: one container per activation, params as the last argument and on stdin, last stdout line = result.</summary>
 internal sealed class DockerExecRunner(
@@ -67,7 +67,7 @@ internal sealed class DockerExecRunner(
 
             await DrainAsync(pump, stream);
             var run = Stopwatch.GetElapsedTime(waitStarted);
-            var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State ?? new global::Docker.DotNet.Models.State();
+            var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State ?? new Docker.DotNet.Models.State();
             var outcome = Classify(context, timedOut, state, stdout, logs);
             return Finish(outcome, logs, started, init, run);
         }
@@ -77,7 +77,7 @@ internal sealed class DockerExecRunner(
         }
     }
 
-    private Outcome Classify(ActivationContext context, bool timedOut, global::Docker.DotNet.Models.State state, LastLineCollector stdout, BoundedLog logs)
+    private Outcome Classify(ActivationContext context, bool timedOut, Docker.DotNet.Models.State state, LastLineCollector stdout, BoundedLog logs)
     {
         if (timedOut)
         {

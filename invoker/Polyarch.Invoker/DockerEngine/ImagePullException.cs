@@ -1,4 +1,4 @@
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>The engine could not pull a variant.</summary>
 public sealed class ImagePullException(string reference, string platform, string detail, Exception? inner = null)

@@ -2,7 +2,7 @@ using System.Text;
 using Docker.DotNet;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>Reads a container's attached stdout/stderr into bounded logs until the stream ends.</summary>
 internal static class OutputPump

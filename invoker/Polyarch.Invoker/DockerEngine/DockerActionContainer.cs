@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;
 
-namespace Polyarch.Invoker.Docker;
+namespace Polyarch.Invoker.DockerEngine;
 
 /// <summary>A running HTTP action container: its published address and its output, read since it started.</summary>
 internal sealed class DockerActionContainer(DockerClient client, string id, BoundedLog logs) : IWarmContainer
