@@ -152,6 +152,11 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         reasons[MixedCluster.Ppc64le].ShouldBe("not enough memory (needs 20Gi, allocatable 8Gi)");
         failure.Message.ShouldContain("NODE");
         failure.Message.ShouldContain("WHY NOT");
+        // The core's why-not table (REST 422, activation records): one candidate per node, with its variant and reason.
+        failure.ShouldBeAssignableTo<Polyarch.Invoker.Placement.PlacementException>();
+        failure.Candidates.Select(c => (c.Target, c.Variant)).ShouldBe(
+            [(MixedCluster.Amd64, "linux/amd64"), (MixedCluster.Gpu, "linux/amd64"), (MixedCluster.Arm64, "linux/arm64"), (MixedCluster.Ppc64le, "linux/ppc64le")], ignoreOrder: true);
+        failure.Candidates.Single(c => c.Target == MixedCluster.Arm64).Reason.ShouldBe("not enough memory (needs 20Gi, allocatable 8Gi)");
         // The inventory's own node watch may (re)connect at any time in the background; nothing else may happen.
         _server.Calls.Where(c => !(c.IsWatch && c.Path == "/api/v1/nodes")).ShouldBeEmpty("nothing is created when no node fits");
     }

@@ -130,12 +130,12 @@ internal static class PodPlacer
                 var reasons = variant is null
                     ? NodeFit.Reasons(node, candidates, needs[candidates[0]], request.NodeSelector)
                     : NodeFit.Reasons(node, [variant], needs[variant], request.NodeSelector);
-                return new NodeVerdict(node.Name, node.Platform, reasons);
+                return new NodeVerdict(node.Name, node.Platform, reasons, variant?.Platform);
             })
             .ToList();
         var summary =
             $"No node can run {request.ActionName} ({request.RepositoryName}@{request.IndexDigest}, variants {string.Join(", ", candidates.Select(c => $"{c.Platform} needing {needs[c]}"))}). " +
             "Free or add a node that matches, or lower the action's limits:";
-        return new NoFittingNodeException(summary, verdicts);
+        return new NoFittingNodeException(summary, verdicts, [.. candidates.Select(c => c.Platform)]);
     }
 }
