@@ -34,8 +34,25 @@ internal sealed partial class ActionInvoker(
         var platform = NormalizePlatform(request.Platform);
         var image = await catalog.GetAsync(action.Image, cancellationToken);
         var inventory = await backend.GetInventoryAsync(cancellationToken);
-        var decision = PlacementEngine.Place(image, inventory, PlacementRequest.For(action, platform));
-        return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId);
+        var placement = PlacementRequest.For(action, platform);
+        var ranking = PlacementEngine.Rank(image, inventory, placement);
+        var refusals = new List<(PlacementDecision, PlacementException)>();
+        foreach (var decision in ranking.Decisions)
+        {
+            try
+            {
+                return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId);
+            }
+            catch (PlacementException refused)
+            {
+                // The backend refused this candidate before starting anything (e.g. every node of its architecture is
+                // full): try the next; only when none is left, fail with every candidate's why-not.
+                LogCandidateRefused(decision.Variant.Platform, action.Name, refused.Message);
+                refusals.Add((decision, refused));
+            }
+        }
+
+        throw PlacementEngine.Refused(image, inventory, placement, ranking, refusals);
     }
 
     /// <summary>Invokes the image on every platform it has, concurrently; a platform that cannot run reports why.</summary>
@@ -179,6 +196,9 @@ internal sealed partial class ActionInvoker(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Activation {ActivationId} of {Action} on {Platform}: {Status} (cold: {Cold})")]
     private partial void LogActivation(string activationId, string action, string? platform, string status, bool cold);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Candidate {Platform} of {Action} was refused by the backend, trying the next: {Reason}")]
+    private partial void LogCandidateRefused(string platform, string action, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Activation {ActivationId} of {Action} failed in the backend")]
     private partial void LogSystemError(Exception exception, string activationId, string action);

@@ -10,7 +10,15 @@ namespace Polyarch.Invoker.Placement;
 /// </summary>
 internal static class PlacementEngine
 {
-    public static PlacementDecision Place(ImageVariants image, BackendInventory inventory, PlacementRequest request)
+    /// <summary>The best candidate; throws the why-not table when none fits.</summary>
+    public static PlacementDecision Place(ImageVariants image, BackendInventory inventory, PlacementRequest request) =>
+        Rank(image, inventory, request).Decisions[0];
+
+    /// <summary>
+    /// Every candidate that fits, best first (the action's required and preferred platforms, native before emulated,
+    /// then index order), with the why-not of the others; throws when none fits.
+    /// </summary>
+    public static PlacementRanking Rank(ImageVariants image, BackendInventory inventory, PlacementRequest request)
     {
         var failures = new List<string>();
         var verdicts = new List<CandidateVerdict>();
@@ -31,10 +39,35 @@ internal static class PlacementEngine
 
         if (placed.Count > 0)
         {
-            return placed.OrderBy(p => p.Rank).First().Decision;
+            return new PlacementRanking([.. placed.OrderBy(p => p.Rank).Select(p => p.Decision)], failures, verdicts);
         }
 
         throw Failure(image, inventory, request, failures, verdicts);
+    }
+
+    /// <summary>
+    /// The failure after every ranked candidate was refused by the backend (its targets full or refusing): the
+    /// ranking's why-not rows plus each refusal's.
+    /// </summary>
+    public static PlacementException Refused(
+        ImageVariants image, BackendInventory inventory, PlacementRequest request, PlacementRanking ranking, IReadOnlyList<(PlacementDecision Candidate, PlacementException Refusal)> refusals)
+    {
+        ArgumentNullException.ThrowIfNull(ranking);
+        ArgumentNullException.ThrowIfNull(refusals);
+        var failures = ranking.Failures.ToList();
+        var verdicts = ranking.Excluded.ToList();
+        foreach (var (candidate, refusal) in refusals)
+        {
+            // A refusal judges every target; the rows of the candidate's own targets are its why-not.
+            var platform = candidate.Variant.Platform;
+            var own = refusal.Candidates.Where(c => PlatformName.IsCompatible(c.Variant, platform)).ToList();
+            verdicts.AddRange(own.Count > 0 ? own : [new CandidateVerdict(platform, "-", refusal.Message)]);
+            failures.Add(own.Count > 0
+                ? $"{platform}: {string.Join("; ", own.Select(c => $"{c.Target}: {c.Reason}"))}"
+                : $"{platform}: {refusal.Message}");
+        }
+
+        return Failure(image, inventory, request, failures, verdicts);
     }
 
     private static List<(VariantInfo Variant, int Index)> Candidates(ImageVariants image, PlacementRequest request, List<string> failures, List<CandidateVerdict> verdicts)
