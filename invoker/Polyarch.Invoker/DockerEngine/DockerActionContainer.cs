@@ -34,14 +34,14 @@ internal sealed class DockerActionContainer(DockerClient client, string id, Boun
     }
 
     /// <summary>Waits briefly for output already on its way (the proxy may answer before its logs are read).</summary>
-    public async Task SettleLogsAsync(TimeSpan wait)
+    public async Task SettleLogsAsync(TimeSpan wait, TimeProvider timeProvider)
     {
         if (_pump.IsCompleted || wait <= TimeSpan.Zero)
         {
             return;
         }
 
-        await Task.WhenAny(_pump, Task.Delay(wait));
+        await Task.WhenAny(_pump, Task.Delay(wait, timeProvider));
     }
 
     public async Task<ContainerInspectResponse?> InspectAsync(CancellationToken cancellationToken)

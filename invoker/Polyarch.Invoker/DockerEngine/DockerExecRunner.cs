@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -12,14 +11,15 @@ internal sealed class DockerExecRunner(
     DockerClientProvider docker,
     DockerImagePuller puller,
     IOptions<DockerBackendOptions> dockerOptions,
-    IOptions<InvokerOptions> invokerOptions)
+    IOptions<InvokerOptions> invokerOptions,
+    TimeProvider timeProvider)
 {
     private readonly DockerBackendOptions _options = dockerOptions.Value;
     private readonly InvokerOptions _invoker = invokerOptions.Value;
 
     public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = timeProvider.GetTimestamp();
         var client = docker.Client;
         var variant = context.Decision.Variant;
         await puller.EnsureAsync(context.Image.RepositoryName, variant.Digest, variant.Platform, cancellationToken);
@@ -46,14 +46,14 @@ internal sealed class DockerExecRunner(
                 return Finish(failure, logs, started, TimeSpan.Zero);
             }
 
-            var waitStarted = Stopwatch.GetTimestamp();
-            var init = Stopwatch.GetElapsedTime(started);
+            var waitStarted = timeProvider.GetTimestamp();
+            var init = timeProvider.GetElapsedTime(started);
             await WriteStdinAsync(stream, paramsJson, cancellationToken);
 
             var timedOut = false;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using var timeoutTimer = new CancellationTokenSource(Span(context.Action.TimeoutMs), timeProvider);
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutTimer.Token))
             {
-                timeout.CancelAfter(context.Action.TimeoutMs);
                 try
                 {
                     await client.Containers.WaitContainerAsync(created.ID, timeout.Token);
@@ -66,7 +66,7 @@ internal sealed class DockerExecRunner(
             }
 
             await DrainAsync(pump, stream);
-            var run = Stopwatch.GetElapsedTime(waitStarted);
+            var run = timeProvider.GetElapsedTime(waitStarted);
             var state = (await client.Containers.InspectContainerAsync(created.ID, CancellationToken.None)).State ?? new Docker.DotNet.Models.State();
             var outcome = Classify(context, timedOut, state, stdout, logs);
             return Finish(outcome, logs, started, init, run);
@@ -101,21 +101,21 @@ internal sealed class DockerExecRunner(
     }
 
     /// <summary>Lets the pump read what the engine still holds (bounded), then ends it by closing the stream.</summary>
-    private static async Task DrainAsync(Task pump, MultiplexedStream stream)
+    private async Task DrainAsync(Task pump, MultiplexedStream stream)
     {
-        if (await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != pump)
+        if (await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), timeProvider, CancellationToken.None)) != pump)
         {
             stream.Dispose();
-            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(1), timeProvider, CancellationToken.None));
         }
     }
 
-    private static BackendRun Finish(Outcome outcome, BoundedLog logs, long started, TimeSpan init, TimeSpan run = default)
+    private BackendRun Finish(Outcome outcome, BoundedLog logs, long started, TimeSpan init, TimeSpan run = default)
     {
         var (lines, truncated) = logs.Drain();
         if (run == default)
         {
-            run = Stopwatch.GetElapsedTime(started) - init;
+            run = timeProvider.GetElapsedTime(started) - init;
         }
 
         return new BackendRun(outcome.Status, outcome.Result, lines, truncated || outcome.Truncated, Cold: true, TimeSpan.Zero, init, run);
@@ -156,4 +156,9 @@ internal sealed class DockerExecRunner(
         {
         }
     }
+
+    // Milliseconds (an action's limit) or a TimeSpan (an option) as a TimeSpan for the provider's timers.
+    private static TimeSpan Span(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    private static TimeSpan Span(TimeSpan span) => span;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -22,7 +21,8 @@ internal sealed class DockerHttpRunner(
     WarmPool pool,
     ActionHttpClient http,
     IOptions<DockerBackendOptions> dockerOptions,
-    IOptions<InvokerOptions> invokerOptions)
+    IOptions<InvokerOptions> invokerOptions,
+    TimeProvider timeProvider)
 {
     private readonly DockerBackendOptions _options = dockerOptions.Value;
     private readonly InvokerOptions _invoker = invokerOptions.Value;
@@ -95,25 +95,25 @@ internal sealed class DockerHttpRunner(
     private async Task<RunAttempt> RunOnceAsync(ActivationContext context, DockerActionContainer container, CancellationToken cancellationToken)
     {
         var payload = ActionHttpClient.RunPayload(context.Params, context.Action.Name, context.ActivationId, context.Deadline);
-        var started = Stopwatch.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(context.Action.TimeoutMs);
+        var started = timeProvider.GetTimestamp();
+        using var timeoutTimer = new CancellationTokenSource(Span(context.Action.TimeoutMs), timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutTimer.Token);
         try
         {
             var response = await http.RunAsync(container.BaseUri, payload, _invoker.MaxResultBytes, timeout.Token);
-            var run = Stopwatch.GetElapsedTime(started);
+            var run = timeProvider.GetElapsedTime(started);
             var outcome = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _invoker.MaxResultBytes);
             return new RunAttempt(outcome, run, Reusable: response.IsOk && !response.Exceeded, Retry: false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             container.MarkDead();
-            return new RunAttempt(OutcomeClassifier.Timeout(context.Action.TimeoutMs), Stopwatch.GetElapsedTime(started), Reusable: false, Retry: false);
+            return new RunAttempt(OutcomeClassifier.Timeout(context.Action.TimeoutMs), timeProvider.GetElapsedTime(started), Reusable: false, Retry: false);
         }
         catch (HttpRequestException exception)
         {
             container.MarkDead();
-            var run = Stopwatch.GetElapsedTime(started);
+            var run = timeProvider.GetElapsedTime(started);
             if (exception.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
             {
                 // Never delivered: safe to retry on a new container.
@@ -124,7 +124,7 @@ internal sealed class DockerHttpRunner(
         }
     }
 
-    private static async Task<Outcome> ClassifyBrokenAsync(ActivationContext context, DockerActionContainer container, Exception exception)
+    private async Task<Outcome> ClassifyBrokenAsync(ActivationContext context, DockerActionContainer container, Exception exception)
     {
         ContainerInspectResponse? inspect;
         try
@@ -135,7 +135,7 @@ internal sealed class DockerHttpRunner(
             inspect = await container.InspectAsync(CancellationToken.None);
             for (var i = 0; i < 30 && inspect?.State is { Running: true, OOMKilled: false }; i++)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), timeProvider, CancellationToken.None);
                 inspect = await container.InspectAsync(CancellationToken.None);
             }
         }
@@ -161,7 +161,7 @@ internal sealed class DockerHttpRunner(
 
     private async Task<IWarmContainer> StartAsync(ActivationContext context, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = timeProvider.GetTimestamp();
         var client = docker.Client;
         var variant = context.Decision.Variant;
         await puller.EnsureAsync(context.Image.RepositoryName, variant.Digest, variant.Platform, cancellationToken);
@@ -189,7 +189,7 @@ internal sealed class DockerHttpRunner(
 
             container.BaseUri = new Uri($"http://{_options.HostAddress}:{bindings[0].HostPort}/");
             await InitAsync(context, container, started, cancellationToken);
-            container.InitDuration = Stopwatch.GetElapsedTime(started);
+            container.InitDuration = timeProvider.GetElapsedTime(started);
             return container;
         }
         catch
@@ -209,8 +209,8 @@ internal sealed class DockerHttpRunner(
             attempts++;
             try
             {
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(_options.InitTimeout);
+                using var attemptTimer = new CancellationTokenSource(Span(_options.InitTimeout), timeProvider);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimer.Token);
                 var response = await http.InitAsync(container.BaseUri, payload, _invoker.MaxResultBytes, attempt.Token);
                 if (response.IsOk)
                 {
@@ -219,7 +219,7 @@ internal sealed class DockerHttpRunner(
 
                 throw Failed(container, OutcomeClassifier.InitFailed($"POST /init answered {response.StatusCode}: {System.Text.Encoding.UTF8.GetString(response.Body.AsSpan(0, Math.Min(response.Body.Length, 500)))}"), started);
             }
-            catch (HttpRequestException) when (Stopwatch.GetElapsedTime(started) < _options.InitTimeout)
+            catch (HttpRequestException) when (timeProvider.GetElapsedTime(started) < _options.InitTimeout)
             {
                 // Not listening yet (the loopback proxy accepts and closes until the action listens).
                 if (attempts % 20 == 0 && await container.InspectAsync(cancellationToken) is { State.Running: false })
@@ -227,7 +227,7 @@ internal sealed class DockerHttpRunner(
                     throw Failed(container, await ExitOutcomeAsync(context, container, "the container exited before answering /init"), started);
                 }
 
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, timeProvider, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10));
             }
             catch (HttpRequestException exception)
@@ -241,9 +241,9 @@ internal sealed class DockerHttpRunner(
         }
     }
 
-    private static async Task<Outcome> ExitOutcomeAsync(ActivationContext context, DockerActionContainer container, string what)
+    private async Task<Outcome> ExitOutcomeAsync(ActivationContext context, DockerActionContainer container, string what)
     {
-        await container.SettleLogsAsync(TimeSpan.FromMilliseconds(200));
+        await container.SettleLogsAsync(TimeSpan.FromMilliseconds(200), timeProvider);
         var inspect = await container.InspectAsync(CancellationToken.None);
         var state = inspect?.State;
         if (state is null)
@@ -254,12 +254,17 @@ internal sealed class DockerHttpRunner(
         return OutcomeClassifier.FromContainerExit(state.OOMKilled, state.ExitCode, (int)(context.Decision.Requirements.MemoryBytes >> 20), container.Logs.Tail(20) + state.Error);
     }
 
-    private static ActionStartException Failed(DockerActionContainer container, Outcome outcome, long started)
+    private ActionStartException Failed(DockerActionContainer container, Outcome outcome, long started)
     {
         container.MarkDead();
         var (logs, truncated) = container.Logs.Drain();
-        return new ActionStartException(outcome, logs, truncated, Stopwatch.GetElapsedTime(started));
+        return new ActionStartException(outcome, logs, truncated, timeProvider.GetElapsedTime(started));
     }
 
     private sealed record RunAttempt(Outcome Outcome, TimeSpan Run, bool Reusable, bool Retry);
+
+    // Milliseconds (an action's limit) or a TimeSpan (an option) as a TimeSpan for the provider's timers.
+    private static TimeSpan Span(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    private static TimeSpan Span(TimeSpan span) => span;
 }
