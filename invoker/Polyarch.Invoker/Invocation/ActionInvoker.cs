@@ -37,18 +37,34 @@ internal sealed partial class ActionInvoker(
         var placement = PlacementRequest.For(action, platform);
         var ranking = PlacementEngine.Rank(image, inventory, placement);
         var refusals = new List<(PlacementDecision, PlacementException)>();
-        foreach (var decision in ranking.Decisions)
+        var judged = new HashSet<PlacementDecision>();
+        for (var i = 0; i < ranking.Decisions.Count; i++)
         {
+            var decision = ranking.Decisions[i];
+            if (judged.Contains(decision))
+            {
+                continue;
+            }
+
+            // No platform named: the backend may take any later candidate with the same needs (Kubernetes: one pod of
+            // the index with affinity to their architectures). A platform named: that variant, pinned.
+            var anyOf = platform is null
+                ? ranking.Decisions.Skip(i).Where(d => !judged.Contains(d) && d.Requirements == decision.Requirements && d.Platform.Emulated == decision.Platform.Emulated).ToList()
+                : [decision];
             try
             {
-                return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId);
+                return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId, [.. anyOf.Select(d => d.Variant)]);
             }
             catch (PlacementException refused)
             {
-                // The backend refused this candidate before starting anything (e.g. every node of its architecture is
-                // full): try the next; only when none is left, fail with every candidate's why-not.
+                // The backend refused these candidates before starting anything (e.g. every node of their architecture
+                // is full): try the next; only when none is left, fail with every candidate's why-not.
                 LogCandidateRefused(decision.Variant.Platform, action.Name, refused.Message);
-                refusals.Add((decision, refused));
+                foreach (var covered in anyOf)
+                {
+                    judged.Add(covered);
+                    refusals.Add((covered, refused));
+                }
             }
         }
 
@@ -135,12 +151,14 @@ internal sealed partial class ActionInvoker(
             : throw new InvalidActionException([error]);
     }
 
-    private async Task<ActivationRecord> RunAsync(ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken, string? activationId = null)
+    private async Task<ActivationRecord> RunAsync(
+        ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken,
+        string? activationId = null, IReadOnlyList<VariantInfo>? anyOf = null)
     {
         var id = activationId ?? ActivationId.New();
         var start = timeProvider.GetUtcNow();
         var clock = timeProvider.GetTimestamp();
-        var context = Context(id, action, image, decision, parameters);
+        var context = Context(id, action, image, decision, parameters) with { AnyOf = anyOf is { Count: > 1 } ? anyOf : null };
         BackendRun run;
         try
         {
@@ -159,8 +177,8 @@ internal sealed partial class ActionInvoker(
             Action = action.Name,
             Image = image.Image,
             IndexDigest = image.IndexDigest,
-            ChildDigest = decision.Variant.Digest,
-            Platform = decision.Variant.Platform,
+            ChildDigest = run.ChildDigest ?? decision.Variant.Digest,
+            Platform = run.Platform ?? decision.Variant.Platform,
             Emulated = decision.Platform.Emulated,
             Backend = backend.Name,
             Node = run.Node ?? inventory.Node,

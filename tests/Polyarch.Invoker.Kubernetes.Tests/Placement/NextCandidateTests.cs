@@ -57,6 +57,43 @@ public sealed class NextCandidateTests
         cluster.Activations.Records.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task An_unpinned_run_pulls_the_index_with_affinity_to_every_architecture_it_may_run()
+    {
+        await using var cluster = await ClusterAsync(
+            Node("amd64-1", "amd64", cpu: "4", memory: "16Gi"), Node("arm64-1", "arm64", cpu: "4", memory: "8Gi"), Node("ppc64le-1", "ppc64le", cpu: "4", memory: "8Gi"));
+        var action = Action(memoryMb: 256, cpus: 1) with { Placement = new ActionPlacement() };
+
+        var record = await cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, []), TestTimeout.Token());
+
+        record.Status.ShouldBe(ActivationStatus.Success, record.Result?.ToJsonString());
+        // The pod was not pinned: the record names the variant of the node it ran on.
+        var expected = record.Node switch { "amd64-1" => ("linux/amd64", EchoImage.Amd64), "arm64-1" => ("linux/arm64", EchoImage.Arm64), _ => ("linux/ppc64le", EchoImage.Ppc64le) };
+        (record.Platform, record.ChildDigest).ShouldBe(expected);
+        var pod = cluster.CreatedPods.ShouldHaveSingleItem();
+        pod.Spec.Containers[0].Image.ShouldBe($"{EchoImage.Repository}@{EchoImage.Index}");
+        var arch = pod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+            .SelectMany(t => t.MatchExpressions).Single(e => e.Key == "kubernetes.io/arch");
+        arch.OperatorProperty.ShouldBe("In");
+        arch.Values.ShouldBe(["amd64", "arm64", "ppc64le"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task An_unpinned_run_keeps_to_the_actions_allowed_platforms()
+    {
+        await using var cluster = await ClusterAsync(
+            Node("amd64-1", "amd64", cpu: "4", memory: "16Gi"), Node("arm64-1", "arm64", cpu: "4", memory: "8Gi"), Node("ppc64le-1", "ppc64le", cpu: "4", memory: "8Gi"));
+        var action = Action(memoryMb: 256, cpus: 1) with { Placement = new ActionPlacement { Required = ["linux/arm64", "linux/ppc64le"] } };
+
+        var record = await cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, []), TestTimeout.Token());
+
+        record.Status.ShouldBe(ActivationStatus.Success, record.Result?.ToJsonString());
+        record.Node.ShouldNotBe("amd64-1");
+        var arch = cluster.CreatedPods.ShouldHaveSingleItem().Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+            .SelectMany(t => t.MatchExpressions).Single(e => e.Key == "kubernetes.io/arch");
+        arch.Values.ShouldBe(["arm64", "ppc64le"], ignoreOrder: true);
+    }
+
     private static ActionDefinition Action(int memoryMb, double cpus) => new()
     {
         Name = "echo",
@@ -86,6 +123,20 @@ public sealed class NextCandidateTests
         private readonly KubernetesActionBackend _backend = new(harness.Backend, TimeProvider.System);
 
         public Activations Activations { get; } = new();
+
+        /// <summary>The pods the backend created, as the API server received them.</summary>
+        public ConcurrentQueue<k8s.Models.V1Pod> CreatedPods { get; } = Watch(server);
+
+        private static ConcurrentQueue<k8s.Models.V1Pod> Watch(ApiServerDouble.ApiServerDouble server)
+        {
+            var created = new ConcurrentQueue<k8s.Models.V1Pod>();
+            server.Behaviour = pod =>
+            {
+                created.Enqueue(pod);
+                return ApiServerDouble.PodBehaviour.RunToCompletion;
+            };
+            return created;
+        }
 
         public ActionInvoker Invoker(ActionDefinition action) => new(
             new Actions(action),
