@@ -4,7 +4,7 @@
 #   P3 registry round trips to resolve a platform                       P4 builder vs raw `docker buildx bake`
 #   P5 re-delivered push (0 rebuilds); unchanged commit vs raw bake     P6 warm no-op invocations/s, c = 1..8
 #   P7 index-push event → activation start                              P8 emulated vs native warm invocation
-#   K1 Kubernetes placement on 5,000 simulated nodes
+#   K1 Kubernetes placement on 5,000 simulated nodes                    P14 `manifest inspect` / `create` vs `imagetools`
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
 #   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
@@ -45,6 +45,10 @@ for project in tests/Polyarch.Invoker.Benchmarks tests/Polyarch.Registry.Benchma
     || { cat "$OUT/logs/build.log" >&2; die "dotnet build -c Release $project failed" 1; }
 done
 release() { echo "$POLYARCH_ROOT/$1/bin/Release/net10.0/$2"; }
+# The CLI rows (P4 one-shot, P5, P14) run polyarch-builder as users get it: published with ReadyToRun, as services.sh does.
+say "Publishing polyarch-builder (ReadyToRun) for the CLI rows"
+dotnet_publish_cli builder/Polyarch.Builder "$OUT/bin/builder" "$(private_log "$OUT/logs/publish-builder.log")" \
+  || { cat "$OUT/logs/publish-builder.log" >&2; die "publishing polyarch-builder failed" 1; }
 
 # retry N COMMAND...: distribution 2.8 sometimes answers a push with a transient 500 (see container-host notes).
 retry() {
@@ -82,7 +86,7 @@ run invoker "P1 P2 P6 P8: invoker warm/cold/throughput/emulated vs docker run an
 run registry "P3: registry round trips to resolve a platform (cold / warm / pinned)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --json "$OUT/raw/registry.json"
 run builder "P4 P5: polyarch-builder vs raw docker buildx bake (3 platforms)" \
-  env BUILDER_DLL="$(release builder/Polyarch.Builder polyarch-builder.dll)" RUNS=3 \
+  env BUILDER_DLL="$OUT/bin/builder/polyarch-builder.dll" RUNS=3 \
     bash tests/Polyarch.Builder.Tests/Benchmarks/builder-vs-bake.sh "$POLYARCH_REGISTRY" --json "$OUT/raw/builder.json"
 SHOW='builder \(warm|raw docker|ratio|Passed|Failed|[Ee]rror' run builder-service "P4: polyarch-builder in one warm process (as \`serve\` runs builds) vs raw docker buildx bake" \
   env POLYARCH_BENCH_P4_JSON="$OUT/raw/builder-service.json" dotnet test tests/Polyarch.Builder.Tests -c Release --no-build --nologo \
@@ -92,7 +96,10 @@ SHOW='index push event|all: [0-9]|Passed|Failed|[Ee]rror' run p7 "P7: index-push
     --filter "Category=Benchmark&FullyQualifiedName~PushToActivationBenchmark" --logger "console;verbosity=detailed"
 run kubernetes "K1: Kubernetes placement on 5,000 simulated nodes" \
   dotnet "$(release tests/Polyarch.Invoker.Kubernetes.Benchmarks Polyarch.Invoker.Kubernetes.Benchmarks.dll)" --json "$OUT/raw/kubernetes.json"
-for name in invoker registry builder builder-service p7 kubernetes; do
+run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imagetools (whole processes, median of 5)" \
+  env BUILDER="$OUT/bin/builder/polyarch-builder" RUNS=5 \
+    bash tests/Polyarch.Builder.Tests/Benchmarks/manifest-vs-imagetools.sh "$ECHO_IMAGE" --json "$OUT/raw/p14.json"
+for name in invoker registry builder builder-service p7 kubernetes p14; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -110,7 +117,7 @@ jq -n \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
   --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
-  --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" \
+  --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo

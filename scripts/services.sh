@@ -28,11 +28,13 @@ export POLYARCH_STATE_DIR
 project_of() { case $1 in builder) echo "$POLYARCH_ROOT/builder/Polyarch.Builder/Polyarch.Builder.csproj" ;; invoker) echo "$POLYARCH_ROOT/invoker/Polyarch.Invoker/Polyarch.Invoker.csproj" ;; esac; }
 url_of() { case $1 in builder) echo "$BUILDER_URL" ;; invoker) echo "$INVOKER_URL" ;; esac; }
 
-# sources_stamp SERVICE: a hash of the sources the service is built from (its project, registry/, root props).
+# sources_stamp SERVICE: a hash of the sources the service is built from (its project, registry/, root props) and of
+# how it is published (a binary published the older way, without ReadyToRun, is published again).
+PUBLISH_KIND=readytorun-1
 sources_stamp() {
-  (cd "$POLYARCH_ROOT" && find "$1" registry Directory.Build.props Directory.Packages.props \
+  (cd "$POLYARCH_ROOT" && { find "$1" registry Directory.Build.props Directory.Packages.props \
       -path '*/bin' -prune -o -path '*/obj' -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -print0 \
-    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+    | sort -z | xargs -0 sha256sum; echo "$PUBLISH_KIND"; } | sha256sum | cut -c1-16)
 }
 
 publish() {
@@ -40,7 +42,7 @@ publish() {
   stamp=$(sources_stamp "$service")
   if [ -x "$out/polyarch-$service" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   say "Publishing polyarch-$service → $out (first run or changed sources; takes a few minutes on 2 cores)"
-  dotnet publish "$(project_of "$service")" -c Release -o "$out" --nologo -v quiet >"$(private_log "$LOG_DIR/publish-$service.log")" 2>&1 \
+  dotnet_publish_cli "$(project_of "$service")" "$out" "$(private_log "$LOG_DIR/publish-$service.log")" \
     || die "publishing polyarch-$service failed; see $LOG_DIR/publish-$service.log" 1
   echo "$stamp" >"$out/.stamp"
 }

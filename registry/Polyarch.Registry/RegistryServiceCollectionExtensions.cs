@@ -15,8 +15,15 @@ namespace Polyarch.Registry;
 /// <summary>Registers the registry client, the image resolver and their HttpClients.</summary>
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/> and <see cref="IIndexAssembler"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
-    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
+    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
+    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null) =>
+        AddPolyarchRegistry(services, configure, RegistryHttpPipeline.Standard);
+
+    /// <summary>
+    /// Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/>
+    /// (singletons) with validated <see cref="RegistryOptions"/>, their HttpClients retrying and timing out through <paramref name="pipeline"/>.
+    /// </summary>
+    public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure, RegistryHttpPipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<RegistryOptions>();
@@ -30,8 +37,11 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RegistryEndpoints(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.InsecureHosts));
+        services.TryAddSingleton<RegistryCertificateTrust>();
         services.TryAddSingleton<RegistryCache>();
+        services.TryAddSingleton<CredentialHelper>();
         services.TryAddSingleton<CredentialStore>();
+        services.TryAddSingleton<IRegistryCredentials>(sp => sp.GetRequiredService<CredentialStore>());
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<RegistrySender>();
         services.TryAddSingleton<IRegistryClient, RegistryClient>();
@@ -39,13 +49,13 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IIndexAssembler, IndexAssembler>();
         services.TryAddTransient<RegistryAuthHandler>();
 
-        AddClient(services, RegistryHttpClients.Manifests, blobs: false).AddHttpMessageHandler<RegistryAuthHandler>();
-        AddClient(services, RegistryHttpClients.Blobs, blobs: true).AddHttpMessageHandler<RegistryAuthHandler>();
-        AddClient(services, RegistryHttpClients.Auth, blobs: false);
+        AddClient(services, RegistryHttpClients.Manifests, blobs: false, pipeline).AddHttpMessageHandler<RegistryAuthHandler>();
+        AddClient(services, RegistryHttpClients.Blobs, blobs: true, pipeline).AddHttpMessageHandler<RegistryAuthHandler>();
+        AddClient(services, RegistryHttpClients.Auth, blobs: false, pipeline);
         return services;
     }
 
-    private static IHttpClientBuilder AddClient(IServiceCollection services, string name, bool blobs)
+    private static IHttpClientBuilder AddClient(IServiceCollection services, string name, bool blobs, RegistryHttpPipeline pipeline)
     {
         var builder = services.AddHttpClient(name, client =>
         {
@@ -53,6 +63,22 @@ public static class RegistryServiceCollectionExtensions
             // The resilience handler owns timeouts; HttpClient's own 100 s limit would cut long blob transfers.
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
+        // Configures the primary handler there is (the factory's, or one a host or test chose) instead of replacing it.
+        builder.ConfigurePrimaryHttpMessageHandler((handler, serviceProvider) =>
+            serviceProvider.GetRequiredService<RegistryCertificateTrust>().Configure(handler));
+
+        if (pipeline == RegistryHttpPipeline.OneShot)
+        {
+            return builder.AddHttpMessageHandler(serviceProvider =>
+            {
+                var options = serviceProvider.GetRequiredService<IOptions<RegistryOptions>>().Value;
+                return new OneShotRetryHandler(
+                    blobs ? options.BlobAttemptTimeout : options.AttemptTimeout, blobs ? options.BlobTotalTimeout : options.TotalTimeout,
+                    options.MaxRetries, options.RetryBaseDelay, serviceProvider.GetRequiredService<TimeProvider>(),
+                    serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RegistryClient).FullName!));
+            });
+        }
+
         builder.AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider serviceProvider) =>
             {

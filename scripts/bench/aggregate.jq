@@ -1,4 +1,4 @@
-# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $kubernetes; null when
+# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $kubernetes, $p14; null when
 # one did not run) → bench.json: the machine, and one row per measurement with median, p99, min/max, the
 # baseline measured in the same run, the ratio, the target and whether it holds.
 def at($s; $q): if ($s | length) == 0 then null else $s[([(($q * ($s | length)) | ceil) - 1, 0] | max)] end;
@@ -84,7 +84,16 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
     (if $kubernetes == null then notrun("K1"; "Kubernetes placement per activation"; "≤ 5 ms (p50)") else
       ($kubernetes.placement | pick) + {id: "K1", what: "Kubernetes placement per activation on \($kubernetes.nodes) simulated nodes (API calls per activation: \($kubernetes.apiCallsPerActivation))", unit: "ms",
         apiCallsDuringPlacement: $kubernetes.apiCallsDuringPlacement, apiCallsPerActivation: $kubernetes.apiCallsPerActivation,
-        target: "≤ 5 ms (p50), 0 node API calls", holds: (($kubernetes.placement.median <= 5) and ($kubernetes.nodeCalls == 0))} end)
+        target: "≤ 5 ms (p50), 0 node API calls", holds: (($kubernetes.placement.median <= 5) and ($kubernetes.nodeCalls == 0))} end),
+    # P14: the CLI's one-shot manifest verbs vs docker buildx imagetools, whole processes in the same run.
+    ((["inspect", "`polyarch-builder manifest inspect` vs `docker buildx imagetools inspect`"],
+      ["create", "`polyarch-builder manifest create` of three sources vs `docker buildx imagetools create`"]) as [$verb, $what] |
+      (if $p14 == null then notrun("P14"; $what; "≤ 1.5× the peer (median)") else
+        stats($p14[$verb].polyarch) + {id: "P14", what: "\($what) (whole processes; `--version` alone: \(stats($p14.version).median) s)", unit: "s",
+          version: stats($p14.version),
+          baseline: ({what: "docker buildx imagetools \($verb)"} + (stats($p14[$verb].imagetools) | {median, p99, min, max})),
+          ratio: (stats($p14[$verb].polyarch).median / stats($p14[$verb].imagetools).median), ratioUnit: "×",
+          target: "≤ 1.5× the peer (median)", holds: ((stats($p14[$verb].polyarch).median / stats($p14[$verb].imagetools).median) <= 1.5)} end))
   ],
-  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, kubernetes: $kubernetes}
+  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, kubernetes: $kubernetes, p14: $p14}
 }

@@ -71,3 +71,17 @@ wait_until() {
     sleep 0.2
   done
 }
+
+# dotnet_publish_cli PROJECT OUT LOG: a Release publish for this machine's runtime with ReadyToRun code, so a one-shot
+# CLI verb (`polyarch-builder manifest inspect`, `build`) does not JIT everything it runs at every start (issue 18:
+# measured ≈ 15–20 % less CPU per `manifest inspect`). Framework-dependent, like a plain publish.
+dotnet_publish_cli() {
+  local rid
+  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
+  if [ -n "$rid" ]; then
+    dotnet publish "$1" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$2" --nologo -v quiet >"$3" 2>&1
+  else
+    # No ReadyToRun compiler for this architecture (e.g. ppc64le has no runtime pack): a plain publish.
+    dotnet publish "$1" -c Release -o "$2" --nologo -v quiet >"$3" 2>&1
+  fi
+}

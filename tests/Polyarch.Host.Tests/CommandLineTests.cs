@@ -9,7 +9,7 @@ public sealed class CommandLineTests
 {
     public static TheoryData<string, string[]> Verbs => new()
     {
-        { "polyarch-builder", ["serve", "build", "manifest"] },
+        { "polyarch-builder", ["serve", "build", "manifest", "registry"] },
         { "polyarch-invoker", ["serve", "invoke", "platforms", "actions", "activations"] },
     };
 

@@ -91,12 +91,22 @@ internal sealed partial class BuildExecutor(
 
         var work = WorkDirectory(run.Build.Id);
         var checkout = Path.Combine(work, "src");
-        // `buildx inspect` alone takes ~0.6 s here: run the pre-flight checks and the checkout side by side
-        // (an impossible platform is still reported first: WhenAll keeps the tasks' order).
-        await Task.WhenAll(
-            builderPlatforms.EnsureSupportedAsync(request.Platforms, cancellationToken),
-            publisher.EnsureReachableAsync(request.Registry, cancellationToken),
-            git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
+        // `buildx inspect` takes 0.6–3 s here when its answer is not cached (a fresh state, every 5 min): the platform
+        // check runs beside the checkout and, if still running, beside the bake; it is awaited before the bake's outcome
+        // is used, so an impossible platform is still reported as such (exit 2) and then ends the bake.
+        var supported = builderPlatforms.EnsureSupportedAsync(request.Platforms, cancellationToken);
+        try
+        {
+            await Task.WhenAll(
+                publisher.EnsureReachableAsync(request.Registry, cancellationToken),
+                git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await supported; // An impossible platform is reported first, as before.
+            throw;
+        }
+
         var definition = await definitions.ResolveAsync(checkout, work, request.Repository, cancellationToken);
         // Several targets push to <repository>/<target>: names known only now, checked before anything is built.
         BuildRequestValidator.Throw([.. definition.Targets
@@ -106,7 +116,7 @@ internal sealed partial class BuildExecutor(
             definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
 
-        var outcome = await BakeWithRetriesAsync(run, invocation, checkout, onProgress, cancellationToken);
+        var outcome = await BakeBesidePlatformCheckAsync(run, invocation, checkout, supported, onProgress, cancellationToken);
         var images = new List<(BuildTarget Target, VerifiedImage Image)>();
         foreach (var target in definition.Targets)
         {
@@ -116,6 +126,13 @@ internal sealed partial class BuildExecutor(
             }
 
             images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
+        }
+
+        // What placement reads from each config goes onto its index entry too (one round trip to place); that rewrites
+        // every index, so the annotated ones are what gets verified again and tagged.
+        for (var i = 0; i < images.Count; i++)
+        {
+            images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken));
         }
 
         // Every target is verified: only now do the real tags move.
@@ -132,6 +149,39 @@ internal sealed partial class BuildExecutor(
         }
 
         return [.. images.Select(i => new BuiltImage(i.Target.Name, request.Registry, i.Target.Repository, i.Image.IndexDigest, tags, i.Image.Platforms))];
+    }
+
+    private async Task<BakeOutcome> BakeBesidePlatformCheckAsync(
+        BuildRun run, BakeInvocation invocation, string checkout, Task supported, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
+    {
+        if (supported.IsCompletedSuccessfully)
+        {
+            return await BakeWithRetriesAsync(run, invocation, checkout, onProgress, cancellationToken);
+        }
+
+        using var bakeCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var baking = BakeWithRetriesAsync(run, invocation, checkout, onProgress, bakeCancel.Token);
+        try
+        {
+            await supported;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An impossible platform (or buildx not answering): that is the error, whatever the bake was doing.
+            await bakeCancel.CancelAsync();
+            try
+            {
+                await baking;
+            }
+            catch (Exception) when (bakeCancel.IsCancellationRequested)
+            {
+                // Interrupted on purpose; nothing was tagged.
+            }
+
+            throw;
+        }
+
+        return await baking;
     }
 
     private async Task<BakeOutcome> BakeWithRetriesAsync(BuildRun run, BakeInvocation invocation, string checkout, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)

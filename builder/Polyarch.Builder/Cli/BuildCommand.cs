@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Hosting.Logging;
-using Serilog;
 
 namespace Polyarch.Builder.Cli;
 
@@ -40,15 +38,8 @@ internal static class BuildCommand
                 parse.GetValue(builderName),
                 parse.GetValue(output) == "json");
 
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration.AddEnvironmentVariables("POLYARCH_");
-            // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).
-            builder.Services.AddSerilog(CliLogging.Configure(parse.GetValue<bool>(CliLogging.VerboseName), Serilog.Events.LogEventLevel.Error).CreateLogger(), dispose: true);
-            builder.Services.AddPolyarchBuilder(builder.Configuration);
-            builder.Services.PostConfigure<BuilderOptions>(o => o.BuilderName = input.BuilderName ?? o.BuilderName);
-            builder.Services.AddSingleton<BuildCommandHandler>();
-            using var host = builder.Build();
-            var handler = host.Services.GetRequiredService<BuildCommandHandler>();
+            await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue<bool>(CliLogging.VerboseName));
+            var handler = services.GetRequiredService<BuildCommandHandler>();
             return await handler.RunAsync(input, Console.Out, Console.Error, cancellationToken);
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Polyarch.Builder.Cli;
 using Polyarch.Builder.Manifests;
+using Polyarch.Builder.Registries;
 
 namespace Polyarch.Builder.Hosting;
 
@@ -13,6 +14,7 @@ internal static class BuilderCommandLine
             ServeCommand.Create(),
             BuildCommand.Create(),
             ManifestCommand.Create(),
+            RegistryCommand.Create(),
             Logging.CliLogging.VerboseOption(),
         };
 }

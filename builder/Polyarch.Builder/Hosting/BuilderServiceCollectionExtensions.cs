@@ -7,13 +7,14 @@ using Polyarch.Builder.Records;
 using Polyarch.Builder.Webhooks;
 using Polyarch.Registry;
 using Polyarch.Registry.Client;
+using Polyarch.Registry.Http;
 
 namespace Polyarch.Builder.Hosting;
 
 /// <summary>Registers the builder's services and endpoints.</summary>
 internal static class BuilderServiceCollectionExtensions
 {
-    public static IServiceCollection AddPolyarchBuilder(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPolyarchBuilder(this IServiceCollection services, IConfiguration configuration, RegistryHttpPipeline registryPipeline = RegistryHttpPipeline.Standard)
     {
         services.AddOptions<BuilderOptions>()
             .Bind(configuration.GetSection(BuilderOptions.SectionName))
@@ -31,7 +32,7 @@ internal static class BuilderServiceCollectionExtensions
         {
             configuration.GetSection(RegistryOptions.SectionName).Bind(registry);
             registry.InsecureHosts.AddRange(builderOptions.InsecureRegistries.Except(registry.InsecureHosts, StringComparer.OrdinalIgnoreCase));
-        });
+        }, registryPipeline);
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
         services.AddSingleton<StagingTags>();
         services.AddSingleton<BuildStore>();

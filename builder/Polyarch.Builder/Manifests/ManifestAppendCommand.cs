@@ -13,9 +13,10 @@ internal static class ManifestAppendCommand
         var target = new Argument<string>("target") { Description = "The index to extend, e.g. 127.0.0.1:5000/action:latest" };
         var source = new Argument<string>("source") { Description = "The per-architecture image to add (same registry)" };
         var output = ManifestCliOptions.Output();
-        var insecure = ManifestCliOptions.Insecure();
+        var access = new ManifestRegistryAccess();
         var annotations = new ManifestAnnotationOptions();
-        var command = new Command("append", "Add a platform to a multi-platform index") { target, source, output, insecure };
+        var command = new Command("append", "Add a platform to a multi-platform index") { target, source, output };
+        access.AddTo(command);
         annotations.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -24,7 +25,7 @@ internal static class ManifestAppendCommand
             {
                 var targetReference = ImageReference.Parse(parseResult.GetValue(target)!);
                 var sourceReference = ImageReference.Parse(parseResult.GetValue(source)!);
-                await using var services = ManifestCliServices.Create(parseResult.GetValue(insecure) ? [targetReference] : []);
+                await using var services = access.CreateServices(parseResult, targetReference);
                 var index = await services.GetRequiredService<IIndexAssembler>()
                     .AppendAsync(targetReference, sourceReference, annotations.Read(parseResult), cancellationToken);
                 await ManifestAssembleOutput.WriteAsync(stdout, index, format);

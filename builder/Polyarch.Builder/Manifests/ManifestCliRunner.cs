@@ -38,7 +38,7 @@ internal static class ManifestCliRunner
     private static int ExitCodeOf(Exception exception) => exception switch
     {
         InvalidReferenceException or InvalidPlatformException or IndexAssemblyException or OptionsValidationException => ManifestExitCodes.BadInput,
-        RegistryUnavailableException => ManifestExitCodes.DependencyUnavailable,
+        RegistryUnavailableException or CredentialHelperException => ManifestExitCodes.DependencyUnavailable,
         _ => ManifestExitCodes.Failed,
     };
 }

@@ -17,9 +17,10 @@ internal static class ManifestCreateCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var output = ManifestCliOptions.Output();
-        var insecure = ManifestCliOptions.Insecure();
+        var access = new ManifestRegistryAccess();
         var annotations = new ManifestAnnotationOptions();
-        var command = new Command("create", "Assemble per-architecture images into one multi-platform index") { target, sources, output, insecure };
+        var command = new Command("create", "Assemble per-architecture images into one multi-platform index") { target, sources, output };
+        access.AddTo(command);
         annotations.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -28,7 +29,7 @@ internal static class ManifestCreateCommand
             {
                 var targetReference = ImageReference.Parse(parseResult.GetValue(target)!);
                 var sourceReferences = parseResult.GetValue(sources)!.Select(ImageReference.Parse).ToList();
-                await using var services = ManifestCliServices.Create(parseResult.GetValue(insecure) ? [targetReference] : []);
+                await using var services = access.CreateServices(parseResult, targetReference);
                 var index = await services.GetRequiredService<IIndexAssembler>()
                     .CreateAsync(targetReference, sourceReferences, annotations.Read(parseResult), cancellationToken);
                 await ManifestAssembleOutput.WriteAsync(stdout, index, format);

@@ -15,15 +15,16 @@ internal static class ManifestInspectCommand
     {
         var reference = new Argument<string>("reference") { Description = "The image, e.g. 127.0.0.1:5000/demo/echo:latest" };
         var output = ManifestCliOptions.Output();
-        var insecure = ManifestCliOptions.Insecure();
-        var command = new Command("inspect", "Show the platforms of an image index (or single manifest)") { reference, output, insecure };
+        var access = new ManifestRegistryAccess();
+        var command = new Command("inspect", "Show the platforms of an image index (or single manifest)") { reference, output };
+        access.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var format = parseResult.GetValue(output)!;
             return ManifestCliRunner.RunAsync(parseResult, format, async stdout =>
             {
                 var image = ImageReference.Parse(parseResult.GetValue(reference)!);
-                await using var services = ManifestCliServices.Create(parseResult.GetValue(insecure) ? [image] : []);
+                await using var services = access.CreateServices(parseResult, image);
                 var result = await InspectAsync(services.GetRequiredService<IRegistryClient>(), image, cancellationToken);
                 await stdout.WriteLineAsync(format == ManifestCliOptions.Json
                     ? JsonSerializer.Serialize(result, ManifestOutputJsonContext.Output.InspectOutput)

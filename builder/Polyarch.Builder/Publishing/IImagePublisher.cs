@@ -6,6 +6,12 @@ internal interface IImagePublisher
     /// <summary>Reads index <paramref name="digest"/> back and checks every platform; throws <see cref="Errors.BuildFailedException"/> if one is missing or wrong.</summary>
     public Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, Action<string> onRetry, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes each variant's placement labels onto its entry in the verified index (<see cref="Polyarch.Registry.Indexes.PlacementAnnotator"/>),
+    /// pushes the result under <paramref name="stagingTag"/> and verifies it again, annotations included: the index the real tags get.
+    /// </summary>
+    public Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken);
+
     /// <summary>Throws <see cref="Errors.DependencyUnavailableException"/> when the registry does not answer <c>/v2/</c>.</summary>
     public Task EnsureReachableAsync(string registry, CancellationToken cancellationToken);
 

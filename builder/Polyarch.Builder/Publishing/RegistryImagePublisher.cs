@@ -2,7 +2,9 @@ using System.Net;
 using Polyarch.Builder.Errors;
 using Polyarch.Registry;
 using Polyarch.Registry.Client;
+using Polyarch.Registry.Indexes;
 using Polyarch.Registry.Manifests;
+using Polyarch.Registry.Placement;
 using Polyarch.Registry.Platforms;
 using Polyarch.Registry.References;
 
@@ -15,7 +17,34 @@ namespace Polyarch.Builder.Publishing;
 internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryClient client) : IImagePublisher
 {
     /// <inheritdoc />
-    public async Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, Action<string> onRetry, CancellationToken cancellationToken)
+    public Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, Action<string> onRetry, CancellationToken cancellationToken) =>
+        VerifyAsync(registry, repository, digest, platforms, requireHints: false, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var pinned = ImageReference.Parse($"{registry}/{image.Repository}@{image.IndexDigest}");
+        var document = await CallAsync(pinned, () => client.GetManifestAsync(pinned, cancellationToken)).ConfigureAwait(false)
+            ?? throw new BuildFailedException($"{pinned} is not in the registry any more, so it cannot be annotated. No tag was moved; build again.");
+        byte[] annotated;
+        try
+        {
+            annotated = PlacementAnnotator.Annotate(document.Content.Span, image.Hints, pinned.ToString());
+        }
+        catch (InvalidManifestException exception)
+        {
+            throw new BuildFailedException($"Writing the placement annotations into {pinned} failed: {exception.Message} No tag was moved; build again.", innerException: exception);
+        }
+
+        // The annotated index replaces the bake's under the staging tag (which no rule fires for); it is verified as a
+        // whole again before any real tag moves, so a tag never points at an index that was not read back.
+        var staging = ImageReference.Parse($"{registry}/{image.Repository}:{stagingTag}");
+        var digest = await CallAsync(staging, () => client.PutManifestAsync(staging, annotated, document.MediaType, cancellationToken)).ConfigureAwait(false);
+        return await VerifyAsync(registry, image.Repository, digest.ToString(), [.. image.Platforms.Select(p => p.Platform)], requireHints: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, bool requireHints, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse($"{registry}/{repository}@{digest}");
         var index = await CallAsync(reference, () => resolver.ResolveAsync(reference, cancellationToken)).ConfigureAwait(false);
@@ -26,6 +55,7 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
 
         var problems = new List<string>();
         var verified = new List<PlatformDigest>();
+        var hints = new Dictionary<Digest, PlacementHints>();
         foreach (var name in platforms)
         {
             var platform = Platform.Parse(name).Normalize();
@@ -43,6 +73,21 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
                 continue;
             }
 
+            // An entry's placement annotations must say what its config says: the invoker places from them alone.
+            var expected = PlacementHints.FromConfig(config);
+            if (variant.Hints is { } carried && !carried.Equals(expected))
+            {
+                problems.Add($"variant {platform} ({variant.Digest}) carries placement annotations [{carried}] but its config's labels are [{expected}]");
+                continue;
+            }
+
+            if (requireHints && variant.Hints is null)
+            {
+                problems.Add($"variant {platform} ({variant.Digest}) carries no placement annotations ({PlacementAnnotations.Marker})");
+                continue;
+            }
+
+            hints[variant.Digest] = expected;
             verified.Add(new PlatformDigest(platform.ToString(), variant.Digest.ToString(), variant.Size, config.Architecture));
         }
 
@@ -52,7 +97,7 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
             throw new BuildFailedException($"The pushed index {reference} failed verification: {string.Join("; ", problems)} (it has {present}). No tag was moved; build again.");
         }
 
-        return new VerifiedImage(repository, index.Digest.ToString(), index.MediaType, verified);
+        return new VerifiedImage(repository, index.Digest.ToString(), index.MediaType, verified) { Hints = hints };
     }
 
     /// <inheritdoc />
@@ -92,7 +137,8 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
         }
         catch (RegistryUnavailableException exception)
         {
-            throw new DependencyUnavailableException(
+            // A TLS or HTTP/HTTPS mismatch names its own fix (a registry profile); "start it" would mislead.
+            throw new DependencyUnavailableException(exception.Fix is not null ? exception.Message :
                 $"The registry {reference.Registry} does not answer ({exception.Message}). Start it (./scripts/host.sh up) or pass the right --registry / Builder:Registry.", exception);
         }
         catch (RegistryRequestException exception) when ((int)exception.StatusCode >= 500 || exception.StatusCode == HttpStatusCode.TooManyRequests)

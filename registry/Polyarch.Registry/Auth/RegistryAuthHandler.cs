@@ -11,13 +11,21 @@ namespace Polyarch.Registry.Auth;
 
 /// <summary>
 /// Answers registry challenges: anonymous first; on 401 the Basic scheme with stored credentials, or the
-/// bearer-token flow of the distribution token spec (GET realm?service=…&amp;scope=…), then resends once.
+/// bearer-token flow of the distribution token spec (GET realm?service=…&amp;scope=… with Basic credentials, or the
+/// OAuth2 refresh-token grant when the credential is an identity token), then resends once. When the registry still
+/// answers 401, the request carries <see cref="AdviceKey"/>: which sources were tried and the fix.
 /// </summary>
 internal sealed partial class RegistryAuthHandler : DelegatingHandler
 {
+    /// <summary>The advice a 401 error should give (never holds a secret).</summary>
+    public static readonly HttpRequestOptionsKey<string> AdviceKey = new("Polyarch.Registry.AuthAdvice");
+
     // Tokens without expires_in are valid for 60 s (distribution token spec).
     private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan BasicLifetime = TimeSpan.FromHours(1);
+
+    // The client id the OAuth2 grant names (docs/spec/auth/oauth.md requires one).
+    private const string ClientId = "polyarch";
 
     private readonly CredentialStore _credentials;
     private readonly TokenCache _tokens;
@@ -43,7 +51,9 @@ internal sealed partial class RegistryAuthHandler : DelegatingHandler
             return response;
         }
 
-        var header = await AnswerAsync(challenge, request, authority, repository, cancellationToken).ConfigureAwait(false);
+        var lookup = await _credentials.LookupAsync(authority, cancellationToken).ConfigureAwait(false);
+        request.Options.Set(AdviceKey, lookup.Advice);
+        var header = await AnswerAsync(challenge, request, lookup.Credential, authority, repository, cancellationToken).ConfigureAwait(false);
         if (header is null)
         {
             return response;
@@ -55,12 +65,12 @@ internal sealed partial class RegistryAuthHandler : DelegatingHandler
     }
 
     private async Task<AuthenticationHeaderValue?> AnswerAsync(
-        AuthChallenge challenge, HttpRequestMessage request, string authority, string repository, CancellationToken cancellationToken)
+        AuthChallenge challenge, HttpRequestMessage request, RegistryCredential? credential, string authority, string repository, CancellationToken cancellationToken)
     {
-        var credential = _credentials.Find(authority);
         if (challenge.Scheme.Equals(AuthChallenge.Basic, StringComparison.OrdinalIgnoreCase))
         {
-            if (credential is null)
+            // An identity token is only good at a token endpoint.
+            if (credential is null || string.IsNullOrEmpty(credential.Username) || credential.IdentityToken is not null)
             {
                 return null;
             }
@@ -76,15 +86,12 @@ internal sealed partial class RegistryAuthHandler : DelegatingHandler
         }
 
         var scope = challenge["scope"] ?? $"repository:{repository}:{(IsWrite(request.Method) ? "pull,push" : "pull")}";
-        var query = $"scope={Uri.EscapeDataString(scope)}" + (challenge["service"] is { } service ? $"&service={Uri.EscapeDataString(service)}" : string.Empty);
-        var tokenUri = new Uri(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
+        var service = challenge["service"];
         RegistryLog.FetchingToken(_logger, authority, scope, realm);
-        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, tokenUri);
-        if (credential is not null)
-        {
-            tokenRequest.Headers.Authorization = BasicHeader(credential);
-        }
-
+        using var tokenRequest = credential?.IdentityToken is { } refreshToken
+            ? RefreshTokenGrant(realm, service, scope, refreshToken)
+            : TokenGet(realm, service, scope, credential);
+        var tokenUri = tokenRequest.RequestUri!;
         using var tokenResponse = await _httpClientFactory.CreateClient(RegistryHttpClients.Auth)
             .SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
         if (!tokenResponse.IsSuccessStatusCode)
@@ -97,13 +104,44 @@ internal sealed partial class RegistryAuthHandler : DelegatingHandler
         var value = token?.Token ?? token?.AccessToken;
         if (string.IsNullOrEmpty(value))
         {
-            throw new RegistryRequestException(HttpMethod.Get, tokenUri, tokenResponse.StatusCode, "the token endpoint answered without a token");
+            throw new RegistryRequestException(tokenRequest.Method, tokenUri, tokenResponse.StatusCode, "the token endpoint answered without a token");
         }
 
         var bearer = new AuthenticationHeaderValue(AuthChallenge.Bearer, value);
         var lifetime = token!.ExpiresIn is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTokenLifetime;
         _tokens.Store(authority, repository, bearer, lifetime - TimeSpan.FromSeconds(Math.Min(10, lifetime.TotalSeconds / 2)));
         return bearer;
+    }
+
+    // The distribution token spec (docs/spec/auth/token.md): GET realm?service=…&scope=…, Basic credentials if any.
+    private static HttpRequestMessage TokenGet(string realm, string? service, string scope, RegistryCredential? credential)
+    {
+        var query = $"scope={Uri.EscapeDataString(scope)}" + (service is null ? string.Empty : $"&service={Uri.EscapeDataString(service)}");
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query));
+        if (credential is { IdentityToken: null } && !string.IsNullOrEmpty(credential.Username))
+        {
+            request.Headers.Authorization = BasicHeader(credential);
+        }
+
+        return request;
+    }
+
+    // The OAuth2 refresh-token grant of the distribution token spec (docs/spec/auth/oauth.md): POST realm, form-encoded.
+    private static HttpRequestMessage RefreshTokenGrant(string realm, string? service, string scope, string refreshToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", ClientId),
+            new("scope", scope),
+        };
+        if (service is not null)
+        {
+            form.Add(new("service", service));
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(realm)) { Content = new FormUrlEncodedContent(form) };
     }
 
     private static AuthenticationHeaderValue BasicHeader(RegistryCredential credential) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polyarch.Registry.Http;
 using Polyarch.Registry.Manifests;
+using Polyarch.Registry.Placement;
 using Polyarch.Registry.Platforms;
 using Polyarch.Registry.References;
 
@@ -93,5 +94,5 @@ internal sealed class ImageResolver : IImageResolver
     }
 
     private static ImageVariant ToVariant(Descriptor descriptor) =>
-        new(descriptor.Platform!.Normalize(), descriptor.Digest, descriptor.Size, descriptor.MediaType);
+        new(descriptor.Platform!.Normalize(), descriptor.Digest, descriptor.Size, descriptor.MediaType) { Hints = PlacementHints.FromDescriptor(descriptor) };
 }

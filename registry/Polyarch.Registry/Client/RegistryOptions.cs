@@ -12,6 +12,14 @@ public sealed class RegistryOptions
     /// <value>Empty by default.</value>
     public List<string> InsecureHosts { get; } = [];
 
+    /// <summary>
+    /// PEM CA certificates trusted for one registry host each, besides the system's (host name → file, e.g.
+    /// <c>Registry:CaFiles:reg.lan=/etc/docker/certs.d/reg.lan:5443/ca.crt</c>); a CA is never trusted for another host.
+    /// Keyed by host name without port: configuration keys cannot hold a ':'.
+    /// </summary>
+    /// <value>Empty by default.</value>
+    public Dictionary<string, string> CaFiles { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Credentials per registry host[:port]; they win over ~/.docker/config.json.</summary>
     /// <value>Empty by default.</value>
     public Dictionary<string, RegistryCredential> Credentials { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -23,6 +31,14 @@ public sealed class RegistryOptions
     /// <summary>The Docker config file; null means $DOCKER_CONFIG/config.json, else ~/.docker/config.json.</summary>
     /// <value>Null by default.</value>
     public string? DockerConfigPath { get; set; }
+
+    /// <summary>A directory searched for docker-credential-NAME helpers before PATH (credsStore, credHelpers).</summary>
+    /// <value>Null by default (PATH only).</value>
+    public string? CredentialHelperDirectory { get; set; }
+
+    /// <summary>How long one credential helper call may take before it is stopped and reported.</summary>
+    /// <value>30 seconds by default.</value>
+    public TimeSpan CredentialHelperTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a tag→digest answer is trusted before it is checked again (content by digest is kept).</summary>
     /// <value>2 minutes by default.</value>

@@ -17,6 +17,18 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             }
         }
 
+        foreach (var (host, file) in options.CaFiles)
+        {
+            if (host.Contains(':', StringComparison.Ordinal) || !ImageReference.TryParse($"{host}/x", out var reference, out _) || reference.Registry != host)
+            {
+                failures.Add($"Registry:CaFiles has '{host}', which is not a host name (no port: the CA is trusted for that host on every port).");
+            }
+            else if (!File.Exists(file))
+            {
+                failures.Add($"Registry:CaFiles:{host} is '{file}', which does not exist. Point it at the registry's CA certificate (PEM), e.g. the one `polyarch-builder registry profile` installs.");
+            }
+        }
+
         // TimeSpan ranges live here, not in [Range(typeof(TimeSpan), …)], which is not trimming-safe.
         Check(failures, nameof(options.TagCacheDuration), options.TagCacheDuration, TimeSpan.Zero, TimeSpan.FromDays(1));
         Check(failures, nameof(options.AttemptTimeout), options.AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
@@ -24,6 +36,7 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         Check(failures, nameof(options.BlobAttemptTimeout), options.BlobAttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.BlobTotalTimeout), options.BlobTotalTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Check(failures, nameof(options.CredentialHelperTimeout), options.CredentialHelperTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
 
         if (options.AttemptTimeout > options.TotalTimeout)
         {
@@ -37,9 +50,9 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
 
         foreach (var (host, credential) in options.Credentials)
         {
-            if (string.IsNullOrEmpty(credential.Username))
+            if (string.IsNullOrEmpty(credential.Username) && string.IsNullOrEmpty(credential.IdentityToken))
             {
-                failures.Add($"Registry:Credentials:{host} has no Username.");
+                failures.Add($"Registry:Credentials:{host} has no Username (or IdentityToken).");
             }
         }
 

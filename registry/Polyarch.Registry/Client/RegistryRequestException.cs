@@ -5,8 +5,8 @@ namespace Polyarch.Registry.Client;
 /// <summary>The registry answered a request with an error status that is neither "not found" nor transient.</summary>
 public sealed class RegistryRequestException : RegistryException
 {
-    public RegistryRequestException(HttpMethod method, Uri url, HttpStatusCode status, string? registryError)
-        : base(Describe(method, url, status, registryError))
+    public RegistryRequestException(HttpMethod method, Uri url, HttpStatusCode status, string? registryError, string? authenticationAdvice = null)
+        : base(Describe(method, url, status, registryError, authenticationAdvice))
     {
         Url = url;
         StatusCode = status;
@@ -22,11 +22,12 @@ public sealed class RegistryRequestException : RegistryException
     /// <summary>The registry's error codes and messages, when it sent any.</summary>
     public string? RegistryError { get; }
 
-    private static string Describe(HttpMethod method, Uri url, HttpStatusCode status, string? registryError)
+    private static string Describe(HttpMethod method, Uri url, HttpStatusCode status, string? registryError, string? authenticationAdvice)
     {
         var detail = string.IsNullOrEmpty(registryError) ? string.Empty : $": {registryError}";
         var advice = status switch
         {
+            HttpStatusCode.Unauthorized when authenticationAdvice is not null => authenticationAdvice,
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                 $"Log in (docker login {url.Authority}) or set Registry:Credentials:{url.Authority}:Username and Password.",
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity =>

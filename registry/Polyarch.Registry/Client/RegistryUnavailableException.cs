@@ -11,6 +11,17 @@ public sealed class RegistryUnavailableException : RegistryException
         Registry = registry;
     }
 
+    /// <summary>Creates the error with a fix that fits the failure better than the default advice.</summary>
+    public RegistryUnavailableException(Uri registry, string reason, string fix, Exception? innerException)
+        : base($"The registry {registry} is unreachable: {reason}. {fix}", innerException)
+    {
+        Registry = registry;
+        Fix = fix;
+    }
+
     /// <summary>The base URL of the registry.</summary>
     public Uri Registry { get; }
+
+    /// <summary>The fix the message names when it is not "start the registry" (a TLS or HTTP/HTTPS mismatch), else null.</summary>
+    public string? Fix { get; }
 }

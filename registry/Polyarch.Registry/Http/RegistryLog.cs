@@ -22,4 +22,10 @@ internal static partial class RegistryLog
 
     [LoggerMessage(3005, LogLevel.Warning, "Could not read the Docker config {Path}: {Reason}")]
     public static partial void DockerConfigUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3006, LogLevel.Debug, "Asking {Helper} for the credentials of {Registry}")]
+    public static partial void AskingCredentialHelper(ILogger logger, string helper, string registry);
+
+    [LoggerMessage(3007, LogLevel.Debug, "Credentials for {Registry} come from {Source}")]
+    public static partial void CredentialsFound(ILogger logger, string registry, string source);
 }

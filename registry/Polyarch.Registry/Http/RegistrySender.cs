@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Polyarch.Registry.Auth;
 using Polyarch.Registry.Client;
 
 namespace Polyarch.Registry.Http;
@@ -31,15 +32,22 @@ internal sealed class RegistrySender
         }
         catch (HttpRequestException exception)
         {
-            throw new RegistryUnavailableException(registry, $"{request.Method} {url} failed: {exception.Message}", exception);
+            throw TransportFailure.Describe(registry, request.Method, url, exception);
         }
-        catch (Exception exception) when (exception is TimeoutRejectedException or BrokenCircuitException
+        catch (Exception exception) when (exception is TimeoutRejectedException or BrokenCircuitException or TimeoutException
             || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new RegistryUnavailableException(registry, $"{request.Method} {url} did not succeed in time ({exception.Message})", exception);
         }
 
         RegistryLog.Response(_logger, request.Method, url, (int)response.StatusCode);
+        if (response.StatusCode == HttpStatusCode.BadRequest && url.Scheme == Uri.UriSchemeHttp
+            && await TransportFailure.IsHttpsServerAsync(response, cancellationToken).ConfigureAwait(false))
+        {
+            response.Dispose();
+            throw TransportFailure.PlainHttpToHttpsServer(registry, request.Method, url);
+        }
+
         if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             // The resilience handler already retried: the registry keeps failing.
@@ -57,7 +65,8 @@ internal sealed class RegistrySender
     {
         var request = response.RequestMessage!;
         var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        return new RegistryRequestException(request.Method, request.RequestUri!, response.StatusCode, error);
+        request.Options.TryGetValue(RegistryAuthHandler.AdviceKey, out var advice);
+        return new RegistryRequestException(request.Method, request.RequestUri!, response.StatusCode, error, advice);
     }
 
     private static async Task<string?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

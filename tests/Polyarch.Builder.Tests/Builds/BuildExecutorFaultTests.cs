@@ -46,8 +46,11 @@ public sealed class BuildExecutorFaultTests(RegistryFixture registry) : IDisposa
         build.Warnings[0].ShouldContain("manifests/buildcache: 503 Service Unavailable");
         build.Retries.ShouldBeEmpty();
         docker.BakePids.Count.ShouldBe(1);
-        build.Images.ShouldHaveSingleItem().IndexDigest.ShouldBe(staged);
-        (await harness.TagDigestAsync("demo/cache-export", "latest")).ShouldBe(staged);
+        // The tagged index is the staged one with placement annotations on its entries: same children, new digest.
+        var built = build.Images.ShouldHaveSingleItem();
+        built.IndexDigest.ShouldNotBe(staged);
+        built.Platforms.Select(p => p.Platform).ShouldBe(Platforms);
+        (await harness.TagDigestAsync("demo/cache-export", "latest")).ShouldBe(built.IndexDigest);
         (await store.GetAsync(build.Id, CancellationToken.None))!.Warnings.ShouldBe(build.Warnings);
     }
 

@@ -109,6 +109,28 @@ public sealed class FakeDockerTests : IDisposable
         build.Status.ShouldBe(BuildStatus.Failed); // The second attempt hangs until the build timeout.
     }
 
+    [Fact]
+    [Trait("Category", "Integration")] // The executor probes the host registry (127.0.0.1:5000) first.
+    public async Task A_slow_platform_check_runs_beside_the_bake_and_an_impossible_platform_still_fails_as_bad_input_and_ends_the_bake()
+    {
+        using var docker = new FakeDocker("hang");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(docker.ExecutablePath)!, "inspect-delay"), "3");
+        using var repository = new TestGitRepository();
+        var commit = repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
+        using var services = Services(docker, ("Builder:CancelGracePeriod", "00:00:05"), ("Builder:Registry", "127.0.0.1:5000"));
+        var store = services.GetRequiredService<BuildStore>();
+        await store.SubmitAsync(new BuildRequest(repository.Path, "127.0.0.1:5000", "scratch/preflight", commit, null, false, ["linux/amd64", "linux/ppc64le"], "test"), null, CancellationToken.None);
+
+        var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync((await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None);
+
+        build.Status.ShouldBe(BuildStatus.Failed);
+        build.Error!.ExitCode.ShouldBe(2);
+        build.Error.Message.ShouldContain("cannot build linux/ppc64le");
+        // The bake did not wait for the 3 s platform list, and was interrupted once the list said no.
+        docker.Events.ShouldBe(["started", "inspected", "interrupted"]);
+        docker.BakePids.ShouldAllBe(pid => !FakeDocker.IsRunning(pid));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

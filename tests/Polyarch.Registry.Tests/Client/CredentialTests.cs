@@ -12,7 +12,7 @@ public sealed class CredentialTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("polyarch-docker-config-").FullName;
 
     [Fact]
-    public void Find_ReadsDockerConfigAuths_OptionsWin()
+    public async Task Find_ReadsDockerConfigAuths_OptionsWin()
     {
         var path = Path.Combine(_directory, "config.json");
         File.WriteAllText(path, $$"""
@@ -27,24 +27,64 @@ public sealed class CredentialTests : IDisposable
         var options = new RegistryOptions { DockerConfigPath = path };
         options.Credentials["configured.lan"] = new RegistryCredential { Username = "opt", Password = "pw" };
 
-        var store = new CredentialStore(Options.Create(options), NullLogger<CredentialStore>.Instance);
+        var store = Store(options);
 
-        store.Find("reg.lan:30501")!.Password.ShouldBe("s3cr:et");
-        store.Find("other.lan:5000")!.Username.ShouldBe("bob");
-        store.Find("docker.io")!.Username.ShouldBe("hub");
-        store.Find("configured.lan")!.Username.ShouldBe("opt");
-        store.Find("unknown.lan").ShouldBeNull();
-        store.Find("configured.lan")!.ToString().ShouldNotContain("pw");
+        (await store.FindAsync("reg.lan:30501"))!.Password.ShouldBe("s3cr:et");
+        (await store.FindAsync("other.lan:5000"))!.Username.ShouldBe("bob");
+        (await store.FindAsync("docker.io"))!.Username.ShouldBe("hub");
+        (await store.FindAsync("configured.lan"))!.Username.ShouldBe("opt");
+        (await store.FindAsync("unknown.lan")).ShouldBeNull();
+        (await store.FindAsync("configured.lan"))!.ToString().ShouldNotContain("pw");
     }
 
     [Fact]
-    public void Find_BrokenDockerConfig_IsNoCredentials()
+    public async Task Find_BrokenDockerConfig_IsNoCredentials_AndSaysSo()
     {
         var path = Path.Combine(_directory, "config.json");
         File.WriteAllText(path, "{ not json");
 
-        new CredentialStore(Options.Create(new RegistryOptions { DockerConfigPath = path }), NullLogger<CredentialStore>.Instance)
-            .Find("reg.lan").ShouldBeNull();
+        var lookup = await Store(new RegistryOptions { DockerConfigPath = path }).LookupAsync("reg.lan", CancellationToken.None);
+
+        lookup.Credential.ShouldBeNull();
+        lookup.Advice.ShouldContain($"{path} (Registry:DockerConfigPath) (unreadable");
+    }
+
+    [Fact]
+    public async Task Find_IdentityTokenInAuths_IsAnIdentityToken()
+    {
+        var path = Path.Combine(_directory, "config.json");
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:"));
+        File.WriteAllText(path, "{\"auths\":{\"reg.lan\":{\"auth\":\"" + auth + "\",\"identitytoken\":\"refresh-me\"}}}");
+
+        var credential = await Store(new RegistryOptions { DockerConfigPath = path }).FindAsync("reg.lan");
+
+        credential!.IdentityToken.ShouldBe("refresh-me");
+        credential.Username.ShouldBe("alice");
+        credential.ToString().ShouldNotContain("refresh-me");
+    }
+
+    [Fact]
+    public async Task Find_DockerConfigFileWritten_AfterStart_IsSeen()
+    {
+        var path = Path.Combine(_directory, "config.json");
+        var store = Store(new RegistryOptions { DockerConfigPath = path });
+        (await store.FindAsync("reg.lan")).ShouldBeNull();
+
+        File.WriteAllText(path, """{"auths":{"reg.lan":{"username":"late","password":"pw"}}}""");
+
+        (await store.FindAsync("reg.lan"))!.Username.ShouldBe("late");
+    }
+
+    [Theory]
+    [InlineData(null, null, "/home/u/.docker/config.json", "the default; DOCKER_CONFIG is not set")]
+    [InlineData(null, "/etc/polyarch/docker", "/etc/polyarch/docker/config.json", "DOCKER_CONFIG")]
+    [InlineData("/srv/config.json", "/etc/polyarch/docker", "/srv/config.json", "Registry:DockerConfigPath")]
+    public void DockerConfigLocation_RespectsDockerConfig_OptionWins(string? configured, string? dockerConfig, string path, string origin)
+    {
+        var location = DockerConfigLocation.Resolve(configured, name => name == "DOCKER_CONFIG" ? dockerConfig : null, "/home/u");
+
+        location.Path.ShouldBe(path);
+        location.Origin.ShouldBe(origin);
     }
 
     [Theory]
@@ -60,4 +100,7 @@ public sealed class CredentialTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static CredentialStore Store(RegistryOptions options) =>
+        new(Options.Create(options), new CredentialHelper(Options.Create(options), NullLogger<CredentialHelper>.Instance), NullLogger<CredentialStore>.Instance);
 }

@@ -50,11 +50,27 @@ internal sealed class FakeRegistryHandler : HttpMessageHandler
         return response;
     });
 
+    /// <summary>The next request gets no answer at all until it is cancelled (a registry that hangs).</summary>
+    public void FaultNoAnswer() => Fault(_ => NoAnswer);
+
+    private static readonly HttpResponseMessage NoAnswer = new();
+
+    private static async Task<HttpResponseMessage> HangAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Enqueue(new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization, request.Headers.IfNoneMatch.ToString()));
         if (_faults.TryDequeue(out var fault) && fault(request) is { } faulted)
         {
+            if (ReferenceEquals(faulted, NoAnswer))
+            {
+                return HangAsync(cancellationToken);
+            }
+
             faulted.RequestMessage = request;
             return Task.FromResult(faulted);
         }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Registry.Client;
+using Polyarch.Registry.Http;
 using Polyarch.Registry.Manifests;
 using Polyarch.Registry.References;
 
@@ -14,10 +15,12 @@ public sealed class RegistryClientFaultTests
     private static readonly byte[] Index = FixturePaths.Manifest("buildx-oci-index-with-attestations.json");
     private static readonly ImageReference Echo = ImageReference.Parse("127.0.0.1:5000/demo/echo:v2");
 
-    [Fact]
-    public async Task Get_503ThenOk_IsRetried()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Get_503ThenOk_IsRetried(RegistryHttpPipeline pipeline)
     {
-        using var host = new RegistryTestHost();
+        using var host = new RegistryTestHost(pipeline: pipeline);
         host.Handler.AddManifest("demo/echo", "v2", Index, MediaTypes.OciIndex);
         host.Handler.Fault(HttpStatusCode.ServiceUnavailable);
 
@@ -27,10 +30,12 @@ public sealed class RegistryClientFaultTests
         host.Handler.Requests.Count.ShouldBe(2);
     }
 
-    [Fact]
-    public async Task Get_429WithRetryAfter_WaitsWhatTheRegistrySays()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Get_429WithRetryAfter_WaitsWhatTheRegistrySays(RegistryHttpPipeline pipeline)
     {
-        using var host = new RegistryTestHost();
+        using var host = new RegistryTestHost(pipeline: pipeline);
         host.Handler.AddManifest("demo/echo", "v2", Index, MediaTypes.OciIndex);
         host.Handler.Fault(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(1)));
 
@@ -42,10 +47,12 @@ public sealed class RegistryClientFaultTests
         retry.StructuredState!.ShouldContain(new KeyValuePair<string, string?>("RetryDelay", "00:00:01"));
     }
 
-    [Fact]
-    public async Task Get_503Always_IsUnavailableNamingTheStatus()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Get_503Always_IsUnavailableNamingTheStatus(RegistryHttpPipeline pipeline)
     {
-        using var host = new RegistryTestHost(configure: o => o.MaxRetries = 2);
+        using var host = new RegistryTestHost(configure: o => o.MaxRetries = 2, pipeline: pipeline);
         for (var i = 0; i < 3; i++)
         {
             host.Handler.Fault(HttpStatusCode.ServiceUnavailable);
@@ -166,12 +173,14 @@ public sealed class RegistryClientFaultTests
         exception.Limit.ShouldBe(4 * 1024 * 1024);
     }
 
-    [Fact]
-    public async Task Get_RegistryDown_NamesTheUrlAndSaysUnreachable()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Get_RegistryDown_NamesTheUrlAndSaysUnreachable(RegistryHttpPipeline pipeline)
     {
         var port = FreePort();
         var services = new ServiceCollection().AddLogging();
-        services.AddPolyarchRegistry(o => { o.MaxRetries = 1; o.RetryBaseDelay = TimeSpan.Zero; o.UseDockerConfig = false; });
+        services.AddPolyarchRegistry(o => { o.MaxRetries = 1; o.RetryBaseDelay = TimeSpan.Zero; o.UseDockerConfig = false; }, pipeline);
         using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IRegistryClient>();
 
@@ -182,15 +191,47 @@ public sealed class RegistryClientFaultTests
         exception.Message.ShouldStartWith($"The registry http://127.0.0.1:{port}/ is unreachable");
     }
 
-    [Fact]
-    public async Task Get_NotFound_IsNull()
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Get_NotFound_IsNull(RegistryHttpPipeline pipeline)
     {
-        using var host = new RegistryTestHost();
+        using var host = new RegistryTestHost(pipeline: pipeline);
 
         (await host.Client.GetManifestAsync(Echo)).ShouldBeNull();
         (await host.Client.HeadManifestAsync(Echo)).ShouldBeNull();
         (await host.Client.BlobExistsAsync(Echo, Digest.Compute([]))).ShouldBeFalse();
         (await host.Client.ListTagsAsync(Echo)).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(RegistryHttpPipeline.Standard)]
+    [InlineData(RegistryHttpPipeline.OneShot)]
+    public async Task Get_AnAttemptWithoutAnswer_IsCutAtTheAttemptTimeoutAndRetried(RegistryHttpPipeline pipeline)
+    {
+        using var host = new RegistryTestHost(configure: o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300), pipeline: pipeline);
+        host.Handler.AddManifest("demo/echo", "v2", Index, MediaTypes.OciIndex);
+        host.Handler.FaultNoAnswer();
+
+        var document = await host.Client.GetManifestAsync(Echo);
+
+        document!.Digest.ShouldBe(Digest.Compute(Index));
+        host.Handler.Requests.Count.ShouldBe(2);
+        host.Logs.GetSnapshot().ShouldContain(r => r.Id.Id == 3001);
+    }
+
+    [Fact]
+    public async Task Get_OneShot_EveryAttemptWithoutAnswer_IsUnavailableSayingNotInTime()
+    {
+        using var host = new RegistryTestHost(configure: o => { o.AttemptTimeout = TimeSpan.FromMilliseconds(200); o.MaxRetries = 1; }, pipeline: RegistryHttpPipeline.OneShot);
+        host.Handler.FaultNoAnswer();
+        host.Handler.FaultNoAnswer();
+
+        var exception = await Should.ThrowAsync<RegistryUnavailableException>(() => host.Client.GetManifestAsync(Echo));
+
+        exception.Message.ShouldContain("did not succeed in time");
+        exception.Message.ShouldContain("no answer within 00:00:00.2");
+        host.Handler.Requests.Count.ShouldBe(2);
     }
 
     private static HttpResponseMessage Challenge(string header)

@@ -31,6 +31,33 @@ public sealed class RegistryOptionsTests
     }
 
     [Fact]
+    public void Validation_CaFiles_NeedAHostWithoutPortAndAnExistingFile()
+    {
+        var existing = Path.GetTempFileName();
+        try
+        {
+            var services = new ServiceCollection().AddLogging();
+            services.AddPolyarchRegistry(o =>
+            {
+                o.CaFiles["reg.lan"] = existing;
+                o.CaFiles["reg.lan:5443"] = existing;
+                o.CaFiles["other.lan"] = "/nonexistent/ca.crt";
+            });
+            using var provider = services.BuildServiceProvider();
+
+            var exception = Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RegistryOptions>>().Value);
+
+            exception.Failures.Count().ShouldBe(2);
+            exception.Message.ShouldContain("'reg.lan:5443', which is not a host name (no port");
+            exception.Message.ShouldContain("Registry:CaFiles:other.lan is '/nonexistent/ca.crt', which does not exist");
+        }
+        finally
+        {
+            File.Delete(existing);
+        }
+    }
+
+    [Fact]
     public void Defaults_AreValid_AndTagsLiveTwoMinutes()
     {
         var services = new ServiceCollection().AddLogging();

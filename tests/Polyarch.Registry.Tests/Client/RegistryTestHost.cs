@@ -11,7 +11,7 @@ internal sealed class RegistryTestHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public RegistryTestHost(FakeRegistryHandler? handler = null, Action<RegistryOptions>? configure = null, TimeProvider? timeProvider = null)
+    public RegistryTestHost(FakeRegistryHandler? handler = null, Action<RegistryOptions>? configure = null, TimeProvider? timeProvider = null, RegistryHttpPipeline pipeline = RegistryHttpPipeline.Standard)
     {
         Handler = handler ?? new FakeRegistryHandler();
         var services = new ServiceCollection();
@@ -26,7 +26,7 @@ internal sealed class RegistryTestHost : IDisposable
             options.UseDockerConfig = false;
             options.RetryBaseDelay = TimeSpan.Zero;
             configure?.Invoke(options);
-        });
+        }, pipeline);
         foreach (var name in new[] { RegistryHttpClients.Manifests, RegistryHttpClients.Blobs, RegistryHttpClients.Auth })
         {
             services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Handler);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Manifests;
 using Polyarch.Registry.References;
+using Polyarch.Testing;
 
 namespace Polyarch.Registry.Tests.Integration;
 
@@ -72,7 +73,7 @@ public sealed class BasicAuthTests(BasicAuthRegistry registry) : IClassFixture<B
     }
 
     // A config blob and a manifest without layers: enough for the registry to store and serve it.
-    private static async Task<Digest> PushTinyImageAsync(IRegistryClient client, ImageReference reference)
+    internal static async Task<Digest> PushTinyImageAsync(IRegistryClient client, ImageReference reference)
     {
         var config = """{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"""u8.ToArray();
         var configDigest = Digest.Compute(config);

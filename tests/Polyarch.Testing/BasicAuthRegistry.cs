@@ -2,18 +2,20 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CliWrap;
-using Polyarch.Testing;
-
-namespace Polyarch.Registry.Tests.Integration;
+namespace Polyarch.Testing;
 
 /// <summary>
-/// A real distribution registry that demands basic auth (htpasswd, Fixtures/auth), started with
-/// scripts/registry.sh and the project's registry config plus an auth block, on a free 127.0.0.1 port.
+/// A real distribution registry that demands basic auth (htpasswd), started with scripts/registry.sh and the
+/// project's registry config plus an auth block, on a free 127.0.0.1 port.
 /// </summary>
 public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
 {
     public const string Username = "tester";
     public const string Password = "polyarch-test-password";
+
+    // bcrypt (distribution accepts nothing else) of Password, cost 4 so the registry checks it quickly; made once with
+    // Python's crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)). A test-only credential.
+    private const string HtpasswdLine = "tester:$2b$04$0S7K21RxPNcqH66UPTwBteXp3HXeJhI//dvrdmjXgIceQcAU.v8/W";
 
     private readonly CancellationTokenSource _graceful = new();
     private readonly CancellationTokenSource _forceful = new();
@@ -26,7 +28,8 @@ public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         await ContainerHost.EnsureUpAsync();
-        var htpasswd = Path.Combine(FixturePaths.Root, "auth", "htpasswd");
+        var htpasswd = Path.Combine(_directory, "htpasswd");
+        await File.WriteAllTextAsync(htpasswd, HtpasswdLine + "\n");
         var config = Path.Combine(_directory, "config.yml");
         var baseConfig = await File.ReadAllTextAsync(RepositoryRoot.Combine("registry", "distribution", "config.yml"));
         await File.WriteAllTextAsync(config, baseConfig + $"auth:\n  htpasswd:\n    realm: polyarch-test\n    path: {htpasswd}\n");

@@ -1,0 +1,33 @@
+using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Hosting.Logging;
+using Polyarch.Registry.Http;
+using Serilog;
+using Serilog.Events;
+
+namespace Polyarch.Builder.Cli;
+
+/// <summary>
+/// The services of one <c>build</c> run: the builder's graph over plain configuration, without a Generic Host (no
+/// hosted services, lifetime, file watchers or host configuration a one-shot process never uses) and with the
+/// registry's one-shot HTTP pipeline. Configuration as the host read it: appsettings.json in the working directory,
+/// environment variables, then <c>POLYARCH_</c>-prefixed ones.
+/// </summary>
+internal static class BuildCliServices
+{
+    public static ServiceProvider Create(string? builderName, bool verbose)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddEnvironmentVariables("POLYARCH_")
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).
+        services.AddSerilog(CliLogging.Configure(verbose, LogEventLevel.Error).CreateLogger(), dispose: true);
+        services.AddPolyarchBuilder(configuration, RegistryHttpPipeline.OneShot);
+        services.PostConfigure<BuilderOptions>(o => o.BuilderName = builderName ?? o.BuilderName);
+        services.AddSingleton<BuildCommandHandler>();
+        return services.BuildServiceProvider();
+    }
+}
