@@ -18,4 +18,6 @@ internal sealed class NullBackend(BackendInventory inventory) : IActionBackend
         Task.FromResult(new BackendRun(ActivationStatus.Success, Result, [], false, false, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
 
     public Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public bool IsBackendFailure(Exception exception) => false;
 }

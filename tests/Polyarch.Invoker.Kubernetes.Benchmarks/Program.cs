@@ -115,7 +115,7 @@ foreach (var access in new[] { PodAccess.PodIp, PodAccess.PortForward })
 {
     var httpOptions = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = $"bench-{access}".ToLowerInvariant(), PodAccess = access };
     await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
-    var httpRequest = Request(1) with { ActionName = "echo-http", Platform = "linux/arm64", Protocol = PodProtocol.Http, Port = proxy.Port, DataLocality = [], MemoryBytes = 256L << 20, Cpus = 0.5 };
+    var httpRequest = Request(1) with { ActionName = "echo-http", Platform = "linux/arm64", Protocol = ActionProtocol.Http, Port = proxy.Port, DataLocality = [], MemoryBytes = 256L << 20, Cpus = 0.5 };
     var cold = await httpBackend.RunAsync(httpRequest, CancellationToken.None);
     for (var i = 0; i < 20; i++)
     {
@@ -130,7 +130,7 @@ foreach (var access in new[] { PodAccess.PodIp, PodAccess.PortForward })
         var start = Stopwatch.GetTimestamp();
         var run = await httpBackend.RunAsync(httpRequest with { ActivationId = $"warm{i}" }, CancellationToken.None);
         warm[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        warmOk += run.Status == RunStatus.Success && !run.Cold ? 1 : 0;
+        warmOk += run.Status == ActivationStatus.Success && !run.Cold ? 1 : 0;
     }
 
     Array.Sort(warm);

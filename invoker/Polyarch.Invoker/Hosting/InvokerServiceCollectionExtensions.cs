@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;

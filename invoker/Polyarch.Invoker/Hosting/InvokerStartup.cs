@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Invocation;
 
 namespace Polyarch.Invoker.Hosting;
@@ -32,9 +32,9 @@ internal sealed partial class InvokerStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Removed {Count} leftover containers of instance {InstanceId}")]
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Removed {Count} leftover containers of instance {InstanceId}")]
     private partial void LogCleanedUp(int count, string instanceId);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Could not prewarm {Action}")]
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "Could not prewarm {Action}")]
     private partial void LogPrewarmFailed(Exception exception, string action);
 }

@@ -41,7 +41,7 @@ internal static class ServeCommand
         builder.Services.AddHostedService<InvokerStartup>();
         if (!Kubernetes.Integration.BackendOption.IsKubernetes(builder.Configuration[$"{InvokerOptions.SectionName}:Backend"]))
         {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<Docker.ExitedContainerSweeper>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DockerEngine.ExitedContainerSweeper>());
         }
 
         // After InvokerStartup (which removes the containers of the last run): settles the non-blocking calls it left.

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Images;
-using Polyarch.Invoker.Json;
-using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Invocation;
 
@@ -108,37 +104,9 @@ internal sealed partial class AcceptedActivationRunner(
 #pragma warning restore CA1031
         {
             LogNotStarted(exception, entry.ActivationId, entry.Target);
-            var (status, result) = Classify(exception);
+            var (status, result) = NotStartedActivation.Classify(exception);
             await FailAsync(entry, status, result);
         }
-    }
-
-    /// <summary>
-    /// Failures before the action ran: what a blocking call answers with 4xx (no such action, no fitting variant, an
-    /// image that does not resolve) is the caller's or the action's to fix — "action developer error"; the rest
-    /// (registry or engine unavailable, anything unexpected) is the platform's — "system error".
-    /// </summary>
-    private static (string Status, JsonObject Result) Classify(Exception exception)
-    {
-        var error = $"The activation could not start: {exception.Message}";
-        return exception switch
-        {
-            PlacementException placement => (ActivationStatus.DeveloperError, new JsonObject
-            {
-                ["error"] = error,
-                ["imagePlatforms"] = JsonSerializer.SerializeToNode(placement.ImagePlatforms, InvokerJson.Options),
-                ["backendPlatforms"] = JsonSerializer.SerializeToNode(placement.BackendPlatforms, InvokerJson.Options),
-                ["failures"] = JsonSerializer.SerializeToNode(placement.Failures, InvokerJson.Options),
-            }),
-            InvalidActionException invalid => (ActivationStatus.DeveloperError, new JsonObject
-            {
-                ["error"] = error,
-                ["errors"] = JsonSerializer.SerializeToNode(invalid.Errors, InvokerJson.Options),
-            }),
-            ActionNotFoundException or ImageResolutionException { DependencyUnavailable: false } =>
-                (ActivationStatus.DeveloperError, new JsonObject { ["error"] = error }),
-            _ => (ActivationStatus.SystemError, new JsonObject { ["error"] = error }),
-        };
     }
 
     private async Task FailAsync(AcceptedActivation entry, string status, JsonObject result)
@@ -148,20 +116,7 @@ internal sealed partial class AcceptedActivationRunner(
             var action = await actions.GetAsync(entry.Target, CancellationToken.None);
             var end = timeProvider.GetUtcNow();
             await activations.SaveAsync(
-                new ActivationRecord
-                {
-                    ActivationId = entry.ActivationId,
-                    Action = entry.Target,
-                    Image = action?.Image ?? entry.Target,
-                    Platform = entry.Platform,
-                    Backend = backend.Name,
-                    Cold = true,
-                    WaitMs = Math.Max(0, (long)(end - entry.Accepted).TotalMilliseconds),
-                    Start = entry.Accepted,
-                    End = end,
-                    Status = status,
-                    Result = result,
-                },
+                NotStartedActivation.Record(entry.ActivationId, entry.Target, action?.Image ?? entry.Target, entry.Platform, backend.Name, entry.Accepted, end, status, result),
                 CancellationToken.None);
         }
 #pragma warning disable CA1031 // The row stays: the next start-up settles it.

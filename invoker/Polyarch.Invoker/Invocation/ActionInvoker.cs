@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Platforms;
@@ -36,8 +34,41 @@ internal sealed partial class ActionInvoker(
         var platform = NormalizePlatform(request.Platform);
         var image = await catalog.GetAsync(action.Image, cancellationToken);
         var inventory = await backend.GetInventoryAsync(cancellationToken);
-        var decision = PlacementEngine.Place(image, inventory, PlacementRequest.For(action, platform));
-        return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId);
+        var placement = PlacementRequest.For(action, platform);
+        var ranking = PlacementEngine.Rank(image, inventory, placement);
+        var refusals = new List<(PlacementDecision, PlacementException)>();
+        var judged = new HashSet<PlacementDecision>();
+        for (var i = 0; i < ranking.Decisions.Count; i++)
+        {
+            var decision = ranking.Decisions[i];
+            if (judged.Contains(decision))
+            {
+                continue;
+            }
+
+            // No platform named: the backend may take any later candidate with the same needs (Kubernetes: one pod of
+            // the index with affinity to their architectures). A platform named: that variant, pinned.
+            var anyOf = platform is null
+                ? ranking.Decisions.Skip(i).Where(d => !judged.Contains(d) && d.Requirements == decision.Requirements && d.Platform.Emulated == decision.Platform.Emulated).ToList()
+                : [decision];
+            try
+            {
+                return await RunAsync(action, image, inventory, decision, request.Params, cancellationToken, request.ActivationId, [.. anyOf.Select(d => d.Variant)]);
+            }
+            catch (PlacementException refused)
+            {
+                // The backend refused these candidates before starting anything (e.g. every node of their architecture
+                // is full): try the next; only when none is left, fail with every candidate's why-not.
+                LogCandidateRefused(decision.Variant.Platform, action.Name, refused.Message);
+                foreach (var covered in anyOf)
+                {
+                    judged.Add(covered);
+                    refusals.Add((covered, refused));
+                }
+            }
+        }
+
+        throw PlacementEngine.Refused(image, inventory, placement, ranking, refusals);
     }
 
     /// <summary>Invokes the image on every platform it has, concurrently; a platform that cannot run reports why.</summary>
@@ -120,12 +151,14 @@ internal sealed partial class ActionInvoker(
             : throw new InvalidActionException([error]);
     }
 
-    private async Task<ActivationRecord> RunAsync(ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken, string? activationId = null)
+    private async Task<ActivationRecord> RunAsync(
+        ActionDefinition action, ImageVariants image, BackendInventory inventory, PlacementDecision decision, JsonObject parameters, CancellationToken cancellationToken,
+        string? activationId = null, IReadOnlyList<VariantInfo>? anyOf = null)
     {
         var id = activationId ?? ActivationId.New();
         var start = timeProvider.GetUtcNow();
-        var clock = Stopwatch.GetTimestamp();
-        var context = Context(id, action, image, decision, parameters);
+        var clock = timeProvider.GetTimestamp();
+        var context = Context(id, action, image, decision, parameters) with { AnyOf = anyOf is { Count: > 1 } ? anyOf : null };
         BackendRun run;
         try
         {
@@ -135,7 +168,7 @@ internal sealed partial class ActionInvoker(
         {
             LogSystemError(exception, id, action.Name);
             var outcome = OutcomeClassifier.SystemError($"The {backend.Name} backend failed: {exception.Message}");
-            run = new BackendRun(outcome.Status, outcome.Result, [], false, Cold: true, TimeSpan.Zero, TimeSpan.Zero, Stopwatch.GetElapsedTime(clock));
+            run = new BackendRun(outcome.Status, outcome.Result, [], false, Cold: true, TimeSpan.Zero, TimeSpan.Zero, timeProvider.GetElapsedTime(clock));
         }
 
         var record = new ActivationRecord
@@ -144,8 +177,8 @@ internal sealed partial class ActionInvoker(
             Action = action.Name,
             Image = image.Image,
             IndexDigest = image.IndexDigest,
-            ChildDigest = decision.Variant.Digest,
-            Platform = decision.Variant.Platform,
+            ChildDigest = run.ChildDigest ?? decision.Variant.Digest,
+            Platform = run.Platform ?? decision.Variant.Platform,
             Emulated = decision.Platform.Emulated,
             Backend = backend.Name,
             Node = run.Node ?? inventory.Node,
@@ -154,7 +187,7 @@ internal sealed partial class ActionInvoker(
             InitMs = (long)run.Init.TotalMilliseconds,
             RunMs = (long)run.Run.TotalMilliseconds,
             Start = start,
-            End = start + Stopwatch.GetElapsedTime(clock),
+            End = start + timeProvider.GetElapsedTime(clock),
             Status = run.Status,
             Result = run.Result,
             Logs = run.Logs,
@@ -169,18 +202,21 @@ internal sealed partial class ActionInvoker(
     {
         var labels = decision.Variant.Labels;
         var protocol = action.Protocol
-            ?? (labels.TryGetValue(DockerLabels.Protocol, out var p) && string.Equals(p, "exec", StringComparison.OrdinalIgnoreCase) ? ActionProtocol.Exec : ActionProtocol.Http);
-        var port = labels.TryGetValue(DockerLabels.Port, out var portText) && int.TryParse(portText, out var parsed) && parsed is > 0 and < 65536 ? parsed : 8080;
+            ?? (labels.TryGetValue(ImageLabels.Protocol, out var p) && string.Equals(p, "exec", StringComparison.OrdinalIgnoreCase) ? ActionProtocol.Exec : ActionProtocol.Http);
+        var port = labels.TryGetValue(ImageLabels.Port, out var portText) && int.TryParse(portText, out var parsed) && parsed is > 0 and < 65536 ? parsed : 8080;
         var deadline = timeProvider.GetUtcNow().AddMilliseconds(action.TimeoutMs);
         return new ActivationContext(id, action, image, decision, protocol, port, parameters, deadline);
     }
 
-    private static bool IsPlatformFailure(Exception exception) =>
-        exception is global::Docker.DotNet.DockerApiException or HttpRequestException or IOException or TimeoutException
-            or System.Net.Sockets.SocketException or ImagePullException or OperationCanceledException;
+    private bool IsPlatformFailure(Exception exception) =>
+        exception is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException or OperationCanceledException
+            || backend.IsBackendFailure(exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Activation {ActivationId} of {Action} on {Platform}: {Status} (cold: {Cold})")]
     private partial void LogActivation(string activationId, string action, string? platform, string status, bool cold);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Candidate {Platform} of {Action} was refused by the backend, trying the next: {Reason}")]
+    private partial void LogCandidateRefused(string platform, string action, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Activation {ActivationId} of {Action} failed in the backend")]
     private partial void LogSystemError(Exception exception, string activationId, string action);

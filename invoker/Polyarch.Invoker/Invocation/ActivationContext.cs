@@ -14,4 +14,12 @@ internal sealed record ActivationContext(
     ActionProtocol Protocol,
     int Port,
     JsonObject Params,
-    DateTimeOffset Deadline);
+    DateTimeOffset Deadline)
+{
+    /// <summary>
+    /// Null: run <see cref="Decision"/>'s variant (pinned). Otherwise the caller named no platform and the backend may
+    /// run any of these ranked variants (the decision's first, same requirements) where it has room — Kubernetes then
+    /// pulls the index digest with affinity to their architectures; a backend that cannot choose runs the first.
+    /// </summary>
+    public IReadOnlyList<VariantInfo>? AnyOf { get; init; }
+}

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Polyarch.Invoker.Invocation;
 
-/// <summary>What a backend reports about one activation it ran (Node: where it ran, when the backend has several).</summary>
+/// <summary>
+/// What a backend reports about one activation it ran (Node: where it ran, when the backend has several; Platform and
+/// ChildDigest: the variant it ran, when it chose one of <see cref="ActivationContext.AnyOf"/>).
+/// </summary>
 internal sealed record BackendRun(
     string Status,
     JsonNode? Result,
@@ -12,4 +15,6 @@ internal sealed record BackendRun(
     TimeSpan Wait,
     TimeSpan Init,
     TimeSpan Run,
-    string? Node = null);
+    string? Node = null,
+    string? Platform = null,
+    string? ChildDigest = null);

@@ -2,7 +2,7 @@ using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Invocation;
 
-/// <summary>Something that runs placed variants: the Docker engine here, Kubernetes later.</summary>
+/// <summary>Something that runs placed variants: the Docker engine or a Kubernetes cluster. The core knows no backend beyond this.</summary>
 internal interface IActionBackend
 {
     public string Name { get; }
@@ -15,4 +15,11 @@ internal interface IActionBackend
 
     /// <summary>Starts up to <paramref name="count"/> warm containers for the context's pool key.</summary>
     public Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether an exception out of <see cref="RunAsync"/> is this backend's own failure (its engine or cluster
+    /// refused or is unreachable, an image cannot be pulled): the activation then records a system error.
+    /// Network, I/O and timeout exceptions count as such for every backend; this adds the backend's own types.
+    /// </summary>
+    public bool IsBackendFailure(Exception exception);
 }

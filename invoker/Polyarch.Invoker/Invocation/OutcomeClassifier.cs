@@ -45,6 +45,21 @@ internal static class OutcomeClassifier
             : new Outcome(ActivationStatus.Success, result);
     }
 
+    /// <summary>A text answer (an exec action's last output line, read by a backend that gets text): same rules as bytes.</summary>
+    public static Outcome FromText(string? text, int maxBytes)
+    {
+        if (text is null)
+        {
+            return FromResponse([], okStatus: true, exceeded: false, maxBytes);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return FromResponse(bytes, okStatus: true, exceeded: bytes.Length > maxBytes, maxBytes);
+    }
+
+    /// <summary>The result object of a failure: {"error": message}.</summary>
+    public static JsonObject ErrorObject(string message) => new() { ["error"] = message };
+
     /// <summary>The container ended (or was killed) without a usable answer.</summary>
     public static Outcome FromContainerExit(bool oomKilled, long exitCode, int memoryMb, string? logsTail)
     {
@@ -105,8 +120,8 @@ internal static class OutcomeClassifier
     public static bool IsExecFormatError(string? text) =>
         text is not null && text.Contains("exec format error", StringComparison.OrdinalIgnoreCase);
 
-    private static Outcome DeveloperError(string message, bool truncated = false) =>
-        new(ActivationStatus.DeveloperError, new JsonObject { ["error"] = message }, truncated);
+    public static Outcome DeveloperError(string message, bool truncated = false) =>
+        new(ActivationStatus.DeveloperError, ErrorObject(message), truncated);
 
     private static string Preview(ReadOnlySpan<byte> body)
     {

@@ -1,11 +1,14 @@
 using System.Text.Json.Nodes;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Access;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
 using Polyarch.Invoker.Kubernetes.Pods;
+using k8s.Models;
 
 namespace Polyarch.Invoker.Kubernetes;
 
@@ -67,7 +70,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var pod = Plan(request, out var placement);
-        return request.Protocol == PodProtocol.Http
+        return request.Protocol == ActionProtocol.Http
             ? await _httpPods.RunAsync(request, placement, pod, cancellationToken)
             : await RunExecAsync(request, placement, pod, cancellationToken);
     }
@@ -79,7 +82,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     public async Task<int> PrewarmAsync(PodRequest request, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Protocol != PodProtocol.Http || count <= 0)
+        if (request.Protocol != ActionProtocol.Http || count <= 0)
         {
             return 0;
         }
@@ -142,12 +145,12 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
                 if (running is null)
                 {
                     LogNeverStarted(_logger, name, _options.StartTimeout);
-                    return Record(RunStatus.SystemError, ResultParser.Error(
+                    return Record(ActivationStatus.SystemError, OutcomeClassifier.ErrorObject(
                         $"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s (last state: {last.Phase}{(last.Message is null ? "" : $", {last.Message}")}). It was deleted; check the node{(last.Node is null ? "" : $" {last.Node}")} and its container runtime."),
                         PodLogs.None, last, PlatformOf(last.Node), _time.GetElapsedTime(started), TimeSpan.Zero);
                 }
 
-                return Record(RunStatus.DeveloperError, ResultParser.Error($"The action exceeded its time limit of {request.Timeout.TotalMilliseconds:0} ms."),
+                return Record(ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action exceeded its time limit of {request.Timeout.TotalMilliseconds:0} ms."),
                     PodLogs.None, last, PlatformOf(last.Node), _time.GetElapsedTime(started, running.Value), _time.GetElapsedTime(running.Value));
             }
 
@@ -160,7 +163,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
                 : await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken);
             if (observation.Phase == PodPhase.Succeeded)
             {
-                var (status, result, truncated) = ResultParser.Parse(logs.Lines.LastOrDefault(l => l.Length > 0), _options.MaxResultBytes);
+                var (status, result, truncated) = OutcomeClassifier.FromText(logs.Lines.LastOrDefault(l => l.Length > 0), _options.MaxResultBytes);
                 return Record(status, result, logs with { Truncated = logs.Truncated || truncated }, observation, platform, wait, run);
             }
 

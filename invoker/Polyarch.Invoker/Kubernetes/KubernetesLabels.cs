@@ -1,18 +1,10 @@
+using Polyarch.Invoker.Images;
+
 namespace Polyarch.Invoker.Kubernetes;
 
-/// <summary>Well-known label, taint and resource names the Kubernetes backend reads and writes.</summary>
+/// <summary>Kubernetes' own label, taint and resource names the backend reads and writes (Polyarch's are in <see cref="ImageLabels"/>).</summary>
 internal static class KubernetesLabels
 {
-    public const string Managed = "io.polyarch.managed";
-    public const string Instance = "io.polyarch.instance";
-    public const string Action = "io.polyarch.action";
-    public const string Activation = "io.polyarch.activation";
-
-    /// <summary>Annotation with the full action name when it does not fit a label value.</summary>
-    public const string ActionAnnotation = "io.polyarch.action-name";
-    public const string ImageAnnotation = "io.polyarch.image";
-    public const string PlatformAnnotation = "io.polyarch.platform";
-
     public const string Os = "kubernetes.io/os";
     public const string Arch = "kubernetes.io/arch";
 
@@ -28,5 +20,5 @@ internal static class KubernetesLabels
     public static readonly IReadOnlyList<string> AcceleratorLabels = [NvidiaGpuProduct, GkeTpuAccelerator, GkeAccelerator];
 
     /// <summary>The selector that finds every pod this invoker instance started.</summary>
-    public static string InstanceSelector(string instance) => $"{Managed}=true,{Instance}={LabelValue.Sanitize(instance)}";
+    public static string InstanceSelector(string instance) => $"{ImageLabels.Managed}=true,{ImageLabels.Instance}={LabelValue.Sanitize(instance)}";
 }

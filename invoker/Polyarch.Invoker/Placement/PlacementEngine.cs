@@ -10,17 +10,27 @@ namespace Polyarch.Invoker.Placement;
 /// </summary>
 internal static class PlacementEngine
 {
-    public static PlacementDecision Place(ImageVariants image, BackendInventory inventory, PlacementRequest request)
+    /// <summary>The best candidate; throws the why-not table when none fits.</summary>
+    public static PlacementDecision Place(ImageVariants image, BackendInventory inventory, PlacementRequest request) =>
+        Rank(image, inventory, request).Decisions[0];
+
+    /// <summary>
+    /// Every candidate that fits, best first (the action's required and preferred platforms, native before emulated,
+    /// then index order), with the why-not of the others; throws when none fits.
+    /// </summary>
+    public static PlacementRanking Rank(ImageVariants image, BackendInventory inventory, PlacementRequest request)
     {
         var failures = new List<string>();
-        var candidates = Candidates(image, request, failures);
+        var verdicts = new List<CandidateVerdict>();
+        var candidates = Candidates(image, request, failures, verdicts);
         var placed = new List<(PlacementDecision Decision, int Rank)>();
         foreach (var (variant, index) in candidates)
         {
-            var decision = TryPlace(variant, inventory, request, out var failure);
+            var decision = TryPlace(image.RepositoryName, variant, inventory, request, out var failure, out var target);
             if (decision is null)
             {
-                failures.Add(failure!);
+                failures.Add($"{variant.Platform}: {failure}");
+                verdicts.Add(new CandidateVerdict(variant.Platform, target, failure!));
                 continue;
             }
 
@@ -29,15 +39,53 @@ internal static class PlacementEngine
 
         if (placed.Count > 0)
         {
-            return placed.OrderBy(p => p.Rank).First().Decision;
+            return new PlacementRanking([.. placed.OrderBy(p => p.Rank).Select(p => p.Decision)], failures, verdicts);
         }
 
-        throw Failure(image, inventory, request, failures);
+        throw Failure(image, inventory, request, failures, verdicts);
     }
 
-    private static List<(VariantInfo Variant, int Index)> Candidates(ImageVariants image, PlacementRequest request, List<string> failures)
+    /// <summary>
+    /// The failure after every ranked candidate was refused by the backend (its targets full or refusing): the
+    /// ranking's why-not rows plus each refusal's.
+    /// </summary>
+    public static PlacementException Refused(
+        ImageVariants image, BackendInventory inventory, PlacementRequest request, PlacementRanking ranking, IReadOnlyList<(PlacementDecision Candidate, PlacementException Refusal)> refusals)
+    {
+        ArgumentNullException.ThrowIfNull(ranking);
+        ArgumentNullException.ThrowIfNull(refusals);
+        var failures = ranking.Failures.ToList();
+        var verdicts = ranking.Excluded.ToList();
+        foreach (var (candidate, refusal) in refusals)
+        {
+            // A refusal judges every target; the rows of the candidate's own targets are its why-not.
+            var platform = candidate.Variant.Platform;
+            var own = refusal.Candidates.Where(c => PlatformName.IsCompatible(c.Variant, platform)).ToList();
+            verdicts.AddRange(own.Count > 0 ? own : [new CandidateVerdict(platform, "-", refusal.Message)]);
+            failures.Add(own.Count > 0
+                ? $"{platform}: {string.Join("; ", own.Select(c => $"{c.Target}: {c.Reason}"))}"
+                : $"{platform}: {refusal.Message}");
+        }
+
+        return Failure(image, inventory, request, failures, verdicts);
+    }
+
+    private static List<(VariantInfo Variant, int Index)> Candidates(ImageVariants image, PlacementRequest request, List<string> failures, List<CandidateVerdict> verdicts)
     {
         var all = image.Variants.Select((v, i) => (v, i)).ToList();
+        var candidates = Filter(all, request, failures);
+        foreach (var (variant, _) in all.Except(candidates))
+        {
+            verdicts.Add(new CandidateVerdict(variant.Platform, "-", request.Platform is { } requested && !PlatformName.IsSame(requested, variant.Platform)
+                ? $"not the requested platform {requested}"
+                : $"not among the action's required platforms ({string.Join(", ", request.Rules.Required)})"));
+        }
+
+        return candidates;
+    }
+
+    private static List<(VariantInfo v, int i)> Filter(List<(VariantInfo v, int i)> all, PlacementRequest request, List<string> failures)
+    {
         if (request.Platform is { } requested)
         {
             var matching = all.Where(c => PlatformName.IsCompatible(requested, c.v.Platform)).ToList();
@@ -76,45 +124,54 @@ internal static class PlacementEngine
         return all;
     }
 
-    private static PlacementDecision? TryPlace(VariantInfo variant, BackendInventory inventory, PlacementRequest request, out string? failure)
+    private static PlacementDecision? TryPlace(string repository, VariantInfo variant, BackendInventory inventory, PlacementRequest request, out string? failure, out string target)
     {
+        target = "-";
         var platform = inventory.Platforms.FirstOrDefault(p => PlatformName.IsCompatible(p.Platform, variant.Platform) && !p.Emulated)
             ?? inventory.Platforms.FirstOrDefault(p => PlatformName.IsCompatible(p.Platform, variant.Platform));
         if (platform is null)
         {
-            failure = $"{variant.Platform}: the backend cannot run it (no native support and no QEMU binfmt handler)";
+            failure = "the backend cannot run it (no native support and no QEMU binfmt handler)";
             return null;
         }
+
+        target = platform.ToString();
 
         if (platform.Emulated && !request.Rules.AllowEmulation)
         {
-            failure = $"{variant.Platform}: only emulated here and the action does not allow emulation";
+            failure = "only emulated here and the action does not allow emulation";
             return null;
         }
 
-        var needs = VariantRequirements.Combine(request.Requirements, variant.Labels, out var labelErrors);
-        if (labelErrors.Count > 0)
+        if (!VariantRequirements.TryCombine(request.Requirements, variant.Labels, VariantRequirements.Describe(repository, variant.Digest, variant.Platform), out var needs, out var labelErrors))
         {
-            failure = $"{variant.Platform}: {string.Join("; ", labelErrors)}";
+            failure = string.Join("; ", labelErrors);
             return null;
         }
 
         if (needs.Gpus > inventory.Gpus)
         {
-            var source = variant.Labels.TryGetValue(VariantRequirements.GpuLabel, out var gpu) ? $" ({VariantRequirements.GpuLabel}={gpu})" : "";
-            failure = $"{variant.Platform}: requires {needs.Gpus} GPU(s){source} but the backend has {inventory.Gpus}";
+            var source = variant.Labels.TryGetValue(ImageLabels.RequiresGpu, out var gpu) ? $" ({ImageLabels.RequiresGpu}={gpu})" : "";
+            failure = $"requires {needs.Gpus} GPU(s){source} but the backend has {inventory.Gpus}";
+            return null;
+        }
+
+        if (needs.Tpus > inventory.Tpus)
+        {
+            var source = variant.Labels.TryGetValue(ImageLabels.RequiresTpu, out var tpu) ? $" ({ImageLabels.RequiresTpu}={tpu})" : "";
+            failure = $"requires {needs.Tpus} TPU(s){source} but the {inventory.Backend} backend has {inventory.Tpus}";
             return null;
         }
 
         if (inventory.MemoryBytes > 0 && needs.MemoryBytes > inventory.MemoryBytes)
         {
-            failure = $"{variant.Platform}: requires {Quantity.Format(needs.MemoryBytes)} of memory but the backend has {Quantity.Format(inventory.MemoryBytes)}";
+            failure = $"requires {Quantity.Format(needs.MemoryBytes)} of memory but the backend has {Quantity.Format(inventory.MemoryBytes)}";
             return null;
         }
 
         if (inventory.Cpus > 0 && needs.Cpus > inventory.Cpus)
         {
-            failure = $"{variant.Platform}: requires {needs.Cpus} CPUs but the backend has {inventory.Cpus}";
+            failure = $"requires {needs.Cpus} CPUs but the backend has {inventory.Cpus}";
             return null;
         }
 
@@ -129,7 +186,7 @@ internal static class PlacementEngine
         return (preferenceRank * 2 + (decision.Platform.Emulated ? 1 : 0)) * 10_000 + index;
     }
 
-    private static PlacementException Failure(ImageVariants image, BackendInventory inventory, PlacementRequest request, List<string> failures)
+    private static PlacementException Failure(ImageVariants image, BackendInventory inventory, PlacementRequest request, List<string> failures, List<CandidateVerdict> verdicts)
     {
         var imagePlatforms = image.Variants.Select(v => v.Platform).ToList();
         var target = request.Platform is null ? "any platform" : request.Platform;
@@ -137,7 +194,7 @@ internal static class PlacementEngine
             $"Cannot place {image.Image} on {target}: {string.Join("; ", failures)}. " +
             $"The image has {Join(imagePlatforms)}; the {inventory.Backend} backend on {inventory.Node} runs {Join(inventory.Platforms.Select(p => p.ToString()))}" +
             $" with {inventory.Gpus} GPU(s). Pick one of the image's platforms the backend runs, or rebuild the image for the backend's platforms.";
-        return new PlacementException(message, imagePlatforms, inventory.Platforms, failures);
+        return new PlacementException(message, imagePlatforms, inventory.Platforms, failures, verdicts);
     }
 
     private static string Join(IEnumerable<string> items)

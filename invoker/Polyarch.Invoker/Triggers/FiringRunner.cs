@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 
@@ -9,6 +9,8 @@ namespace Polyarch.Invoker.Triggers;
 internal sealed partial class FiringRunner(
     ActionInvoker invoker,
     IActivationStore activations,
+    IActionStore actions,
+    IActionBackend backend,
     FiringStore firings,
     TriggerMetrics metrics,
     TimeProvider timeProvider,
@@ -57,7 +59,8 @@ internal sealed partial class FiringRunner(
             return;
         }
 
-        var clock = Stopwatch.GetTimestamp();
+        var clock = timeProvider.GetTimestamp();
+        var accepted = timeProvider.GetUtcNow();
         try
         {
             var request = new InvocationRequest(firing.Target, firing.Params.DeepClone().AsObject(), activation.Platform) { ActivationId = activation.ActivationId };
@@ -66,8 +69,16 @@ internal sealed partial class FiringRunner(
         }
         catch (InvokerException exception)
         {
-            metrics.Activation("not started", activation.Platform, Stopwatch.GetElapsedTime(clock));
+            metrics.Activation("not started", activation.Platform, timeProvider.GetElapsedTime(clock));
             LogActivationFailed(exception, firing.Rule, activation.Platform, activation.ActivationId);
+
+            // The reserved id ends in a record with the reason (and the why-not table for a placement failure), as a
+            // non-blocking call's does: a firing that cannot be placed is visible in GET /v1/activations/{id}.
+            var (status, result) = NotStartedActivation.Classify(exception);
+            var image = (await actions.GetAsync(firing.Target, CancellationToken.None))?.Image ?? firing.Target;
+            await activations.SaveAsync(
+                NotStartedActivation.Record(activation.ActivationId, firing.Target, image, activation.Platform, backend.Name, accepted, timeProvider.GetUtcNow(), status, result),
+                CancellationToken.None);
         }
     }
 

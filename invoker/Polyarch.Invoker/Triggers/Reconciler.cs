@@ -19,6 +19,7 @@ internal sealed partial class Reconciler(
     IRegistryClient registry,
     TriggerSignal signal,
     IOptions<TriggerOptions> options,
+    TimeProvider timeProvider,
     ILogger<Reconciler> logger) : BackgroundService
 {
     // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
@@ -81,7 +82,7 @@ internal sealed partial class Reconciler(
                 LogReconcileFailed(exception, "(all)");
             }
 
-            await Task.Delay(_options.ReconcileInterval, stoppingToken);
+            await Task.Delay(_options.ReconcileInterval, timeProvider, stoppingToken);
         }
     }
 

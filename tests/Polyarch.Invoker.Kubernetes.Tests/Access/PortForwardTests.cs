@@ -1,3 +1,5 @@
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -21,16 +23,16 @@ public sealed class PortForwardTests : IAsyncLifetime
     [Fact]
     public async Task Outside_the_cluster_warm_http_pods_are_reached_through_the_api_servers_port_forward()
     {
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
 
         var first = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
         var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
 
         _cluster.Harness.Backend.PodAccess.ShouldBe(PodAccess.PortForward);
-        first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
+        first.Status.ShouldBe(ActivationStatus.Success, first.Result?.ToJsonString());
         first.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(1);
         first.Cold.ShouldBeTrue();
-        second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
+        second.Status.ShouldBe(ActivationStatus.Success, second.Result?.ToJsonString());
         second.Cold.ShouldBeFalse();
         second.PodName.ShouldBe(first.PodName);
         second.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(2);
@@ -43,11 +45,11 @@ public sealed class PortForwardTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_port_forward_is_a_developer_error_with_the_kubelets_message_and_the_pod_is_deleted()
     {
-        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = ClosedPort() };
+        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = ActionProtocol.Http, Port = ClosedPort() };
 
         var run = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.DeveloperError);
+        run.Status.ShouldBe(ActivationStatus.DeveloperError);
         var error = run.Result!["error"]!.GetValue<string>();
         error.ShouldContain("did not answer /init");
         error.ShouldContain("port-forward");
@@ -60,9 +62,9 @@ public sealed class PortForwardTests : IAsyncLifetime
     public async Task A_warm_pod_that_died_while_idle_is_replaced_once_and_the_activation_still_succeeds()
     {
         _cluster.Proxy.RefuseSecondInit = false;
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port };
         var first = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
-        first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
+        first.Status.ShouldBe(ActivationStatus.Success, first.Result?.ToJsonString());
 
         // Someone deletes the idle pod: its port-forward connections end and a new one gets 404.
         var (client, ns) = KubernetesConnection.Connect(_cluster.Harness.Options);
@@ -73,7 +75,7 @@ public sealed class PortForwardTests : IAsyncLifetime
 
         var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
 
-        second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
+        second.Status.ShouldBe(ActivationStatus.Success, second.Result?.ToJsonString());
         second.Cold.ShouldBeTrue("the dead warm pod was replaced by a new one");
         second.PodName.ShouldNotBe(first.PodName);
         _cluster.Server.Pods().Select(p => p.Metadata.Name).ShouldBe([second.PodName]);

@@ -1,8 +1,10 @@
-using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
+using k8s;
 
 namespace Polyarch.Invoker.Kubernetes.Tests.EndToEnd;
 
@@ -44,7 +46,7 @@ public sealed class RealClusterTests
                 ParamsJson = """{"e2e":true}""",
             }, CancellationToken.None);
 
-            run.Status.ShouldBe(RunStatus.Success, $"{variant.Platform}: {run.Result?.ToJsonString()}");
+            run.Status.ShouldBe(ActivationStatus.Success, $"{variant.Platform}: {run.Result?.ToJsonString()}");
             run.Platform.ShouldBe(variant.Platform);
         }
 
@@ -77,7 +79,7 @@ public sealed class RealClusterTests
                 Platform = variant.Platform,
                 MemoryBytes = 64L << 20,
                 Cpus = 0.1,
-                Protocol = PodProtocol.Http,
+                Protocol = ActionProtocol.Http,
                 Port = int.TryParse(Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_PORT"), out var port) ? port : 8080,
                 ParamsJson = """{"e2e":"http"}""",
             };
@@ -85,8 +87,8 @@ public sealed class RealClusterTests
             var cold = await backend.RunAsync(request, CancellationToken.None);
             var warm = await backend.RunAsync(request with { ActivationId = Guid.NewGuid().ToString("N") }, CancellationToken.None);
 
-            cold.Status.ShouldBe(RunStatus.Success, $"{variant.Platform}: {cold.Result?.ToJsonString()}");
-            warm.Status.ShouldBe(RunStatus.Success, $"{variant.Platform}: {warm.Result?.ToJsonString()}");
+            cold.Status.ShouldBe(ActivationStatus.Success, $"{variant.Platform}: {cold.Result?.ToJsonString()}");
+            warm.Status.ShouldBe(ActivationStatus.Success, $"{variant.Platform}: {warm.Result?.ToJsonString()}");
             warm.Cold.ShouldBeFalse();
             warm.PodName.ShouldBe(cold.PodName);
         }

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Integration;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
-using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Kubernetes.Tests.Support;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Tests.Integration;
 
@@ -53,7 +54,7 @@ public sealed class KubernetesActionBackendTests : IAsyncLifetime
 
         var run = await backend.RunAsync(context, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
+        run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         run.Node.ShouldBe(MixedCluster.Ppc64le);
         run.Result!["arch"]!.GetValue<string>().ShouldBe("ppc64le");
         run.Result!["params"]!["x"]!.GetValue<int>().ShouldBe(7);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -46,7 +48,7 @@ public sealed class LifecycleTests : IAsyncLifetime
 
         var run = await running;
 
-        run.Status.ShouldBe(RunStatus.SystemError);
+        run.Status.ShouldBe(ActivationStatus.SystemError);
         run.Result!["error"]!.GetValue<string>().ShouldContain("did not start within 60 s");
         run.Result!["error"]!.GetValue<string>().ShouldContain("ContainerCreating");
         run.Node.ShouldBe(MixedCluster.Ppc64le);
@@ -59,12 +61,12 @@ public sealed class LifecycleTests : IAsyncLifetime
     {
         await using var proxy = await ActionProxyDouble.StartAsync();
         _server.Behaviour = _ => PodBehaviour.Serve;
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = ActionProtocol.Http, Port = proxy.Port, ParamsJson = """{"n":1}""" };
 
         var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
         var second = await _harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
 
-        first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
+        first.Status.ShouldBe(ActivationStatus.Success, first.Result?.ToJsonString());
         first.Cold.ShouldBeTrue();
         second.Cold.ShouldBeFalse();
         second.PodName.ShouldBe(first.PodName);
@@ -88,11 +90,11 @@ public sealed class LifecycleTests : IAsyncLifetime
     {
         _server.Behaviour = _ => PodBehaviour.Serve;
         var closedPort = GetClosedPort();
-        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = closedPort };
+        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = ActionProtocol.Http, Port = closedPort };
 
         var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.DeveloperError);
+        run.Status.ShouldBe(ActivationStatus.DeveloperError);
         run.Result!["error"]!.GetValue<string>().ShouldContain("did not answer /init");
         _harness.Backend.IdleWarmPods.ShouldBe(0);
         _server.Pods().ShouldBeEmpty();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
@@ -26,7 +27,7 @@ public sealed class PrewarmTests : IAsyncLifetime
     [Fact]
     public async Task Prewarmed_pods_are_initialised_ahead_and_the_first_activation_is_warm()
     {
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port };
 
         var started = await _cluster.Harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
         var again = await _cluster.Harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
@@ -41,7 +42,7 @@ public sealed class PrewarmTests : IAsyncLifetime
 
         var run = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
+        run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         run.Cold.ShouldBeFalse();
         pods.Select(p => p.Metadata.Name).ShouldContain(run.PodName);
         _cluster.Proxy.Inits.ShouldBe(2, "a prewarmed pod is not initialised again");
@@ -50,7 +51,7 @@ public sealed class PrewarmTests : IAsyncLifetime
     [Fact]
     public async Task Prewarm_is_capped_per_key_and_prewarmed_pods_are_deleted_after_the_idle_timeout()
     {
-        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
+        var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port };
 
         (await _cluster.Harness.Backend.PrewarmAsync(request, 5, TestTimeout.Token())).ShouldBe(3, "MaxIdlePodsPerKey is 3");
         _cluster.Server.Pods().Count.ShouldBe(3);
@@ -86,7 +87,7 @@ public sealed class PrewarmTests : IAsyncLifetime
     public async Task A_prewarm_that_cannot_start_stops_and_leaves_no_pod()
     {
         _cluster.Server.Behaviour = _ => PodBehaviour.ImagePullBackOff;
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port };
 
         var started = await _cluster.Harness.Backend.PrewarmAsync(request, 2, TestTimeout.Token());
 

@@ -1,3 +1,5 @@
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -26,7 +28,7 @@ public sealed class WarmPodLogsTests : IAsyncLifetime
     [Fact]
     public async Task Each_activation_of_a_warm_pod_gets_only_its_own_log_lines()
     {
-        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
 
         var first = await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
         var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
@@ -44,12 +46,12 @@ public sealed class WarmPodLogsTests : IAsyncLifetime
     [Fact]
     public async Task A_warm_activation_that_prints_more_than_the_bound_is_truncated_without_lines_of_earlier_activations()
     {
-        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = PodProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/ppc64le") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port, ParamsJson = """{"n":1}""" };
         await _cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
 
         var chatty = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "chatty", ParamsJson = $$"""{"blob":"{{new string('x', 3000)}}"}""" }, TestTimeout.Token());
 
-        chatty.Status.ShouldBe(RunStatus.Success);
+        chatty.Status.ShouldBe(ActivationStatus.Success);
         chatty.Truncated.ShouldBeTrue();
         chatty.Logs.ShouldNotContain("init");
         chatty.Logs.ShouldNotContain("""params {"n":1}""");

@@ -1,9 +1,11 @@
-using k8s;
-using k8s.Models;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Placement;
 using Polyarch.Invoker.Kubernetes.Pods;
 using Polyarch.Invoker.Kubernetes.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace Polyarch.Invoker.Kubernetes.Tests.Pods;
 
@@ -51,7 +53,7 @@ public sealed class GoldenPodSpecTests
             case "gpu-amd64-pinned":
                 request = request with
                 {
-                    Variants = EchoImage.Variants(amd64Labels: new Dictionary<string, string> { [VariantNeeds.GpuLabel] = "nvidia", [VariantNeeds.MemoryLabel] = "2Gi" }),
+                    Variants = EchoImage.Variants(amd64Labels: new Dictionary<string, string> { [ImageLabels.RequiresGpu] = "nvidia", [ImageLabels.RequiresMemory] = "2Gi" }),
                     NodeSelector = new Dictionary<string, string> { ["nvidia.com/gpu.product"] = "Tesla-T4" },
                     PreferredPlatforms = ["linux/amd64"],
                 };
@@ -59,9 +61,9 @@ public sealed class GoldenPodSpecTests
             case "http-with-locality-and-template":
                 request = request with
                 {
-                    Protocol = PodProtocol.Http,
+                    Protocol = ActionProtocol.Http,
                     ActionName = "127.0.0.1:5000/demo/echo:latest",
-                    DataLocality = [new DataLocality("polyarch.io/dataset", "sales", 80), new DataLocality("topology.kubernetes.io/zone", "zone-a", 20)],
+                    DataLocality = [new DataLocalityPreference { Label = "polyarch.io/dataset", Value = "sales", Weight = 80 }, new DataLocalityPreference { Label = "topology.kubernetes.io/zone", Value = "zone-a", Weight = 20 }],
                     Environment = new Dictionary<string, string> { ["LOG_LEVEL"] = "debug" },
                 };
                 template = PodTemplateMergerTests.SiteTemplate();

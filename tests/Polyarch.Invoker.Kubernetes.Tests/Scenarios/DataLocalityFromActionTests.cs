@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
@@ -61,7 +62,7 @@ public sealed class DataLocalityFromActionTests : IAsyncLifetime
         term.Weight.ShouldBe(80);
         var expression = term.Preference.MatchExpressions.ShouldHaveSingleItem();
         (expression.Key, expression.OperatorProperty, expression.Values.Single()).ShouldBe(("polyarch.io/dataset", "In", "sales"));
-        first.Status.ShouldBe(RunStatus.Success, first.Result?.ToJsonString());
+        first.Status.ShouldBe(ActivationStatus.Success, first.Result?.ToJsonString());
         first.Node.ShouldBe(MixedCluster.Amd64, "the node next to the sales dataset");
 
         // Fill the preferred node: a long-running pod takes 14Gi of its 16Gi.
@@ -76,7 +77,7 @@ public sealed class DataLocalityFromActionTests : IAsyncLifetime
 
         var second = await backend.RunAsync(Context(action, "second"), TestTimeout.Token());
 
-        second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
+        second.Status.ShouldBe(ActivationStatus.Success, second.Result?.ToJsonString());
         second.Node.ShouldBe(PlainAmd64, "a soft wish: the action still runs when the labelled node is full");
     }
 

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -33,7 +36,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
     {
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: platform), TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
+        run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         run.Platform.ShouldBe(platform);
         run.ChildDigest.ShouldBe(digest);
         run.Image.ShouldBe($"{EchoImage.Repository}@{digest}");
@@ -53,7 +56,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
 
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.Success);
+        run.Status.ShouldBe(ActivationStatus.Success);
         var pod = $"/api/v1/namespaces/polyarch/pods/{run.PodName}";
         _server.Calls.Select(c => c.ToString()).ShouldBe(
         [
@@ -69,13 +72,13 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
     {
         var request = EchoImage.Request(platform: "linux/amd64") with
         {
-            Variants = EchoImage.Variants(amd64Labels: new Dictionary<string, string> { [VariantNeeds.GpuLabel] = "nvidia" }),
+            Variants = EchoImage.Variants(amd64Labels: new Dictionary<string, string> { [ImageLabels.RequiresGpu] = "nvidia" }),
         };
 
         var pod = _harness.Backend.Plan(request, out _);
         var run = await _harness.Backend.RunAsync(request, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
+        run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         run.Node.ShouldBe(MixedCluster.Gpu);
         pod.Spec.Containers[0].Resources.Limits["nvidia.com/gpu"].ToString().ShouldBe("1");
         pod.Spec.Tolerations.ShouldHaveSingleItem().Key.ShouldBe("nvidia.com/gpu");
@@ -96,7 +99,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         var request = EchoImage.Request() with
         {
             MemoryBytes = 4L << 30,
-            DataLocality = [new DataLocality("polyarch.io/dataset", "sales", 80)],
+            DataLocality = [new DataLocalityPreference { Label = "polyarch.io/dataset", Value = "sales", Weight = 80 }],
         };
 
         var first = await _harness.Backend.RunAsync(request, TestTimeout.Token());
@@ -110,7 +113,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
 
         var second = await _harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
 
-        second.Status.ShouldBe(RunStatus.Success, second.Result?.ToJsonString());
+        second.Status.ShouldBe(ActivationStatus.Success, second.Result?.ToJsonString());
         second.Node.ShouldBeOneOf(MixedCluster.Arm64, MixedCluster.Ppc64le);
         second.ChildDigest.ShouldBe(second.Node == MixedCluster.Arm64 ? EchoImage.Arm64 : EchoImage.Ppc64le, "the record names the variant the node pulled");
     }
@@ -128,7 +131,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         var arch = pod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms.Single()
             .MatchExpressions.Single(e => e.Key == "kubernetes.io/arch");
         arch.Values.ShouldBe(["amd64", "arm64"]);
-        run.Status.ShouldBe(RunStatus.Success);
+        run.Status.ShouldBe(ActivationStatus.Success);
         run.Node.ShouldNotBe(MixedCluster.Ppc64le);
         Should.Throw<PlacementFailedException>(() => _harness.Backend.Plan(request with { Platform = "linux/ppc64le" }, out _))
             .Message.ShouldContain("has no variant for linux/ppc64le (it has linux/amd64, linux/arm64)");
@@ -149,6 +152,11 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         reasons[MixedCluster.Ppc64le].ShouldBe("not enough memory (needs 20Gi, allocatable 8Gi)");
         failure.Message.ShouldContain("NODE");
         failure.Message.ShouldContain("WHY NOT");
+        // The core's why-not table (REST 422, activation records): one candidate per node, with its variant and reason.
+        failure.ShouldBeAssignableTo<Polyarch.Invoker.Placement.PlacementException>();
+        failure.Candidates.Select(c => (c.Target, c.Variant)).ShouldBe(
+            [(MixedCluster.Amd64, "linux/amd64"), (MixedCluster.Gpu, "linux/amd64"), (MixedCluster.Arm64, "linux/arm64"), (MixedCluster.Ppc64le, "linux/ppc64le")], ignoreOrder: true);
+        failure.Candidates.Single(c => c.Target == MixedCluster.Arm64).Reason.ShouldBe("not enough memory (needs 20Gi, allocatable 8Gi)");
         // The inventory's own node watch may (re)connect at any time in the background; nothing else may happen.
         _server.Calls.Where(c => !(c.IsWatch && c.Path == "/api/v1/nodes")).ShouldBeEmpty("nothing is created when no node fits");
     }
@@ -161,7 +169,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
 
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.SystemError);
+        run.Status.ShouldBe(ActivationStatus.SystemError);
         var error = run.Result!["error"]!.GetValue<string>();
         error.ShouldContain("ErrImagePull");
         error.ShouldContain("server gave HTTP response to HTTPS client");
@@ -177,7 +185,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
 
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.DeveloperError);
+        run.Status.ShouldBe(ActivationStatus.DeveloperError);
         run.Result!["error"]!.GetValue<string>().ShouldStartWith("exec format error on node arm64-1 (linux/arm64)");
         run.Logs.ShouldContain("exec /bin/sh: exec format error");
     }
@@ -191,7 +199,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
 
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64") with { MemoryBytes = 2L << 30 }, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.SystemError);
+        run.Status.ShouldBe(ActivationStatus.SystemError);
         var error = run.Result!["error"]!.GetValue<string>();
         error.ShouldContain("cannot schedule");
         error.ShouldContain("Insufficient memory");

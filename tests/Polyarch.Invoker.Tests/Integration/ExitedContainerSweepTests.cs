@@ -1,7 +1,8 @@
 using Docker.DotNet.Models;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
@@ -111,12 +112,12 @@ public sealed class ExitedContainerSweepTests(InvokerEngineFixture fixture)
         return (await harness.ContainersAsync()).Count;
     }
 
-    private static async Task<string> StartForeignContainerAsync(global::Docker.DotNet.DockerClient docker, string image)
+    private static async Task<string> StartForeignContainerAsync(Docker.DotNet.DockerClient docker, string image)
     {
         var labels = new Dictionary<string, string>(TestRun.Labels)
         {
-            [DockerLabels.Managed] = "true",
-            [DockerLabels.Instance] = $"t{TestRun.Id}-someone-else",
+            [ImageLabels.Managed] = "true",
+            [ImageLabels.Instance] = $"t{TestRun.Id}-someone-else",
         };
         var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {

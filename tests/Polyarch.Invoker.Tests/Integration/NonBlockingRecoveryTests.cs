@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Hosting;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.State;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
@@ -102,7 +103,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         rerun["result"]!["params"]!["z"]!.GetValue<int>().ShouldBe(3);
 
         // The killed run's containers are gone (start-up clean-up by io.polyarch.instance).
-        (await ContainersAsync()).ShouldNotContain(c => c.Labels[DockerLabels.Action] == "slow");
+        (await ContainersAsync()).ShouldNotContain(c => c.Labels[ImageLabels.Action] == "slow");
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Instance}={_instance}"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{ImageLabels.Instance}={_instance}"] = true },
             },
         });
     }

@@ -38,9 +38,9 @@ public sealed class RestApiTests(InvokerEngineFixture fixture) : IAsyncLifetime
         await _app.StopAsync();
         await _app.DisposeAsync();
         using var docker = ContainerHost.CreateDockerClient();
-        var janitor = new Polyarch.Invoker.Docker.DockerJanitor(
-            new Polyarch.Invoker.Docker.DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Docker.DockerBackendOptions())),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Polyarch.Invoker.Docker.DockerJanitor>.Instance);
+        var janitor = new Polyarch.Invoker.DockerEngine.DockerJanitor(
+            new Polyarch.Invoker.DockerEngine.DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.DockerEngine.DockerBackendOptions())),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Polyarch.Invoker.DockerEngine.DockerJanitor>.Instance);
         await janitor.RemoveInstanceLeftoversAsync(_instance, CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_state, recursive: true);
@@ -129,8 +129,16 @@ public sealed class RestApiTests(InvokerEngineFixture fixture) : IAsyncLifetime
         await _http.PutAsJsonAsync("/v1/actions/echo-s390x", new { image = fixture.EchoImage });
         var unplaceable = await _http.PostAsJsonAsync("/v1/actions/echo-s390x/invocations?platform=linux/s390x", new { });
         unplaceable.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        unplaceable.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var error = (await unplaceable.Content.ReadFromJsonAsync<JsonObject>())!;
+        error["status"]!.GetValue<int>().ShouldBe(422);
+        error["title"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        error["detail"]!.GetValue<string>().ShouldContain("no variant for linux/s390x");
         error["imagePlatforms"]!.AsArray().Select(p => p!.GetValue<string>()).ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"], ignoreOrder: true);
+        // The why-not table names every candidate and its reason.
+        var candidates = error["candidates"]!.AsArray();
+        candidates.Select(c => c!["variant"]!.GetValue<string>()).ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"], ignoreOrder: true);
+        candidates.ShouldAllBe(c => c!["reason"]!.GetValue<string>() == "not the requested platform linux/s390x");
 
         (await _http.GetAsync("/v1/activations/not-an-id")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var badBody = new StringContent("[1,2]", System.Text.Encoding.UTF8, "application/json");

@@ -99,6 +99,27 @@ public sealed class PlacementEngineTests
     }
 
     [Fact]
+    public void Place_GpuFalse_NeedsNoGpu()
+    {
+        // gpu=false used to mean one GPU here (any non-number did) and none on Kubernetes.
+        var image = Image(("linux/amd64", new() { ["io.polyarch.requires.gpu"] = "false" }));
+
+        var decision = PlacementEngine.Place(image, Docker, Request("linux/amd64"));
+
+        decision.Requirements.Gpus.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Place_VariantRequiringTpu_OnDocker_IsRefusedWithTheLabel()
+    {
+        var image = Image(("linux/amd64", new() { ["io.polyarch.requires.tpu"] = "1" }));
+
+        var error = Should.Throw<PlacementException>(() => PlacementEngine.Place(image, Docker, Request("linux/amd64")));
+
+        error.Message.ShouldContain("requires 1 TPU(s) (io.polyarch.requires.tpu=1) but the docker backend has 0");
+    }
+
+    [Fact]
     public void Place_VariantRequiringGpu_FallsBackToAnotherVariantWhenNoPlatformRequested()
     {
         var image = Image(("linux/amd64", new() { ["io.polyarch.requires.gpu"] = "nvidia" }), ("linux/arm64", null));

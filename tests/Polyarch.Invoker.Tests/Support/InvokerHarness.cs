@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Hosting;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;
 using Polyarch.Testing;
@@ -67,7 +68,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Instance}={InstanceId}"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{ImageLabels.Instance}={InstanceId}"] = true },
             },
         });
     }
@@ -99,7 +100,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
             {
                 await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
             }
-            catch (global::Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
+            catch (Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
             {
                 // The invoker's own clean-up is removing it (409 "removal already in progress") or already did.
             }

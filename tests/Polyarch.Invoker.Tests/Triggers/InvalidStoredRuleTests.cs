@@ -42,7 +42,7 @@ public sealed class InvalidStoredRuleTests : IDisposable
         await rules.PutAsync(new RuleDefinition { Name = "old-bad-rule", Repository = repository, Platforms = [platform] }, CancellationToken.None);
         var logger = new FakeLogger<Reconciler>();
         // Nothing may reach the registry for an invalid rule: there is none (a null client would throw).
-        var reconciler = new Reconciler(rules, new PushStore(_triggers, time), null!, new TriggerSignal(), Options.Create(new TriggerOptions()), logger);
+        var reconciler = new Reconciler(rules, new PushStore(_triggers, time), null!, new TriggerSignal(), Options.Create(new TriggerOptions()), time, logger);
 
         (await reconciler.ReconcileAsync(CancellationToken.None)).ShouldBe(0);
         (await reconciler.ReconcileAsync(CancellationToken.None)).ShouldBe(0);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Registry;

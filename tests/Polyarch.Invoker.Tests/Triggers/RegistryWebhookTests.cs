@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Registry;
@@ -68,6 +68,38 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         await server.WaitUntilQuietAsync();
         (await server.FiringsAsync()).Count.ShouldBe(2);
         (await server.ActivationsAsync()).Count.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task RuleFiring_ThatCannotBePlaced_LeavesARecordWithTheWhyNotTable()
+    {
+        await using var server = await StartAsync();
+        var burst = await BurstAsync(server);
+        var action = await server.Http.PutAsJsonAsync("/v1/actions/echo-native-only", new { image = fixture.EchoImage, placement = new { allowEmulation = false } });
+        action.StatusCode.ShouldBe(HttpStatusCode.OK, await action.Content.ReadAsStringAsync());
+        await PutRuleAsync(server, "echo-ppc", new { repository = "demo/echo", tag = "v*", action = "echo-native-only", platforms = new[] { "linux/ppc64le" } });
+
+        foreach (var envelope in burst)
+        {
+            (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await server.WaitUntilQuietAsync();
+        var firing = (await server.FiringsAsync()).ShouldHaveSingleItem();
+        var id = firing.Activations.ShouldHaveSingleItem().ActivationId;
+        var response = await server.Http.GetAsync($"/v1/activations/{id}");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var record = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        record["status"]!.GetValue<string>().ShouldBe("action developer error");
+        record["platform"]!.GetValue<string>().ShouldBe("linux/ppc64le");
+        var result = record["result"]!;
+        result["reason"]!.GetValue<string>().ShouldBe("placement-failed");
+        // Every variant of the index is a row: the other two were not the platform the rule asked for.
+        var candidates = result["candidates"]!.AsArray();
+        candidates.Select(c => c!["variant"]!.GetValue<string>()).ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"], ignoreOrder: true);
+        var candidate = candidates.Single(c => c!["variant"]!.GetValue<string>() == "linux/ppc64le")!;
+        candidate["target"]!.GetValue<string>().ShouldBe("linux/ppc64le (emulated)");
+        candidate["reason"]!.GetValue<string>().ShouldContain("does not allow emulation");
     }
 
     [Fact]

@@ -30,6 +30,6 @@ internal static class CliErrors
 
     public static bool IsReportable(Exception exception) =>
         exception is InvokerException or FormatException or HttpRequestException or IOException
-            or System.Net.Sockets.SocketException or global::Docker.DotNet.DockerApiException or TimeoutException
+            or System.Net.Sockets.SocketException or Docker.DotNet.DockerApiException or TimeoutException
             or Microsoft.Extensions.Options.OptionsValidationException;
 }

@@ -1,4 +1,4 @@
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Serilog;
 
 namespace Polyarch.Invoker.Hosting.Cli;
@@ -41,7 +41,7 @@ internal static class CliHost
         {
             await cleanup.GetRequiredService<DockerJanitor>().RemoveInstanceLeftoversAsync(instance, CancellationToken.None);
         }
-        catch (Exception exception) when (exception is HttpRequestException or IOException or global::Docker.DotNet.DockerApiException)
+        catch (Exception exception) when (exception is HttpRequestException or IOException or Docker.DotNet.DockerApiException)
         {
             await Console.Error.WriteLineAsync($"warning: could not remove containers of {instance}: {exception.Message}");
         }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Docker;
+using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
@@ -27,7 +27,7 @@ internal static class ExitCodes
         InvalidActionException or ActionNotFoundException or ArgumentException or FormatException => InvalidInput,
         ImageResolutionException { DependencyUnavailable: true } => Unavailable,
         ImageResolutionException or PlacementException => Failed,
-        Kubernetes.ClusterUnavailableException or ImagePullException or HttpRequestException or SocketException or global::Docker.DotNet.DockerApiException or TimeoutException => Unavailable,
+        Kubernetes.ClusterUnavailableException or ImagePullException or HttpRequestException or SocketException or Docker.DotNet.DockerApiException or TimeoutException => Unavailable,
         _ => Failed,
     };
 }

@@ -138,16 +138,30 @@ internal static class InvokerEndpoints
 
     private static IResult ErrorFor(Exception exception) => exception switch
     {
-        PlacementException placement => Results.Json(
-            new { error = placement.Message, imagePlatforms = placement.ImagePlatforms, backendPlatforms = placement.BackendPlatforms, failures = placement.Failures },
-            InvokerJson.Options,
-            statusCode: 422),
+        PlacementException placement => PlacementProblem(placement),
         InvalidActionException invalid => Results.Json(new { error = invalid.Message, errors = invalid.Errors }, InvokerJson.Options, statusCode: 400),
         ActionNotFoundException => Problem(404, exception.Message),
         ImageResolutionException { DependencyUnavailable: true } => Problem(503, exception.Message),
         ImageResolutionException => Problem(422, exception.Message),
         _ => Problem(503, exception.Message),
     };
+
+    /// <summary>
+    /// RFC 9457 problem details (422, application/problem+json) with the why-not table: per candidate (variant, target),
+    /// the reason; <c>error</c> repeats the detail for clients of the earlier body.
+    /// </summary>
+    private static IResult PlacementProblem(PlacementException placement)
+    {
+        var body = NotStartedActivation.WhyNot(placement, new JsonObject
+        {
+            ["type"] = "https://github.com/polyarch/polyarch/blob/main/invoker/README.md#placement",
+            ["title"] = "No candidate can run the action",
+            ["status"] = 422,
+            ["detail"] = placement.Message,
+            ["error"] = placement.Message,
+        });
+        return Results.Text(body.ToJsonString(InvokerJson.Options), "application/problem+json", System.Text.Encoding.UTF8, 422);
+    }
 
     private static IResult Json<T>(T value) => Results.Json(value, InvokerJson.Options);
 

@@ -1,3 +1,4 @@
+using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
@@ -32,14 +33,15 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
             platforms,
             schedulable.Select(n => n.Allocatable.Gpus).DefaultIfEmpty(0).Max(),
             schedulable.Select(n => n.Allocatable.MemoryBytes).DefaultIfEmpty(0).Max(),
-            (int)(schedulable.Select(n => n.Allocatable.MilliCpu).DefaultIfEmpty(0).Max() / 1000));
+            (int)(schedulable.Select(n => n.Allocatable.MilliCpu).DefaultIfEmpty(0).Max() / 1000),
+            schedulable.Select(n => n.Allocatable.Tpus).DefaultIfEmpty(0).Max());
     }
 
     public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync(cancellationToken);
         var run = await backend.RunAsync(KubernetesRequests.From(context, time), cancellationToken);
-        return new BackendRun(run.Status, run.Result, run.Logs, run.Truncated, run.Cold, run.Wait, run.Init, run.Run, run.Node);
+        return new BackendRun(run.Status, run.Result, run.Logs, run.Truncated, run.Cold, run.Wait, run.Init, run.Run, run.Node, run.Platform, run.ChildDigest);
     }
 
     /// <summary>Starts warm http pods for the context's key (action, platform, digest, limits), like the Docker pool.</summary>
@@ -54,6 +56,9 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
         await EnsureStartedAsync(cancellationToken);
         await backend.PrewarmAsync(KubernetesRequests.From(context, time), count, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public bool IsBackendFailure(Exception exception) => exception is ClusterUnavailableException;
 
     private async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {

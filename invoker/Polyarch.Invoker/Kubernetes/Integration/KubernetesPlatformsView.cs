@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Integration;
 
@@ -21,7 +22,7 @@ internal static class KubernetesPlatformsView
             {
                 var state = node.Schedulable ? "Ready" : node.Ready ? "cordoned" : "NotReady";
                 var a = node.Allocatable;
-                builder.Append(CultureInfo.InvariantCulture, $"  {node.Name,-24} {state,-9} cpu={Quantities.MilliCpu(a.MilliCpu)} memory={Quantities.Bytes(a.MemoryBytes)} gpu={a.Gpus} tpu={a.Tpus}");
+                builder.Append(CultureInfo.InvariantCulture, $"  {node.Name,-24} {state,-9} cpu={Quantity.FormatMilliCpu(a.MilliCpu)} memory={Quantity.Format(a.MemoryBytes)} gpu={a.Gpus} tpu={a.Tpus}");
                 foreach (var accelerator in node.Accelerators)
                 {
                     builder.Append(' ').Append(accelerator);
@@ -55,7 +56,7 @@ internal static class KubernetesPlatformsView
                 ["ready"] = n.Ready,
                 ["cordoned"] = n.Cordoned,
                 ["schedulable"] = n.Schedulable,
-                ["cpu"] = Quantities.MilliCpu(n.Allocatable.MilliCpu),
+                ["cpu"] = Quantity.FormatMilliCpu(n.Allocatable.MilliCpu),
                 ["memoryBytes"] = n.Allocatable.MemoryBytes,
                 ["gpus"] = n.Allocatable.Gpus,
                 ["tpus"] = n.Allocatable.Tpus,

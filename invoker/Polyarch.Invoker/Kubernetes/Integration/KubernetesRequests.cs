@@ -1,5 +1,6 @@
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Integration;
 
@@ -10,25 +11,28 @@ internal static class KubernetesRequests
     {
         ArgumentNullException.ThrowIfNull(context);
         var timeout = context.Deadline - time.GetUtcNow();
+        var unpinned = context.AnyOf is { Count: > 1 };
         return new PodRequest
         {
             ActionName = context.Action.Name,
             ActivationId = context.ActivationId,
             RepositoryName = context.Image.RepositoryName,
             IndexDigest = context.Image.IndexDigest,
-            Variants = context.Image.Variants.Select(v => new PodVariant(v.Platform, v.Digest, v.Labels)).ToList(),
-            // The core chose one variant: pin it (child digest, one architecture).
-            Platform = context.Decision.Variant.Platform,
+            // Pinned: the core's variant (child digest, one architecture). Unpinned: the ranked variants the core allows,
+            // best first, so the pod placer pulls the index with affinity to their architectures (index ∩ allowed).
+            Variants = unpinned ? [.. context.AnyOf!.Select(v => new PodVariant(v.Platform, v.Digest, v.Labels))] : [.. context.Image.Variants.Select(v => new PodVariant(v.Platform, v.Digest, v.Labels))],
+            Platform = unpinned ? null : context.Decision.Variant.Platform,
             AllowedPlatforms = context.Action.Placement.Required,
-            PreferredPlatforms = context.Action.Placement.Preferred,
+            PreferredPlatforms = unpinned ? [.. context.AnyOf!.Select(v => v.Platform)] : context.Action.Placement.Preferred,
             MemoryBytes = context.Decision.Requirements.MemoryBytes,
             Cpus = context.Decision.Requirements.Cpus,
             Gpus = context.Decision.Requirements.Gpus,
-            Protocol = context.Protocol == Actions.ActionProtocol.Exec ? PodProtocol.Exec : PodProtocol.Http,
+            Tpus = context.Decision.Requirements.Tpus,
+            Protocol = context.Protocol,
             Port = context.Port,
             ParamsJson = context.Params.ToJsonString(),
             Environment = context.Action.Environment,
-            DataLocality = [.. context.Action.Placement.DataLocality.Select(d => new DataLocality(d.Label, d.Value, d.Weight))],
+            DataLocality = context.Action.Placement.DataLocality,
             Timeout = Clamp(timeout),
         };
     }

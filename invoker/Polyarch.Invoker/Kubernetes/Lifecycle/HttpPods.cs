@@ -1,10 +1,12 @@
 using System.Globalization;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Access;
 using Polyarch.Invoker.Kubernetes.Placement;
+using k8s.Models;
 
 namespace Polyarch.Invoker.Kubernetes.Lifecycle;
 
@@ -27,6 +29,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IdlePods _idle;
+    private readonly ActionHttpClient _proxy;
 
     public HttpPods(PodClient pods, KubernetesBackendOptions options, PodHttp http, TimeProvider time, ILogger logger)
     {
@@ -36,6 +39,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         _time = time;
         _logger = logger;
         _idle = new IdlePods(pods, options, time, logger);
+        _proxy = new ActionHttpClient(http.Client);
     }
 
     public int IdleCount => _idle.Count;
@@ -74,7 +78,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
             var initStart = _time.GetTimestamp();
             var initAnswer = await InitAsync(warm, request, cancellationToken);
             init = _time.GetElapsedTime(initStart);
-            if (initAnswer.Status != RunStatus.Success)
+            if (initAnswer.Status != ActivationStatus.Success)
             {
                 var initLogs = await ReadLogsAsync(warm, cancellationToken);
                 await _pods.DeleteAsync(warm.Name, CancellationToken.None);
@@ -84,14 +88,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
 
         var wait = _time.GetElapsedTime(start) - init;
         var runStart = _time.GetTimestamp();
-        var body = new JsonObject
-        {
-            ["value"] = JsonNode.Parse(request.ParamsJson),
-            ["namespace"] = "polyarch",
-            ["activation_id"] = request.ActivationId,
-            ["action_name"] = request.ActionName,
-            ["deadline"] = (_time.GetUtcNow() + request.Timeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        };
+        var body = ActionHttpClient.RunPayload(JsonNode.Parse(request.ParamsJson), request.ActionName, request.ActivationId, _time.GetUtcNow() + request.Timeout);
         var answer = await PostAsync(warm!, "run", body, request.Timeout, cancellationToken);
         var run = _time.GetElapsedTime(runStart);
         if (answer.Unreachable && !cold && !retried)
@@ -132,7 +129,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         }
 
         var answer = await InitAsync(warm!, request, cancellationToken);
-        if (answer.Status != RunStatus.Success)
+        if (answer.Status != ActivationStatus.Success)
         {
             await _pods.DeleteAsync(warm!.Name, CancellationToken.None);
             LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, answer.Result?.ToJsonString() ?? answer.Status);
@@ -146,7 +143,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
     }
 
     private Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
-        PostAsync(warm, "init", new JsonObject { ["value"] = new JsonObject { ["name"] = request.ActionName, ["main"] = "main", ["code"] = "", ["binary"] = false } }, request.Timeout, cancellationToken);
+        PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment), request.Timeout, cancellationToken);
 
     private async Task<PodLogs> ReadLogsAsync(WarmPod warm, CancellationToken cancellationToken)
     {
@@ -174,7 +171,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             await _pods.DeleteAsync(name, CancellationToken.None);
-            return (null, Failed(RunStatus.SystemError, ResultParser.Error($"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s. It was deleted."), null));
+            return (null, Failed(ActivationStatus.SystemError, OutcomeClassifier.ErrorObject($"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s. It was deleted."), null));
         }
         catch
         {
@@ -204,24 +201,25 @@ internal sealed partial class HttpPods : IAsyncDisposable
         var where = _http.Access == PodAccess.PortForward ? $"pod {pod.Name} (through the API server's port-forward to port {pod.Address.Port})" : $"{pod.Address}";
         try
         {
-            using var response = await _http.Client.PostAsJsonAsync(new Uri(pod.Address, path), body, linked.Token);
-            var text = await response.Content.ReadAsStringAsync(linked.Token);
-            if (!response.IsSuccessStatusCode)
+            var response = path == "init"
+                ? await _proxy.InitAsync(pod.Address, body, _options.MaxResultBytes, linked.Token)
+                : await _proxy.RunAsync(pod.Address, body, _options.MaxResultBytes, linked.Token);
+            if (!response.IsOk && path == "init")
             {
-                return (RunStatus.DeveloperError, ResultParser.Error($"/{path} answered {(int)response.StatusCode}: {Shorten(text)}"), false, false);
+                return (ActivationStatus.DeveloperError, OutcomeClassifier.InitFailed($"POST /init answered {response.StatusCode}: {Shorten(Encoding.UTF8.GetString(response.Body))}").Result, false, false);
             }
 
-            var (status, result, _) = ResultParser.Parse(text, _options.MaxResultBytes);
-            return (status, result, status is RunStatus.Success or RunStatus.ApplicationError, false);
+            var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _options.MaxResultBytes);
+            return (status, result, response.IsOk && !response.Exceeded && status is ActivationStatus.Success or ActivationStatus.ApplicationError, false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (RunStatus.DeveloperError, ResultParser.Error($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
+            return (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or k8s.Autorest.HttpOperationException)
         {
             var detail = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
-            return (RunStatus.DeveloperError, ResultParser.Error($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
+            return (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
         }
     }
 

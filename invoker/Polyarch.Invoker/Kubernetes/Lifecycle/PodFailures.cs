@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Invocation;
 
 namespace Polyarch.Invoker.Kubernetes.Lifecycle;
 
@@ -10,17 +12,17 @@ internal static class PodFailures
         var where = observation.Node is null ? "" : $" on node {observation.Node}{(platform is null ? "" : $" ({platform})")}";
         return observation.Phase switch
         {
-            PodPhase.Unschedulable => (RunStatus.SystemError, ResultParser.Error(
+            PodPhase.Unschedulable => (ActivationStatus.SystemError, OutcomeClassifier.ErrorObject(
                 $"Kubernetes cannot schedule pod {podName}: {observation.Message}. Free or add a node that matches the pod's affinity and requests.")),
-            PodPhase.ImagePullFailed => (RunStatus.SystemError, ResultParser.Error(
+            PodPhase.ImagePullFailed => (ActivationStatus.SystemError, OutcomeClassifier.ErrorObject(
                 $"The node{where} cannot pull {image}: {observation.Message}. Check that the registry is reachable from the cluster and the digest exists.")),
-            PodPhase.ExecFormatError => (RunStatus.DeveloperError, ResultParser.Error(
+            PodPhase.ExecFormatError => (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject(
                 $"exec format error{where}: the image's entrypoint for this platform is a binary of another architecture ({observation.Message}). Rebuild the variant for {platform ?? "the node's platform"}.")),
-            PodPhase.OutOfMemory => (RunStatus.DeveloperError, ResultParser.Error(
+            PodPhase.OutOfMemory => (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject(
                 $"The action ran out of memory{where} (OOMKilled). Raise the action's memory limit.")),
-            PodPhase.DeadlineExceeded => (RunStatus.DeveloperError, ResultParser.Error(
+            PodPhase.DeadlineExceeded => (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject(
                 $"The action exceeded its time limit{where}: {observation.Message}")),
-            _ => (RunStatus.DeveloperError, ResultParser.Error(
+            _ => (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject(
                 $"The action's container failed{where} with exit code {observation.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}: {observation.Message}")),
         };
     }

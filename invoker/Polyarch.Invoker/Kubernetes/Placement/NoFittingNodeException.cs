@@ -1,12 +1,18 @@
 using System.Text;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
-/// <summary>No node of the cluster can take the pod; carries the per-node reason table.</summary>
-public sealed class NoFittingNodeException : InvokerException
+/// <summary>No node of the cluster can take the pod; carries the per-node reason table (the core's candidate table).</summary>
+public sealed class NoFittingNodeException : PlacementException
 {
-    internal NoFittingNodeException(string summary, IReadOnlyList<NodeVerdict> verdicts)
-        : base(summary + Environment.NewLine + Table(verdicts))
+    internal NoFittingNodeException(string summary, IReadOnlyList<NodeVerdict> verdicts, IReadOnlyList<string> variants)
+        : base(
+            summary + Environment.NewLine + Table(verdicts),
+            variants,
+            [.. verdicts.Select(v => v.Platform).Distinct(StringComparer.Ordinal).Select(p => new BackendPlatform(p, Emulated: false))],
+            [.. verdicts.Select(v => $"{v.Node} ({v.Platform}): {string.Join("; ", v.Reasons)}")],
+            [.. verdicts.Select(v => new CandidateVerdict(v.Variant ?? v.Platform, v.Node, string.Join("; ", v.Reasons)))])
     {
         Verdicts = verdicts;
     }

@@ -1,4 +1,5 @@
 using Polyarch.Invoker.Kubernetes.Inventory;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
@@ -10,7 +11,7 @@ namespace Polyarch.Invoker.Kubernetes.Placement;
 /// </summary>
 internal static class NodeFit
 {
-    public static List<string> Reasons(ClusterNode node, IReadOnlyList<PodVariant> variants, PodNeeds needs, IReadOnlyDictionary<string, string> nodeSelector)
+    public static List<string> Reasons(ClusterNode node, IReadOnlyList<PodVariant> variants, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
     {
         var reasons = new List<string>();
         if (!node.Ready)
@@ -52,12 +53,12 @@ internal static class NodeFit
 
         if (needs.MemoryBytes > node.Allocatable.MemoryBytes)
         {
-            reasons.Add($"not enough memory (needs {Quantities.Bytes(needs.MemoryBytes)}, allocatable {Quantities.Bytes(node.Allocatable.MemoryBytes)})");
+            reasons.Add($"not enough memory (needs {Quantity.Format(needs.MemoryBytes)}, allocatable {Quantity.Format(node.Allocatable.MemoryBytes)})");
         }
 
         if (needs.MilliCpu > node.Allocatable.MilliCpu)
         {
-            reasons.Add($"not enough cpu (needs {Quantities.MilliCpu(needs.MilliCpu)}, allocatable {Quantities.MilliCpu(node.Allocatable.MilliCpu)})");
+            reasons.Add($"not enough cpu (needs {Quantity.FormatMilliCpu(needs.MilliCpu)}, allocatable {Quantity.FormatMilliCpu(node.Allocatable.MilliCpu)})");
         }
 
         foreach (var taint in node.Taints)
@@ -72,6 +73,6 @@ internal static class NodeFit
     }
 
     /// <summary>The tolerations the pod builder adds: GPU pods tolerate nvidia.com/gpu, TPU pods google.com/tpu.</summary>
-    public static bool Tolerated(NodeTaint taint, PodNeeds needs) =>
+    public static bool Tolerated(NodeTaint taint, Requirements needs) =>
         (needs.Gpus > 0 && taint.Key == KubernetesLabels.NvidiaGpu) || (needs.Tpus > 0 && taint.Key == KubernetesLabels.GoogleTpu);
 }

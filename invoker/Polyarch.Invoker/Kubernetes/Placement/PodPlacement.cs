@@ -1,10 +1,12 @@
+using Polyarch.Invoker.Placement;
+
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
 /// <summary>
 /// The outcome of placement: the variants a pod may run (one when pinned), the image it pulls
 /// (repository@child digest when pinned, else @index digest so each node pulls its own variant) and the needs.
 /// </summary>
-internal sealed record PodPlacement(IReadOnlyList<PodVariant> Variants, bool Pinned, string Image, PodNeeds Needs)
+internal sealed record PodPlacement(IReadOnlyList<PodVariant> Variants, bool Pinned, string Image, Requirements Needs)
 {
     public IEnumerable<string> Architectures => Variants.Select(v => v.Architecture).Distinct(StringComparer.Ordinal);
 

@@ -1,4 +1,6 @@
+using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Kubernetes.Inventory;
+using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
@@ -15,11 +17,13 @@ internal static class PodPlacer
         ArgumentNullException.ThrowIfNull(snapshot);
         var problems = new List<string>();
         var candidates = Candidates(request);
-        var fitting = new List<(PodVariant Variant, PodNeeds Needs)>();
-        var needsByVariant = new Dictionary<PodVariant, PodNeeds>();
+        var fitting = new List<(PodVariant Variant, Requirements Needs)>();
+        var needsByVariant = new Dictionary<PodVariant, Requirements>();
+        var asked = new Requirements(request.Gpus, request.MemoryBytes, request.Cpus, request.Tpus);
         foreach (var variant in candidates)
         {
-            var needs = VariantNeeds.Combine(request, variant, problems);
+            VariantRequirements.TryCombine(asked, variant.Labels, VariantRequirements.Describe(request.RepositoryName, variant.Digest, variant.Platform), out var needs, out var errors);
+            problems.AddRange(errors);
             needsByVariant[variant] = needs;
             if (AnyNodeFits(snapshot, variant, needs, request.NodeSelector))
             {
@@ -30,7 +34,7 @@ internal static class PodPlacer
         if (problems.Count > 0)
         {
             throw new PlacementFailedException(
-                $"Image {request.RepositoryName}@{request.IndexDigest} has invalid requirement labels: {string.Join("; ", problems)}. Fix the labels in the image's Dockerfile and rebuild.");
+                $"Cannot place {request.RepositoryName}@{request.IndexDigest}: {string.Join("; ", problems)}. Fix the labels in the image's Dockerfile and rebuild.");
         }
 
         if (fitting.Count == 0)
@@ -42,7 +46,7 @@ internal static class PodPlacer
         // One platform chosen (explicitly, for warm http pods, or because only one fits/needs the same):
         // pin the child digest so the record names exactly what ran. Otherwise pull the index everywhere.
         var same = fitting.Where(f => f.Needs == firstNeeds).Select(f => f.Variant).ToList();
-        if (request.Platform is not null || request.Protocol == PodProtocol.Http || same.Count == 1)
+        if (request.Platform is not null || request.Protocol == ActionProtocol.Http || same.Count == 1)
         {
             return new PodPlacement([first], Pinned: true, $"{request.RepositoryName}@{first.Digest}", firstNeeds);
         }
@@ -102,7 +106,7 @@ internal static class PodPlacer
         return int.MaxValue;
     }
 
-    private static bool AnyNodeFits(ClusterSnapshot snapshot, PodVariant variant, PodNeeds needs, IReadOnlyDictionary<string, string> nodeSelector)
+    private static bool AnyNodeFits(ClusterSnapshot snapshot, PodVariant variant, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
     {
         PodVariant[] one = [variant];
         foreach (var node in snapshot.SchedulableOn($"{variant.Os}/{variant.Architecture}"))
@@ -116,7 +120,7 @@ internal static class PodPlacer
         return false;
     }
 
-    private static NoFittingNodeException NoFit(PodRequest request, ClusterSnapshot snapshot, List<PodVariant> candidates, Dictionary<PodVariant, PodNeeds> needs)
+    private static NoFittingNodeException NoFit(PodRequest request, ClusterSnapshot snapshot, List<PodVariant> candidates, Dictionary<PodVariant, Requirements> needs)
     {
         var verdicts = snapshot.Nodes
             .Select(node =>
@@ -126,12 +130,12 @@ internal static class PodPlacer
                 var reasons = variant is null
                     ? NodeFit.Reasons(node, candidates, needs[candidates[0]], request.NodeSelector)
                     : NodeFit.Reasons(node, [variant], needs[variant], request.NodeSelector);
-                return new NodeVerdict(node.Name, node.Platform, reasons);
+                return new NodeVerdict(node.Name, node.Platform, reasons, variant?.Platform);
             })
             .ToList();
         var summary =
             $"No node can run {request.ActionName} ({request.RepositoryName}@{request.IndexDigest}, variants {string.Join(", ", candidates.Select(c => $"{c.Platform} needing {needs[c]}"))}). " +
             "Free or add a node that matches, or lower the action's limits:";
-        return new NoFittingNodeException(summary, verdicts);
+        return new NoFittingNodeException(summary, verdicts, [.. candidates.Select(c => c.Platform)]);
     }
 }

@@ -1,3 +1,5 @@
+using Polyarch.Invoker.Actions;
+
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
 /// <summary>One activation to place and run as a pod: the resolved image, the action's needs and how to call it.</summary>
@@ -35,9 +37,9 @@ internal sealed record PodRequest
     /// <summary>Extra node selector (e.g. nvidia.com/gpu.product=Tesla-T4).</summary>
     public IReadOnlyDictionary<string, string> NodeSelector { get; init; } = new Dictionary<string, string>();
 
-    public IReadOnlyList<DataLocality> DataLocality { get; init; } = [];
+    public IReadOnlyList<DataLocalityPreference> DataLocality { get; init; } = [];
 
-    public PodProtocol Protocol { get; init; } = PodProtocol.Exec;
+    public ActionProtocol Protocol { get; init; } = ActionProtocol.Exec;
 
     public int Port { get; init; } = 8080;
 

@@ -1,6 +1,9 @@
 using System.Globalization;
-using k8s.Models;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Placement;
+using k8s.Models;
 
 namespace Polyarch.Invoker.Kubernetes.Pods;
 
@@ -26,16 +29,16 @@ internal static class PodBuilder
                 Name = PodName(request),
                 Labels = new Dictionary<string, string>
                 {
-                    [KubernetesLabels.Managed] = "true",
-                    [KubernetesLabels.Instance] = LabelValue.Sanitize(instance),
-                    [KubernetesLabels.Action] = LabelValue.Sanitize(request.ActionName),
-                    [KubernetesLabels.Activation] = LabelValue.Sanitize(request.ActivationId),
+                    [ImageLabels.Managed] = "true",
+                    [ImageLabels.Instance] = LabelValue.Sanitize(instance),
+                    [ImageLabels.Action] = LabelValue.Sanitize(request.ActionName),
+                    [ImageLabels.Activation] = LabelValue.Sanitize(request.ActivationId),
                 },
                 Annotations = new Dictionary<string, string>
                 {
-                    [KubernetesLabels.ActionAnnotation] = request.ActionName,
-                    [KubernetesLabels.ImageAnnotation] = placement.Image,
-                    [KubernetesLabels.PlatformAnnotation] = string.Join(",", placement.Variants.Select(v => v.Platform)),
+                    [ImageLabels.ActionName] = request.ActionName,
+                    [ImageLabels.Image] = placement.Image,
+                    [ImageLabels.Platform] = string.Join(",", placement.Variants.Select(v => v.Platform)),
                 },
             },
             Spec = new V1PodSpec
@@ -45,7 +48,7 @@ internal static class PodBuilder
                 EnableServiceLinks = false,
                 TerminationGracePeriodSeconds = 2,
                 // Kubernetes itself stops an exec pod that overruns, even if this invoker is gone.
-                ActiveDeadlineSeconds = request.Protocol == PodProtocol.Exec ? (long)Math.Ceiling(request.Timeout.TotalSeconds) : null,
+                ActiveDeadlineSeconds = request.Protocol == ActionProtocol.Exec ? (long)Math.Ceiling(request.Timeout.TotalSeconds) : null,
                 Containers = [Container(request, placement)],
                 Affinity = Affinity(request, placement),
                 NodeSelector = request.NodeSelector.Count == 0 ? null : new Dictionary<string, string>(request.NodeSelector),
@@ -70,8 +73,8 @@ internal static class PodBuilder
         var needs = placement.Needs;
         var resources = new Dictionary<string, ResourceQuantity>
         {
-            ["cpu"] = new(Quantities.MilliCpu(needs.MilliCpu)),
-            ["memory"] = new(Quantities.Bytes(needs.MemoryBytes)),
+            ["cpu"] = new(Quantity.FormatMilliCpu(needs.MilliCpu)),
+            ["memory"] = new(Quantity.Format(needs.MemoryBytes)),
         };
         if (needs.Gpus > 0)
         {
@@ -88,8 +91,8 @@ internal static class PodBuilder
             Name = ContainerName,
             Image = placement.Image,
             ImagePullPolicy = "IfNotPresent",
-            Args = request.Protocol == PodProtocol.Exec ? [request.ParamsJson] : null,
-            Ports = request.Protocol == PodProtocol.Http ? [new V1ContainerPort { ContainerPort = request.Port, Name = "action", Protocol = "TCP" }] : null,
+            Args = request.Protocol == ActionProtocol.Exec ? [request.ParamsJson] : null,
+            Ports = request.Protocol == ActionProtocol.Http ? [new V1ContainerPort { ContainerPort = request.Port, Name = "action", Protocol = "TCP" }] : null,
             Env = request.Environment.Count == 0 ? null : request.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList(),
             // Requests = limits, like OpenWhisk: the pod gets the Guaranteed QoS class.
             Resources = new V1ResourceRequirements
@@ -140,7 +143,7 @@ internal static class PodBuilder
     private static V1NodeSelectorRequirement Requirement(string key, List<string> values) =>
         new() { Key = key, OperatorProperty = "In", Values = values };
 
-    private static List<V1Toleration>? Tolerations(PodNeeds needs)
+    private static List<V1Toleration>? Tolerations(Requirements needs)
     {
         var tolerations = new List<V1Toleration>();
         if (needs.Gpus > 0)

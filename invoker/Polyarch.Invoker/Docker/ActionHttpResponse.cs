@@ -1,7 +1,0 @@
-namespace Polyarch.Invoker.Docker;
-
-/// <summary>An action proxy's answer: status, body (up to the limit) and whether the body was larger.</summary>
-internal sealed record ActionHttpResponse(int StatusCode, byte[] Body, bool Exceeded)
-{
-    public bool IsOk => StatusCode == 200;
-}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace Polyarch.Invoker.Invocation;
+
+/// <summary>
+/// The OpenWhisk action-proxy protocol — the one client both backends use: POST /init once per container,
+/// POST /run per activation, over a pooled HttpClient (its own for Docker's published ports, the pod-IP or
+/// port-forward client on Kubernetes). Bodies are read up to a limit so a huge answer cannot exhaust memory.
+/// </summary>
+/// <remarks>
+/// Every warm container has its own published port, so the handler's per-endpoint pool is a per-container
+/// pool: /init and every /run of a container reuse one keep-alive connection (a proxy that forks per
+/// connection, like busybox <c>nc -ll -e</c>, then forks once per container instead of once per call).
+/// The warm pool runs one activation per container at a time (OpenWhisk's default), so one connection
+/// per container is all it needs — and a proxy that keeps a process per open connection never gets more.
+/// </remarks>
+internal sealed class ActionHttpClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly HttpClient _client;
+    private readonly bool _owned;
+
+    /// <summary>A client on another transport (a pod's IP or a port-forward); the caller owns <paramref name="client"/>.</summary>
+    public ActionHttpClient(HttpClient client)
+    {
+        _client = client;
+    }
+
+    public ActionHttpClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // A busy container keeps its connection; an idle one's is closed after a minute (its proxy process
+            // exits) and reopened on the next call — one fork, not one per call.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            MaxConnectionsPerServer = 1,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _owned = true;
+    }
+
+    /// <summary>The /init body: the action's name and environment (OpenWhisk's fields; Polyarch images carry their code).</summary>
+    public static JsonObject InitPayload(string actionName, IReadOnlyDictionary<string, string> environment) => new()
+    {
+        ["value"] = new JsonObject
+        {
+            ["name"] = actionName,
+            ["main"] = "main",
+            ["code"] = "",
+            ["binary"] = false,
+            ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+        },
+    };
+
+    /// <summary>The /run body: the parameters and OpenWhisk's activation fields.</summary>
+    public static JsonObject RunPayload(JsonNode? parameters, string actionName, string activationId, DateTimeOffset deadline) => new()
+    {
+        ["value"] = parameters?.DeepClone(),
+        ["namespace"] = "polyarch",
+        ["action_name"] = actionName,
+        ["activation_id"] = activationId,
+        ["deadline"] = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public Task<ActionHttpResponse> InitAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>
+        PostAsync(new Uri(baseUri, "init"), payload, maxBytes, cancellationToken);
+
+    public Task<ActionHttpResponse> RunAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>
+        PostAsync(new Uri(baseUri, "run"), payload, maxBytes, cancellationToken);
+
+    public void Dispose()
+    {
+        if (_owned)
+        {
+            _client.Dispose();
+        }
+    }
+
+    private async Task<ActionHttpResponse> PostAsync(Uri uri, JsonObject payload, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        content.Headers.ContentType = Json;
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var (body, exceeded) = await ReadBoundedAsync(stream, maxBytes, cancellationToken);
+        return new ActionHttpResponse((int)response.StatusCode, body, exceeded);
+    }
+
+    internal static async Task<(byte[] Body, bool Exceeded)> ReadBoundedAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, cancellationToken);
+            if (read == 0)
+            {
+                return (buffer.ToArray(), false);
+            }
+
+            if (buffer.Length + read > maxBytes)
+            {
+                return ([], true);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+}
