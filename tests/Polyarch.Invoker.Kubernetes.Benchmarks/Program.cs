@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
 using Polyarch.Invoker.Kubernetes.Inventory;
@@ -51,7 +54,7 @@ var variants = new List<PodVariant>
     new("linux/arm64", "sha256:" + new string('b', 64), new Dictionary<string, string>()),
     new("linux/ppc64le", "sha256:" + new string('c', 64), new Dictionary<string, string>()),
 };
-var gpuVariants = variants.Select(v => v.Platform == "linux/amd64" ? v with { Labels = new Dictionary<string, string> { [VariantNeeds.GpuLabel] = "nvidia" } } : v).ToList();
+var gpuVariants = variants.Select(v => v.Platform == "linux/amd64" ? v with { Labels = new Dictionary<string, string> { [ImageLabels.RequiresGpu] = "nvidia" } } : v).ToList();
 string?[] platforms = [null, "linux/amd64", "linux/arm64", "linux/ppc64le"];
 PodRequest Request(int i) => new()
 {
@@ -63,7 +66,7 @@ PodRequest Request(int i) => new()
     Platform = platforms[i % platforms.Length] ?? (i % 10 == 0 ? "linux/amd64" : null),
     MemoryBytes = (256L << 20) * (1 + (i % 8)),
     Cpus = 0.5 * (1 + (i % 4)),
-    DataLocality = i % 3 == 0 ? [new DataLocality("polyarch.io/dataset", "sales", 80)] : [],
+    DataLocality = i % 3 == 0 ? [new DataLocalityPreference { Label = "polyarch.io/dataset", Value = "sales", Weight = 80 }] : [],
     ParamsJson = $"{{\"i\":{i}}}",
 };
 

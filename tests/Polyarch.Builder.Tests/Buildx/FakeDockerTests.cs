@@ -118,7 +118,7 @@ public sealed class FakeDockerTests : IDisposable
         using var repository = new TestGitRepository();
         var commit = repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
         using var services = Services(docker, ("Builder:CancelGracePeriod", "00:00:05"), ("Builder:Registry", "127.0.0.1:5000"));
-        var store = services.GetRequiredService<BuildStore>();
+        var store = services.GetRequiredService<IBuildStore>();
         await store.SubmitAsync(new BuildRequest(repository.Path, "127.0.0.1:5000", "scratch/preflight", commit, null, false, ["linux/amd64", "linux/ppc64le"], "test"), null, CancellationToken.None);
 
         var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync((await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None);

@@ -1,3 +1,5 @@
+using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Kubernetes.ApiServerDouble;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -29,11 +31,11 @@ public sealed class OwnerReferenceTests : IAsyncLifetime
             o.OwnerPodName = "polyarch-invoker-7d9c5b-x2x7q";
             o.OwnerPodUid = "0b5e6a52-3c1e-4f3e-9a51-6f8d2c1b7e10";
         });
-        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = PodProtocol.Http, Port = proxy.Port, ParamsJson = """{"n":1}""" };
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = ActionProtocol.Http, Port = proxy.Port, ParamsJson = """{"n":1}""" };
 
         var run = await harness.Backend.RunAsync(request, TestTimeout.Token());
 
-        run.Status.ShouldBe(RunStatus.Success, run.Result?.ToJsonString());
+        run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         var owner = _server.Pod(run.PodName!)!.Metadata.OwnerReferences.ShouldHaveSingleItem();
         owner.ShouldSatisfyAllConditions(
             o => o.ApiVersion.ShouldBe("v1"),
