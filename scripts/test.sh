@@ -8,6 +8,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 "$POLYARCH_ROOT/scripts/host.sh" up
+# Polyarch's own images (ServiceImageTests, AffinityFromIndexTests): built here, outside any test's hang timeout —
+# the first build on a new machine takes minutes (two Debian roots, arm64 under QEMU); afterwards it is a registry HEAD.
+"$POLYARCH_ROOT/scripts/images.sh" ensure
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Testcontainers' reaper image cannot be pulled here; tests clean up by label themselves.
