@@ -7,9 +7,14 @@ public sealed class DockerBackendOptions
 {
     public const string SectionName = "Docker";
 
-    /// <summary>The engine's API endpoint. Default unix:///var/run/docker.sock.</summary>
-    [Required]
-    public string Endpoint { get; set; } = "unix:///var/run/docker.sock";
+    /// <summary>
+    /// The engine's API endpoint (unix://, tcp://). Default: as the docker CLI finds it — $DOCKER_HOST, else the docker
+    /// context ($DOCKER_CONTEXT, else currentContext in $DOCKER_CONFIG/config.json), else unix:///var/run/docker.sock.
+    /// </summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>A docker context to use (as `docker --context NAME`); overrides $DOCKER_HOST and $DOCKER_CONTEXT.</summary>
+    public string? Context { get; set; }
 
     /// <summary>Address HTTP action ports are published on. Default 127.0.0.1 (never 0.0.0.0).</summary>
     [Required]

@@ -25,7 +25,24 @@ internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOpti
                 return _inventory;
             }
 
-            var info = await docker.Client.System.GetSystemInfoAsync(cancellationToken);
+            Docker.DotNet.Models.SystemInfoResponse info;
+            try
+            {
+                info = await docker.Client.System.GetSystemInfoAsync(cancellationToken);
+            }
+            catch (System.Security.Authentication.AuthenticationException ex)
+            {
+                throw new EngineUnavailableException(
+                    $"The TLS handshake with the Docker engine at {docker.Endpoint} failed: {ex.Message}. The engine's certificate must be " +
+                    "signed by ca.pem and ours (cert.pem, key.pem) accepted by it: check DOCKER_CERT_PATH or the docker context's TLS files.", ex);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                throw new EngineUnavailableException(
+                    $"The Docker engine at {docker.Endpoint} does not answer: {ex.Message}. Start it (`docker info` must answer), or point " +
+                    "DOCKER_HOST, the docker context (DOCKER_CONTEXT, `docker context use`) or Docker:Endpoint at a running engine.", ex);
+            }
+
             var (arch, variant) = PlatformName.NormalizeArchitecture(info.Architecture ?? "", null);
             var os = string.IsNullOrEmpty(info.OSType) ? "linux" : info.OSType;
             var native = variant is null ? $"{os}/{arch}" : $"{os}/{arch}/{variant}";

@@ -7,10 +7,13 @@ public sealed class KubernetesBackendOptions
 {
     public const string Section = "Kubernetes";
 
-    /// <summary>The kubeconfig file; null means $KUBECONFIG, then ~/.kube/config, then the in-cluster service account.</summary>
+    /// <summary>
+    /// The kubeconfig file, or a list of them separated like KUBECONFIG (merged as kubectl merges them); null means
+    /// $KUBECONFIG (every entry, merged), then the in-cluster service account, then ~/.kube/config.
+    /// </summary>
     public string? Kubeconfig { get; set; }
 
-    /// <summary>The kubeconfig context; null means the current one.</summary>
+    /// <summary>The kubeconfig context (`--context`); null means the merged configuration's current-context.</summary>
     public string? Context { get; set; }
 
     /// <summary>The namespace action pods run in. <value>Default: the kubeconfig's namespace, else "default".</value></summary>

@@ -24,10 +24,10 @@ internal static class ExitCodes
 
     public static int For(Exception exception) => exception switch
     {
-        InvalidActionException or ActionNotFoundException or ArgumentException or FormatException => InvalidInput,
+        InvalidActionException or ActionNotFoundException or ArgumentException or FormatException or EngineConfigurationException => InvalidInput,
         ImageResolutionException { DependencyUnavailable: true } => Unavailable,
         ImageResolutionException or PlacementException => Failed,
-        Kubernetes.ClusterUnavailableException or ImagePullException or HttpRequestException or SocketException or Docker.DotNet.DockerApiException or TimeoutException => Unavailable,
+        Kubernetes.ClusterUnavailableException or EngineUnavailableException or ImagePullException or HttpRequestException or SocketException or Docker.DotNet.DockerApiException or TimeoutException => Unavailable,
         _ => Failed,
     };
 }

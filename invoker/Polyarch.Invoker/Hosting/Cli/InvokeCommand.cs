@@ -18,8 +18,9 @@ internal static class InvokeCommand
         var paramsFile = new Option<string?>("--params-file") { Description = "A file with a JSON object of params" };
         var output = CliOptions.Output();
         var backend = BackendOption.Create();
+        var context = BackendOption.CreateContext();
         var dryRun = new Option<bool>("--dry-run") { Description = "With --backend kubernetes: print the pod it would create (--output yaml|json), create nothing" };
-        var command = new Command("invoke", "Invoke an action or image and print its activation record") { target, platform, all, param, paramsFile, output, backend, dryRun };
+        var command = new Command("invoke", "Invoke an action or image and print its activation record") { target, platform, all, param, paramsFile, output, backend, context, dryRun };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
@@ -28,7 +29,7 @@ internal static class InvokeCommand
                 return await CliErrors.ReportAsync(new FormatException("--platform and --all-platforms exclude each other: use one."), json);
             }
 
-            var services = CliHost.CreateForInvoke(BackendOption.Overrides(parseResult.GetValue(backend)));
+            var services = CliHost.CreateForInvoke(BackendOption.Overrides(parseResult.GetValue(backend), parseResult.GetValue(context)));
             try
             {
                 var parameters = ParamsParser.Parse(parseResult.GetValue(param) ?? [], parseResult.GetValue(paramsFile));

@@ -12,11 +12,12 @@ internal static class PlatformsCommand
     {
         var output = CliOptions.Output();
         var backend = BackendOption.Create();
-        var command = new Command("platforms", "List the platforms the backend runs (Docker: native and QEMU-emulated; Kubernetes: nodes by platform)") { output, backend };
+        var context = BackendOption.CreateContext();
+        var command = new Command("platforms", "List the platforms the backend runs (Docker: native and QEMU-emulated; Kubernetes: nodes by platform)") { output, backend, context };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
-            await using var services = CliHost.Create(BackendOption.Overrides(parseResult.GetValue(backend)));
+            await using var services = CliHost.Create(BackendOption.Overrides(parseResult.GetValue(backend), parseResult.GetValue(context)));
             try
             {
                 if (BackendOption.IsKubernetes(parseResult.GetValue(backend)))
