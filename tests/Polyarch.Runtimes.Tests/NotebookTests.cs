@@ -11,6 +11,8 @@ namespace Polyarch.Runtimes.Tests;
 [Trait("Category", "Integration")]
 public sealed class NotebookTests(NotebookRuntime runtime) : IClassFixture<NotebookRuntime>
 {
+    private const string Sentinel = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
+
     private RuntimeContainer Container => runtime.Container;
 
     [Fact]
@@ -32,7 +34,7 @@ public sealed class NotebookTests(NotebookRuntime runtime) : IClassFixture<Noteb
 
         (await Container.RunAsync(new JsonObject { ["who"] = "x" })).Status.ShouldBe(HttpStatusCode.OK);
 
-        var (_, after) = await Container.LogsAsync();
+        var (_, after) = await Container.LogsWhenAsync((_, e) => e[before.Length..].Contains(Sentinel, StringComparison.Ordinal));
         var logged = after[before.Length..];
         logged.ShouldContain("notebook: cell 1 line 1: IPython line skipped: %matplotlib inline");
         logged.ShouldContain("notebook: cell 2 line 3: IPython line skipped: !pip install nothing");
@@ -48,7 +50,7 @@ public sealed class NotebookTests(NotebookRuntime runtime) : IClassFixture<Noteb
 
         answer.Status.ShouldBe(HttpStatusCode.BadGateway, answer.ToString());
         answer.Error.ShouldBe("cell 3 ('steps = cells_run + 1') raised RuntimeError: cell three was asked to fail");
-        var (_, after) = await Container.LogsAsync();
+        var (_, after) = await Container.LogsWhenAsync((_, e) => e[before.Length..].Contains(Sentinel, StringComparison.Ordinal));
         after[before.Length..].ShouldContain("File \"<cell 3>\", line 3");
         (await Container.RunAsync(new JsonObject { ["who"] = "again" })).Body!["greeting"]!.GetValue<string>().ShouldBe("hello again", "every activation runs the notebook afresh");
     }

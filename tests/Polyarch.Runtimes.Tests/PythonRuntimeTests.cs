@@ -48,12 +48,14 @@ public abstract class PythonRuntimeTests<TRuntimes>(TRuntimes runtimes)
     [Fact]
     public async Task Each_activation_ends_with_one_sentinel_line_on_stdout_and_on_stderr_after_its_own_output()
     {
-        var (stdoutBefore, stderrBefore) = await runtimes.Code.LogsAsync();
+        // Both streams caught up with the earlier activations (each ended with a sentinel on both).
+        var (stdoutBefore, stderrBefore) = await runtimes.Code.LogsWhenAsync((o, e) => Count(o, Sentinel) == Count(e, Sentinel));
 
         (await runtimes.Code.RunAsync(new JsonObject { ["n"] = 1 })).Status.ShouldBe(HttpStatusCode.OK);
         (await runtimes.Code.RunAsync(new JsonObject { ["n"] = 2 })).Status.ShouldBe(HttpStatusCode.OK);
 
-        var (stdout, stderr) = await runtimes.Code.LogsAsync();
+        var (stdout, stderr) = await runtimes.Code.LogsWhenAsync((o, e) =>
+            Count(o[stdoutBefore.Length..], Sentinel) >= 2 && Count(e[stderrBefore.Length..], Sentinel) >= 2);
         var newStdout = Lines(stdout[stdoutBefore.Length..]);
         var newStderr = Lines(stderr[stderrBefore.Length..]);
         newStdout.ShouldBe([$"hello from {runtimes.Machine}", Sentinel, $"hello from {runtimes.Machine}", Sentinel]);
@@ -82,7 +84,7 @@ public abstract class PythonRuntimeTests<TRuntimes>(TRuntimes runtimes)
 
         answer.Status.ShouldBe(HttpStatusCode.BadGateway, answer.ToString());
         answer.Error.ShouldBe("ValueError: asked to fail: disk on fire");
-        var (_, stderr) = await runtimes.Zip.LogsAsync();
+        var (_, stderr) = await runtimes.Zip.LogsWhenAsync((_, e) => e[stderrBefore.Length..].Contains(Sentinel, StringComparison.Ordinal));
         var logged = stderr[stderrBefore.Length..];
         logged.ShouldContain("about to fail");
         logged.ShouldContain("Traceback (most recent call last)");
@@ -103,9 +105,11 @@ public abstract class PythonRuntimeTests<TRuntimes>(TRuntimes runtimes)
         answer.Body["model"]!.GetValue<string>().ShouldBe("GaussianNB");
         answer.Body["test"]!.GetValue<int>().ShouldBe(899, "test_size=0.5 of 1797 digits, injected after the parameters cell");
         answer.Body["machine"]!.GetValue<string>().ShouldBe(runtimes.Machine);
-        var (_, stderr) = await runtimes.Notebook.LogsAsync();
+        var (_, stderr) = await runtimes.Notebook.LogsWhenAsync((_, e) => e.Contains(Sentinel, StringComparison.Ordinal));
         stderr.ShouldContain("IPython line skipped: %matplotlib inline");
     }
+
+    private static int Count(string text, string line) => Lines(text).Count(l => l == line);
 
     private static List<string> Lines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToList();

@@ -104,6 +104,25 @@ internal sealed class RuntimeContainer : IAsyncDisposable
         return await logs.ReadOutputToEndAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// The logs once <paramref name="done"/> holds for them (the engine copies a container's output to its log
+    /// asynchronously, so lines flushed before an answer may reach the log just after it), or as they are after 10 s.
+    /// </summary>
+    public async Task<(string StandardOutput, string StandardError)> LogsWhenAsync(Func<string, string, bool> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var logs = await LogsAsync();
+            if (done(logs.StandardOutput, logs.StandardError) || timeout.IsCancellationRequested)
+            {
+                return logs;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
