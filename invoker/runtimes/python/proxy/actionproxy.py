@@ -9,10 +9,9 @@ import json
 import os
 import sys
 import threading
-import traceback
 
 from loader import ActionError, load_action
-from streams import end_activation, install_tracking_streams
+from streams import end_activation, install_tracking_streams, print_traceback
 
 PORT = int(os.environ.get("POLYARCH_ACTION_PORT", "8080"))
 MAX_BODY = int(os.environ.get("POLYARCH_ACTION_MAX_BODY", str(48 * 1024 * 1024)))
@@ -51,7 +50,7 @@ class Proxy:
                 print(f"init failed: {error}", file=sys.stderr)
                 return 502, {"error": str(error)}
             except BaseException as error:  # noqa: BLE001 - the user's module ran at import; report, keep serving
-                traceback.print_exc(file=sys.stderr)
+                print_traceback(error)
                 return 502, {"error": f"Initializing the action failed: {type(error).__name__}: {error}"}
             return 200, {"ok": True}
 
@@ -77,7 +76,7 @@ class Proxy:
                     print(f"activation failed: {error}", file=sys.stderr)
                     return 502, {"error": str(error)}
                 except BaseException as error:  # noqa: BLE001 - SystemExit from user code must not end the server
-                    traceback.print_exc(file=sys.stderr)
+                    print_traceback(error)
                     return 502, {"error": f"{type(error).__name__}: {error}"}
                 if not isinstance(result, dict):
                     print(f"activation failed: the action returned {type(result).__name__}, not a dict", file=sys.stderr)

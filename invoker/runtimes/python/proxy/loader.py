@@ -3,7 +3,7 @@
 import base64
 import binascii
 import io
-import json
+import linecache
 import os
 import sys
 import tempfile
@@ -52,6 +52,8 @@ def _parse_notebook(text, where):
 
 
 def _load_module(source, filename, main, directory):
+    # Tracebacks quote the action's lines although its code never was a file here.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         compiled = compile(source, filename, "exec")
     except SyntaxError as error:

@@ -8,9 +8,11 @@ is the variable `result` (a dict) after the last cell.
 """
 
 import json
+import linecache
 import re
 import sys
-import traceback
+
+from streams import print_traceback
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -82,7 +84,7 @@ class Notebook:
             try:
                 exec(cell.code, namespace)  # noqa: S102 - running the notebook is this proxy's purpose
             except BaseException as error:  # noqa: BLE001 - a cell's SystemExit is the cell's error too
-                traceback.print_exc(file=sys.stderr)
+                print_traceback(error)
                 raise error_type(f"{cell.label} raised {type(error).__name__}: {error}") from None
             if "parameters" in cell.tags:
                 _inject(cell, params, namespace)
@@ -105,8 +107,10 @@ def _compile_cell(cell):
             cell.skipped.append(f"cell {cell.number} line {index + 1}: IPython line skipped: {stripped}")
             # `pass` at the same indentation keeps the line numbers and any block around it valid.
             lines[index] = line[: len(line) - len(stripped)] + "pass"
+    source = "\n".join(lines) + "\n"
+    linecache.cache[f"<cell {cell.number}>"] = (len(source), None, source.splitlines(True), f"<cell {cell.number}>")
     try:
-        return compile("\n".join(lines), f"<cell {cell.number}>", "exec")
+        return compile(source, f"<cell {cell.number}>", "exec")
     except SyntaxError as error:
         raise SyntaxError(f"{cell.label}, line {error.lineno}: {error.msg}") from None
 

@@ -41,3 +41,15 @@ def end_activation():
         prefix = "" if getattr(stream, "at_line_start", True) else "\n"
         stream.write(prefix + SENTINEL + "\n")
         stream.flush()
+
+
+def print_traceback(error):
+    """The traceback of the action's own frames on stderr: the proxy's frames above them say nothing to its developer."""
+    import os
+    import traceback
+
+    proxy_dir = os.path.dirname(os.path.abspath(__file__))
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == proxy_dir:
+        tb = tb.tb_next
+    traceback.print_exception(type(error), error, tb, file=sys.stderr)
