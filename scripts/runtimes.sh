@@ -12,7 +12,7 @@
 #
 # Caching, two levels: the roots are tarballs in $POLYARCH_STATE_DIR/rootfs keyed by the package list and the
 # excludes (scripts/rootfs.sh; minutes under QEMU the first time, never rebuilt); the image's tag hashes its inputs —
-# the package list, the excludes, this script, scripts/rootfs.sh and invoker/runtimes/python/ — so `ensure` with
+# the package list, the excludes, this script, scripts/rootfs.sh, invoker/runtimes/python/ and the bake target — so `ensure` with
 # unchanged inputs is one HEAD per tag. Each build (and each `ensure` that finds the pinned tag) points :3.11 at it.
 set -euo pipefail
 # shellcheck source=lib/common.sh
@@ -43,6 +43,8 @@ input_hash() {
     cd "$POLYARCH_ROOT"
     # File contents, not commits: a work tree with uncommitted changes gets its own tag.
     find scripts/runtimes.sh scripts/rootfs.sh invoker/runtimes/python -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum
+    # The image's recipe: the python-runtime target of docker-bake.hcl, from its first line to its closing brace.
+    awk '/^target "python-runtime" \{/ { on = 1 } on { print } on && /^\}/ { exit }' docker-bake.hcl
   } | sha256sum | cut -c1-12
 }
 
