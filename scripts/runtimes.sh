@@ -12,7 +12,7 @@
 #
 # Caching, two levels: the roots are tarballs in $POLYARCH_STATE_DIR/rootfs keyed by the package list and the
 # excludes (scripts/rootfs.sh; minutes under QEMU the first time, never rebuilt); the image's tag hashes its inputs —
-# the package list, the excludes, this script, scripts/rootfs.sh, invoker/runtimes/python/ and the bake target — so `ensure` with
+# the package list, the excludes, this script, scripts/rootfs.sh, invoker/runtimes/python/proxy/ and the bake target — so `ensure` with
 # unchanged inputs is one HEAD per tag. Each build (and each `ensure` that finds the pinned tag) points :3.11 at it.
 set -euo pipefail
 # shellcheck source=lib/common.sh
@@ -42,7 +42,8 @@ input_hash() {
     printf 'prune %s\n' "${PYTHON_PRUNES[@]}" | sort
     cd "$POLYARCH_ROOT"
     # File contents, not commits: a work tree with uncommitted changes gets its own tag.
-    find scripts/runtimes.sh scripts/rootfs.sh invoker/runtimes/python -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum
+    # (invoker/runtimes/python/proxy only: the README beside it is not part of the image.)
+    find scripts/runtimes.sh scripts/rootfs.sh invoker/runtimes/python/proxy -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum
     # The image's recipe: the python-runtime target of docker-bake.hcl, from its first line to its closing brace.
     awk '/^target "python-runtime" \{/ { on = 1 } on { print } on && /^\}/ { exit }' docker-bake.hcl
   } | sha256sum | cut -c1-12
@@ -52,10 +53,11 @@ repository() { printf '%s/polyarch/%s\n' "$POLYARCH_REGISTRY" "$1"; }
 image_ref() { printf '%s:%s-%s\n' "$(repository "$1")" "$PYTHON_VERSION" "$(input_hash)"; }
 moving_ref() { printf '%s:%s\n' "$(repository "$1")" "$PYTHON_VERSION"; }
 
-# index_digest TAG: the digest the registry serves for polyarch/python:TAG (one HEAD), empty when absent.
+# index_digest NAME TAG: the digest the registry serves for polyarch/NAME:TAG (one HEAD), empty when absent (never a
+# failure: `x=$(index_digest …)` must not stop the script under set -e when the tag is missing).
 index_digest() {
   curl -fsS --max-time 10 -I -H "Accept: $INDEX_TYPES" "http://$POLYARCH_REGISTRY/v2/polyarch/$1/manifests/$2" 2>/dev/null \
-    | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }'
+    | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }' || true
 }
 
 check_one() {
