@@ -135,14 +135,16 @@ build_one() {
 }
 
 cmd=${1:-ensure}
+# Validated here, not inside `for n in $(names …)`: die in a command substitution would only leave the subshell.
+case "$cmd" in check|ensure|rebuild|roots) selected=$(names "${2:-python}") || exit $? ;; esac
 case "$cmd" in
-  check) for n in $(names "${2:-python}"); do check_one "$n" || exit 1; done ;;
+  check) for n in $selected; do check_one "$n" || exit 1; done ;;
   ensure)
-    for n in $(names "${2:-python}"); do
+    for n in $selected; do
       if check_one "$n"; then point_moving_tag "$n"; info "$(image_ref "$n") present"; else build_one "$n"; fi
     done ;;
-  rebuild) for n in $(names "${2:-python}"); do build_one "$n"; done ;;
+  rebuild) for n in $selected; do build_one "$n"; done ;;
   tag) [ $# -eq 2 ] || die "usage: scripts/runtimes.sh tag python" 2; names "$2" >/dev/null; image_ref "$2" ;;
-  roots) for n in $(names "${2:-python}"); do roots "$n" "$POLYARCH_STATE_DIR/runtimes/$n/rootfs"; done ;;
+  roots) for n in $selected; do roots "$n" "$POLYARCH_STATE_DIR/runtimes/$n/rootfs"; done ;;
   *) die "unknown command '$cmd'; use: scripts/runtimes.sh check | ensure | rebuild | tag | roots" 2 ;;
 esac
