@@ -143,7 +143,7 @@ internal sealed partial class ArtifactStore : IArtifactStore
             ArtifactType = artifact.ArtifactType,
             Annotations = manifest.Annotations,
         };
-        var pinned = (tag is null ? repository : repository.WithTag(tag)).WithDigest(digest);
+        var pinned = tag is null ? ImageReference.Parse($"{repository.RepositoryName}@{digest}") : repository.WithTag(tag).WithDigest(digest);
         Log.Pushed(_logger, pinned.ToString(), artifact.ArtifactType, artifact.Files.Count);
         if (subject is null || subjectProcessed)
         {

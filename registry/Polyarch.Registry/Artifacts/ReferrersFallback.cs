@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Manifests;
 using Polyarch.Registry.References;
@@ -18,10 +19,12 @@ namespace Polyarch.Registry.Artifacts;
 /// serialised within the process (the common case: the fan-out steps of one workflow run derive from one subject);
 /// (2) just before the PUT the tag is read again (HEAD) and, if it moved, the update starts over from the new index;
 /// (3) after the PUT the tag is read again and, if the entry is not listed (a writer that read earlier overwrote it),
-/// the update starts over. Each start-over merges into the newest index, so entries are only ever added. After
-/// <see cref="MaxAttempts"/> a <see cref="ReferrersUpdateException"/> names the tag. What remains is a PUT from another
-/// process landing between another writer's check (2) and its PUT, after this writer's check (3): the window of one
-/// round trip, reported by nothing — a registry with the referrers API closes it.
+/// the update starts over; (4) that check is repeated once after <see cref="RegistryOptions.ReferrersSettleDelay"/>
+/// (200 ms), which catches a writer in another process that read the index before our PUT (passing its own check (2))
+/// and wrote it after our check (3). Each start-over merges into the newest index, so entries are only ever added. After
+/// <see cref="MaxAttempts"/> a <see cref="ReferrersUpdateException"/> names the tag. What remains: another process whose
+/// read-to-write takes longer than the settle delay (a stalled client) can still drop an entry, unseen — a registry with
+/// the referrers API closes that, and so does pushing the artifact again (it is re-listed, never duplicated).
 /// </remarks>
 internal sealed partial class ReferrersFallback
 {
@@ -30,11 +33,13 @@ internal sealed partial class ReferrersFallback
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly IRegistryClient _client;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _settleDelay;
     private readonly ILogger<ReferrersFallback> _logger;
 
-    public ReferrersFallback(IRegistryClient client, TimeProvider timeProvider, ILogger<ReferrersFallback> logger)
+    public ReferrersFallback(IRegistryClient client, IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<ReferrersFallback> logger)
     {
         _client = client;
+        _settleDelay = options.Value.ReferrersSettleDelay;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -85,18 +90,12 @@ internal sealed partial class ReferrersFallback
                 }
 
                 var pushed = await _client.PutManifestAsync(tag, content, MediaTypes.OciIndex, cancellationToken).ConfigureAwait(false);
-                var after = await _client.HeadManifestAsync(tag, cancellationToken).ConfigureAwait(false);
-                if (after?.Digest == pushed)
+                if (await ListedAsync(tag, referrer.Digest, pushed, cancellationToken).ConfigureAwait(false) is { } listed
+                    && (_settleDelay == TimeSpan.Zero
+                        || await SettledAsync(tag, referrer.Digest, listed, cancellationToken).ConfigureAwait(false) is not null))
                 {
                     Log.Updated(_logger, tag.ToString(), referrer.Digest.ToString(), updated.Manifests.Count);
-                    return (tag, pushed);
-                }
-
-                // Another writer replaced it after our PUT: keep its index if it lists us too, else add us to it.
-                var (now, current) = await ReadIndexAsync(tag, strict: true, referrer.Digest, cancellationToken).ConfigureAwait(false);
-                if (current is not null && current.Manifests.Any(d => d.Digest == referrer.Digest))
-                {
-                    return (tag, now!);
+                    return (tag, listed);
                 }
 
                 Log.TagMoved(_logger, tag.ToString(), attempt, "after the update, without this entry");
@@ -108,6 +107,26 @@ internal sealed partial class ReferrersFallback
         {
             gate.Release();
         }
+    }
+
+    // The digest of the index the tag holds now if it lists the referrer (our own PUT, or a later writer's that kept it), else null.
+    private async Task<Digest?> ListedAsync(ImageReference tag, Digest referrer, Digest expected, CancellationToken cancellationToken)
+    {
+        var after = await _client.HeadManifestAsync(tag, cancellationToken).ConfigureAwait(false);
+        if (after?.Digest == expected)
+        {
+            return expected;
+        }
+
+        var (now, current) = await ReadIndexAsync(tag, strict: true, referrer, cancellationToken).ConfigureAwait(false);
+        return current is not null && current.Manifests.Any(d => d.Digest == referrer) ? now : null;
+    }
+
+    // The second look, after a writer that read before our PUT has had time to write.
+    private async Task<Digest?> SettledAsync(ImageReference tag, Digest referrer, Digest listed, CancellationToken cancellationToken)
+    {
+        await Task.Delay(_settleDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+        return await ListedAsync(tag, referrer, listed, cancellationToken).ConfigureAwait(false);
     }
 
     // The index a referrers tag holds now (read by HEAD then by digest: never a cached tag answer), or (null, null) when absent.
