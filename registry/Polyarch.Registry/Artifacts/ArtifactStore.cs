@@ -245,7 +245,7 @@ internal sealed partial class ArtifactStore : IArtifactStore
         var partial = Path.Combine(root, $".polyarch-pull-{Guid.NewGuid():N}.partial");
         try
         {
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 };
             if (!OperatingSystem.IsWindows())
             {
                 create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
