@@ -5,6 +5,7 @@
 #   P5 re-delivered push (0 rebuilds); unchanged commit vs raw bake     P6 warm no-op invocations/s, c = 1..8
 #   P7 index-push event → activation start                              P8 emulated vs native warm invocation
 #   K1 Kubernetes placement on 5,000 simulated nodes                    P14 `manifest inspect` / `create` vs `imagetools`
+#   A1 storing / loading a 10 MB artifact vs raw HttpClient PUT / GET
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
 #   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
@@ -99,7 +100,9 @@ run kubernetes "K1: Kubernetes placement on 5,000 simulated nodes" \
 run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imagetools (whole processes, median of 5)" \
   env BUILDER="$OUT/bin/builder/polyarch-builder" RUNS=5 \
     bash tests/Polyarch.Builder.Tests/Benchmarks/manifest-vs-imagetools.sh "$ECHO_IMAGE" --json "$OUT/raw/p14.json"
-for name in invoker registry builder builder-service p7 kubernetes p14; do
+run artifacts "A1: storing / loading a 10 MB OCI artifact vs raw HttpClient PUT / GET of the same bytes (median of 10)" \
+  dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --artifacts --runs 10 --json "$OUT/raw/artifacts.json"
+for name in invoker registry builder builder-service p7 kubernetes p14 artifacts; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -117,7 +120,7 @@ jq -n \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
   --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
-  --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" \
+  --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polyarch.Registry.Artifacts;
 using Polyarch.Registry.Auth;
 using Polyarch.Registry.Caching;
 using Polyarch.Registry.Client;
@@ -15,12 +16,12 @@ namespace Polyarch.Registry;
 /// <summary>Registers the registry client, the image resolver and their HttpClients.</summary>
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
+    /// <summary>Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/>, <see cref="IArtifactStore"/> and <see cref="IRegistryCredentials"/> (singletons) with validated <see cref="RegistryOptions"/>.</summary>
     public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null) =>
         AddPolyarchRegistry(services, configure, RegistryHttpPipeline.Standard);
 
     /// <summary>
-    /// Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/> and <see cref="IRegistryCredentials"/>
+    /// Adds <see cref="IRegistryClient"/>, <see cref="IImageResolver"/>, <see cref="IIndexAssembler"/>, <see cref="IArtifactStore"/> and <see cref="IRegistryCredentials"/>
     /// (singletons) with validated <see cref="RegistryOptions"/>, their HttpClients retrying and timing out through <paramref name="pipeline"/>.
     /// </summary>
     public static IServiceCollection AddPolyarchRegistry(this IServiceCollection services, Action<RegistryOptions>? configure, RegistryHttpPipeline pipeline)
@@ -44,7 +45,10 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IRegistryCredentials>(sp => sp.GetRequiredService<CredentialStore>());
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<RegistrySender>();
-        services.TryAddSingleton<IRegistryClient, RegistryClient>();
+        services.TryAddSingleton<RegistryClient>();
+        services.TryAddSingleton<IRegistryClient>(sp => sp.GetRequiredService<RegistryClient>());
+        services.TryAddSingleton<ReferrersFallback>();
+        services.TryAddSingleton<IArtifactStore, ArtifactStore>();
         services.TryAddSingleton<IImageResolver, ImageResolver>();
         services.TryAddSingleton<IIndexAssembler, IndexAssembler>();
         services.TryAddTransient<RegistryAuthHandler>();

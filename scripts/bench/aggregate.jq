@@ -1,4 +1,4 @@
-# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $kubernetes, $p14; null when
+# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $kubernetes, $p14, $artifacts; null when
 # one did not run) → bench.json: the machine, and one row per measurement with median, p99, min/max, the
 # baseline measured in the same run, the ratio, the target and whether it holds.
 def at($s; $q): if ($s | length) == 0 then null else $s[([(($q * ($s | length)) | ceil) - 1, 0] | max)] end;
@@ -93,7 +93,15 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
           version: stats($p14.version),
           baseline: ({what: "docker buildx imagetools \($verb)"} + (stats($p14[$verb].imagetools) | {median, p99, min, max})),
           ratio: (stats($p14[$verb].polyarch).median / stats($p14[$verb].imagetools).median), ratioUnit: "×",
-          target: "≤ 1.5× the peer (median)", holds: ((stats($p14[$verb].polyarch).median / stats($p14[$verb].imagetools).median) <= 1.5)} end))
+          target: "≤ 1.5× the peer (median)", holds: ((stats($p14[$verb].polyarch).median / stats($p14[$verb].imagetools).median) <= 1.5)} end)),
+    # A1: a 10 MB artifact through IArtifactStore vs raw HttpClient blob PUT / GET of the same size.
+    ((["store", "rawStore", "storing a 10 MB artifact (`IArtifactStore.PushAsync`: blob HEAD + POST + streaming PUT, empty config, manifest)", "raw HttpClient hash + POST + PUT of the blob"],
+      ["load", "rawLoad", "loading a 10 MB artifact to a file (`IArtifactStore.PullAsync`: manifest, streamed blob with digest check)", "raw HttpClient GET of the blob to a file"]) as [$ours, $raw, $what, $peer] |
+      (if $artifacts == null then notrun("A1"; $what; "≤ 1.5× raw (median)") else
+        stats($artifacts[$ours].samplesMs) + {id: "A1", what: $what, unit: "ms",
+          baseline: ({what: $peer} + (stats($artifacts[$raw].samplesMs) | {median, p99, min, max})),
+          ratio: (stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median), ratioUnit: "×",
+          target: "≤ 1.5× raw (median)", holds: ((stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median) <= 1.5)} end))
   ],
-  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, kubernetes: $kubernetes, p14: $p14}
+  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, kubernetes: $kubernetes, p14: $p14, artifacts: $artifacts}
 }

@@ -9,10 +9,24 @@ using Polyarch.Registry.Platforms;
 using Polyarch.Registry.References;
 using Polyarch.Testing;
 
-// Round trips to resolve one 3-platform buildx image (OCI index + attestations) in a private registry.
-// Usage: Polyarch.Registry.Benchmarks [--json FILE]   (--json: also write the counts as JSON for scripts/bench.sh)
+// Round trips to resolve one 3-platform buildx image (OCI index + attestations) in a private registry; with --artifacts,
+// storing and loading a 10 MB artifact vs raw HttpClient PUT/GET of the same size instead (ArtifactBenchmark).
+// Usage: Polyarch.Registry.Benchmarks [--artifacts [--runs N]] [--json FILE]   (--json: also write the results as JSON for scripts/bench.sh)
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonFile = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
+if (args.Contains("--artifacts"))
+{
+    var runsIndex = Array.IndexOf(args, "--runs");
+    var runs = runsIndex >= 0 && runsIndex + 1 < args.Length ? int.Parse(args[runsIndex + 1], CultureInfo.InvariantCulture) : 10;
+    var artifacts = await ArtifactBenchmark.RunAsync(runs, warmup: 2);
+    if (jsonFile is not null)
+    {
+        await File.WriteAllTextAsync(jsonFile, artifacts.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    return;
+}
+
 await ContainerHost.EnsureUpAsync();
 await using var registry = await RegistryInstance.StartAsync();
 var image = ImageReference.Parse($"{registry.Address}/bench/echo:v1");

@@ -4,8 +4,14 @@ namespace Polyarch.Registry.Client;
 public sealed class ContentTooLargeException : RegistryException
 {
     public ContentTooLargeException(Uri url, long limit, long? announced)
-        : base($"The content of {url} is larger than {limit} bytes{(announced is { } size ? $" (it announces {size})" : string.Empty)}; " +
+        : this(url, limit, announced,
                "it was not read. Manifests over 4 MiB are refused by containerd and distribution alike: check the reference points at a manifest.")
+    {
+    }
+
+    /// <summary>Content over a limit; <paramref name="consequence"/> says what happened to it and what to do.</summary>
+    public ContentTooLargeException(Uri url, long limit, long? announced, string consequence)
+        : base($"The content of {url} is larger than {limit} bytes{(announced is { } size ? $" (it announces {size})" : string.Empty)}; {consequence}")
     {
         Url = url;
         Limit = limit;

@@ -39,6 +39,28 @@ public interface IRegistryClient
     /// <summary>Uploads a blob in one request (monolithic upload).</summary>
     public Task PushBlobAsync(ImageReference repository, Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Uploads a blob from a stream unless the repository has it already (a HEAD first): one POST and one streaming PUT
+    /// (monolithic upload), never read into memory. The registry checks the bytes against <paramref name="digest"/> and
+    /// refuses them (400 DIGEST_INVALID) when they differ. True when uploaded, false when it was already there.
+    /// </summary>
+    public Task<bool> PushBlobAsync(ImageReference repository, Digest digest, long size, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams a blob into <paramref name="destination"/>, verified against its digest as it is read; false when absent.
+    /// More than <paramref name="maxBytes"/> (announced or read) is refused with <see cref="ContentTooLargeException"/>; on
+    /// that or a <see cref="ContentDigestMismatchException"/> what was written so far is incomplete and must be discarded.
+    /// </summary>
+    public Task<bool> PullBlobAsync(ImageReference repository, Digest digest, Stream destination, long maxBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The referrers API (OCI distribution spec 1.1): the descriptors of the manifests whose <c>subject</c> is
+    /// <paramref name="subject"/>, every page, filtered by <paramref name="artifactType"/> when given (here too if the
+    /// registry does not filter). Null when the registry has no referrers API (404, as distribution 2.8): then the
+    /// referrers tag schema holds them (see <see cref="Artifacts.IArtifactStore.ListReferrersAsync"/>).
+    /// </summary>
+    public Task<ImageIndex?> GetReferrersAsync(ImageReference repository, Digest subject, string? artifactType = null, CancellationToken cancellationToken = default);
+
     /// <summary>The tags of a repository, or null when the repository does not exist.</summary>
     public Task<IReadOnlyList<string>?> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default);
 

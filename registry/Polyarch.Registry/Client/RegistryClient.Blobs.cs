@@ -87,16 +87,8 @@ internal sealed partial class RegistryClient
             throw new ContentDigestMismatchException(_endpoints.Blob(repository, digest), digest, Digest.Compute(content.Span, digest.Algorithm), "it is to be pushed as");
         }
 
-        using var start = new HttpRequestMessage(HttpMethod.Post, _endpoints.Uploads(repository)) { Content = new ByteArrayContent([]) };
-        using var started = await _sender.SendAsync(RegistryHttpClients.Manifests, start, cancellationToken).ConfigureAwait(false);
-        if (started.StatusCode != HttpStatusCode.Accepted || started.Headers.Location is not { } location)
-        {
-            throw await RegistrySender.FailureAsync(started, cancellationToken).ConfigureAwait(false);
-        }
-
-        var upload = new UriBuilder(new Uri(start.RequestUri!, location));
-        upload.Query = (upload.Query.Length > 1 ? upload.Query[1..] + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(digest.ToString());
-        using var put = new HttpRequestMessage(HttpMethod.Put, upload.Uri) { Content = new ReadOnlyMemoryContent(content) };
+        var upload = await StartUploadAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+        using var put = new HttpRequestMessage(HttpMethod.Put, upload) { Content = new ReadOnlyMemoryContent(content) };
         put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var response = await _sender.SendAsync(RegistryHttpClients.Blobs, put, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created)

@@ -79,7 +79,15 @@ internal sealed partial class RegistryClient : IRegistryClient
     }
 
     /// <inheritdoc />
-    public async Task<Digest> PutManifestAsync(ImageReference reference, ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken = default)
+    public async Task<Digest> PutManifestAsync(ImageReference reference, ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken = default) =>
+        (await PutManifestWithSubjectAsync(reference, content, mediaType, cancellationToken).ConfigureAwait(false)).Digest;
+
+    /// <summary>
+    /// PUT of a manifest; also says whether the registry processed its <c>subject</c> (the <c>OCI-Subject</c> answer header
+    /// of distribution spec 1.1). When it did not, the pusher maintains the referrers tag schema itself.
+    /// </summary>
+    internal async Task<(Digest Digest, bool SubjectProcessed)> PutManifestWithSubjectAsync(
+        ImageReference reference, ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var uri = _endpoints.Manifest(reference, reference.ManifestReference);
@@ -108,7 +116,7 @@ internal sealed partial class RegistryClient : IRegistryClient
             _cache.StoreTag(reference, document.Digest);
         }
 
-        return document.Digest;
+        return (document.Digest, response.Headers.Contains("OCI-Subject"));
     }
 
     /// <inheritdoc />

@@ -30,6 +30,10 @@ internal sealed class RegistryEndpoints
     public Uri Uploads(ImageReference repository, string query = "") =>
         new(BaseUri(repository.Registry), $"v2/{repository.Repository}/blobs/uploads/{query}");
 
+    public Uri Referrers(ImageReference repository, Digest subject, string? artifactType) =>
+        new(BaseUri(repository.Registry), $"v2/{repository.Repository}/referrers/{subject}"
+            + (artifactType is null ? string.Empty : "?artifactType=" + Uri.EscapeDataString(artifactType)));
+
     public Uri Tags(ImageReference repository) =>
         new(BaseUri(repository.Registry), $"v2/{repository.Repository}/tags/list?n=1000");
 

@@ -74,6 +74,15 @@ public sealed class RegistryOptions
     /// <value>1 second by default.</value>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After updating a referrers tag schema index (registries without the referrers API), how long to wait before checking
+    /// once more that the entry is still listed: another client that read the index before this update and writes it after
+    /// the first check drops the entry, and is caught by this second look if its read-to-write took less than this delay.
+    /// Zero skips the second look (one process per registry, or a registry with the referrers API).
+    /// </summary>
+    /// <value>200 milliseconds by default.</value>
+    public TimeSpan ReferrersSettleDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The largest blob read into memory (image configs are small; layers are mounted, not read).</summary>
     /// <value>64 MiB by default.</value>
     [Range(1, long.MaxValue)]

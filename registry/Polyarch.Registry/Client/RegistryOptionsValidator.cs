@@ -36,6 +36,7 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         Check(failures, nameof(options.BlobAttemptTimeout), options.BlobAttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.BlobTotalTimeout), options.BlobTotalTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Check(failures, nameof(options.ReferrersSettleDelay), options.ReferrersSettleDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         Check(failures, nameof(options.CredentialHelperTimeout), options.CredentialHelperTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
 
         if (options.AttemptTimeout > options.TotalTimeout)

@@ -12,6 +12,9 @@ public static class Annotations
     /// <summary>The source revision (a commit).</summary>
     public const string Revision = "org.opencontainers.image.revision";
 
+    /// <summary>The file name of an artifact layer (what ORAS and Polyarch pull it to).</summary>
+    public const string Title = "org.opencontainers.image.title";
+
     /// <summary>buildx marks attestation manifests with this key (attestation-manifest).</summary>
     public const string DockerReferenceType = "vnd.docker.reference.type";
 

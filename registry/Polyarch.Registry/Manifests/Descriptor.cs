@@ -27,6 +27,10 @@ public sealed record Descriptor
     [JsonPropertyName("artifactType")]
     public string? ArtifactType { get; init; }
 
+    /// <summary>The target's bytes embedded in the descriptor, base64 (image-spec descriptor.md; the empty config carries <c>e30=</c>).</summary>
+    [JsonPropertyName("data")]
+    public string? Data { get; init; }
+
     /// <summary>Annotations of the entry.</summary>
     [JsonPropertyName("annotations")]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
@@ -40,6 +44,10 @@ public sealed record Descriptor
         MediaTypes.IsImageManifest(MediaType)
         && Platform is { IsUnknown: false }
         && Annotations?.ContainsKey(Manifests.Annotations.DockerReferenceType) != true;
+
+    /// <summary>The <c>org.opencontainers.image.title</c> annotation: an artifact layer's file name.</summary>
+    [JsonIgnore]
+    public string? Title => Annotations?.GetValueOrDefault(Manifests.Annotations.Title);
 
     /// <summary>True for buildx's attestation entries.</summary>
     [JsonIgnore]

@@ -30,6 +30,9 @@ public static class MediaTypes
     /// <summary>The in-toto attestation layers buildx adds (provenance, SBOM).</summary>
     public const string InToto = "application/vnd.in-toto+json";
 
+    /// <summary>The empty descriptor of image-spec 1.1 (the config of an artifact without one): content <c>{}</c>.</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+
     /// <summary>Every manifest media type, in the order of preference sent in Accept headers.</summary>
     public static IReadOnlyList<string> AllManifests { get; } = [OciIndex, DockerManifestList, OciManifest, DockerManifest];
 
@@ -38,4 +41,7 @@ public static class MediaTypes
 
     /// <summary>True for an OCI or Docker v2 image manifest.</summary>
     public static bool IsImageManifest(string? mediaType) => mediaType is OciManifest or DockerManifest;
+
+    /// <summary>True for the config of a runnable image (OCI or Docker); anything else makes a manifest an artifact.</summary>
+    public static bool IsImageConfig(string? mediaType) => mediaType is OciConfig or DockerConfig;
 }

@@ -18,7 +18,15 @@ internal sealed record WireTarget(
     [property: JsonPropertyName("digest")] string? Digest,
     [property: JsonPropertyName("repository")] string? Repository,
     [property: JsonPropertyName("url")] string? Url,
-    [property: JsonPropertyName("tag")] string? Tag);
+    [property: JsonPropertyName("tag")] string? Tag,
+    [property: JsonPropertyName("references")] IReadOnlyList<WireReference>? References = null);
+
+// One entry of target.references (includereferences): read leniently, an unreadable entry is dropped, not the envelope.
+internal sealed record WireReference(
+    [property: JsonPropertyName("mediaType")] string? MediaType,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("digest")] string? Digest,
+    [property: JsonPropertyName("annotations")] IReadOnlyDictionary<string, string>? Annotations);
 
 internal sealed record WireRequest(
     [property: JsonPropertyName("host")] string? Host,

@@ -32,6 +32,19 @@ public sealed record RegistryEvent(
     /// <summary>The action of a manifest or blob upload.</summary>
     public const string Push = "push";
 
+    /// <summary>
+    /// What the target refers to, when the registry sends it (distribution's <c>notifications.events.includereferences</c>):
+    /// for an image manifest its config first, then its layers; for an index its manifests. Null when not sent.
+    /// </summary>
+    public IReadOnlyList<Manifests.Descriptor>? References { get; init; }
+
+    /// <summary>
+    /// The config's media type of a manifest push, from <see cref="References"/> (distribution lists the config first);
+    /// null for other events or without references.
+    /// </summary>
+    public string? ConfigMediaType =>
+        Manifests.MediaTypes.IsImageManifest(MediaType) && References is [var config, ..] ? config.MediaType : null;
+
     /// <summary>The registry the event is about: the request's Host, else the URL's authority.</summary>
     public string? Registry => RequestHost ?? Url?.Authority;
 }

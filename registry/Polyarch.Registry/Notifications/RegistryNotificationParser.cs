@@ -40,6 +40,11 @@ public static class RegistryNotificationParser
         return [.. envelope.Events.Select(ToEvent)];
     }
 
+    private static Manifests.Descriptor? ToDescriptor(WireReference reference) =>
+        reference.MediaType is { Length: > 0 } mediaType && Digest.TryParse(reference.Digest, out var digest, out _)
+            ? new Manifests.Descriptor { MediaType = mediaType, Digest = digest, Size = reference.Size, Annotations = reference.Annotations }
+            : null;
+
     private static RegistryEvent ToEvent(WireEvent wire, int index)
     {
         var target = wire.Target ?? throw new InvalidNotificationException($"event {index} has no target");
@@ -67,6 +72,9 @@ public static class RegistryNotificationParser
             url,
             wire.Request?.Host,
             wire.Request?.Method,
-            wire.Request?.UserAgent);
+            wire.Request?.UserAgent)
+        {
+            References = target.References is null ? null : [.. target.References.Select(ToDescriptor).OfType<Manifests.Descriptor>()],
+        };
     }
 }

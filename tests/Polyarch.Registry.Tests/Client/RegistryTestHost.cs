@@ -41,6 +41,8 @@ internal sealed class RegistryTestHost : IDisposable
 
     public IImageResolver Resolver => _services.GetRequiredService<IImageResolver>();
 
+    public Polyarch.Registry.Artifacts.IArtifactStore Artifacts => _services.GetRequiredService<Polyarch.Registry.Artifacts.IArtifactStore>();
+
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
     public void Dispose() => _services.Dispose();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Registry.Artifacts;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Indexes;
 
@@ -26,6 +27,8 @@ internal sealed class RegistryServices : IDisposable
     public IImageResolver Resolver => _provider.GetRequiredService<IImageResolver>();
 
     public IIndexAssembler Assembler => _provider.GetRequiredService<IIndexAssembler>();
+
+    public IArtifactStore Artifacts => _provider.GetRequiredService<IArtifactStore>();
 
     public void Dispose() => _provider.Dispose();
 }
