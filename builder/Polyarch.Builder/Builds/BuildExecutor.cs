@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Definition;
@@ -6,6 +7,8 @@ using Polyarch.Builder.Git;
 using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Publishing;
 using Polyarch.Builder.Records;
+using Polyarch.Builder.Telemetry;
+using Polyarch.Registry.Indexes;
 
 namespace Polyarch.Builder.Builds;
 
@@ -38,6 +41,13 @@ internal sealed partial class BuildExecutor(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var run = new BuildRun(build);
         Log.Started(logger, build.Id, build.Request.Repository, build.Request.Commit);
+        var parent = BuilderTelemetry.Parent(build.Request.TraceParent);
+        BuilderTelemetry.Record("queued", parent, build.CreatedAt, build.StartedAt ?? time.GetUtcNow(), ("polyarch.build.id", build.Id));
+        using var activity = BuilderTelemetry.Source.StartActivity("build", ActivityKind.Internal, parent);
+        activity?.SetTag("polyarch.build.id", build.Id);
+        activity?.SetTag("polyarch.repository", build.Request.Repository);
+        activity?.SetTag("polyarch.commit", build.Request.Commit);
+        activity?.SetTag("polyarch.platforms", build.Request.PlatformsKey);
         try
         {
             var images = await RunAsync(run, onProgress, linked.Token);
@@ -83,6 +93,7 @@ internal sealed partial class BuildExecutor(
     private async Task<IReadOnlyList<BuiltImage>> RunAsync(BuildRun run, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
     {
         var request = run.Build.Request;
+        var buildSpan = Activity.Current?.Source == BuilderTelemetry.Source ? Activity.Current : null;
         if (run.Build.ReuseOf is { } reuseOf && await store.GetAsync(reuseOf, cancellationToken) is { Status: BuildStatus.Succeeded } built)
         {
             // This commit is already built: a new branch tag is a manifest PUT, not a rebuild.
@@ -97,6 +108,8 @@ internal sealed partial class BuildExecutor(
         var supported = builderPlatforms.EnsureSupportedAsync(request.Platforms, cancellationToken);
         try
         {
+            using var checkoutSpan = BuilderTelemetry.Source.StartActivity("checkout");
+            checkoutSpan?.SetTag("polyarch.source", request.SourceUrl);
             await Task.WhenAll(
                 publisher.EnsureReachableAsync(request.Registry, cancellationToken),
                 git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
@@ -116,7 +129,21 @@ internal sealed partial class BuildExecutor(
             definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
 
-        var outcome = await BakeBesidePlatformCheckAsync(run, invocation, checkout, supported, onProgress, cancellationToken);
+        BakeOutcome outcome;
+        using (var bakeSpan = BuilderTelemetry.Source.StartActivity("bake"))
+        {
+            var bakeStarted = time.GetUtcNow();
+            try
+            {
+                outcome = await BakeBesidePlatformCheckAsync(run, invocation, checkout, supported, onProgress, cancellationToken);
+            }
+            finally
+            {
+                RecordPlatforms(bakeSpan, bakeStarted, run.Timings);
+            }
+        }
+
+        using var verifySpan = BuilderTelemetry.Source.StartActivity("verify");
         var images = new List<(BuildTarget Target, VerifiedImage Image)>();
         foreach (var target in definition.Targets)
         {
@@ -130,16 +157,25 @@ internal sealed partial class BuildExecutor(
 
         // What placement reads from each config goes onto its index entry too (one round trip to place); that rewrites
         // every index, so the annotated ones are what gets verified again and tagged.
+        // The index also carries the build's trace context, so the invoker's firing joins this trace.
+        var indexAnnotations = buildSpan?.Id is { } traceParent ? new Dictionary<string, string> { [TraceAnnotations.TraceParent] = traceParent } : null;
         for (var i = 0; i < images.Count; i++)
         {
-            images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken));
+            images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken, indexAnnotations));
         }
+
+        verifySpan?.Dispose();
 
         // Every target is verified: only now do the real tags move.
         var tags = request.Tags;
-        foreach (var (target, image) in images)
+        using (var tagSpan = BuilderTelemetry.Source.StartActivity("tag"))
         {
-            await publisher.TagAsync(request.Registry, target.Repository, image.IndexDigest, tags, run.Retries.Add, cancellationToken);
+            tagSpan?.SetTag("polyarch.tags", string.Join(',', tags));
+            foreach (var (target, image) in images)
+            {
+                tagSpan?.AddEvent(new ActivityEvent($"{request.Registry}/{target.Repository}@{image.IndexDigest}"));
+                await publisher.TagAsync(request.Registry, target.Repository, image.IndexDigest, tags, run.Retries.Add, cancellationToken);
+            }
         }
 
         // The staging tags served their purpose; removing them is best effort and never fails the build.
@@ -270,8 +306,27 @@ internal sealed partial class BuildExecutor(
 
     private async Task FailAsync(BuildRun run, BuildError error)
     {
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, error.Message);
         await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, run.Warnings, error, run.Logs, CancellationToken.None);
         Log.Failed(logger, run.Build.Id, error.Message);
+    }
+
+    /// <summary>One child span per platform under <paramref name="bake"/>, as long as its steps took (BuildKit runs them side by side).</summary>
+    private static void RecordPlatforms(Activity? bake, DateTimeOffset started, IEnumerable<PlatformTiming> timings)
+    {
+        if (bake is null)
+        {
+            return;
+        }
+
+        foreach (var timing in timings)
+        {
+            BuilderTelemetry.Record(
+                $"bake {timing.Platform}", bake.Context, started, started.AddMilliseconds(timing.DurationMs),
+                ("polyarch.platform", timing.Platform), ("polyarch.steps", timing.Steps), ("polyarch.failed", timing.Failed));
+        }
+
+        bake.SetTag("polyarch.platforms.failed", string.Join(',', timings.Where(t => t.Failed).Select(t => t.Platform)));
     }
 
     // org.opencontainers.image.source is a URL: local paths become file:// URLs.

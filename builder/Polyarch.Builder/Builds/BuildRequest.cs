@@ -22,6 +22,12 @@ public sealed record BuildRequest(
     /// <summary>The platforms as stored and compared: sorted, comma-separated.</summary>
     public string PlatformsKey => string.Join(',', Platforms.Order(StringComparer.Ordinal));
 
+    /// <summary>
+    /// The W3C traceparent of whoever asked (the webhook's span), stored with the build so that the queue wait and the
+    /// build join that trace even when another process or replica runs it. Null when tracing is off.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The tags this request should leave on the built index.</summary>
     public IReadOnlyList<string> Tags => ImageTags.For(Commit, Branch, IsDefaultBranch);
 }

@@ -28,6 +28,10 @@ internal static class BuildCliServices
         services.AddPolyarchBuilder(configuration, RegistryHttpPipeline.OneShot);
         services.PostConfigure<BuilderOptions>(o => o.BuilderName = builderName ?? o.BuilderName);
         services.AddSingleton<BuildCommandHandler>();
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+        // No Generic Host starts the tracer here: resolving it does (when OTEL_EXPORTER_OTLP_ENDPOINT is set); disposing
+        // the provider at exit flushes the spans.
+        _ = provider.GetService<OpenTelemetry.Trace.TracerProvider>();
+        return provider;
     }
 }

@@ -8,6 +8,7 @@ using Polyarch.Builder.Webhooks;
 using Polyarch.Registry;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Http;
+using Polyarch.Builder.Telemetry;
 
 namespace Polyarch.Builder.Hosting;
 
@@ -21,6 +22,7 @@ internal static class BuilderServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddBuilderTracing(configuration);
         services.AddSingleton<GitSource>();
         services.AddSingleton<DockerCli>();
         services.AddSingleton<BuilderPlatforms>();

@@ -9,8 +9,9 @@ internal interface IImagePublisher
     /// <summary>
     /// Writes each variant's placement labels onto its entry in the verified index (<see cref="Polyarch.Registry.Indexes.PlacementAnnotator"/>),
     /// pushes the result under <paramref name="stagingTag"/> and verifies it again, annotations included: the index the real tags get.
+    /// <c>indexAnnotations</c> (the build's trace context) are set on the index itself.
     /// </summary>
-    public Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken);
+    public Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? indexAnnotations = null);
 
     /// <summary>Throws <see cref="Errors.DependencyUnavailableException"/> when the registry does not answer <c>/v2/</c>.</summary>
     public Task EnsureReachableAsync(string registry, CancellationToken cancellationToken);

@@ -21,7 +21,7 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
         VerifyAsync(registry, repository, digest, platforms, requireHints: false, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken)
+    public async Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? indexAnnotations = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         var pinned = ImageReference.Parse($"{registry}/{image.Repository}@{image.IndexDigest}");
@@ -30,7 +30,7 @@ internal sealed class RegistryImagePublisher(IImageResolver resolver, IRegistryC
         byte[] annotated;
         try
         {
-            annotated = PlacementAnnotator.Annotate(document.Content.Span, image.Hints, pinned.ToString());
+            annotated = PlacementAnnotator.Annotate(document.Content.Span, image.Hints, pinned.ToString(), indexAnnotations);
         }
         catch (InvalidManifestException exception)
         {

@@ -9,13 +9,16 @@ namespace Polyarch.Builder.Records;
 internal static class BuildRowReader
 {
     public const string Columns =
-        "id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, started_at, finished_at, attempts, reuse_of, superseded_by, images, timings, retries, error, warnings";
+        "id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, started_at, finished_at, attempts, reuse_of, superseded_by, images, timings, retries, error, warnings, trace_parent";
 
     public static BuildRecord Read(DbDataReader row)
     {
         var request = new BuildRequest(
             row.GetString(1), row.GetString(2), row.GetString(3), row.GetString(4), Nullable(row, 5), Convert.ToInt64(row.GetValue(6), CultureInfo.InvariantCulture) != 0,
-            row.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries), row.GetString(8));
+            row.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries), row.GetString(8))
+        {
+            TraceParent = Nullable(row, 21),
+        };
         return new BuildRecord(
             row.GetString(0),
             request,

@@ -80,11 +80,11 @@ internal sealed partial class PostgresBuildStore : IBuildStore, IAsyncDisposable
                 "UPDATE builds SET status = 'superseded', superseded_by = @id, finished_at = @now WHERE status = 'queued' AND registry = @r AND repository = @p AND branch = @b AND commit_sha <> @c",
                 cancellationToken, ("id", id), ("now", now), ("r", request.Registry), ("p", request.Repository), ("b", request.Branch), ("c", request.Commit));
             await ExecuteAsync(connection,
-                "INSERT INTO builds (id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, reuse_of) " +
-                "VALUES (@id, @s, @r, @p, @c, @b, @def, @pl, @t, 'queued', @now, @reuse)",
+                "INSERT INTO builds (id, source_url, registry, repository, commit_sha, branch, is_default, platforms, trigger, status, created_at, reuse_of, trace_parent) " +
+                "VALUES (@id, @s, @r, @p, @c, @b, @def, @pl, @t, 'queued', @now, @reuse, @tp)",
                 cancellationToken, ("id", id), ("s", request.SourceUrl), ("r", request.Registry), ("p", request.Repository), ("c", request.Commit),
                 ("b", request.Branch), ("def", request.IsDefaultBranch ? 1 : 0), ("pl", request.PlatformsKey), ("t", request.Trigger),
-                ("now", now), ("reuse", existing.FirstOrDefault()?.Id));
+                ("now", now), ("reuse", existing.FirstOrDefault()?.Id), ("tp", request.TraceParent));
             result = new SubmitResult((await GetAsync(connection, id, cancellationToken))!, Created: true);
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using Polyarch.Builder.Builds;
 using Polyarch.Builder.Errors;
 using Polyarch.Builder.Git;
 using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Telemetry;
 
 namespace Polyarch.Builder.Webhooks;
 
@@ -29,6 +31,8 @@ internal static partial class GitWebhookEndpoint
         IOptions<BuilderOptions> options,
         CancellationToken cancellationToken)
     {
+        // The root of a push's trace (or a child of the HTTP server span when ASP.NET Core is instrumented).
+        using var activity = BuilderTelemetry.Source.StartActivity("webhook", ActivityKind.Server);
         var limit = options.Value.Webhooks.MaxBodyBytes;
         var body = request.ContentLength > limit ? null : await ReadBodyAsync(request.Body, limit, cancellationToken);
         if (body is null)
@@ -42,6 +46,7 @@ internal static partial class GitWebhookEndpoint
             return Problem(400, "Unknown sender: expected X-GitHub-Event, X-Gitea-Event/X-Forgejo-Event, X-Gitlab-Event or X-Polyarch-Event.");
         }
 
+        activity?.SetTag("polyarch.webhook.provider", headers.Provider.ToString().ToLowerInvariant());
         if (!WebhookSignature.Verify(headers.Provider, headers.Signature, body, secrets.For(headers.Provider)))
         {
             return Problem(401, $"Missing or wrong {headers.Provider} signature.");

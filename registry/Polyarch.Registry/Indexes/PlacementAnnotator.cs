@@ -18,8 +18,10 @@ public static class PlacementAnnotator
     /// <summary>
     /// The index <paramref name="index"/> with each entry named in <paramref name="hints"/> (by digest) carrying exactly
     /// those placement annotations (older ones replaced); <paramref name="source"/> names the index in errors.
+    /// <paramref name="indexAnnotations"/> (e.g. <see cref="TraceAnnotations.TraceParent"/>) are set on the index itself.
     /// </summary>
-    public static byte[] Annotate(ReadOnlySpan<byte> index, IReadOnlyDictionary<Digest, PlacementHints> hints, string source)
+    public static byte[] Annotate(
+        ReadOnlySpan<byte> index, IReadOnlyDictionary<Digest, PlacementHints> hints, string source, IReadOnlyDictionary<string, string>? indexAnnotations = null)
     {
         ArgumentNullException.ThrowIfNull(hints);
         JsonNode? root;
@@ -67,6 +69,20 @@ public static class PlacementAnnotator
         if (missing.Count > 0)
         {
             throw new InvalidManifestException(source, $"it has no entry for {string.Join(", ", missing)}, so it cannot be annotated");
+        }
+
+        if (indexAnnotations is { Count: > 0 })
+        {
+            if (root["annotations"] is not JsonObject own)
+            {
+                own = [];
+                root["annotations"] = own;
+            }
+
+            foreach (var (key, value) in indexAnnotations)
+            {
+                own[key] = value;
+            }
         }
 
         using var buffer = new MemoryStream();
