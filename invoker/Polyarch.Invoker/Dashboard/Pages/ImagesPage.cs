@@ -141,7 +141,7 @@ internal static class ImagesPage
             }
             catch (PlacementException exception)
             {
-                html.Append("<span class=\"badge bad\">cannot run</span> ").Append(Html.E(exception.Message))
+                html.Append("<span class=\"badge bad\">cannot run</span>")
                     .Append("<details open><summary>Why not</summary>").Append(WhyNotTable.Render(exception.Candidates, exception.Failures)).Append("</details>");
             }
 
