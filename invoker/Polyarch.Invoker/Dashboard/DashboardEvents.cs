@@ -19,6 +19,9 @@ internal static class DashboardEvents
         IActivationStore store, BuilderApiClient builder, TimeSpan interval, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
     {
         var seen = new HashSet<string>((await store.ListAsync(null, 100, ct)).Select(r => r.ActivationId), StringComparer.Ordinal);
+
+        // At once, so the response starts (the browser's EventSource opens) before anything happens: from here on nothing is missed.
+        yield return new SseItem<string>("live", "hello");
         string? buildState = null;
         var tick = 0;
         while (!ct.IsCancellationRequested)

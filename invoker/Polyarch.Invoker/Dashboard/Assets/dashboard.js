@@ -11,7 +11,7 @@
     template.innerHTML = html.trim();
     return template.content.firstElementChild;
   };
-  source.addEventListener('open', () => say('Live: new activations and builds appear as they happen.'));
+  source.addEventListener('hello', () => say('Live: new activations and builds appear as they happen.'));
   source.addEventListener('error', () => say('Live updates paused; retrying.'));
   source.addEventListener('activation', (event) => {
     for (const table of document.querySelectorAll('table[data-live="activations"]')) {
