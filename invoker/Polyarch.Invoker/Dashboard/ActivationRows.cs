@@ -8,7 +8,7 @@ internal static class ActivationRows
 {
     public const string Header =
         "<thead><tr><th scope=\"col\">Start</th><th scope=\"col\">Activation</th><th scope=\"col\">Action</th><th scope=\"col\">Platform</th>" +
-        "<th scope=\"col\">Child digest</th><th scope=\"col\">Start</th><th scope=\"col\" class=\"num\">Duration</th><th scope=\"col\">Status</th></tr></thead>";
+        "<th scope=\"col\">Child digest</th><th scope=\"col\">Container</th><th scope=\"col\" class=\"num\">Duration</th><th scope=\"col\">Status</th></tr></thead>";
 
     public static string Table(IEnumerable<ActivationRecord> records, string? action = null, string? platform = null, string? status = null)
     {

@@ -20,7 +20,8 @@ internal static class Html
         null => "–",
         < 1024 => $"{bytes.Value.ToString(CultureInfo.InvariantCulture)} B",
         < 1024 * 1024 => $"{(bytes.Value / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} KiB",
-        _ => $"{(bytes.Value / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} MiB",
+        < 1024L * 1024 * 1024 => $"{(bytes.Value / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} MiB",
+        _ => $"{(bytes.Value / 1024.0 / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} GiB",
     };
 
     public static string Time(DateTimeOffset? time) =>
