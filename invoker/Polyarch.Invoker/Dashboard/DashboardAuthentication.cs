@@ -54,6 +54,7 @@ internal static class DashboardAuthentication
                 options.LoginPath = "/login";
                 options.LogoutPath = "/logout";
                 options.AccessDeniedPath = "/login";
+                options.Events.OnRedirectToLogin = RedirectBrowsersOnly;
             })
             .AddPolicyScheme(Scheme, "Polyarch dashboard", options =>
                 options.ForwardDefaultSelector = context =>
@@ -74,6 +75,20 @@ internal static class DashboardAuthentication
             options.HeaderName = null;
         });
         return services;
+    }
+
+    /// <summary>A browser asking for a page goes to the login form; any other client gets the API's 401 (it should send the key).</summary>
+    private static Task RedirectBrowsersOnly(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return context.Response.WriteAsJsonAsync(new { error = ApiKeyAuthenticationHandler.Message }, Json.InvokerJson.Options);
     }
 
     /// <summary>The ticket a correct key earns: no secret in it, only the fact.</summary>

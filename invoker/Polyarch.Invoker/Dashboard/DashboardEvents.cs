@@ -13,7 +13,9 @@ namespace Polyarch.Invoker.Dashboard;
 internal static class DashboardEvents
 {
     public static IResult Stream(HttpContext context, IActivationStore store, BuilderApiClient builder, IOptions<DashboardOptions> options, TimeProvider time) =>
-        TypedResults.ServerSentEvents(EventsAsync(store, builder, options.Value.PollInterval, time, context.RequestAborted));
+        context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)
+            ? TypedResults.ServerSentEvents(EventsAsync(store, builder, options.Value.PollInterval, time, context.RequestAborted))
+            : Results.Json(new { error = "/dashboard/events is an event stream (the dashboard's pages open it): send 'Accept: text/event-stream'." }, Json.InvokerJson.Options, statusCode: 406);
 
     private static async IAsyncEnumerable<SseItem<string>> EventsAsync(
         IActivationStore store, BuilderApiClient builder, TimeSpan interval, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
