@@ -90,7 +90,23 @@ public sealed class DashboardTests(DashboardFixture fixture)
         (await row.InnerTextAsync()).ShouldContain("emulated");
         (await row.Locator("code.digest").GetAttributeAsync("title")).ShouldBe(digest);
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).ShouldBeTrue("the page reloaded");
+
+        // One more per platform, then the chart: median duration per platform, native and emulated apart.
+        var all = await Cli.Wrap("dotnet")
+            .WithArguments([DashboardFixture.Bin("polyarch-invoker"), "invoke", $"{fixture.Green.Repository}:latest", "--all-platforms"])
+            .WithEnvironmentVariables(fixture.Environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        all.ExitCode.ShouldBe(0, all.StandardOutput + all.StandardError);
+        await page.ReloadAsync();
+        var chart = await page.Locator("svg.chart desc").TextContentAsync() ?? string.Empty;
+        chart.ShouldContain("linux/amd64 native: median");
+        chart.ShouldContain("linux/arm64 emulated: median");
+        chart.ShouldContain("over 2");
+        chart.ShouldContain("linux/ppc64le emulated: median");
+        (await page.Locator("svg.chart rect.emulated").CountAsync()).ShouldBe(2);
         await ScreenshotAsync(page, "activations.png");
+        row = page.Locator($"table[data-live='activations'] tr#act-{id}");
 
         await row.Locator("a").ClickAsync();
         var detail = await page.InnerTextAsync("main");
@@ -115,6 +131,24 @@ public sealed class DashboardTests(DashboardFixture fixture)
         ppc.ShouldContain("not the requested platform linux/ppc64le");
         (await page.InnerTextAsync("#placement tr[data-platform='linux/arm64']")).ShouldContain("emulated");
         await ScreenshotAsync(page, "image.png");
+
+        // An activation that asked that image for ppc64le: its page shows the placement's why-not table.
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.InvokerUrl) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", fixture.ApiKey);
+        var action = $"two-{TestRun.Id}";
+        (await http.PutAsync($"/v1/actions/{action}", Json(new { image = fixture.TwoPlatforms.Repository + ":latest" }))).EnsureSuccessStatusCode();
+        var accepted = await http.PostAsync($"/v1/actions/{action}/invocations?blocking=false&platform=linux/ppc64le", Json(new { }));
+        ((int)accepted.StatusCode).ShouldBe(202);
+        var id = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("activationId").GetString()!;
+        for (var attempt = 0; attempt < 60 && (await http.GetAsync($"/v1/activations/{id}")).StatusCode != System.Net.HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(250);
+        }
+
+        await page.GotoAsync($"/activations/{id}");
+        (await page.InnerTextAsync("main h2:has-text('Why it could not run') + ul")).ShouldContain("the image has no variant for linux/ppc64le");
+        (await page.Locator("table.why-not tbody tr").AllInnerTextsAsync()).ShouldContain(r => r.Contains("linux/arm64") && r.Contains("not the requested platform linux/ppc64le"));
+        await ScreenshotAsync(page, "why-not.png");
     }
 
     [Fact]
@@ -166,6 +200,8 @@ public sealed class DashboardTests(DashboardFixture fixture)
             ".map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))");
         violations.EnumerateArray().Select(v => v.GetString()).ShouldBeEmpty(path);
     }
+
+    private static StringContent Json(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {
