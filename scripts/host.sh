@@ -52,6 +52,8 @@ install_packages() {
   apt_install default /usr/bin/docker-registry docker-registry
   # skopeo: a second, independent OCI client the interop tests read our indexes with.
   apt_install default /usr/bin/skopeo skopeo
+  # chromium: Debian's browser, which the dashboard's Playwright tests drive (Playwright cannot download its own here).
+  apt_install default /usr/bin/chromium chromium
 }
 
 # --- binfmt / QEMU ------------------------------------------------------------------------------
@@ -228,6 +230,11 @@ status() {
     printf 'registry   missing  http://%s/v2/ does not answer\n' "$POLYARCH_REGISTRY"; bad=1
   fi
   "$POLYARCH_ROOT/scripts/postgres.sh" status || bad=1
+  if [ -x /usr/bin/chromium ]; then
+    printf 'chromium   ok       %s\n' "$(/usr/bin/chromium --version 2>/dev/null | head -n 1)"
+  else
+    echo "chromium   missing  /usr/bin/chromium (run: scripts/host.sh up)"; bad=1
+  fi
   if [ $bad -eq 0 ] && base_image_ready; then
     printf 'base       ok       %s/polyarch/busybox:latest (%s)\n' "$POLYARCH_REGISTRY" "$POLYARCH_PLATFORMS"
   elif [ $bad -eq 0 ]; then

@@ -50,6 +50,7 @@ internal static class ServeCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Invocation.AcceptedActivationRunner>());
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
+        Dashboard.DashboardEndpoints.AddPolyarchDashboard(builder.Services, builder.Configuration);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options => options.GetLevel = ServiceLogging.RequestLevel);
@@ -59,6 +60,7 @@ internal static class ServeCommand
         RegistryWebhookEndpoint.MapRegistryWebhook(app);
         RuleEndpoints.MapRuleApi(app);
         Health.HealthEndpoints.MapReadiness(app);
+        Dashboard.DashboardEndpoints.MapPolyarchDashboard(app);
         return app;
     }
 }

@@ -7,8 +7,13 @@ namespace Polyarch.Invoker.Tests.Fitness;
 public sealed class ApiKeyRouteTableTests
 {
     // What may be called without the API key, and why: liveness/readiness probes, and the registry webhook,
-    // which authenticates itself with its bearer token. /metrics and /openapi are not on this list (README).
-    private static readonly string[] Anonymous = ["GET /healthz", "GET /readyz", "POST /v1/hooks/registry"];
+    // which authenticates itself with its bearer token; the dashboard's login form and its stylesheet and script (the
+    // form itself takes the key). /metrics and /openapi are not on this list (README).
+    private static readonly string[] Anonymous =
+    [
+        "GET /healthz", "GET /readyz", "POST /v1/hooks/registry",
+        "GET /login", "POST /login", "GET /dashboard/assets/dashboard.css", "GET /dashboard/assets/dashboard.js",
+    ];
 
     [Fact]
     public async Task Serve_WithApiKeysOn_EveryEndpointNotExplicitlyAnonymous_Is401WithoutTheKey_InEveryCaseOfItsPath()
@@ -19,6 +24,7 @@ public sealed class ApiKeyRouteTableTests
         var protectedEndpoints = table.Where(e => !Anonymous.Contains(e.ToString())).ToList();
         protectedEndpoints.Select(e => e.Pattern).ShouldContain("/v1/rules");
         protectedEndpoints.Select(e => e.Pattern).ShouldContain("/metrics");
+        protectedEndpoints.Select(e => e.Pattern).ShouldContain("/activations/{id}"); // the dashboard's pages
 
         var failures = new List<string>();
         foreach (var endpoint in protectedEndpoints)
