@@ -31,23 +31,23 @@ internal sealed class BuildCommandHandler(
                 build = await RunOrWaitAsync(build, new ConsoleProgress(stderr), cancellationToken);
             }
 
-            return Report(build, reused, input.Json, stdout, stderr);
+            return Report(build, reused, input.Format, stdout, stderr);
         }
         catch (BuilderException exception)
         {
-            BuildReport.WriteError(stdout, stderr, exception.Message, exception.ExitCode, input.Json);
+            BuildReport.WriteError(stdout, stderr, exception.Message, exception.ExitCode, input.Format);
             return exception.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            BuildReport.WriteError(stdout, stderr, CancelledMessage, 1, input.Json);
+            BuildReport.WriteError(stdout, stderr, CancelledMessage, 1, input.Format);
             return 1;
         }
 #pragma warning disable CA1031 // The CLI ends in one line a person can read, never in an unhandled exception's stack trace.
         catch (Exception exception) when (exception is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            BuildReport.WriteError(stdout, stderr, $"Internal error ({exception.GetType().Name}): {exception.Message}. Run again with --verbose and report it.", 1, input.Json);
+            BuildReport.WriteError(stdout, stderr, $"Internal error ({exception.GetType().Name}): {exception.Message}. Run again with --verbose and report it.", 1, input.Format);
             return 1;
         }
     }
@@ -57,16 +57,16 @@ internal sealed class BuildCommandHandler(
         stderr.WriteLine($"build {build.Id}: {build.Request.SourceUrl} at {build.Request.Commit[..12]} for {string.Join(", ", build.Request.Platforms)}");
 
     /// <summary>Writes a finished build's report (or its error) and returns the exit code (both modes).</summary>
-    public static int Report(BuildRecord build, bool reused, bool json, TextWriter stdout, TextWriter stderr)
+    public static int Report(BuildRecord build, bool reused, OutputFormat format, TextWriter stdout, TextWriter stderr)
     {
         if (build.Status == BuildStatus.Succeeded)
         {
-            BuildReport.Write(stdout, build, json, reused);
+            BuildReport.Write(stdout, build, format, reused);
             return 0;
         }
 
         var error = build.Error ?? new BuildError($"Build {build.Id} ended as {build.Status}.", 1);
-        BuildReport.WriteError(stdout, stderr, error.Message, error.ExitCode, json, error, build.Id);
+        BuildReport.WriteError(stdout, stderr, error.Message, error.ExitCode, format, error, build.Id);
         return error.ExitCode;
     }
 

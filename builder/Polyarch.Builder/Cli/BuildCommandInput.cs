@@ -11,7 +11,7 @@ internal sealed record BuildCommandInput(
     string? Registry,
     string? Repository,
     string? BuilderName,
-    bool Json)
+    OutputFormat Format)
 {
     /// <summary>What is built, as the service's <c>POST /v1/builds</c> takes it.</summary>
     public BuildSubmission ToSubmission() => new(Source, Ref, Commit, Platforms, Registry, Repository);
