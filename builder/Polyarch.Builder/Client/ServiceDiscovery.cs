@@ -16,7 +16,7 @@ internal static class ServiceDiscovery
     public const string UrlVariable = "POLYARCH_BUILDER_URL";
 
     /// <summary>How long the /healthz probe of a local service may take before the CLI works on its own.</summary>
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     public static async Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, CancellationToken cancellationToken)
     {
