@@ -20,7 +20,8 @@ public sealed class HandOffTests(RegistryFixture registry) : IDisposable
     [Fact]
     public async Task A_cli_build_is_handed_to_the_running_service_which_runs_bake_and_records_it()
     {
-        _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\nRUN echo handed-off > /state\n" });
+        var step = $"RUN echo handed-off-{Guid.NewGuid():N} > /state"; // never cached: the step runs and its progress shows
+        _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\n{step}\n" });
         await using var service = await ServeHost.StartAsync("--Builder:ProcessQueue=true", $"--Builder:Registry={registry.Address}", "--Builder:PushRetryDelay=00:00:00.200");
 
         // This CLI cannot start docker: had it run bake itself, the build would fail with exit code 3.
@@ -38,7 +39,7 @@ public sealed class HandOffTests(RegistryFixture registry) : IDisposable
         stored.Images.Single().IndexDigest.ShouldBe(build["images"]![0]!["indexDigest"]!.GetValue<string>());
         result.StderrLines[0].ShouldStartWith($"build {id}: {_repository.Path} at ");
         // The service's live progress, printed as an in-process build prints it.
-        result.StderrLines.ShouldContain(line => line.EndsWith("RUN echo handed-off > /state", StringComparison.Ordinal), result.Stderr);
+        result.StderrLines.ShouldContain(line => line.EndsWith(step, StringComparison.Ordinal), result.Stderr);
         using var harness = new BuildHarness(registry.Address);
         (await harness.TagDigestAsync("demo/handoff", "main")).ShouldBe(stored.Images.Single().IndexDigest);
     }
