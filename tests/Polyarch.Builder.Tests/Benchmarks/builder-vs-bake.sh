@@ -58,7 +58,10 @@ echo "builder CLI start-up (polyarch-builder --help): ${startup_times[*]}"
 # raw_bake TAG: docker buildx bake --push of $work/raw with the builder's cache refs; prints seconds.
 raw_bake() {
   printf '{"target":{"default":{"context":"%s","dockerfile":"Dockerfile"}}}' "$work/raw" > "$work/raw.bake.json"
-  local t0 t1
+  local t0 t1 attempt
+  # distribution 2.8 sometimes answers the engine's second index push with a 500 (container-host notes): try again,
+  # timing the attempt that succeeds.
+  for attempt in 1 2 3; do
   t0=$(now)
   "$docker" buildx bake --file "$work/raw.bake.json" --push --metadata-file "$work/raw.meta.json" --progress rawjson \
     --set default.platform=linux/amd64 --set default.platform=linux/arm64 --set default.platform=linux/ppc64le \
@@ -66,8 +69,11 @@ raw_bake() {
     --set "default.labels.org.opencontainers.image.revision=$1" \
     --set "default.output=type=image,push=true,\"annotation-index.org.opencontainers.image.revision=$1\"" \
     --set "default.cache-from=type=registry,ref=$ref:buildcache" \
-    --set "default.cache-to=type=registry,ref=$ref:buildcache,mode=max" -- default 2>"$work/raw.log" \
-    || { tail -20 "$work/raw.log" >&2; return 1; }
+    --set "default.cache-to=type=registry,ref=$ref:buildcache,mode=max" -- default 2>"$work/raw.log" && break
+  [ "$attempt" -lt 3 ] || { tail -20 "$work/raw.log" >&2; return 1; }
+  grep -q '500 Internal Server Error' "$work/raw.log" || { tail -20 "$work/raw.log" >&2; return 1; }
+  echo "raw bake attempt $attempt: transient registry 500, again" >&2
+  done
   t1=$(now)
   elapsed "$t0" "$t1"
 }
