@@ -52,6 +52,16 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
         baseline: ({what: "raw docker buildx bake, same checkout and cache"} + (stats($builderService.rawBake) | {median, min, max})),
         ratio: (stats($builderService.builderWarmProcess).median / stats($builderService.rawBake).median), ratioUnit: "×",
         target: "≤ 1.10× raw bake (median)", holds: ((stats($builderService.builderWarmProcess).median / stats($builderService.rawBake).median) <= 1.10)} end),
+    (if $builder == null or (($builder.handedOffNewCommit // []) | length) == 0 then notrun("P4"; "a one-shot CLI build handed to the running serve vs raw docker buildx bake"; "≤ 1.15×") else
+      stats($builder.handedOffNewCommit) + {id: "P4", what: "build of a new commit, 3 platforms, warm cache: a new polyarch-builder CLI process handing the build to the `serve` running on its state directory (issue 18) vs raw `docker buildx bake`", unit: "s",
+        baseline: ({what: "raw docker buildx bake, same checkout and cache"} + (stats($builder.rawBakeHandedOff) | {median, min, max})),
+        ratio: (stats($builder.handedOffNewCommit).median / stats($builder.rawBakeHandedOff).median), ratioUnit: "×",
+        target: "≤ 1.15× raw bake (median)", holds: ((stats($builder.handedOffNewCommit).median / stats($builder.rawBakeHandedOff).median) <= 1.15)} end),
+    (if $builder == null or (($builder.handedOffUnchangedFreshState // []) | length) == 0 then notrun("P5"; "unchanged commit, CLI handed to a serve on a fresh state vs raw bake"; "≤ 1.15×") else
+      stats($builder.handedOffUnchangedFreshState) + {id: "P5", what: "unchanged commit rebuilt by a CLI handing it to a `serve` just started on a fresh state directory, warm cache, vs raw bake of the same checkout", unit: "s",
+        baseline: ({what: "raw docker buildx bake, same checkout and cache"} + (stats($builder.rawBakeHandedOffUnchanged) | {median, min, max})),
+        ratio: (stats($builder.handedOffUnchangedFreshState).median / stats($builder.rawBakeHandedOffUnchanged).median), ratioUnit: "×",
+        target: "≤ 1.15× raw bake (median)", holds: ((stats($builder.handedOffUnchangedFreshState).median / stats($builder.rawBakeHandedOffUnchanged).median) <= 1.15)} end),
     (if $builder == null then notrun("P5"; "the same commit delivered twice"; "0 rebuilds") else
       {id: "P5", what: "the same commit delivered twice (second delivery)", unit: "s",
         median: $builder.redelivered.seconds, min: $builder.redelivered.seconds, max: $builder.redelivered.seconds, n: 1,

@@ -24,6 +24,7 @@ internal sealed partial class BuildExecutor(
     IImagePublisher publisher,
     StagingTags stagingTags,
     IBuildStore store,
+    BuildCancellations cancellations,
     IOptions<BuilderOptions> options,
     TimeProvider time,
     ILogger<BuildExecutor> logger)
@@ -38,7 +39,8 @@ internal sealed partial class BuildExecutor(
     public async Task<BuildRecord> ExecuteAsync(BuildRecord build, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken, bool requeueOnCancel = true)
     {
         using var timeout = new CancellationTokenSource(_options.BuildTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var requested = cancellations.Register(build.Id);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, requested.Token);
         var run = new BuildRun(build);
         Log.Started(logger, build.Id, build.Request.Repository, build.Request.Commit);
         var parent = BuilderTelemetry.Parent(build.Request.TraceParent);
@@ -66,6 +68,14 @@ internal sealed partial class BuildExecutor(
             await store.RequeueAsync(build.Id, CancellationToken.None);
             Log.Requeued(logger, build.Id);
             throw;
+        }
+        catch (Exception) when (requested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A user's cancel (POST /v1/builds/{id}/cancel): bake's process group was interrupted, then killed (DockerCli).
+            await store.FinishAsync(
+                build.Id, BuildStatus.Cancelled, [], run.Timings, run.Retries, run.Warnings,
+                new BuildError($"Build {build.Id} was cancelled; buildx was interrupted and no tag was moved.", 1), run.Logs, CancellationToken.None);
+            Log.Cancelled(logger, build.Id);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -365,6 +375,9 @@ internal sealed partial class BuildExecutor(
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Build {BuildId} interrupted by shutdown; queued again")]
         public static partial void Requeued(ILogger logger, string buildId);
+
+        [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Build {BuildId} cancelled by request")]
+        public static partial void Cancelled(ILogger logger, string buildId);
 
         [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Build {BuildId}: {Warning}")]
         public static partial void CacheExportFailed(ILogger logger, string buildId, string warning);

@@ -11,6 +11,7 @@ internal sealed partial class BuildQueueWorker(
     IBuildStore store,
     BuildExecutor executor,
     BuildQueueSignal signal,
+    BuildProgressHub progress,
     OrphanedBakes orphans,
     IOptions<BuilderOptions> options,
     ILogger<BuildQueueWorker> logger) : BackgroundService
@@ -57,7 +58,7 @@ internal sealed partial class BuildQueueWorker(
                 {
                     try
                     {
-                        await executor.ExecuteAsync(build, null, stoppingToken);
+                        await executor.ExecuteAsync(build, p => progress.Publish(build.Id, p), stoppingToken);
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                     {
@@ -71,6 +72,7 @@ internal sealed partial class BuildQueueWorker(
                     }
                     finally
                     {
+                        progress.Complete(build.Id);
                         running.TryRemove(build.Id, out _);
                         slots.Release();
                         signal.Notify();

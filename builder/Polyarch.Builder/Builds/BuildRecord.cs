@@ -20,5 +20,5 @@ public sealed record BuildRecord(
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Whether the build reached a final state.</summary>
-    public bool IsFinished => Status is BuildStatus.Succeeded or BuildStatus.Failed or BuildStatus.Superseded;
+    public bool IsFinished => Status is BuildStatus.Succeeded or BuildStatus.Failed or BuildStatus.Superseded or BuildStatus.Cancelled;
 }

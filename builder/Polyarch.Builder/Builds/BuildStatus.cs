@@ -17,4 +17,7 @@ public enum BuildStatus
 
     /// <summary>A newer push to the same branch replaced it before it started.</summary>
     Superseded,
+
+    /// <summary>Cancelled by a user (<c>POST /v1/builds/{id}/cancel</c>, <c>polyarch-builder builds cancel</c>); no tag was moved.</summary>
+    Cancelled,
 }

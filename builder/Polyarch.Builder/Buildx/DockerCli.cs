@@ -70,6 +70,7 @@ internal sealed class DockerCli
         try
         {
             var task = command.ExecuteAsync(forceful.Token, cancellationToken);
+            var group = setsid is null ? null : $"-{task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
             if (processFile is not null)
             {
                 // setsid execs docker in place (it is not a group leader), so the pid is the new group's id. Written as soon
@@ -77,7 +78,23 @@ internal sealed class DockerCli
                 await OrphanedBakes.WriteAsync(processFile, task.ProcessId, isGroup: setsid is not null, arguments).ConfigureAwait(false);
             }
 
-            var result = await task.ConfigureAwait(false);
+            // CliWrap interrupts and kills docker itself; the whole group (the buildx plugin too) gets the same signals.
+            await using var interruptGroup = group is null ? default : cancellationToken.Register(() => _ = SignalAsync("INT", group));
+            await using var killGroup = group is null ? default : forceful.Token.Register(() => _ = SignalAsync("KILL", group));
+            CommandResult result;
+            try
+            {
+                result = await task.ConfigureAwait(false);
+            }
+            finally
+            {
+                if (group is not null && cancellationToken.IsCancellationRequested)
+                {
+                    // Whatever the interrupt left behind in the group ends now.
+                    await SignalAsync("KILL", group).ConfigureAwait(false);
+                }
+            }
+
             string tailText;
             lock (tail)
             {
@@ -90,6 +107,20 @@ internal sealed class DockerCli
         {
             throw new DependencyUnavailableException(
                 $"Could not start {_dockerPath}: {exception.Message}. Install docker (see ./scripts/host.sh up) or set Builder:DockerPath.", exception);
+        }
+    }
+
+    private static async Task SignalAsync(string signal, string target)
+    {
+        try
+        {
+            await CliWrap.Cli.Wrap("kill").WithArguments(["-s", signal, "--", target]).WithValidation(CommandResultValidation.None)
+                .ExecuteAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Best effort: the group may be gone already.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 }

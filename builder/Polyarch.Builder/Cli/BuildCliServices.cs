@@ -14,13 +14,17 @@ namespace Polyarch.Builder.Cli;
 /// </summary>
 internal static class BuildCliServices
 {
-    public static ServiceProvider Create(string? builderName, bool verbose)
-    {
-        var configuration = new ConfigurationBuilder()
+    /// <summary>The configuration one-shot verbs read: appsettings.json in the working directory, the environment, <c>POLYARCH_*</c>.</summary>
+    public static IConfigurationRoot Configuration() =>
+        new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables()
             .AddEnvironmentVariables("POLYARCH_")
             .Build();
+
+    public static ServiceProvider Create(string? builderName, bool verbose)
+    {
+        var configuration = Configuration();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).

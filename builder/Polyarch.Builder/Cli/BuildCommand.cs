@@ -1,14 +1,19 @@
 using System.CommandLine;
+using Polyarch.Builder.Client;
+using Polyarch.Builder.Errors;
 using Polyarch.Builder.Hosting.Logging;
 
 namespace Polyarch.Builder.Cli;
 
-/// <summary><c>polyarch-builder build PATH_OR_URL [--ref R | --commit SHA] [--platforms …] …</c></summary>
+/// <summary>
+/// <c>polyarch-builder build PATH_OR_URL [--ref R | --commit SHA] [--platforms …] …</c>: handed to the running service when one
+/// runs on this state directory (or --url names one), built in this process otherwise — same output and exit codes.
+/// </summary>
 internal static class BuildCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("PATH_OR_URL") { Description = "A git repository: local path, file:// or https:// URL" };
+        var source = new Argument<string>("PATH_OR_URL") { Description = "A git repository: local path, file://, https://, git:// or ssh URL (ssh://host/repo.git, git@host:repo.git)" };
         var gitRef = new Option<string?>("--ref") { Description = "Branch or tag to build (default: the repository's default branch)" };
         var commit = new Option<string?>("--commit") { Description = "Exact commit to build" };
         var platforms = new Option<string[]>("--platforms", "--platform")
@@ -18,13 +23,15 @@ internal static class BuildCommand
         };
         var registry = new Option<string?>("--registry") { Description = "Registry HOST:PORT (default 127.0.0.1:5000)" };
         var repository = new Option<string?>("--repository") { Description = "Registry repository (default: the source's name)" };
-        var builderName = new Option<string?>("--builder") { Description = "buildx builder instance (default: buildx's current one)" };
-        var output = new Option<string>("--output") { Description = "text or json", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("text", "json");
+        var builderName = new Option<string?>("--builder") { Description = "buildx builder instance (default: buildx's current one); builds in this process" };
+        var output = OutputOption.Create();
+        var url = ServiceOptions.Url();
+        var apiKeyFile = ServiceOptions.ApiKeyFile();
+        var inProcess = new Option<bool>("--in-process") { Description = "Build in this process even when a builder service runs" };
 
         var command = new Command("build", "Build a repository for several platforms into one verified OCI index")
         {
-            source, gitRef, commit, platforms, registry, repository, builderName, output,
+            source, gitRef, commit, platforms, registry, repository, builderName, output, url, apiKeyFile, inProcess,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,7 +43,34 @@ internal static class BuildCommand
                 parse.GetValue(registry),
                 parse.GetValue(repository),
                 parse.GetValue(builderName),
-                parse.GetValue(output) == "json");
+                OutputOption.Parse(parse.GetValue(output)));
+
+            var local = parse.GetValue(inProcess) || input.BuilderName is not null;
+            if (local && parse.GetValue(url) is not null)
+            {
+                BuildReport.WriteError(Console.Out, Console.Error, "--url hands the build to a service, which uses its own buildx builder (Builder:BuilderName): leave out --builder / --in-process, or --url.", 2, input.Format);
+                return 2;
+            }
+
+            if (!local)
+            {
+                ServiceConnection? connection;
+                try
+                {
+                    connection = await ServiceDiscovery.FindAsync(parse.GetValue(url), parse.GetValue(apiKeyFile), BuildCliServices.Configuration(), cancellationToken);
+                }
+                catch (BuilderException exception)
+                {
+                    BuildReport.WriteError(Console.Out, Console.Error, exception.Message, exception.ExitCode, input.Format);
+                    return exception.ExitCode;
+                }
+
+                if (connection is not null)
+                {
+                    using var client = new BuilderServiceClient(connection);
+                    return await HandedOffBuild.RunAsync(input, client, Console.Out, Console.Error, cancellationToken);
+                }
+            }
 
             await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue<bool>(CliLogging.VerboseName));
             var handler = services.GetRequiredService<BuildCommandHandler>();

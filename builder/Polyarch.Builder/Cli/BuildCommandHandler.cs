@@ -1,100 +1,73 @@
-using Microsoft.Extensions.Options;
 using Polyarch.Builder.Builds;
-using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Errors;
-using Polyarch.Builder.Git;
-using Polyarch.Builder.Hosting;
-using Polyarch.Builder.Publishing;
 using Polyarch.Builder.Records;
 
 namespace Polyarch.Builder.Cli;
 
 /// <summary>Runs <c>polyarch-builder build</c> in-process: resolve → store → build with live progress → report.</summary>
 internal sealed class BuildCommandHandler(
-    GitSource git,
+    BuildRequestFactory requests,
     BuildSubmitter submitter,
     IBuildStore store,
     BuildExecutor executor,
-    IOptions<BuilderOptions> options)
+    TimeProvider time)
 {
+    /// <summary>What the CLI says when the user interrupts a build (both modes).</summary>
+    public const string CancelledMessage = "Cancelled; buildx was interrupted and no tag was moved.";
+
     private static readonly TimeSpan WaitPoll = TimeSpan.FromSeconds(1);
 
     public async Task<int> RunAsync(BuildCommandInput input, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         try
         {
-            var request = await CreateRequestAsync(input, cancellationToken);
+            var request = await requests.CreateAsync(input.ToSubmission(), "cli", cancellationToken);
             var submitted = await submitter.SubmitAsync(request, deliveryId: null, cancellationToken);
             var build = submitted.Build;
             var reused = !submitted.Created && build.Status == BuildStatus.Succeeded;
             if (!reused)
             {
-                stderr.WriteLine($"build {build.Id}: {request.SourceUrl} at {request.Commit[..12]} for {string.Join(", ", request.Platforms)}");
+                WriteStarted(stderr, build);
                 build = await RunOrWaitAsync(build, new ConsoleProgress(stderr), cancellationToken);
             }
 
-            if (build.Status == BuildStatus.Succeeded)
-            {
-                BuildReport.Write(stdout, build, input.Json, reused);
-                return 0;
-            }
-
-            var error = build.Error ?? new BuildError($"Build {build.Id} ended as {build.Status}.", 1);
-            BuildReport.WriteError(stdout, stderr, error.Message, error.ExitCode, input.Json, error, build.Id);
-            return error.ExitCode;
+            return Report(build, reused, input.Format, stdout, stderr);
         }
         catch (BuilderException exception)
         {
-            BuildReport.WriteError(stdout, stderr, exception.Message, exception.ExitCode, input.Json);
+            BuildReport.WriteError(stdout, stderr, exception.Message, exception.ExitCode, input.Format);
             return exception.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            BuildReport.WriteError(stdout, stderr, "Cancelled; buildx was interrupted and no tag was moved.", 1, input.Json);
+            BuildReport.WriteError(stdout, stderr, CancelledMessage, 1, input.Format);
             return 1;
         }
 #pragma warning disable CA1031 // The CLI ends in one line a person can read, never in an unhandled exception's stack trace.
         catch (Exception exception) when (exception is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            BuildReport.WriteError(stdout, stderr, $"Internal error ({exception.GetType().Name}): {exception.Message}. Run again with --verbose and report it.", 1, input.Json);
+            BuildReport.WriteError(stdout, stderr, $"Internal error ({exception.GetType().Name}): {exception.Message}. Run again with --verbose and report it.", 1, input.Format);
             return 1;
         }
     }
 
-    private async Task<BuildRequest> CreateRequestAsync(BuildCommandInput input, CancellationToken cancellationToken)
+    /// <summary>The line a build starts with on stderr (both modes).</summary>
+    public static void WriteStarted(TextWriter stderr, BuildRecord build) =>
+        stderr.WriteLine($"build {build.Id}: {build.Request.SourceUrl} at {build.Request.Commit[..12]} for {string.Join(", ", build.Request.Platforms)}");
+
+    /// <summary>Writes a finished build's report (or its error) and returns the exit code (both modes).</summary>
+    public static int Report(BuildRecord build, bool reused, OutputFormat format, TextWriter stdout, TextWriter stderr)
     {
-        if (string.IsNullOrWhiteSpace(input.Source))
+        if (build.Status == BuildStatus.Succeeded)
         {
-            throw new InvalidBuildInputException("PATH_OR_URL is empty. Pass the path of a git repository or its URL, e.g. polyarch-builder build ./my-function.");
+            BuildReport.Write(stdout, build, format, reused);
+            return 0;
         }
 
-        if (input.Ref is not null && input.Commit is not null)
-        {
-            throw new InvalidBuildInputException("Pass either --ref or --commit, not both.");
-        }
-
-        // Everything known before the fetch is checked first, all at once: nothing is fetched or stored for input that can never build.
-        var registry = input.Registry ?? options.Value.Registry;
-        BuildRequestValidator.Throw(BuildRequestValidator.Problems(registry, input.Repository, input.Ref));
-
-        var platforms = new List<string>();
-        foreach (var value in input.Platforms.Count > 0 ? input.Platforms : options.Value.EffectivePlatforms)
-        {
-            platforms.Add(PlatformName.Normalize(value)
-                ?? throw new InvalidBuildInputException($"'{value}' is not a platform. Use os/arch[/variant], e.g. linux/arm64."));
-        }
-
-        var source = await git.ResolveAsync(input.Source, input.Ref, input.Commit, cancellationToken);
-        var repository = input.Repository ?? RepositoryName.FromSource(SourceUrl.LastSegment(source.Url));
-        if (input.Repository is null && RegistryNames.RepositoryProblem(registry, repository) is { } problem)
-        {
-            throw new InvalidBuildInputException($"{problem} (derived from {InputText.Printable(source.Url)}; pass --repository).");
-        }
-
-        return new BuildRequest(
-            source.Url, registry, repository, source.Commit, source.Branch, source.IsDefaultBranch,
-            [.. platforms.Distinct(StringComparer.Ordinal)], "cli");
+        var error = build.Error ?? new BuildError($"Build {build.Id} ended as {build.Status}.", 1);
+        BuildReport.WriteError(stdout, stderr, error.Message, error.ExitCode, format, error, build.Id);
+        return error.ExitCode;
     }
 
     private async Task<BuildRecord> RunOrWaitAsync(BuildRecord build, ConsoleProgress progress, CancellationToken cancellationToken)
@@ -113,7 +86,7 @@ internal sealed class BuildCommandHandler(
                 return current ?? build;
             }
 
-            await Task.Delay(WaitPoll, cancellationToken);
+            await Task.Delay(WaitPoll, time, cancellationToken);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Polyarch.Builder.Builds;
+
 namespace Polyarch.Builder.Cli;
 
 /// <summary>What <c>polyarch-builder build</c> was given.</summary>
@@ -9,4 +11,8 @@ internal sealed record BuildCommandInput(
     string? Registry,
     string? Repository,
     string? BuilderName,
-    bool Json);
+    OutputFormat Format)
+{
+    /// <summary>What is built, as the service's <c>POST /v1/builds</c> takes it.</summary>
+    public BuildSubmission ToSubmission() => new(Source, Ref, Commit, Platforms, Registry, Repository);
+}

@@ -1,17 +1,15 @@
-using System.Text.Json;
 using Polyarch.Builder.Builds;
-using Polyarch.Builder.Records;
 
 namespace Polyarch.Builder.Cli;
 
 /// <summary>Writes a finished build as a platform/digest table or as JSON.</summary>
 internal static class BuildReport
 {
-    public static void Write(TextWriter output, BuildRecord build, bool json, bool reused)
+    public static void Write(TextWriter output, BuildRecord build, OutputFormat format, bool reused)
     {
-        if (json)
+        if (format != OutputFormat.Table)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { build, reused }, BuildJson.Options));
+            StructuredOutput.Write(output, new { build, reused }, format);
             return;
         }
 
@@ -41,7 +39,7 @@ internal static class BuildReport
         }
     }
 
-    public static void WriteError(TextWriter stdout, TextWriter stderr, string message, int exitCode, bool json, BuildError? error = null, string? buildId = null)
+    public static void WriteError(TextWriter stdout, TextWriter stderr, string message, int exitCode, OutputFormat format, BuildError? error = null, string? buildId = null)
     {
         stderr.WriteLine($"error: {message}");
         if (error?.LogTail is { Length: > 0 } tail)
@@ -50,9 +48,9 @@ internal static class BuildReport
             stderr.WriteLine(tail);
         }
 
-        if (json)
+        if (format != OutputFormat.Table)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(new { error = new { message, exitCode, buildId, platform = error?.Platform, step = error?.Step, logTail = error?.LogTail } }, BuildJson.Options));
+            StructuredOutput.Write(stdout, new { error = new { message, exitCode, buildId, platform = error?.Platform, step = error?.Step, logTail = error?.LogTail } }, format);
         }
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class GitSource
     private readonly string _mirrorsDirectory;
     private readonly string _username;
     private readonly string? _token;
+    private readonly GitCli _gitCli;
     private readonly ILogger<GitSource> _logger;
 
     public GitSource(IOptions<BuilderOptions> options, ILogger<GitSource> logger)
@@ -24,6 +25,7 @@ internal sealed partial class GitSource
         _mirrorsDirectory = Path.Combine(StatePaths.BuilderDirectory(options.Value), "mirrors");
         _username = options.Value.GitUsername;
         _token = options.Value.GitToken;
+        _gitCli = new GitCli(options.Value.GitSshCommand);
         _logger = logger;
     }
 
@@ -128,6 +130,15 @@ internal sealed partial class GitSource
             repository.Network.Remotes.Add("origin", normalized, FetchRefSpecs[0]);
         }
 
+        if (SourceUrl.IsSsh(normalized))
+        {
+            // libgit2 as LibGit2Sharp bundles it has no SSH transport: the git CLI fetches into the same bare mirror.
+            _gitCli.Fetch(repository.Info.Path, normalized, FetchRefSpecs, cancellationToken);
+            Log.Fetched(_logger, normalized);
+            cancellationToken.ThrowIfCancellationRequested();
+            return;
+        }
+
         var options = new FetchOptions
         {
             Prune = true,
@@ -152,13 +163,13 @@ internal sealed partial class GitSource
     private string? UpdateDefaultBranch(Repository repository, string normalized)
     {
         // The remote's HEAD names its default branch; remember it in the mirror's HEAD.
-        var head = repository.Network.ListReferences(repository.Network.Remotes["origin"], Credentials)
-            .FirstOrDefault(r => r.CanonicalName == "HEAD");
-        var target = head switch
-        {
-            SymbolicReference symbolic => symbolic.TargetIdentifier,
-            _ => null,
-        };
+        var target = SourceUrl.IsSsh(normalized)
+            ? _gitCli.DefaultBranch(repository.Info.Path, normalized, CancellationToken.None)
+            : repository.Network.ListReferences(repository.Network.Remotes["origin"], Credentials).FirstOrDefault(r => r.CanonicalName == "HEAD") switch
+            {
+                SymbolicReference symbolic => symbolic.TargetIdentifier,
+                _ => null,
+            };
         if (target is not null && target.StartsWith("refs/heads/", StringComparison.Ordinal) && repository.Refs[target] is not null)
         {
             repository.Refs.UpdateTarget("HEAD", target);

@@ -14,7 +14,8 @@ internal static class SourceUrl
         var trimmed = pathOrUrl.Trim();
         if (Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ssh" or "git")
         {
-            if (!string.IsNullOrEmpty(uri.UserInfo))
+            // ssh://git@host/… names the ssh user, no secret; a password (user:secret@) is a credential wherever it is.
+            if (!string.IsNullOrEmpty(uri.UserInfo) && !(uri.Scheme == "ssh" && !uri.UserInfo.Contains(':', StringComparison.Ordinal)))
             {
                 throw new InvalidBuildInputException(
                     $"The repository URL {uri.GetLeftPart(UriPartial.Scheme)}…@{uri.Host}{uri.AbsolutePath} carries credentials. Remove them and set Builder:GitToken instead.");
@@ -38,6 +39,12 @@ internal static class SourceUrl
 
     /// <summary>Whether the source is on this machine (CLI only; webhooks never build local paths).</summary>
     public static bool IsLocal(string normalized) => normalized.StartsWith('/');
+
+    /// <summary>Whether git reaches the remote over ssh (<c>ssh://</c>, <c>git+ssh://</c> or scp-like <c>user@host:path</c>).</summary>
+    public static bool IsSsh(string normalized) =>
+        normalized.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase)
+        || normalized.StartsWith("git+ssh://", StringComparison.OrdinalIgnoreCase)
+        || (!IsLocal(normalized) && !normalized.Contains("://", StringComparison.Ordinal) && normalized.Contains('@', StringComparison.Ordinal) && normalized.Contains(':', StringComparison.Ordinal));
 
     /// <summary>A stable directory name for the mirror of a URL.</summary>
     public static string MirrorKey(string normalized)

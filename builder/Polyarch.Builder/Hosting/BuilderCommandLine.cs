@@ -13,6 +13,7 @@ internal static class BuilderCommandLine
         {
             ServeCommand.Create(),
             BuildCommand.Create(),
+            BuildsCommand.Create(),
             ManifestCommand.Create(),
             RegistryCommand.Create(),
             Logging.CliLogging.VerboseOption(),

@@ -65,6 +65,14 @@ public sealed class BuilderOptions
     /// <summary>Git token for HTTPS remotes (never logged).</summary>
     public string? GitToken { get; set; }
 
+    /// <summary>
+    /// The ssh command git runs for ssh remotes (<c>ssh://…</c>, <c>git@host:path</c>), passed as <c>GIT_SSH_COMMAND</c>, e.g.
+    /// <c>ssh -i /run/secrets/deploy_key -o IdentitiesOnly=yes -o BatchMode=yes</c>. ssh remotes are fetched by the git CLI
+    /// (the libgit2 bundled with LibGit2Sharp has no SSH transport).
+    /// </summary>
+    /// <value>Defaults to <c>null</c>: <c>$GIT_SSH_COMMAND</c> when set, else <c>ssh -o BatchMode=yes</c> (never a password prompt).</value>
+    public string? GitSshCommand { get; set; }
+
     /// <summary>Repositories webhooks may build: URL pattern → registry repository.</summary>
     public List<AllowlistEntry> Allowlist { get; set; } = [];
 

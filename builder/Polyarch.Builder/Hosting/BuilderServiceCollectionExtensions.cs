@@ -57,6 +57,10 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();
         services.AddSingleton<BuildExecutor>();
+        services.AddSingleton<BuildRequestFactory>();
+        services.AddSingleton<BuildCancellations>();
+        services.AddSingleton<BuildProgressHub>();
+        services.AddSingleton<ServiceInstance>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<RepositoryAllowlist>();
         return services;
@@ -71,7 +75,8 @@ internal static class BuilderServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapPolyarchBuilder(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        // The instance id lets a CLI tell the service its state directory names (serve.json) from another process on that port.
+        endpoints.MapGet("/healthz", (ServiceInstance instance) => Results.Ok(new { status = "ok", instance = instance.Id })).AllowAnonymous();
         endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" })).AllowAnonymous();
         endpoints.MapGitWebhook();
         endpoints.MapBuildsApi();

@@ -37,6 +37,7 @@ internal static class ServeCommand
         builder.Services.AddSerilog((services, configuration) =>
             ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
         builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
+        builder.Services.AddHostedService<ServiceEndpointFile>();
         Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration);
 
         var app = builder.Build();

@@ -26,6 +26,9 @@ internal interface IBuildStore
     /// <summary>Puts one running build back into the queue (the process is shutting down).</summary>
     public Task RequeueAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Cancels a build that is still queued (nobody runs it); false when it is not queued (any more).</summary>
+    public Task<bool> CancelQueuedAsync(string id, BuildError error, CancellationToken cancellationToken);
+
     /// <summary>Stores the final state of a build with its per-platform logs.</summary>
     public Task FinishAsync(
         string id, BuildStatus status, IReadOnlyList<BuiltImage> images, IReadOnlyList<PlatformTiming> timings, IReadOnlyList<string> retries,

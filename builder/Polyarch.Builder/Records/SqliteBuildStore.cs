@@ -141,6 +141,15 @@ internal sealed class SqliteBuildStore : IBuildStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> CancelQueuedAsync(string id, BuildError error, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection,
+            "UPDATE builds SET status = 'cancelled', finished_at = $now, error = $e WHERE id = $id AND status = 'queued'",
+            cancellationToken, ("$now", BuildRowReader.Time(_time.GetUtcNow())), ("$e", BuildRowReader.ToJson(error)), ("$id", id)) > 0;
+    }
+
+    /// <inheritdoc />
     public async Task FinishAsync(
         string id, BuildStatus status, IReadOnlyList<BuiltImage> images, IReadOnlyList<PlatformTiming> timings, IReadOnlyList<string> retries,
         IReadOnlyList<string> warnings, BuildError? error, IReadOnlyDictionary<string, string> logs, CancellationToken cancellationToken)

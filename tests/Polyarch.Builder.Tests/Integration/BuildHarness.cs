@@ -38,7 +38,7 @@ public sealed class BuildHarness : IDisposable
         var handler = ActivatorUtilities.CreateInstance<BuildCommandHandler>(_services);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var input = new BuildCommandInput(source, gitRef, null, platforms, registry, repository, null, Json: true);
+        var input = new BuildCommandInput(source, gitRef, null, platforms, registry, repository, null, OutputFormat.Json);
 
         var exitCode = await handler.RunAsync(input, stdout, stderr, CancellationToken.None);
 

@@ -157,4 +157,27 @@ public abstract class BuildStoreTests : IAsyncLifetime
         (await _store.GetAsync(running, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Running);
         (await _store.GetAsync(queued, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Queued);
     }
+
+    [Fact]
+    public async Task Only_a_queued_build_is_cancelled_and_a_cancelled_commit_is_built_again_when_submitted()
+    {
+        var queued = (await _store.SubmitAsync(Request(CommitA), null, CancellationToken.None)).Build.Id;
+        var running = (await _store.SubmitAsync(Request(CommitB, branch: "other", isDefault: false), null, CancellationToken.None)).Build.Id;
+        (await _store.TryClaimAsync(running, CancellationToken.None)).ShouldNotBeNull();
+        var error = new BuildError("cancelled by a test", 1);
+
+        (await _store.CancelQueuedAsync(queued, error, CancellationToken.None)).ShouldBeTrue();
+        (await _store.CancelQueuedAsync(queued, error, CancellationToken.None)).ShouldBeFalse();
+        (await _store.CancelQueuedAsync(running, error, CancellationToken.None)).ShouldBeFalse();
+
+        var cancelled = (await _store.GetAsync(queued, CancellationToken.None))!;
+        cancelled.Status.ShouldBe(BuildStatus.Cancelled);
+        cancelled.IsFinished.ShouldBeTrue();
+        cancelled.Error!.Message.ShouldBe("cancelled by a test");
+        (await _store.GetAsync(running, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Running);
+        (await _store.ClaimNextAsync(CancellationToken.None)).ShouldBeNull();
+        var again = await _store.SubmitAsync(Request(CommitA), null, CancellationToken.None);
+        again.Created.ShouldBeTrue();
+        again.Build.Id.ShouldNotBe(queued);
+    }
 }

@@ -1,0 +1,4 @@
+namespace Polyarch.Builder.Client;
+
+/// <summary>A running polyarch-builder service a CLI talks to: its URL, the API key sent (if any), and whether the user named it.</summary>
+internal sealed record ServiceConnection(Uri Url, string? ApiKey, bool Explicit);
