@@ -15,7 +15,7 @@ using Polyarch.Testing;
 namespace Polyarch.Builder.Tests.Telemetry;
 
 /// <summary>
-/// One push, one trace (builder/README.md, "Traces"): the webhook's span is the parent of the queued request, the stored
+/// One push, one trace (builder/Polyarch.Builder/README.md, "Traces"): the webhook's span is the parent of the queued request, the stored
 /// traceparent makes the queue wait and the build its children wherever the build runs, the build has checkout → bake
 /// (a child per platform) → verify → tag, and the pushed index carries the build's traceparent for the invoker.
 /// Collected with OpenTelemetry's in-memory exporter.
