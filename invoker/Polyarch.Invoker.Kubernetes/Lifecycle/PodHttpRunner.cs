@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -6,18 +5,18 @@ using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Access;
 using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Pool;
 using k8s.Models;
 
 namespace Polyarch.Invoker.Kubernetes.Lifecycle;
 
 /// <summary>
-/// Warm pods for http actions, keyed like the Docker pool (action, platform, child digest, limits, port, environment):
-/// a cold activation creates a pod, watches it to Running, POSTs /init once; every activation POSTs /run and gets only
-/// its own log lines (timestamps after the previous activation's). Pods are reached at their pod IP in the cluster or
-/// through the API server's port-forward from outside (<see cref="PodAccess"/>). Idle pods are deleted after the idle
-/// timeout by a sweep on the TimeProvider; prewarm starts pods ahead of the first activation.
+/// The http protocol on Kubernetes, over the core's <see cref="WarmPool"/> (the same keys, caps, idle timeout and
+/// dead-container dropping as Docker containers): a cold activation creates a pod, watches it to Running, POSTs /init
+/// once; every activation POSTs /run and gets only its own log lines (timestamps after the previous activation's).
+/// Pods are reached at their pod IP in the cluster or through the API server's port-forward (<see cref="PodAccess"/>).
 /// </summary>
-internal sealed partial class HttpPods : IAsyncDisposable
+internal sealed partial class PodHttpRunner : IDisposable
 {
     // sinceSeconds is a coarse window on the node's clock: ask for a minute more than the time since the last read
     // (the node's own timestamps then cut exactly), so a slow round trip or a test's fake clock loses no line.
@@ -26,137 +25,134 @@ internal sealed partial class HttpPods : IAsyncDisposable
     private readonly PodClient _pods;
     private readonly KubernetesBackendOptions _options;
     private readonly PodHttp _http;
+    private readonly WarmPool _pool;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly IdlePods _idle;
     private readonly ActionHttpClient _proxy;
 
-    public HttpPods(PodClient pods, KubernetesBackendOptions options, PodHttp http, TimeProvider time, ILogger logger)
+    public PodHttpRunner(PodClient pods, KubernetesBackendOptions options, PodHttp http, WarmPool pool, TimeProvider time, ILogger logger)
     {
         _pods = pods;
         _options = options;
         _http = http;
+        _pool = pool;
         _time = time;
         _logger = logger;
-        _idle = new IdlePods(pods, options, time, logger);
         _proxy = new ActionHttpClient(http.Client);
     }
 
-    public int IdleCount => _idle.Count;
-
     public PodAccess Access => _http.Access;
 
-    public int IdleCountOf(string key) => _idle.CountOf(key);
+    public WarmPool Pool => _pool;
 
-    public static string KeyOf(PodRequest request, PodPlacement placement)
-    {
-        var env = string.Join(",", request.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{request.ActionName} {placement.Variants[0].Platform} {placement.Variants[0].Digest} {placement.Needs} port={request.Port} env={env}");
-    }
+    /// <summary>The core's pool key: action, the pinned variant, the needs, the port and the environment.</summary>
+    public static PoolKey KeyOf(PodRequest request, PodPlacement placement) =>
+        PoolKey.For(request.ActionName, placement.Variants[0].Platform, placement.Variants[0].Digest, placement.Needs, request.Port, request.Environment);
 
-    public Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken) =>
-        RunAsync(request, placement, pod, retried: false, cancellationToken);
-
-    private async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, bool retried, CancellationToken cancellationToken)
+    public async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
         var key = KeyOf(request, placement);
         var variant = placement.Variants[0];
-        var start = _time.GetTimestamp();
-        WarmPod? warm = null;
-        var cold = !_idle.TryTake(key, out warm);
-        var init = TimeSpan.Zero;
-        if (cold)
+        for (var attempt = 0; ; attempt++)
         {
-            var (started, failure) = await StartAsync(request, placement, pod, key, cancellationToken);
-            if (failure is not null)
+            PoolLease lease;
+            try
             {
-                return failure with { Wait = _time.GetElapsedTime(start) };
+                lease = await _pool.AcquireAsync(key, ct => StartAsync(request, placement, pod, ct), cancellationToken);
+            }
+            catch (PodStartFailedException failed)
+            {
+                return failed.Run;
             }
 
-            warm = started!;
-            var initStart = _time.GetTimestamp();
-            var initAnswer = await InitAsync(warm, request, cancellationToken);
-            init = _time.GetElapsedTime(initStart);
-            if (initAnswer.Status != ActivationStatus.Success)
+            var warm = (PodActionContainer)lease.Container;
+            var init = lease.Cold ? warm.InitDuration : TimeSpan.Zero;
+            var wait = lease.Wait - init;
+            var runStart = _time.GetTimestamp();
+            var body = ActionHttpClient.RunPayload(JsonNode.Parse(request.ParamsJson), request.ActionName, request.ActivationId, _time.GetUtcNow() + request.Timeout);
+            var answer = await PostAsync(warm, "run", body, request.Timeout, cancellationToken);
+            var run = _time.GetElapsedTime(runStart);
+            if (answer.Unreachable && !lease.Cold && attempt == 0)
             {
-                var initLogs = await ReadLogsAsync(warm, cancellationToken);
-                await _pods.DeleteAsync(warm.Name, CancellationToken.None);
-                return Run(initAnswer.Status, initAnswer.Result, initLogs, warm, cold, TimeSpan.Zero, init, TimeSpan.Zero);
+                // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): the pool
+                // drops it and the activation gets a new one, as a Docker container that refuses connections.
+                var reason = answer.Result?["error"]?.ToString() ?? "";
+                LogWarmPodGone(_logger, warm.Id, reason);
+                warm.MarkDead();
+                _pool.Release(lease, reusable: false);
+                continue;
             }
-        }
 
-        var wait = _time.GetElapsedTime(start) - init;
-        var runStart = _time.GetTimestamp();
-        var body = ActionHttpClient.RunPayload(JsonNode.Parse(request.ParamsJson), request.ActionName, request.ActivationId, _time.GetUtcNow() + request.Timeout);
-        var answer = await PostAsync(warm!, "run", body, request.Timeout, cancellationToken);
-        var run = _time.GetElapsedTime(runStart);
-        if (answer.Unreachable && !cold && !retried)
-        {
-            // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): replace it once,
-            // as the Docker pool replaces a warm container that refuses connections.
-            var reason = answer.Result?["error"]?.ToString() ?? "";
-            LogWarmPodGone(_logger, warm!.Name, reason);
-            await _pods.DeleteAsync(warm.Name, CancellationToken.None);
-            return await RunAsync(request, placement, pod, retried: true, cancellationToken);
-        }
+            var logs = await ReadLogsAsync(warm, cancellationToken);
+            if (!answer.Healthy)
+            {
+                warm.MarkDead();
+            }
 
-        var logs = await ReadLogsAsync(warm!, cancellationToken);
-        if (answer.Healthy)
-        {
-            await _idle.ReturnAsync(warm!);
+            _pool.Release(lease, reusable: answer.Healthy);
+            return new KubernetesRun(answer.Status, answer.Result, logs.Lines, logs.Truncated, lease.Cold, warm.Id, placement.Image, warm.Node, variant.Platform, variant.Digest,
+                wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run);
         }
-        else
-        {
-            await _pods.DeleteAsync(warm!.Name, CancellationToken.None);
-        }
-
-        return Run(answer.Status, answer.Result, logs, warm!, cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run);
-
-        KubernetesRun Run(string status, JsonNode? result, PodLogs lines, WarmPod pod, bool isCold, TimeSpan w, TimeSpan i, TimeSpan r) =>
-            new(status, result, lines.Lines, lines.Truncated, isCold, pod.Name, placement.Image, pod.Node, variant.Platform, variant.Digest, w, i, r);
     }
 
-    /// <summary>Starts and initialises one warm pod for the key and keeps it idle; false (logged) when it could not start.</summary>
-    public async Task<bool> PrewarmAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts and initialises pods for the key until <paramref name="count"/> (at most the pool's per-key cap) are
+    /// idle; <paramref name="podFor"/> gives each new pod its own name. Returns how many it started (a failure is logged).
+    /// </summary>
+    public async Task<int> PrewarmAsync(PodRequest request, PodPlacement placement, int count, Func<V1Pod> podFor, CancellationToken cancellationToken)
     {
         var key = KeyOf(request, placement);
-        var (warm, failure) = await StartAsync(request, placement, pod, key, cancellationToken);
-        if (failure is not null)
+        count = Math.Min(count, _pool.MaxContainersPerKey);
+        var leases = new List<PoolLease>();
+        try
         {
-            LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, failure.Result?.ToJsonString() ?? failure.Status);
-            return false;
+            while (_pool.IdleCount(key) + leases.Count < count)
+            {
+                PoolLease lease;
+                try
+                {
+                    lease = await _pool.AcquireAsync(key, ct => StartAsync(request, placement, podFor(), ct), cancellationToken);
+                }
+                catch (PodStartFailedException failed)
+                {
+                    LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, failed.Message);
+                    break;
+                }
+
+                leases.Add(lease);
+                if (lease.Cold)
+                {
+                    // The start-up and /init lines belong to no activation.
+                    await ReadLogsAsync((PodActionContainer)lease.Container, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                _pool.Release(lease, reusable: true);
+            }
         }
 
-        var answer = await InitAsync(warm!, request, cancellationToken);
-        if (answer.Status != ActivationStatus.Success)
-        {
-            await _pods.DeleteAsync(warm!.Name, CancellationToken.None);
-            LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, answer.Result?.ToJsonString() ?? answer.Status);
-            return false;
-        }
-
-        // The start-up and /init lines belong to no activation.
-        await ReadLogsAsync(warm!, cancellationToken);
-        await _idle.ReturnAsync(warm!);
-        return true;
+        return leases.Count(l => l.Cold);
     }
 
-    private Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
-        PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment), request.Timeout, cancellationToken);
-
-    private async Task<PodLogs> ReadLogsAsync(WarmPod warm, CancellationToken cancellationToken)
+    private async Task<PodLogs> ReadLogsAsync(PodActionContainer warm, CancellationToken cancellationToken)
     {
         var window = warm.LastLog is null ? TimeSpan.Zero : _time.GetElapsedTime(warm.LastLogRead) + LogWindowMargin;
         var read = _time.GetTimestamp();
-        var logs = await _pods.ReadLogsAfterAsync(warm.Name, warm.LastLog, window, _options.MaxLogBytes, cancellationToken);
+        var logs = await _pods.ReadLogsAfterAsync(warm.Id, warm.LastLog, window, _options.MaxLogBytes, cancellationToken);
         warm.LastLog = logs.Last;
         warm.LastLogRead = read;
         return new PodLogs(logs.Lines, logs.Truncated);
     }
 
-    private async Task<(WarmPod? Pod, KubernetesRun? Failure)> StartAsync(PodRequest request, PodPlacement placement, V1Pod pod, string key, CancellationToken cancellationToken)
+    /// <summary>Creates the pod, waits for Running and POSTs /init; a failure deletes the pod and throws its outcome.</summary>
+    private async Task<IWarmContainer> StartAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
+        var start = _time.GetTimestamp();
+
         // The start timeout runs from before the create request (see KubernetesBackend.RunExecAsync).
         using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
@@ -171,7 +167,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             await _pods.DeleteAsync(name, CancellationToken.None);
-            return (null, Failed(ActivationStatus.SystemError, OutcomeClassifier.ErrorObject($"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s. It was deleted."), null));
+            throw Failed(ActivationStatus.SystemError, OutcomeClassifier.ErrorObject($"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s. It was deleted."), null, PodLogs.None);
         }
         catch
         {
@@ -179,26 +175,46 @@ internal sealed partial class HttpPods : IAsyncDisposable
             throw;
         }
 
+        if (observation.Phase == PodPhase.Unschedulable)
+        {
+            // The snapshot said a node fits, the scheduler says none does (the pool filled up since): a refusal before
+            // anything ran, so the core tries its next candidate.
+            await _pods.DeleteAsync(name, CancellationToken.None);
+            throw UnschedulablePodException.For(name, placement, observation.Message);
+        }
+
         if (observation.Phase != PodPhase.Running || (_http.Access == PodAccess.PodIp && observation.PodIp is null))
         {
             var logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
             await _pods.DeleteAsync(name, CancellationToken.None);
             var (status, result) = PodFailures.Describe(observation, name, placement.Image, variant.Platform);
-            return (null, Failed(status, result, observation.Node) with { Logs = logs.Lines, Truncated = logs.Truncated });
+            throw Failed(status, result, observation.Node, logs);
         }
 
-        var warm = new WarmPod(name, key, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
-        return (warm, null);
+        var warm = new PodActionContainer(_pods, name, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
+        var initStart = _time.GetTimestamp();
+        var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment), request.Timeout, cancellationToken);
+        warm.InitDuration = _time.GetElapsedTime(initStart);
+        if (initAnswer.Status != ActivationStatus.Success)
+        {
+            var initLogs = await ReadLogsAsync(warm, cancellationToken);
+            await warm.DisposeAsync();
+            throw new PodStartFailedException(new KubernetesRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, true, name, placement.Image, warm.Node,
+                variant.Platform, variant.Digest, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero));
+        }
 
-        KubernetesRun Failed(string status, JsonNode result, string? node) =>
-            new(status, result, [], false, true, name, placement.Image, node, variant.Platform, variant.Digest, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+        return warm;
+
+        PodStartFailedException Failed(string status, JsonNode result, string? node, PodLogs logs) =>
+            new(new KubernetesRun(status, result, logs.Lines, logs.Truncated, true, name, placement.Image, node, variant.Platform, variant.Digest,
+                _time.GetElapsedTime(start), TimeSpan.Zero, TimeSpan.Zero));
     }
 
-    private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(WarmPod pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(PodActionContainer pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var where = _http.Access == PodAccess.PortForward ? $"pod {pod.Name} (through the API server's port-forward to port {pod.Address.Port})" : $"{pod.Address}";
+        var where = _http.Access == PodAccess.PortForward ? $"pod {pod.Id} (through the API server's port-forward to port {pod.Address.Port})" : $"{pod.Address}";
         try
         {
             var response = path == "init"
@@ -223,14 +239,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes pods idle longer than the idle timeout (the sweep does this on its own); returns how many.</summary>
-    public Task<int> EvictIdleAsync(CancellationToken cancellationToken) => _idle.EvictAsync(cancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _idle.DisposeAsync();
-        _http.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 
