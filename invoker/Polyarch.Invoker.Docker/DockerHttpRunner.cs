@@ -27,17 +27,9 @@ internal sealed class DockerHttpRunner(
     private readonly DockerBackendOptions _options = dockerOptions.Value;
     private readonly InvokerOptions _invoker = invokerOptions.Value;
 
-    public static PoolKey KeyFor(ActivationContext context)
-    {
-        var needs = context.Decision.Requirements;
-        var env = string.Join(",", context.Action.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-        var limits = string.Create(CultureInfo.InvariantCulture, $"mem={needs.MemoryBytes};cpus={needs.Cpus};gpus={needs.Gpus};port={context.Port};env={env.GetHashCode(StringComparison.Ordinal):x}");
-        return new PoolKey(context.Action.Name, context.Decision.Variant.Platform, context.Decision.Variant.Digest, limits);
-    }
-
     public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)
     {
-        var key = KeyFor(context);
+        var key = PoolKey.For(context);
         for (var attempt = 0; ; attempt++)
         {
             PoolLease lease;
@@ -74,10 +66,12 @@ internal sealed class DockerHttpRunner(
 
     public async Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken)
     {
-        var key = KeyFor(context);
+        var key = PoolKey.For(context);
         var leases = new List<PoolLease>();
         try
         {
+            // A key holds at most MaxContainersPerKey containers: asking for more would wait for ever.
+            count = Math.Min(count, pool.MaxContainersPerKey);
             for (var i = 0; i < count && pool.IdleCount(key) + leases.Count < count; i++)
             {
                 leases.Add(await pool.AcquireAsync(key, ct => StartAsync(context, ct), cancellationToken));

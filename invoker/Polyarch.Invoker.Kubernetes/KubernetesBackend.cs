@@ -8,6 +8,7 @@ using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
 using Polyarch.Invoker.Kubernetes.Pods;
+using Polyarch.Invoker.Pool;
 using k8s.Models;
 
 namespace Polyarch.Invoker.Kubernetes;
@@ -25,11 +26,11 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     private readonly V1Pod? _template;
     private readonly TimeProvider _time;
     private readonly ILogger<KubernetesBackend> _logger;
-    private readonly HttpPods _httpPods;
+    private readonly PodHttpRunner _httpPods;
 
     public KubernetesBackend(
         NodeInventory inventory, PodClient pods, KubernetesBackendOptions options, V1Pod? template,
-        HttpClient http, TimeProvider time, ILogger<KubernetesBackend> logger)
+        HttpClient http, WarmPool pool, TimeProvider time, ILogger<KubernetesBackend> logger)
     {
         _inventory = inventory;
         _pods = pods;
@@ -39,15 +40,15 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         _logger = logger;
         var access = KubernetesConnection.ResolveAccess(options);
         var podHttp = access == PodAccess.PortForward ? PodHttp.ForPortForward(pods.OpenPortForwardAsync) : PodHttp.ForPodIp(http);
-        _httpPods = new HttpPods(pods, options, podHttp, time, logger);
+        _httpPods = new PodHttpRunner(pods, options, podHttp, pool, time, logger);
     }
 
     public const string Name = "kubernetes";
 
     public NodeInventory Inventory => _inventory;
 
-    /// <summary>Warm http pods currently idle (tests and the status page).</summary>
-    public int IdleWarmPods => _httpPods.IdleCount;
+    /// <summary>Warm containers (here: http pods) currently idle in the core's pool (tests and the status page).</summary>
+    public int IdleWarmPods => _httpPods.Pool.IdleTotal;
 
     /// <summary>How warm http pods are reached (pod IP or port-forward; Auto already resolved).</summary>
     public PodAccess PodAccess => _httpPods.Access;
@@ -76,7 +77,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts warm http pods for the request's key until <paramref name="count"/> (at most MaxIdlePodsPerKey) are idle,
+    /// Starts warm http pods for the request's key until <paramref name="count"/> (at most the pool's MaxContainersPerKey) are idle,
     /// like the Docker pool's prewarm; exec actions have nothing to keep warm. Returns how many pods it started.
     /// </summary>
     public async Task<int> PrewarmAsync(PodRequest request, int count, CancellationToken cancellationToken)
@@ -88,27 +89,18 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         }
 
         Plan(request, out var placement);
-        var key = HttpPods.KeyOf(request, placement);
-        var target = Math.Min(count, _options.MaxIdlePodsPerKey);
-        var started = 0;
-        while (_httpPods.IdleCountOf(key) < target)
-        {
-            // Each warm pod needs its own name: a prewarm id in place of an activation id.
-            var one = request with { ActivationId = $"prewarm-{Guid.NewGuid():N}"[..24] };
-            var pod = Plan(one, out var onePlacement);
-            if (!await _httpPods.PrewarmAsync(one, onePlacement, pod, cancellationToken))
-            {
-                break;
-            }
 
-            started++;
-        }
-
-        return started;
+        // Each warm pod needs its own name: a prewarm id in place of an activation id.
+        return await _httpPods.PrewarmAsync(request, placement, count,
+            () => Plan(request with { ActivationId = $"prewarm-{Guid.NewGuid():N}"[..24] }, out _), cancellationToken);
     }
 
-    /// <summary>Deletes warm pods idle longer than the idle timeout; returns how many.</summary>
-    public Task<int> EvictIdleAsync(CancellationToken cancellationToken) => _httpPods.EvictIdleAsync(cancellationToken);
+    /// <summary>Removes warm containers idle longer than the pool's idle timeout (the pool's sweep does this on its own); returns how many.</summary>
+    public Task<int> EvictIdleAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _httpPods.Pool.SweepAsync();
+    }
 
     private async Task<KubernetesRun> RunExecAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
@@ -157,6 +149,12 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
             var end = _time.GetTimestamp();
             var wait = _time.GetElapsedTime(started, running ?? end);
             var run = running is null ? TimeSpan.Zero : _time.GetElapsedTime(running.Value, end);
+            if (observation.Phase == PodPhase.Unschedulable)
+            {
+                // Placed on the snapshot, refused by the scheduler (the pool filled up): nothing ran, try the next candidate.
+                throw UnschedulablePodException.For(name, placement, observation.Message);
+            }
+
             var platform = PlatformOf(observation.Node);
             var logs = observation.Phase is PodPhase.Unschedulable or PodPhase.ImagePullFailed
                 ? PodLogs.None
@@ -185,7 +183,12 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     private string? PlatformOf(string? node) =>
         node is not null && _inventory.Snapshot.ByName.TryGetValue(node, out var found) ? found.Platform : null;
 
-    public ValueTask DisposeAsync() => _httpPods.DisposeAsync();
+    /// <summary>The warm pods belong to the core's pool, which its owner disposes (deleting idle pods).</summary>
+    public ValueTask DisposeAsync()
+    {
+        _httpPods.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [LoggerMessage(EventId = 6120, Level = LogLevel.Warning, Message = "Pod {Pod} did not start within {Timeout}; deleting it")]
     private static partial void LogNeverStarted(ILogger logger, string pod, TimeSpan timeout);

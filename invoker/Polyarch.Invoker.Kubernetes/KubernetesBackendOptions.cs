@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Polyarch.Invoker.Kubernetes;
 
-/// <summary>Settings of the Kubernetes backend (section "Kubernetes", e.g. POLYARCH_Kubernetes__Namespace).</summary>
+/// <summary>
+/// Settings of the Kubernetes backend (section "Kubernetes", e.g. POLYARCH_Kubernetes__Namespace). Warm http pods live
+/// in the core's warm pool: their idle timeout, caps and sweep are the "WarmPool" section's, as for Docker containers.
+/// </summary>
 public sealed class KubernetesBackendOptions
 {
     public const string Section = "Kubernetes";
@@ -35,10 +38,6 @@ public sealed class KubernetesBackendOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Warm http pods idle longer than this are deleted. <value>Default: 10 min (OpenWhisk's).</value></summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
-
     /// <summary>Upper bound of the log bytes read from a pod. <value>Default: 10 MiB (OpenWhisk's log limit).</value></summary>
     [Range(1024, 1L << 30)]
     public long MaxLogBytes { get; set; } = 10L << 20;
@@ -53,14 +52,6 @@ public sealed class KubernetesBackendOptions
     /// </summary>
     [EnumDataType(typeof(PodAccess))]
     public PodAccess PodAccess { get; set; } = PodAccess.Auto;
-
-    /// <summary>How many warm http pods one key (action, platform, digest, limits) may keep idle. <value>Default: 4.</value></summary>
-    [Range(1, 64)]
-    public int MaxIdlePodsPerKey { get; set; } = 4;
-
-    /// <summary>How often idle warm pods are checked against <see cref="IdleTimeout"/>. <value>Default: 15 s.</value></summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// The name of the pod this invoker runs in (downward API metadata.name), owner of every action pod it creates.

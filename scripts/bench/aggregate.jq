@@ -31,12 +31,14 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
         baseline: {what: "docker run --rm", median: $invoker.dockerRun.median, p99: $invoker.dockerRun.p99},
         ratio: ($invoker.cold.median / $invoker.dockerRun.median), ratioUnit: "×",
         target: "≤ 1.2× docker run (p50)", holds: (($invoker.cold.median / $invoker.dockerRun.median) <= 1.2)} end),
-    # P3: HTTP requests the registry served to resolve one platform of a 3-platform index.
-    ((["cold", ", cold", 2], ["warm", ", warm", 1], ["pinned", ", pinned", 0]) as [$kind, $suffix, $limit] |
-      (if $registry == null then notrun("P3"; "registry round trips to resolve a platform, \($kind)"; "≤ \($limit)") else
-        (first($registry[] | select((.what | startswith("polyarch ResolvePlatformAsync")) and (.what | contains($suffix))) | .requests) // null) as $n |
-        {id: "P3", what: "registry round trips to resolve linux/arm64 of a 3-platform index (index → manifest → config, whose labels placement reads), \($kind)\(if $kind == "cold" then "; the variant digest alone (index): \(req("polyarch ResolveAsync (index), cold"))" else "" end)", unit: "requests",
-          median: $n, min: $n, max: $n, n: 1,
+    # P3: HTTP requests the registry served to place one image of a 3-platform index: an index Polyarch built carries
+    # the placement labels on its children (1 request cold); one built elsewhere costs index → manifest → config.
+    ((["cold", ", cold", 1], ["warm", ", warm", 1], ["pinned", ", pinned", 0]) as [$kind, $suffix, $limit] |
+      (if $registry == null then notrun("P3"; "registry round trips to place an image, \($kind)"; "≤ \($limit)") else
+        (first($registry[] | select((.what | startswith("polyarch placement from a Polyarch-built")) and (.what | contains($suffix))) | .requests) // null) as $n |
+        (first($registry[] | select((.what | startswith("polyarch ResolvePlatformAsync")) and (.what | contains($suffix))) | .requests) // null) as $elsewhere |
+        {id: "P3", what: "registry round trips to place a Polyarch-built 3-platform index (placement labels on the index's children: the index alone), \($kind); an image built elsewhere (index → manifest → config): \($elsewhere)", unit: "requests",
+          median: $n, min: $n, max: $n, n: 1, builtElsewhere: $elsewhere,
           baseline: {what: "docker buildx imagetools inspect / skopeo inspect --override-arch",
                      median: req("docker buildx imagetools inspect"), skopeo: req("skopeo inspect --override-arch")},
           target: "≤ \($limit)", holds: (if $n == null then null else $n <= $limit end)} end)),

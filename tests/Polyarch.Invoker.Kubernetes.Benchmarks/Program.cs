@@ -42,7 +42,7 @@ var options = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath,
 var (client, ns) = KubernetesConnection.Connect(options);
 await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
 using var http = new HttpClient();
-await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
 var sync = Stopwatch.StartNew();
 await backend.StartAsync(CancellationToken.None);
 Console.WriteLine($"inventory: {inventory.Snapshot.Nodes.Count} nodes listed and watched in {sync.ElapsedMilliseconds} ms ({inventory.Snapshot.ByPlatform.Count} platforms)");
@@ -117,7 +117,7 @@ var warmResults = new System.Text.Json.Nodes.JsonObject();
 foreach (var access in new[] { PodAccess.PodIp, PodAccess.PortForward })
 {
     var httpOptions = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = $"bench-{access}".ToLowerInvariant(), PodAccess = access };
-    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
     var httpRequest = Request(1) with { ActionName = "echo-http", Platform = "linux/arm64", Protocol = ActionProtocol.Http, Port = proxy.Port, DataLocality = [], MemoryBytes = 256L << 20, Cpus = 0.5 };
     var cold = await httpBackend.RunAsync(httpRequest, CancellationToken.None);
     for (var i = 0; i < 20; i++)

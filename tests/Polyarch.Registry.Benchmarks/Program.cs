@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Registry;
 using Polyarch.Registry.Benchmarks;
 using Polyarch.Registry.Client;
+using Polyarch.Registry.Indexes;
+using Polyarch.Registry.Placement;
 using Polyarch.Registry.Platforms;
 using Polyarch.Registry.References;
 using Polyarch.Testing;
@@ -59,6 +61,41 @@ await using (var provider = services.BuildServiceProvider())
     await Measure("polyarch ResolvePlatformAsync linux/arm64 (index+manifest+config), cold", async () => resolved = await resolver.ResolvePlatformAsync(image, arm64));
     await Measure("polyarch ResolvePlatformAsync linux/arm64, warm (tag stale)", () => resolver.ResolvePlatformAsync(image, arm64));
     await Measure("polyarch ResolvePlatformAsync linux/arm64, pinned by index digest", () => resolver.ResolvePlatformAsync(image.WithDigest(resolved!.IndexDigest!), arm64));
+}
+
+// An index Polyarch built: the same index with the placement annotations the builder writes on each child
+// (PlacementAnnotator). The invoker's catalog places from it alone (RegistryVariantCatalogTests shows it asks nothing
+// else): ResolveAsync is all it does.
+var annotatedImage = ImageReference.Parse($"{registry.Address}/bench/echo:polyarch-built");
+await using (var provider = services.BuildServiceProvider())
+{
+    var resolver = provider.GetRequiredService<IImageResolver>();
+    var client = provider.GetRequiredService<IRegistryClient>();
+    var plain = await resolver.ResolveAsync(image);
+    var hints = new Dictionary<Digest, PlacementHints>();
+    foreach (var variant in plain.Variants)
+    {
+        hints[variant.Digest] = PlacementHints.FromConfig(await resolver.GetConfigAsync(image, variant));
+    }
+
+    var document = await client.GetManifestAsync(image.WithDigest(plain.Digest)) ?? throw new InvalidOperationException($"{image} vanished");
+    await client.PutManifestAsync(annotatedImage, PlacementAnnotator.Annotate(document.Content.Span, hints, image.ToString()), document.MediaType);
+}
+
+await using (var provider = services.BuildServiceProvider())
+{
+    var resolver = provider.GetRequiredService<IImageResolver>();
+    ResolvedIndex? annotated = null;
+    await Measure("polyarch placement from a Polyarch-built (annotated) index, cold", async () =>
+    {
+        annotated = await resolver.ResolveAsync(annotatedImage);
+        if (annotated.Variants.Any(v => v.Hints is null))
+        {
+            throw new InvalidOperationException("the annotated index carries no placement hints");
+        }
+    });
+    await Measure("polyarch placement from a Polyarch-built (annotated) index, warm (tag stale)", () => resolver.ResolveAsync(annotatedImage));
+    await Measure("polyarch placement from a Polyarch-built (annotated) index, pinned by index digest", () => resolver.ResolveAsync(annotatedImage.WithDigest(annotated!.Digest)));
 }
 
 var docker = HostSettings.DockerCli;

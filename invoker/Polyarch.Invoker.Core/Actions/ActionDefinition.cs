@@ -23,6 +23,12 @@ public sealed record ActionDefinition
 
     public int Gpus { get; init; }
 
+    /// <summary>The GPU model, e.g. Tesla-T4 (Kubernetes: node selector nvidia.com/gpu.product); needs Gpus ≥ 1. Null: any.</summary>
+    public string? GpuProduct { get; init; }
+
+    /// <summary>TPUs required (Kubernetes google.com/tpu; the Docker backend has none and refuses the action).</summary>
+    public int Tpus { get; init; }
+
     public int TimeoutMs { get; init; } = DefaultTimeoutMs;
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

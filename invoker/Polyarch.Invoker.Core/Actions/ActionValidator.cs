@@ -46,6 +46,24 @@ internal static partial class ActionValidator
             errors.Add($"GPUs {action.Gpus} is out of range: use 0-64.");
         }
 
+        if (action.Tpus is < 0 or > 64)
+        {
+            errors.Add($"TPUs {action.Tpus} is out of range: use 0-64.");
+        }
+
+        if (action.GpuProduct is { } product)
+        {
+            if (product.Length is 0 or > 63 || !LabelNamePattern().IsMatch(product))
+            {
+                errors.Add($"GPU product '{product}' is not a Kubernetes label value (nvidia.com/gpu.product): use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, e.g. Tesla-T4 or NVIDIA-A100-SXM4-40GB.");
+            }
+
+            if (action.Gpus < 1)
+            {
+                errors.Add($"GPU product '{product}' needs GPUs: add --gpus 1 (or more), or leave the product out.");
+            }
+        }
+
         if (action.Prewarm is < 0 or > 16)
         {
             errors.Add($"Prewarm {action.Prewarm} is out of range: use 0-16.");
@@ -70,6 +88,37 @@ internal static partial class ActionValidator
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// What an otherwise valid action asks for that the backend <paramref name="backend"/> does not do — said at
+    /// creation (a warning, not an error: the same action may run on another invoker), never ignored silently.
+    /// </summary>
+    public static IReadOnlyList<string> Notes(ActionDefinition action, string backend)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var notes = new List<string>();
+        if (!string.Equals(backend, "docker", StringComparison.OrdinalIgnoreCase))
+        {
+            return notes;
+        }
+
+        if (action.Placement.DataLocality.Count > 0)
+        {
+            notes.Add($"Action {action.Name}: data locality (--prefer-node {string.Join(", ", action.Placement.DataLocality.Select(d => $"{d.Label}={d.Value}"))}) applies to Kubernetes only; the docker backend runs on one machine and ignores it.");
+        }
+
+        if (action.GpuProduct is not null)
+        {
+            notes.Add($"Action {action.Name}: the GPU product {action.GpuProduct} applies to Kubernetes only (a node selector on nvidia.com/gpu.product); the docker backend asks the engine for {action.Gpus} GPU(s) of any model.");
+        }
+
+        if (action.Tpus > 0)
+        {
+            notes.Add($"Action {action.Name}: TPUs run on Kubernetes only (google.com/tpu); the docker backend has none and will refuse every invocation of this action. Run it with Invoker:Backend=kubernetes.");
+        }
+
+        return notes;
     }
 
     /// <summary>Kubernetes' label syntax: key = [DNS subdomain prefix "/"] name (63), value = name or empty; weight 1–100.</summary>

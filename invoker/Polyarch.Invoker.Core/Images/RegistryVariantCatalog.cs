@@ -4,7 +4,12 @@ using Polyarch.Registry.References;
 
 namespace Polyarch.Invoker.Images;
 
-/// <summary>The invoker's catalog over the registry library: the index's runnable variants and each variant's config labels.</summary>
+/// <summary>
+/// The invoker's catalog over the registry library: the index's runnable variants and the labels placement reads. An
+/// index the builder pushed carries them on each child descriptor (<c>io.polyarch.placement</c> annotations): then the
+/// index alone places (1 request cold); only a variant without them — an image built elsewhere — costs its manifest
+/// and config (index → manifest → config).
+/// </summary>
 internal sealed class RegistryVariantCatalog(IImageResolver resolver) : IVariantCatalog
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
@@ -22,8 +27,10 @@ internal sealed class RegistryVariantCatalog(IImageResolver resolver) : IVariant
             var variants = new List<VariantInfo>(index.Variants.Count);
             foreach (var variant in index.Variants)
             {
-                var config = await resolver.GetConfigAsync(reference!, variant, cancellationToken);
-                variants.Add(new VariantInfo(variant.Platform.ToString(), variant.Digest.ToString(), config.Config?.Labels ?? NoLabels));
+                var labels = variant.Hints is { } hints
+                    ? hints.Labels
+                    : (await resolver.GetConfigAsync(reference!, variant, cancellationToken)).Config?.Labels ?? NoLabels;
+                variants.Add(new VariantInfo(variant.Platform.ToString(), variant.Digest.ToString(), labels));
             }
 
             return new ImageVariants(image, reference!.RepositoryName, index.Digest.ToString(), variants);

@@ -6,6 +6,7 @@ using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Platforms;
+using Polyarch.Invoker.Pool;
 
 namespace Polyarch.Invoker.Invocation;
 
@@ -20,7 +21,8 @@ internal sealed partial class ActionInvoker(
     IActionBackend backend,
     TimeProvider timeProvider,
     IOptions<InvokerOptions> options,
-    ILogger<ActionInvoker> logger)
+    ILogger<ActionInvoker> logger,
+    WarmPool? pool = null)
 {
     private readonly InvokerOptions _options = options.Value;
 
@@ -35,7 +37,7 @@ internal sealed partial class ActionInvoker(
         var image = await catalog.GetAsync(action.Image, cancellationToken);
         var inventory = await backend.GetInventoryAsync(cancellationToken);
         var placement = PlacementRequest.For(action, platform);
-        var ranking = PlacementEngine.Rank(image, inventory, placement);
+        var ranking = PlacementEngine.Rank(image, inventory, placement, pool is null ? null : d => LoadOf(action, d));
         var refusals = new List<(PlacementDecision, PlacementException)>();
         var judged = new HashSet<PlacementDecision>();
         for (var i = 0; i < ranking.Decisions.Count; i++)
@@ -60,7 +62,11 @@ internal sealed partial class ActionInvoker(
                 // The backend refused these candidates before starting anything (e.g. every node of their architecture
                 // is full): try the next; only when none is left, fail with every candidate's why-not.
                 LogCandidateRefused(decision.Variant.Platform, action.Name, refused.Message);
-                foreach (var covered in anyOf)
+
+                // The refusal covers the candidates its rows name (a backend that pinned one of several refused only
+                // that one, e.g. a pod the scheduler could not place), and always the one it was given first.
+                var named = anyOf.Where(d => d == decision || refused.Candidates.Any(c => PlatformName.IsCompatible(c.Variant, d.Variant.Platform))).ToList();
+                foreach (var covered in named)
                 {
                     judged.Add(covered);
                     refusals.Add((covered, refused));
@@ -200,12 +206,27 @@ internal sealed partial class ActionInvoker(
 
     private ActivationContext Context(string id, ActionDefinition action, ImageVariants image, PlacementDecision decision, JsonObject parameters)
     {
-        var labels = decision.Variant.Labels;
+        var (protocol, port) = ProtocolAndPort(action, decision.Variant);
+        var deadline = timeProvider.GetUtcNow().AddMilliseconds(action.TimeoutMs);
+        return new ActivationContext(id, action, image, decision, protocol, port, parameters, deadline);
+    }
+
+    private static (ActionProtocol Protocol, int Port) ProtocolAndPort(ActionDefinition action, VariantInfo variant)
+    {
+        var labels = variant.Labels;
         var protocol = action.Protocol
             ?? (labels.TryGetValue(ImageLabels.Protocol, out var p) && string.Equals(p, "exec", StringComparison.OrdinalIgnoreCase) ? ActionProtocol.Exec : ActionProtocol.Http);
         var port = labels.TryGetValue(ImageLabels.Port, out var portText) && int.TryParse(portText, out var parsed) && parsed is > 0 and < 65536 ? parsed : 8080;
-        var deadline = timeProvider.GetUtcNow().AddMilliseconds(action.TimeoutMs);
-        return new ActivationContext(id, action, image, decision, protocol, port, parameters, deadline);
+        return (protocol, port);
+    }
+
+    /// <summary>The warm pool's load of a candidate, under the key its backend would use (exec actions keep nothing warm).</summary>
+    private PoolLoad LoadOf(ActionDefinition action, PlacementDecision decision)
+    {
+        var (protocol, port) = ProtocolAndPort(action, decision.Variant);
+        return protocol == ActionProtocol.Exec || pool is null
+            ? PoolLoad.Available
+            : pool.LoadOf(PoolKey.For(action.Name, decision.Variant.Platform, decision.Variant.Digest, decision.Requirements, port, action.Environment));
     }
 
     private bool IsPlatformFailure(Exception exception) =>

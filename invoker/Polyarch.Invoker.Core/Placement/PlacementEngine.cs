@@ -1,12 +1,15 @@
+using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Platforms;
+using Polyarch.Invoker.Pool;
 
 namespace Polyarch.Invoker.Placement;
 
 /// <summary>
-/// Intersects an image's runnable variants with a backend's inventory and the action's and variant's needs:
-/// the requested platform if given, else the action's preferred platforms, then native before emulated,
-/// then index order. Never places blindly: a failure names the image's platforms, the backend's and each reason.
+/// Intersects an image's runnable variants with a backend's inventory and the action's and variant's needs, and ranks
+/// what fits: a candidate with an idle warm container first and one whose pool is full last; between them the action's
+/// preferred platforms, then data locality (the weights of the action's wishes its nodes match), then native before
+/// emulated, then index order. Never places blindly: a failure names the image's platforms, the backend's and each reason.
 /// </summary>
 internal static class PlacementEngine
 {
@@ -15,15 +18,37 @@ internal static class PlacementEngine
         Rank(image, inventory, request).Decisions[0];
 
     /// <summary>
-    /// Every candidate that fits, best first (the action's required and preferred platforms, native before emulated,
-    /// then index order), with the why-not of the others; throws when none fits.
+    /// The data-locality score of a platform: the best node's sum of the weights of the wishes its labels match (0 when
+    /// the backend has no node labels, as on Docker).
     /// </summary>
-    public static PlacementRanking Rank(ImageVariants image, BackendInventory inventory, PlacementRequest request)
+    public static int LocalityScore(BackendInventory inventory, string platform, IReadOnlyList<DataLocalityPreference> wishes)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(wishes);
+        if (wishes.Count == 0)
+        {
+            return 0;
+        }
+
+        return inventory.NodeLabels
+            .Where(p => PlatformName.IsCompatible(p.Key, platform))
+            .SelectMany(p => p.Value)
+            .Select(labels => wishes.Where(w => labels.TryGetValue(w.Label, out var value) && value == w.Value).Sum(w => w.Weight))
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
+    /// <summary>
+    /// Every candidate that fits, best first (the action's required and preferred platforms, native before emulated,
+    /// then index order), with the why-not of the others; throws when none fits. <c>load</c> is the warm pool's load of a
+    /// candidate (null: not known, every candidate available).
+    /// </summary>
+    public static PlacementRanking Rank(ImageVariants image, BackendInventory inventory, PlacementRequest request, Func<PlacementDecision, PoolLoad>? load = null)
     {
         var failures = new List<string>();
         var verdicts = new List<CandidateVerdict>();
         var candidates = Candidates(image, request, failures, verdicts);
-        var placed = new List<(PlacementDecision Decision, int Rank)>();
+        var placed = new List<(PlacementDecision Decision, (int, int, int, int, int) Rank)>();
         foreach (var (variant, index) in candidates)
         {
             var decision = TryPlace(image.RepositoryName, variant, inventory, request, out var failure, out var target);
@@ -34,7 +59,7 @@ internal static class PlacementEngine
                 continue;
             }
 
-            placed.Add((decision, Rank(decision, request, index)));
+            placed.Add((decision, Rank(decision, inventory, request, index, load?.Invoke(decision) ?? PoolLoad.Available)));
         }
 
         if (placed.Count > 0)
@@ -156,10 +181,18 @@ internal static class PlacementEngine
             return null;
         }
 
+        if (needs.GpuProduct is { } product && inventory.GpuProducts is { } products && !products.Contains(product, StringComparer.Ordinal))
+        {
+            failure = $"requires GPU product {product} but the {inventory.Backend} backend's GPU nodes have {(products.Count == 0 ? "none named" : string.Join(", ", products))}";
+            return null;
+        }
+
         if (needs.Tpus > inventory.Tpus)
         {
-            var source = variant.Labels.TryGetValue(ImageLabels.RequiresTpu, out var tpu) ? $" ({ImageLabels.RequiresTpu}={tpu})" : "";
-            failure = $"requires {needs.Tpus} TPU(s){source} but the {inventory.Backend} backend has {inventory.Tpus}";
+            var source = variant.Labels.TryGetValue(ImageLabels.RequiresTpu, out var tpu) ? $" ({ImageLabels.RequiresTpu}={tpu})" : " (the action's tpus)";
+            failure = inventory.Tpus == 0
+                ? $"requires {needs.Tpus} TPU(s){source} but the {inventory.Backend} backend has none: TPUs (google.com/tpu) run on Kubernetes nodes only"
+                : $"requires {needs.Tpus} TPU(s){source} but the {inventory.Backend} backend has {inventory.Tpus}";
             return null;
         }
 
@@ -179,11 +212,11 @@ internal static class PlacementEngine
         return new PlacementDecision(variant, platform, needs);
     }
 
-    private static int Rank(PlacementDecision decision, PlacementRequest request, int index)
+    private static (int Load, int Preference, int Locality, int Emulated, int Index) Rank(PlacementDecision decision, BackendInventory inventory, PlacementRequest request, int index, PoolLoad load)
     {
         var preferred = request.Rules.Preferred.ToList().FindIndex(p => PlatformName.IsCompatible(p, decision.Variant.Platform));
-        var preferenceRank = preferred < 0 ? 1000 : preferred;
-        return (preferenceRank * 2 + (decision.Platform.Emulated ? 1 : 0)) * 10_000 + index;
+        var loadRank = load switch { PoolLoad.Idle => 0, PoolLoad.Full => 2, _ => 1 };
+        return (loadRank, preferred < 0 ? int.MaxValue : preferred, -LocalityScore(inventory, decision.Variant.Platform, request.Rules.DataLocality), decision.Platform.Emulated ? 1 : 0, index);
     }
 
     private static PlacementException Failure(ImageVariants image, BackendInventory inventory, PlacementRequest request, List<string> failures, List<CandidateVerdict> verdicts)

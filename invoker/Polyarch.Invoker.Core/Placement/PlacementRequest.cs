@@ -6,5 +6,5 @@ namespace Polyarch.Invoker.Placement;
 internal sealed record PlacementRequest(string? Platform, ActionPlacement Rules, Requirements Requirements)
 {
     public static PlacementRequest For(ActionDefinition action, string? platform) =>
-        new(platform, action.Placement, new Requirements(action.Gpus, action.MemoryMb * 1024L * 1024L, action.Cpus));
+        new(platform, action.Placement, new Requirements(action.Gpus, action.MemoryMb * 1024L * 1024L, action.Cpus, action.Tpus, action.GpuProduct));
 }

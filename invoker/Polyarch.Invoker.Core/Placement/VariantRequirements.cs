@@ -55,7 +55,7 @@ internal static class VariantRequirements
         }
 
         errors = problems;
-        combined = new Requirements(gpus, memory, cpus, tpus);
+        combined = new Requirements(gpus, memory, cpus, tpus, action.GpuProduct);
         return problems.Count == 0;
     }
 

@@ -41,6 +41,40 @@ internal sealed partial class WarmPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Idle containers of every key.</summary>
+    public int IdleTotal
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _keys.Values.Sum(s => s.Idle.Count);
+            }
+        }
+    }
+
+    /// <summary>Containers one key may have (busy and idle); callers of a full key wait.</summary>
+    public int MaxContainersPerKey => _options.MaxContainersPerKey;
+
+    /// <summary>Whether the key has an idle live container, is at its cap with none idle, or neither.</summary>
+    public PoolLoad LoadOf(PoolKey key)
+    {
+        lock (_gate)
+        {
+            if (!_keys.TryGetValue(key, out var state))
+            {
+                return PoolLoad.Available;
+            }
+
+            if (state.Idle.Any(e => e.Container.IsAlive))
+            {
+                return PoolLoad.Idle;
+            }
+
+            return state.Count >= _options.MaxContainersPerKey ? PoolLoad.Full : PoolLoad.Available;
+        }
+    }
+
     public int IdleCount(PoolKey key)
     {
         lock (_gate)
@@ -160,8 +194,8 @@ internal sealed partial class WarmPool : IAsyncDisposable
         _global.Release();
     }
 
-    /// <summary>Removes containers idle longer than the idle timeout.</summary>
-    public async Task SweepAsync()
+    /// <summary>Removes containers idle longer than the idle timeout (and dead idle ones); returns how many.</summary>
+    public async Task<int> SweepAsync()
     {
         var expired = new List<IWarmContainer>();
         var cutoff = _timeProvider.GetUtcNow() - _options.IdleTimeout;
@@ -187,6 +221,8 @@ internal sealed partial class WarmPool : IAsyncDisposable
             LogIdleRemoved(container.Id);
             await DisposeQuietlyAsync(container);
         }
+
+        return expired.Count;
     }
 
     /// <summary>Drops the idle containers among <paramref name="containerIds"/> (found exited by the engine) and removes them; returns the ids it held.</summary>

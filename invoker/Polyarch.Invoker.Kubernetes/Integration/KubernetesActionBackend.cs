@@ -34,7 +34,14 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
             schedulable.Select(n => n.Allocatable.Gpus).DefaultIfEmpty(0).Max(),
             schedulable.Select(n => n.Allocatable.MemoryBytes).DefaultIfEmpty(0).Max(),
             (int)(schedulable.Select(n => n.Allocatable.MilliCpu).DefaultIfEmpty(0).Max() / 1000),
-            schedulable.Select(n => n.Allocatable.Tpus).DefaultIfEmpty(0).Max());
+            schedulable.Select(n => n.Allocatable.Tpus).DefaultIfEmpty(0).Max())
+        {
+            // Data-locality wishes are weighed against the nodes of each platform; GPU products are the nodes' labels.
+            NodeLabels = schedulable.GroupBy(n => n.Platform, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<IReadOnlyDictionary<string, string>>)[.. g.Select(n => n.Labels)], StringComparer.Ordinal),
+            GpuProducts = [.. schedulable.Where(n => n.Allocatable.Gpus > 0 && n.Labels.ContainsKey(KubernetesLabels.NvidiaGpuProduct))
+                .Select(n => n.Labels[KubernetesLabels.NvidiaGpuProduct]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        };
     }
 
     public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)

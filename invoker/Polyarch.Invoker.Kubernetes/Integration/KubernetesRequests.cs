@@ -28,6 +28,10 @@ internal static class KubernetesRequests
             Cpus = context.Decision.Requirements.Cpus,
             Gpus = context.Decision.Requirements.Gpus,
             Tpus = context.Decision.Requirements.Tpus,
+            GpuProduct = context.Decision.Requirements.GpuProduct,
+            NodeSelector = context.Decision.Requirements.GpuProduct is { } product
+                ? new Dictionary<string, string>(StringComparer.Ordinal) { [KubernetesLabels.NvidiaGpuProduct] = product }
+                : new Dictionary<string, string>(StringComparer.Ordinal),
             Protocol = context.Protocol,
             Port = context.Port,
             ParamsJson = context.Params.ToJsonString(),

@@ -4,6 +4,7 @@ using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Pods;
+using Polyarch.Invoker.Pool;
 
 namespace Polyarch.Invoker.Kubernetes.Integration;
 
@@ -33,6 +34,7 @@ internal static class KubernetesServiceCollectionExtensions
                 options,
                 PodTemplateLoader.Load(options.PodTemplateFile),
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(KubernetesBackend)),
+                sp.GetRequiredService<WarmPool>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<KubernetesBackend>>());
         });

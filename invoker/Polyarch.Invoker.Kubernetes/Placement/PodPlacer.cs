@@ -19,7 +19,7 @@ internal static class PodPlacer
         var candidates = Candidates(request);
         var fitting = new List<(PodVariant Variant, Requirements Needs)>();
         var needsByVariant = new Dictionary<PodVariant, Requirements>();
-        var asked = new Requirements(request.Gpus, request.MemoryBytes, request.Cpus, request.Tpus);
+        var asked = new Requirements(request.Gpus, request.MemoryBytes, request.Cpus, request.Tpus, request.GpuProduct);
         foreach (var variant in candidates)
         {
             VariantRequirements.TryCombine(asked, variant.Labels, VariantRequirements.Describe(request.RepositoryName, variant.Digest, variant.Platform), out var needs, out var errors);

@@ -34,6 +34,9 @@ internal sealed record PodRequest
 
     public int Tpus { get; init; }
 
+    /// <summary>The GPU model asked for (also in <see cref="NodeSelector"/> as nvidia.com/gpu.product); part of the needs.</summary>
+    public string? GpuProduct { get; init; }
+
     /// <summary>Extra node selector (e.g. nvidia.com/gpu.product=Tesla-T4).</summary>
     public IReadOnlyDictionary<string, string> NodeSelector { get; init; } = new Dictionary<string, string>();
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Polyarch.Registry.Manifests;
 
 namespace Polyarch.Registry.Placement;
@@ -6,7 +5,8 @@ namespace Polyarch.Registry.Placement;
 /// <summary>
 /// What placement needs from a variant: its <c>io.polyarch.requires.*</c>, <c>io.polyarch.action.protocol</c> and
 /// <c>io.polyarch.action.port</c> labels, read from an index entry's annotations or from the image config.
-/// Compared by value (the labels).
+/// Raw strings only: the registry library selects and carries them, it does not interpret them (the invoker's
+/// <c>VariantRequirements</c> is the one parser of their values). Compared by value (the labels).
 /// </summary>
 public sealed record PlacementHints
 {
@@ -19,16 +19,6 @@ public sealed record PlacementHints
 
     /// <summary>The placement labels only (other labels left out), in ordinal key order.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; }
-
-    /// <summary>The action protocol label, when present.</summary>
-    public string? Protocol => Labels.GetValueOrDefault(PlacementAnnotations.Protocol);
-
-    /// <summary>The action port label when it is a port number (1–65535), else null.</summary>
-    public int? Port =>
-        Labels.TryGetValue(PlacementAnnotations.Port, out var text)
-        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
-            ? port
-            : null;
 
     /// <summary>The placement labels among <paramref name="labels"/> (an image config's labels).</summary>
     public static PlacementHints FromLabels(IReadOnlyDictionary<string, string>? labels)

@@ -66,7 +66,7 @@ public sealed class PlacementAnnotationTests(RegistryFixture registry) : IDispos
 
         // The invoker's reader: one request gives every variant its hints.
         var resolved = await _harness.Services.GetRequiredService<IImageResolver>().ResolveAsync(latest.WithDigest(index.Digest));
-        resolved.Variants.ShouldAllBe(v => v.Hints != null && v.Hints.Protocol == "exec");
+        resolved.Variants.ShouldAllBe(v => v.Hints != null && v.Hints.Labels["io.polyarch.action.protocol"] == "exec");
     }
 
     [Fact]

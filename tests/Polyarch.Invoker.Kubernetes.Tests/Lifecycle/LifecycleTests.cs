@@ -80,7 +80,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         (await _harness.Backend.EvictIdleAsync(TestTimeout.Token())).ShouldBe(0, "not idle long enough yet");
 
         // The sweep runs on the backend's clock: advancing it past the idle timeout deletes the pod, no call needed.
-        _time.Advance(_harness.Options.IdleTimeout);
+        _time.Advance(_harness.PoolOptions.IdleTimeout);
         await Eventually.TrueAsync(() => _server.Pods().Count == 0, "the idle sweep deleted the warm pod");
         _harness.Backend.IdleWarmPods.ShouldBe(0);
     }

@@ -20,7 +20,7 @@ public sealed class PrewarmTests : IAsyncLifetime
     private HttpActionCluster _cluster = null!;
 
     public async Task InitializeAsync() => _cluster = await HttpActionCluster.StartAsync(
-        _time, o => o.MaxIdlePodsPerKey = 3, cluster => cluster.Proxy.RefuseSecondInit = false);
+        _time, prepare: cluster => cluster.Proxy.RefuseSecondInit = false, configurePool: p => p.MaxContainersPerKey = 3);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -53,10 +53,10 @@ public sealed class PrewarmTests : IAsyncLifetime
     {
         var request = EchoImage.Request(platform: "linux/amd64") with { Protocol = ActionProtocol.Http, Port = _cluster.Proxy.Port };
 
-        (await _cluster.Harness.Backend.PrewarmAsync(request, 5, TestTimeout.Token())).ShouldBe(3, "MaxIdlePodsPerKey is 3");
+        (await _cluster.Harness.Backend.PrewarmAsync(request, 5, TestTimeout.Token())).ShouldBe(3, "WarmPool:MaxContainersPerKey is 3");
         _cluster.Server.Pods().Count.ShouldBe(3);
 
-        _time.Advance(_cluster.Harness.Options.IdleTimeout);
+        _time.Advance(_cluster.Harness.PoolOptions.IdleTimeout);
 
         await Eventually.TrueAsync(() => _cluster.Server.Pods().Count == 0, "the idle sweep deleted the prewarmed pods");
         _cluster.Harness.Backend.IdleWarmPods.ShouldBe(0);

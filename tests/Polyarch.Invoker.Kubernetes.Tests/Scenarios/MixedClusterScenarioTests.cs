@@ -191,17 +191,18 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_pod_the_scheduler_cannot_place_is_reported_as_unschedulable_at_once()
+    public async Task A_pod_the_scheduler_cannot_place_is_refused_at_once_so_the_next_candidate_can_be_tried()
     {
         // The inventory only knows allocatable; another pod already uses most of the arm64 node.
         _server.Behaviour = p => p.Metadata.Name.Contains("blocker", StringComparison.Ordinal) ? PodBehaviour.Serve : PodBehaviour.RunToCompletion;
         await CreateAsync(_harness.Backend.Plan(EchoImage.Request("blocker", "linux/arm64") with { MemoryBytes = 7L << 30 }, out _));
 
-        var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64") with { MemoryBytes = 2L << 30 }, TestTimeout.Token());
+        var refused = await Should.ThrowAsync<UnschedulablePodException>(() => _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64") with { MemoryBytes = 2L << 30 }, TestTimeout.Token()));
 
-        run.Status.ShouldBe(ActivationStatus.SystemError);
-        var error = run.Result!["error"]!.GetValue<string>();
+        var error = refused.Message;
         error.ShouldContain("cannot schedule");
+        refused.Candidates.ShouldHaveSingleItem().Variant.ShouldBe("linux/arm64");
+        refused.Candidates[0].Reason.ShouldContain("Insufficient memory");
         error.ShouldContain("Insufficient memory");
         _server.Pods().Select(p => p.Metadata.Name).ShouldAllBe(n => n.Contains("blocker"));
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Pods;
+using Polyarch.Invoker.Pool;
 
 namespace Polyarch.Invoker.Kubernetes.Tests.Support;
 
@@ -10,12 +11,14 @@ internal sealed class BackendHarness : IAsyncDisposable
 {
     private readonly HttpClient _http;
 
-    private BackendHarness(ApiServerDouble.ApiServerDouble server, KubernetesBackend backend, KubernetesBackendOptions options, HttpClient http)
+    private BackendHarness(ApiServerDouble.ApiServerDouble server, KubernetesBackend backend, KubernetesBackendOptions options, WarmPool pool, WarmPoolOptions poolOptions, HttpClient http)
     {
         _http = http;
         Server = server;
         Backend = backend;
         Options = options;
+        Pool = pool;
+        PoolOptions = poolOptions;
     }
 
     public ApiServerDouble.ApiServerDouble Server { get; }
@@ -24,8 +27,14 @@ internal sealed class BackendHarness : IAsyncDisposable
 
     public KubernetesBackendOptions Options { get; }
 
+    /// <summary>The core's warm pool the backend keeps its http pods in (as the invoker wires it).</summary>
+    public WarmPool Pool { get; }
+
+    public WarmPoolOptions PoolOptions { get; }
+
     public static async Task<BackendHarness> StartAsync(
-        ApiServerDouble.ApiServerDouble server, TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, string? templateFile = null)
+        ApiServerDouble.ApiServerDouble server, TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, string? templateFile = null,
+        Action<WarmPoolOptions>? configurePool = null)
     {
         var options = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = "test-invoker", PodTemplateFile = templateFile };
         configure?.Invoke(options);
@@ -35,13 +44,17 @@ internal sealed class BackendHarness : IAsyncDisposable
         var pods = new PodClient(client, ns, NullLogger<PodClient>.Instance);
         var template = await PodTemplateLoader.LoadAsync(options.PodTemplateFile, TestTimeout.Token());
         var http = new HttpClient();
-        var backend = new KubernetesBackend(inventory, pods, options, template, http, time, NullLogger<KubernetesBackend>.Instance);
+        var poolOptions = new WarmPoolOptions();
+        configurePool?.Invoke(poolOptions);
+        var pool = new WarmPool(Microsoft.Extensions.Options.Options.Create(poolOptions), time, NullLogger<WarmPool>.Instance);
+        var backend = new KubernetesBackend(inventory, pods, options, template, http, pool, time, NullLogger<KubernetesBackend>.Instance);
         await backend.StartAsync(TestTimeout.Token());
-        return new BackendHarness(server, backend, options, http);
+        return new BackendHarness(server, backend, options, pool, poolOptions, http);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await Pool.DisposeAsync();
         await Backend.DisposeAsync();
         await Backend.Inventory.DisposeAsync();
         _http.Dispose();

@@ -23,14 +23,16 @@ internal sealed class HttpActionCluster : IAsyncDisposable
     /// <param name="time">The backend's clock (idle timeouts, sweeps).</param>
     /// <param name="configure">Backend options for the test.</param>
     /// <param name="prepare">Runs before the backend starts (e.g. to script the proxy double).</param>
+    /// <param name="configurePool">The core's warm pool options (caps, idle timeout) for the test.</param>
     public static async Task<HttpActionCluster> StartAsync(
-        TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, Action<HttpActionCluster>? prepare = null)
+        TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, Action<HttpActionCluster>? prepare = null,
+        Action<Polyarch.Invoker.Pool.WarmPoolOptions>? configurePool = null)
     {
         var server = await MixedCluster.StartAsync();
         server.Behaviour = _ => PodBehaviour.Serve;
         var cluster = new HttpActionCluster(server, await ActionProxyDouble.StartAsync());
         prepare?.Invoke(cluster);
-        cluster.Harness = await BackendHarness.StartAsync(server, time, configure);
+        cluster.Harness = await BackendHarness.StartAsync(server, time, configure, configurePool: configurePool);
         return cluster;
     }
 

@@ -116,7 +116,7 @@ public sealed class PlacementEngineTests
 
         var error = Should.Throw<PlacementException>(() => PlacementEngine.Place(image, Docker, Request("linux/amd64")));
 
-        error.Message.ShouldContain("requires 1 TPU(s) (io.polyarch.requires.tpu=1) but the docker backend has 0");
+        error.Message.ShouldContain("requires 1 TPU(s) (io.polyarch.requires.tpu=1) but the docker backend has none: TPUs (google.com/tpu) run on Kubernetes nodes only");
     }
 
     [Fact]

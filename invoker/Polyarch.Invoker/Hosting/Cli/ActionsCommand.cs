@@ -18,7 +18,9 @@ internal static class ActionsCommand
         var protocol = new Option<ActionProtocol?>("--protocol") { Description = "http or exec (default: the image's io.polyarch.action.protocol label, else http)" };
         var memory = new Option<int>("--memory") { Description = "Memory limit in MiB", DefaultValueFactory = _ => ActionDefinition.DefaultMemoryMb };
         var cpus = new Option<double>("--cpus") { Description = "CPU quota", DefaultValueFactory = _ => 1 };
-        var gpus = new Option<int>("--gpus") { Description = "GPUs required" };
+        var gpus = new Option<int>("--gpus") { Description = "GPUs required (Docker: a device request; Kubernetes: nvidia.com/gpu)" };
+        var gpuProduct = new Option<string?>("--gpu-product") { Description = "GPU model, e.g. Tesla-T4 (Kubernetes: node selector nvidia.com/gpu.product); needs --gpus" };
+        var tpus = new Option<int>("--tpus") { Description = "TPUs required (Kubernetes: google.com/tpu; the Docker backend has none)" };
         var timeout = new Option<int>("--timeout") { Description = "Time limit in ms", DefaultValueFactory = _ => ActionDefinition.DefaultTimeoutMs };
         var env = new Option<string[]>("--env", "-e") { Description = "KEY=VALUE environment variable; repeatable" };
         var prefer = new Option<string[]>("--prefer-platform") { Description = "Platform to try first; repeatable" };
@@ -27,7 +29,7 @@ internal static class ActionsCommand
         var preferNode = new Option<string[]>("--prefer-node") { Description = "Data locality: prefer nodes labelled LABEL=VALUE, with weight 1-100 (default 50), e.g. polyarch.io/dataset=sales:80; repeatable (Kubernetes backend)" };
         var prewarm = new Option<int>("--prewarm") { Description = "Warm containers to keep ready per platform (serve)" };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, output };
+        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, gpuProduct, tpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
@@ -54,6 +56,8 @@ internal static class ActionsCommand
                     MemoryMb = parseResult.GetValue(memory),
                     Cpus = parseResult.GetValue(cpus),
                     Gpus = parseResult.GetValue(gpus),
+                    GpuProduct = parseResult.GetValue(gpuProduct),
+                    Tpus = parseResult.GetValue(tpus),
                     TimeoutMs = parseResult.GetValue(timeout),
                     Environment = environment,
                     Placement = new ActionPlacement
@@ -69,6 +73,11 @@ internal static class ActionsCommand
                 if (errors.Count > 0)
                 {
                     throw new InvalidActionException(errors);
+                }
+
+                foreach (var note in ActionValidator.Notes(action, services.GetRequiredService<IActionBackend>().Name))
+                {
+                    await Console.Error.WriteLineAsync($"warning: {note}");
                 }
 
                 await services.GetRequiredService<IActionStore>().PutAsync(action, cancellationToken);

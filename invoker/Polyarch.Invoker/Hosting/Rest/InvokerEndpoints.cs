@@ -52,7 +52,7 @@ internal static class InvokerEndpoints
             : Results.Json(new { activationId = id, action = waiting.Target, status = waiting.State, accepted = waiting.Accepted }, InvokerJson.Options, statusCode: 202);
     }
 
-    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, CancellationToken ct)
+    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, IActionBackend backend, CancellationToken ct)
     {
         ActionDefinition? action;
         try
@@ -83,7 +83,16 @@ internal static class InvokerEndpoints
         }
 
         await store.PutAsync(action, ct);
-        return Json(action);
+        var notes = ActionValidator.Notes(action, backend.Name);
+        if (notes.Count == 0)
+        {
+            return Json(action);
+        }
+
+        // What this backend does not do is said, not ignored: the stored action plus "warnings".
+        var stored = JsonSerializer.SerializeToNode(action, InvokerJson.Options)!.AsObject();
+        stored["warnings"] = new JsonArray([.. notes.Select(n => (JsonNode)JsonValue.Create(n))]);
+        return Results.Text(stored.ToJsonString(InvokerJson.Options), "application/json", statusCode: 200);
     }
 
     private static async Task<IResult> InvokeAsync(

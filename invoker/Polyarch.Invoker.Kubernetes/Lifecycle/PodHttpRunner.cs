@@ -1,0 +1,251 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Kubernetes.Access;
+using Polyarch.Invoker.Kubernetes.Placement;
+using Polyarch.Invoker.Pool;
+using k8s.Models;
+
+namespace Polyarch.Invoker.Kubernetes.Lifecycle;
+
+/// <summary>
+/// The http protocol on Kubernetes, over the core's <see cref="WarmPool"/> (the same keys, caps, idle timeout and
+/// dead-container dropping as Docker containers): a cold activation creates a pod, watches it to Running, POSTs /init
+/// once; every activation POSTs /run and gets only its own log lines (timestamps after the previous activation's).
+/// Pods are reached at their pod IP in the cluster or through the API server's port-forward (<see cref="PodAccess"/>).
+/// </summary>
+internal sealed partial class PodHttpRunner : IDisposable
+{
+    // sinceSeconds is a coarse window on the node's clock: ask for a minute more than the time since the last read
+    // (the node's own timestamps then cut exactly), so a slow round trip or a test's fake clock loses no line.
+    private static readonly TimeSpan LogWindowMargin = TimeSpan.FromMinutes(1);
+
+    private readonly PodClient _pods;
+    private readonly KubernetesBackendOptions _options;
+    private readonly PodHttp _http;
+    private readonly WarmPool _pool;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ActionHttpClient _proxy;
+
+    public PodHttpRunner(PodClient pods, KubernetesBackendOptions options, PodHttp http, WarmPool pool, TimeProvider time, ILogger logger)
+    {
+        _pods = pods;
+        _options = options;
+        _http = http;
+        _pool = pool;
+        _time = time;
+        _logger = logger;
+        _proxy = new ActionHttpClient(http.Client);
+    }
+
+    public PodAccess Access => _http.Access;
+
+    public WarmPool Pool => _pool;
+
+    /// <summary>The core's pool key: action, the pinned variant, the needs, the port and the environment.</summary>
+    public static PoolKey KeyOf(PodRequest request, PodPlacement placement) =>
+        PoolKey.For(request.ActionName, placement.Variants[0].Platform, placement.Variants[0].Digest, placement.Needs, request.Port, request.Environment);
+
+    public async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(request, placement);
+        var variant = placement.Variants[0];
+        for (var attempt = 0; ; attempt++)
+        {
+            PoolLease lease;
+            try
+            {
+                lease = await _pool.AcquireAsync(key, ct => StartAsync(request, placement, pod, ct), cancellationToken);
+            }
+            catch (PodStartFailedException failed)
+            {
+                return failed.Run;
+            }
+
+            var warm = (PodActionContainer)lease.Container;
+            var init = lease.Cold ? warm.InitDuration : TimeSpan.Zero;
+            var wait = lease.Wait - init;
+            var runStart = _time.GetTimestamp();
+            var body = ActionHttpClient.RunPayload(JsonNode.Parse(request.ParamsJson), request.ActionName, request.ActivationId, _time.GetUtcNow() + request.Timeout);
+            var answer = await PostAsync(warm, "run", body, request.Timeout, cancellationToken);
+            var run = _time.GetElapsedTime(runStart);
+            if (answer.Unreachable && !lease.Cold && attempt == 0)
+            {
+                // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): the pool
+                // drops it and the activation gets a new one, as a Docker container that refuses connections.
+                var reason = answer.Result?["error"]?.ToString() ?? "";
+                LogWarmPodGone(_logger, warm.Id, reason);
+                warm.MarkDead();
+                _pool.Release(lease, reusable: false);
+                continue;
+            }
+
+            var logs = await ReadLogsAsync(warm, cancellationToken);
+            if (!answer.Healthy)
+            {
+                warm.MarkDead();
+            }
+
+            _pool.Release(lease, reusable: answer.Healthy);
+            return new KubernetesRun(answer.Status, answer.Result, logs.Lines, logs.Truncated, lease.Cold, warm.Id, placement.Image, warm.Node, variant.Platform, variant.Digest,
+                wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run);
+        }
+    }
+
+    /// <summary>
+    /// Starts and initialises pods for the key until <paramref name="count"/> (at most the pool's per-key cap) are
+    /// idle; <paramref name="podFor"/> gives each new pod its own name. Returns how many it started (a failure is logged).
+    /// </summary>
+    public async Task<int> PrewarmAsync(PodRequest request, PodPlacement placement, int count, Func<V1Pod> podFor, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(request, placement);
+        count = Math.Min(count, _pool.MaxContainersPerKey);
+        var leases = new List<PoolLease>();
+        try
+        {
+            while (_pool.IdleCount(key) + leases.Count < count)
+            {
+                PoolLease lease;
+                try
+                {
+                    lease = await _pool.AcquireAsync(key, ct => StartAsync(request, placement, podFor(), ct), cancellationToken);
+                }
+                catch (PodStartFailedException failed)
+                {
+                    LogPrewarmFailed(_logger, request.ActionName, placement.Variants[0].Platform, failed.Message);
+                    break;
+                }
+
+                leases.Add(lease);
+                if (lease.Cold)
+                {
+                    // The start-up and /init lines belong to no activation.
+                    await ReadLogsAsync((PodActionContainer)lease.Container, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                _pool.Release(lease, reusable: true);
+            }
+        }
+
+        return leases.Count(l => l.Cold);
+    }
+
+    private async Task<PodLogs> ReadLogsAsync(PodActionContainer warm, CancellationToken cancellationToken)
+    {
+        var window = warm.LastLog is null ? TimeSpan.Zero : _time.GetElapsedTime(warm.LastLogRead) + LogWindowMargin;
+        var read = _time.GetTimestamp();
+        var logs = await _pods.ReadLogsAfterAsync(warm.Id, warm.LastLog, window, _options.MaxLogBytes, cancellationToken);
+        warm.LastLog = logs.Last;
+        warm.LastLogRead = read;
+        return new PodLogs(logs.Lines, logs.Truncated);
+    }
+
+    /// <summary>Creates the pod, waits for Running and POSTs /init; a failure deletes the pod and throws its outcome.</summary>
+    private async Task<IWarmContainer> StartAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+
+        // The start timeout runs from before the create request (see KubernetesBackend.RunExecAsync).
+        using var deadline = new CancellationTokenSource(_options.StartTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var created = await _pods.CreateAsync(pod, cancellationToken);
+        var name = created.Metadata.Name;
+        var variant = placement.Variants[0];
+        PodObservation observation;
+        try
+        {
+            (observation, _) = await _pods.WaitAsync(created, o => o.Phase == PodPhase.Running, linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await _pods.DeleteAsync(name, CancellationToken.None);
+            throw Failed(ActivationStatus.SystemError, OutcomeClassifier.ErrorObject($"Pod {name} did not start within {_options.StartTimeout.TotalSeconds:0} s. It was deleted."), null, PodLogs.None);
+        }
+        catch
+        {
+            await _pods.DeleteAsync(name, CancellationToken.None);
+            throw;
+        }
+
+        if (observation.Phase == PodPhase.Unschedulable)
+        {
+            // The snapshot said a node fits, the scheduler says none does (the pool filled up since): a refusal before
+            // anything ran, so the core tries its next candidate.
+            await _pods.DeleteAsync(name, CancellationToken.None);
+            throw UnschedulablePodException.For(name, placement, observation.Message);
+        }
+
+        if (observation.Phase != PodPhase.Running || (_http.Access == PodAccess.PodIp && observation.PodIp is null))
+        {
+            var logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
+            await _pods.DeleteAsync(name, CancellationToken.None);
+            var (status, result) = PodFailures.Describe(observation, name, placement.Image, variant.Platform);
+            throw Failed(status, result, observation.Node, logs);
+        }
+
+        var warm = new PodActionContainer(_pods, name, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
+        var initStart = _time.GetTimestamp();
+        var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment), request.Timeout, cancellationToken);
+        warm.InitDuration = _time.GetElapsedTime(initStart);
+        if (initAnswer.Status != ActivationStatus.Success)
+        {
+            var initLogs = await ReadLogsAsync(warm, cancellationToken);
+            await warm.DisposeAsync();
+            throw new PodStartFailedException(new KubernetesRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, true, name, placement.Image, warm.Node,
+                variant.Platform, variant.Digest, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero));
+        }
+
+        return warm;
+
+        PodStartFailedException Failed(string status, JsonNode result, string? node, PodLogs logs) =>
+            new(new KubernetesRun(status, result, logs.Lines, logs.Truncated, true, name, placement.Image, node, variant.Platform, variant.Digest,
+                _time.GetElapsedTime(start), TimeSpan.Zero, TimeSpan.Zero));
+    }
+
+    private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(PodActionContainer pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var where = _http.Access == PodAccess.PortForward ? $"pod {pod.Id} (through the API server's port-forward to port {pod.Address.Port})" : $"{pod.Address}";
+        try
+        {
+            var response = path == "init"
+                ? await _proxy.InitAsync(pod.Address, body, _options.MaxResultBytes, linked.Token)
+                : await _proxy.RunAsync(pod.Address, body, _options.MaxResultBytes, linked.Token);
+            if (!response.IsOk && path == "init")
+            {
+                return (ActivationStatus.DeveloperError, OutcomeClassifier.InitFailed($"POST /init answered {response.StatusCode}: {Shorten(Encoding.UTF8.GetString(response.Body))}").Result, false, false);
+            }
+
+            var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _options.MaxResultBytes);
+            return (status, result, response.IsOk && !response.Exceeded && status is ActivationStatus.Success or ActivationStatus.ApplicationError, false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or k8s.Autorest.HttpOperationException)
+        {
+            var detail = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
+            return (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
+
+    [LoggerMessage(EventId = 6133, Level = LogLevel.Information, Message = "Warm pod {Pod} could not be reached ({Reason}); replacing it")]
+    private static partial void LogWarmPodGone(ILogger logger, string pod, string reason);
+
+    [LoggerMessage(EventId = 6132, Level = LogLevel.Warning, Message = "Prewarming a pod of {Action} on {Platform} failed: {Reason}")]
+    private static partial void LogPrewarmFailed(ILogger logger, string action, string platform, string reason);
+}
