@@ -8,4 +8,7 @@ namespace Polyarch.Invoker.Images;
 internal sealed record ImageVariants(string Image, string RepositoryName, string IndexDigest, IReadOnlyList<VariantInfo> Variants)
 {
     public IEnumerable<string> Platforms => Variants.Select(v => v.Platform);
+
+    /// <summary>The W3C traceparent of the build that pushed the index (io.polyarch.trace-parent), or null.</summary>
+    public string? TraceParent { get; init; }
 }

@@ -33,7 +33,10 @@ internal sealed class RegistryVariantCatalog(IImageResolver resolver) : IVariant
                 variants.Add(new VariantInfo(variant.Platform.ToString(), variant.Digest.ToString(), labels));
             }
 
-            return new ImageVariants(image, reference!.RepositoryName, index.Digest.ToString(), variants);
+            return new ImageVariants(image, reference!.RepositoryName, index.Digest.ToString(), variants)
+            {
+                TraceParent = index.Annotations?.GetValueOrDefault(Polyarch.Registry.Indexes.TraceAnnotations.TraceParent),
+            };
         }
         catch (RegistryUnavailableException exception)
         {

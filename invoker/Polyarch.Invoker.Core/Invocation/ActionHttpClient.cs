@@ -85,12 +85,15 @@ internal sealed class ActionHttpClient : IDisposable
 
     private async Task<ActionHttpResponse> PostAsync(Uri uri, JsonObject payload, int maxBytes, CancellationToken cancellationToken)
     {
+        // "init" or "run": the action proxy's two calls, under the activation's span.
+        using var activity = Telemetry.InvokerTelemetry.Source.StartActivity(uri.Segments[^1], System.Diagnostics.ActivityKind.Client);
         using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
         content.Headers.ContentType = Json;
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var (body, exceeded) = await ReadBoundedAsync(stream, maxBytes, cancellationToken);
+        activity?.SetTag("http.response.status_code", (int)response.StatusCode);
         return new ActionHttpResponse((int)response.StatusCode, body, exceeded);
     }
 

@@ -7,6 +7,7 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Platforms;
 using Polyarch.Invoker.Pool;
+using Polyarch.Invoker.Telemetry;
 
 namespace Polyarch.Invoker.Invocation;
 
@@ -32,12 +33,20 @@ internal sealed partial class ActionInvoker(
     /// <exception cref="ImageResolutionException">The image cannot be resolved.</exception>
     public async Task<ActivationRecord> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
+        using var activity = InvokerTelemetry.Source.StartActivity("invoke");
+        activity?.SetTag("polyarch.action", request.Target);
         var action = await FindAsync(request.Target, cancellationToken);
         var platform = NormalizePlatform(request.Platform);
         var image = await catalog.GetAsync(action.Image, cancellationToken);
         var inventory = await backend.GetInventoryAsync(cancellationToken);
         var placement = PlacementRequest.For(action, platform);
-        var ranking = PlacementEngine.Rank(image, inventory, placement, pool is null ? null : d => LoadOf(action, d));
+        PlacementRanking ranking;
+        using (var placing = InvokerTelemetry.Source.StartActivity("placement"))
+        {
+            ranking = PlacementEngine.Rank(image, inventory, placement, pool is null ? null : d => LoadOf(action, d));
+            placing?.SetTag("polyarch.candidates", string.Join(',', ranking.Decisions.Select(d => d.Variant.Platform)));
+        }
+
         var refusals = new List<(PlacementDecision, PlacementException)>();
         var judged = new HashSet<PlacementDecision>();
         for (var i = 0; i < ranking.Decisions.Count; i++)
@@ -162,6 +171,10 @@ internal sealed partial class ActionInvoker(
         string? activationId = null, IReadOnlyList<VariantInfo>? anyOf = null)
     {
         var id = activationId ?? ActivationId.New();
+        using var activity = InvokerTelemetry.Source.StartActivity("activation");
+        activity?.SetTag("polyarch.activation.id", id);
+        activity?.SetTag("polyarch.platform", decision.Variant.Platform);
+        activity?.SetTag("polyarch.emulated", decision.Platform.Emulated);
         var start = timeProvider.GetUtcNow();
         var clock = timeProvider.GetTimestamp();
         var context = Context(id, action, image, decision, parameters) with { AnyOf = anyOf is { Count: > 1 } ? anyOf : null };

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.Telemetry;
 
 namespace Polyarch.Invoker.Triggers;
 
 /// <summary>Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded.</summary>
 internal sealed partial class FiringRunner(
     ActionInvoker invoker,
+    IVariantCatalog catalog,
     IActivationStore activations,
     IActionStore actions,
     IActionBackend backend,
@@ -31,6 +35,12 @@ internal sealed partial class FiringRunner(
 
     private async Task RunAsync(Firing firing, long? received, CancellationToken cancellationToken)
     {
+        // The firing joins the trace of the build that pushed the index (its io.polyarch.trace-parent annotation).
+        using var activity = InvokerTelemetry.Source.HasListeners()
+            ? InvokerTelemetry.Source.StartActivity("firing", ActivityKind.Consumer, InvokerTelemetry.Parent(await TraceParentAsync(firing, cancellationToken)))
+            : null;
+        activity?.SetTag("polyarch.rule", firing.Rule);
+        activity?.SetTag("polyarch.image", $"{firing.Repository}@{firing.Digest}");
         try
         {
             if (received is { } at)
@@ -49,6 +59,19 @@ internal sealed partial class FiringRunner(
         catch (Exception exception)
         {
             LogFiringFailed(exception, firing.Rule, firing.Repository, firing.Digest);
+        }
+    }
+
+    /// <summary>The pushed index's traceparent (a digest: cached for good by the catalog, so the run reads it again for free).</summary>
+    private async Task<string?> TraceParentAsync(Firing firing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await catalog.GetAsync($"{firing.Repository}@{firing.Digest}", cancellationToken)).TraceParent;
+        }
+        catch (InvokerException)
+        {
+            return null; // The run reports why the image cannot be read; the trace just starts here.
         }
     }
 

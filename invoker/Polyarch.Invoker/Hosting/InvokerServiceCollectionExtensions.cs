@@ -20,6 +20,7 @@ internal static class InvokerServiceCollectionExtensions
         services.AddOptions<DockerBackendOptions>().Bind(configuration.GetSection(DockerBackendOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WarmPoolOptions>().Bind(configuration.GetSection(WarmPoolOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddInvokerTracing(configuration);
 
         services.AddSingleton(sp =>
         {

@@ -25,7 +25,7 @@ internal sealed class ImageResolver : IImageResolver
         var document = await GetRequiredAsync(reference, cancellationToken).ConfigureAwait(false);
         if (document.Index is { } index)
         {
-            return new ResolvedIndex(reference, document.Digest, document.MediaType, [.. index.Manifests.Where(d => d.IsRunnable).Select(ToVariant)]);
+            return new ResolvedIndex(reference, document.Digest, document.MediaType, [.. index.Manifests.Where(d => d.IsRunnable).Select(ToVariant)]) { Annotations = index.Annotations };
         }
 
         var config = await ReadConfigAsync(reference, document.Manifest!, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Triggers;
@@ -269,6 +271,42 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         activation.Result!["params"]!["tag"]!.GetValue<string>().ShouldBe(tag);
     }
 
+    [Fact]
+    public async Task A_firing_joins_the_trace_of_the_build_that_pushed_the_index_through_placement_activation_and_run()
+    {
+        // What the builder writes into every index it pushes (builder/Polyarch.Builder/README.md, "Traces").
+        var build = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var spans = new List<Activity>();
+        using var tracer = OpenTelemetry.Sdk.CreateTracerProviderBuilder().SetSampler(new AlwaysOnSampler())
+            .AddSource("Polyarch.Invoker").AddInMemoryExporter(spans).Build();
+        await using var server = await StartAsync();
+        var digest = await PushTracedEchoAsync("v2", $"00-{build.TraceId}-{build.SpanId}-01");
+        await PutRuleAsync(server, "traced", new { repository = "demo/echo", tag = "v*", platforms = new[] { "linux/amd64" } });
+
+        foreach (var envelope in NotificationBurst.Envelopes(fixture.Registry, digest))
+        {
+            (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await server.WaitUntilQuietAsync();
+        (await server.ActivationsAsync()).ShouldHaveSingleItem().Status.ShouldBe("success");
+        List<Activity> trace;
+        lock (spans)
+        {
+            trace = [.. spans.Where(s => s.TraceId == build.TraceId)];
+        }
+
+        var firing = trace.Single(s => s.DisplayName == "firing");
+        firing.ParentSpanId.ShouldBe(build.SpanId);
+        var invoke = trace.Single(s => s.DisplayName == "invoke");
+        invoke.ParentSpanId.ShouldBe(firing.SpanId);
+        trace.Single(s => s.DisplayName == "placement").ParentSpanId.ShouldBe(invoke.SpanId);
+        var activation = trace.Single(s => s.DisplayName == "activation");
+        activation.ParentSpanId.ShouldBe(invoke.SpanId);
+        activation.GetTagItem("polyarch.platform").ShouldBe("linux/amd64");
+        trace.Single(s => s.DisplayName == "run").ParentSpanId.ShouldBe(activation.SpanId);
+    }
+
     private static async Task PutRuleAsync(TriggerServer server, string name, object rule)
     {
         var response = await server.Http.PutAsJsonAsync($"/v1/rules/{name}", rule);
@@ -289,6 +327,22 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         TriggerServer.StartAsync(_state, _instance, fixture.Registry, processPushes);
 
     /// <summary>Points another tag of the echo repository at the echo index (a push as the registry sees it).</summary>
+    /// <summary>Tags a copy of the echo index that carries the build's traceparent, as the builder pushes it; returns its digest.</summary>
+    private async Task<string> PushTracedEchoAsync(string tag, string traceParent)
+    {
+        var services = new ServiceCollection().AddLogging().AddPolyarchRegistry().BuildServiceProvider();
+        await using (services)
+        {
+            var client = services.GetRequiredService<IRegistryClient>();
+            var source = ImageReference.Parse(fixture.EchoImage);
+            var manifest = (await client.GetManifestAsync(source))!;
+            var annotated = Polyarch.Registry.Indexes.PlacementAnnotator.Annotate(
+                manifest.Content.Span, new Dictionary<Digest, Polyarch.Registry.Placement.PlacementHints>(), source.ToString(),
+                new Dictionary<string, string> { [Polyarch.Registry.Indexes.TraceAnnotations.TraceParent] = traceParent });
+            return (await client.PutManifestAsync(source.WithTag(tag), annotated, manifest.MediaType)).ToString();
+        }
+    }
+
     private async Task TagEchoAsync(string tag)
     {
         var services = new ServiceCollection().AddLogging().AddPolyarchRegistry().BuildServiceProvider();

@@ -33,6 +33,7 @@ internal static partial class RegistryWebhookEndpoint
         CancellationToken ct)
     {
         var logger = loggerFactory.CreateLogger(typeof(RegistryWebhookEndpoint));
+        using var activity = Telemetry.InvokerTelemetry.Source.StartActivity("registry notification", System.Diagnostics.ActivityKind.Server);
         if (!token.IsAuthorized(request.Headers.Authorization))
         {
             LogUnauthorized(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString());
