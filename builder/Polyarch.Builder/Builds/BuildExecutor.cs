@@ -23,6 +23,7 @@ internal sealed partial class BuildExecutor(
     IBuildStore store,
     IOptions<BuilderOptions> options,
     TimeProvider time,
+    Fitness.BuildMetrics metrics,
     ILogger<BuildExecutor> logger)
 {
     private readonly BuilderOptions _options = options.Value;
@@ -38,10 +39,12 @@ internal sealed partial class BuildExecutor(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var run = new BuildRun(build);
         Log.Started(logger, build.Id, build.Request.Repository, build.Request.Commit);
+        metrics.Started(build);
         try
         {
             var images = await RunAsync(run, onProgress, linked.Token);
             await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, run.Warnings, null, run.Logs, CancellationToken.None);
+            metrics.Finished(build, BuildStatus.Succeeded, run.Timings);
             var references = string.Join(", ", images.Select(i => i.Reference));
             Log.Succeeded(logger, build.Id, references);
         }
@@ -271,6 +274,7 @@ internal sealed partial class BuildExecutor(
     private async Task FailAsync(BuildRun run, BuildError error)
     {
         await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, run.Warnings, error, run.Logs, CancellationToken.None);
+        metrics.Finished(run.Build, BuildStatus.Failed, run.Timings);
         Log.Failed(logger, run.Build.Id, error.Message);
     }
 

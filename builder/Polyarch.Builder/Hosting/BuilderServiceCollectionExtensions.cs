@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polyarch.Builder.Builds;
 using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Definition;
@@ -55,6 +56,7 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();
         services.AddSingleton<BuildExecutor>();
+        services.TryAddSingleton<Fitness.BuildMetrics>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<RepositoryAllowlist>();
         return services;
@@ -70,7 +72,6 @@ internal static class BuilderServiceCollectionExtensions
     public static IEndpointRouteBuilder MapPolyarchBuilder(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
-        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" })).AllowAnonymous();
         endpoints.MapGitWebhook();
         endpoints.MapBuildsApi();
         return endpoints;
