@@ -21,7 +21,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the polyarch-invoker service (REST API)") { urls };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var app = Build([], parseResult.GetValue(urls)!);
+            var app = Build([$"--{ServiceLogOptions.SectionName}:{nameof(ServiceLogOptions.Format)}={parseResult.GetValue<LogFormat>(CliLogging.LogFormatName)}"], parseResult.GetValue(urls)!);
             await app.RunAsync(cancellationToken);
             return 0;
         });
@@ -49,6 +49,7 @@ internal static class ServeCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Invocation.AcceptedActivationRunner>());
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
+        Readiness.ReadinessExtensions.AddPolyarchInvokerReadiness(builder.Services);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options => options.GetLevel = ServiceLogging.RequestLevel);
@@ -57,7 +58,7 @@ internal static class ServeCommand
         app.MapInvokerApi();
         Triggers.RegistryWebhookEndpoint.MapRegistryWebhook(app);
         Rules.RuleEndpoints.MapRuleApi(app);
-        Health.HealthEndpoints.MapReadiness(app);
+        Readiness.ReadinessExtensions.MapPolyarchInvokerReadiness(app);
         return app;
     }
 }

@@ -2,30 +2,70 @@ using System.Security.Cryptography;
 
 namespace Polyarch.Invoker.Triggers;
 
-/// <summary>A secret kept in a file of the state directory: read, or generated on first use with mode 0600.</summary>
+/// <summary>
+/// A secret kept in a file of the state directory: read, or generated on first use with mode 0600 — race-safe: the
+/// secret is written to a temporary file created exclusively (O_EXCL, 0600) and linked into place (<c>link(2)</c>, which
+/// fails when the name exists), so concurrent first starts of several processes end with one secret they all use and
+/// nobody ever reads a half-written file. The builder has the same behaviour in its own copy.
+/// </summary>
 internal static class SecretFile
 {
     public static string ReadOrCreate(string file)
     {
-        if (File.Exists(file) && new FileInfo(file).Length > 0)
+        var existing = TryRead(file);
+        if (existing is not null)
         {
-            return File.ReadAllText(file).Trim();
+            return existing;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        Directory.CreateDirectory(directory);
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(file)}.{Environment.ProcessId}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(file, streamOptions))
-        using (var writer = new StreamWriter(stream))
+        try
         {
-            writer.Write(secret);
-        }
+            using (var stream = new FileStream(temporary, options))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.Write(secret);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
 
-        return secret;
+            // File.Move without overwrite is link(2) + unlink(2) on Unix: exactly one process gets the name.
+            File.Move(temporary, file, overwrite: false);
+            return secret;
+        }
+        catch (IOException) when (TryRead(file) is { } winner)
+        {
+            return winner; // Another process created it first: use its secret.
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static string? TryRead(string file)
+    {
+        try
+        {
+            var text = File.ReadAllText(file).Trim();
+            return text.Length > 0 ? text : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 }
