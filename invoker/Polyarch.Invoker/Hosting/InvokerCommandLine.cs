@@ -14,7 +14,7 @@ internal static class InvokerCommandLine
             PlatformsCommand.Create(),
             ActionsCommand.Create(),
             ActivationsCommand.Create(),
-            Rules.RulesCommand.Create(),
+            RulesCommand.Create(),
             Logging.CliLogging.VerboseOption(),
             Logging.CliLogging.LogFormatOption(),
         };

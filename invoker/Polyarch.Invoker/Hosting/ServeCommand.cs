@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Polyarch.Invoker.Hosting.Cli;
 using Polyarch.Invoker.Hosting.Logging;
 using Polyarch.Invoker.Hosting.Rest;
 using Serilog;
@@ -39,7 +40,7 @@ internal static class ServeCommand
             ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
         builder.Services.AddPolyarchInvoker(builder.Configuration);
         builder.Services.AddHostedService<InvokerStartup>();
-        if (!Kubernetes.Integration.BackendOption.IsKubernetes(builder.Configuration[$"{InvokerOptions.SectionName}:Backend"]))
+        if (!BackendOption.IsKubernetes(builder.Configuration[$"{InvokerOptions.SectionName}:Backend"]))
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DockerEngine.ExitedContainerSweeper>());
         }
@@ -56,8 +57,8 @@ internal static class ServeCommand
         Fitness.FitnessExtensions.UsePolyarchFitness(app);
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapInvokerApi();
-        Triggers.RegistryWebhookEndpoint.MapRegistryWebhook(app);
-        Rules.RuleEndpoints.MapRuleApi(app);
+        RegistryWebhookEndpoint.MapRegistryWebhook(app);
+        RuleEndpoints.MapRuleApi(app);
         Readiness.ReadinessExtensions.MapPolyarchInvokerReadiness(app);
         return app;
     }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Polyarch.Invoker.Fitness;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Hosting.Logging;
-using Polyarch.Invoker.Triggers;
+using Polyarch.Invoker.State;
 using Polyarch.Testing;
 using Polyarch.Testing.Hosting;
 using Serilog;

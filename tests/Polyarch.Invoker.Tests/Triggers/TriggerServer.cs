@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Hosting;
+using Polyarch.Invoker.Hosting.Rest;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Testing;
 

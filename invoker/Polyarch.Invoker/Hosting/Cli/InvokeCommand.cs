@@ -17,7 +17,7 @@ internal static class InvokeCommand
         var param = new Option<string[]>("--param", "-p") { Description = "A param key=value (value as JSON if it parses); repeatable", AllowMultipleArgumentsPerToken = false };
         var paramsFile = new Option<string?>("--params-file") { Description = "A file with a JSON object of params" };
         var output = CliOptions.Output();
-        var backend = Kubernetes.Integration.BackendOption.Create();
+        var backend = BackendOption.Create();
         var dryRun = new Option<bool>("--dry-run") { Description = "With --backend kubernetes: print the pod it would create (--output yaml|json), create nothing" };
         var command = new Command("invoke", "Invoke an action or image and print its activation record") { target, platform, all, param, paramsFile, output, backend, dryRun };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -28,13 +28,13 @@ internal static class InvokeCommand
                 return await CliErrors.ReportAsync(new FormatException("--platform and --all-platforms exclude each other: use one."), json);
             }
 
-            var services = CliHost.CreateForInvoke(Kubernetes.Integration.BackendOption.Overrides(parseResult.GetValue(backend)));
+            var services = CliHost.CreateForInvoke(BackendOption.Overrides(parseResult.GetValue(backend)));
             try
             {
                 var parameters = ParamsParser.Parse(parseResult.GetValue(param) ?? [], parseResult.GetValue(paramsFile));
                 if (parseResult.GetValue(dryRun))
                 {
-                    return await Kubernetes.Integration.KubernetesDryRunCommand.PrintAsync(services, parseResult.GetValue(backend), parseResult.GetValue(target)!, parameters, parseResult.GetValue(platform), parseResult.GetValue(output), cancellationToken);
+                    return await KubernetesDryRunCommand.PrintAsync(services, parseResult.GetValue(backend), parseResult.GetValue(target)!, parameters, parseResult.GetValue(platform), parseResult.GetValue(output), cancellationToken);
                 }
 
                 var invoker = services.GetRequiredService<ActionInvoker>();

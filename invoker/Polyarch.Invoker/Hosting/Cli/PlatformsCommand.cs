@@ -11,17 +11,17 @@ internal static class PlatformsCommand
     public static Command Create()
     {
         var output = CliOptions.Output();
-        var backend = Kubernetes.Integration.BackendOption.Create();
+        var backend = BackendOption.Create();
         var command = new Command("platforms", "List the platforms the backend runs (Docker: native and QEMU-emulated; Kubernetes: nodes by platform)") { output, backend };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
-            await using var services = CliHost.Create(Kubernetes.Integration.BackendOption.Overrides(parseResult.GetValue(backend)));
+            await using var services = CliHost.Create(BackendOption.Overrides(parseResult.GetValue(backend)));
             try
             {
-                if (Kubernetes.Integration.BackendOption.IsKubernetes(parseResult.GetValue(backend)))
+                if (BackendOption.IsKubernetes(parseResult.GetValue(backend)))
                 {
-                    return await Kubernetes.Integration.KubernetesPlatformsCommand.PrintAsync(services, json, cancellationToken);
+                    return await KubernetesPlatformsCommand.PrintAsync(services, json, cancellationToken);
                 }
 
                 var inventory = await services.GetRequiredService<IActionBackend>().GetInventoryAsync(cancellationToken);

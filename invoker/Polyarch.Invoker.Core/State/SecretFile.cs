@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Polyarch.Invoker.Triggers;
+namespace Polyarch.Invoker.State;
 
 /// <summary>
 /// A secret kept in a file of the state directory: read, or generated on first use with mode 0600 — race-safe: the

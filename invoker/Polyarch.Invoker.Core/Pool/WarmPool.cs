@@ -292,10 +292,10 @@ internal sealed partial class WarmPool : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Removed idle warm container {ContainerId}")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Removed idle warm container {ContainerId}")]
     private partial void LogIdleRemoved(string containerId);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not remove warm container {ContainerId}")]
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Could not remove warm container {ContainerId}")]
     private partial void LogRemoveFailed(Exception exception, string containerId);
 
     private sealed record IdleEntry(IWarmContainer Container, DateTimeOffset Since);

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.Triggers;
 
-namespace Polyarch.Invoker.Rules;
+using Polyarch.Invoker.Rules;
+
+namespace Polyarch.Invoker.Hosting.Rest;
 
 /// <summary>PUT/GET/DELETE /v1/rules/{name}, GET /v1/rules, GET /v1/firings.</summary>
 internal static class RuleEndpoints

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Polyarch.Invoker.Triggers;
 
 namespace Polyarch.Invoker.State;
 

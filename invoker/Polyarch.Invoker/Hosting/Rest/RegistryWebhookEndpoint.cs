@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Json;
 using Polyarch.Registry.Notifications;
 
-namespace Polyarch.Invoker.Triggers;
+using Polyarch.Invoker.Triggers;
+
+namespace Polyarch.Invoker.Hosting.Rest;
 
 /// <summary>POST /v1/hooks/registry: distribution's notification envelopes, stored as pushes before the 2xx.</summary>
 internal static partial class RegistryWebhookEndpoint
@@ -109,12 +111,12 @@ internal static partial class RegistryWebhookEndpoint
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Registry webhook call from {Remote} without the right bearer token")]
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Registry webhook call from {Remote} without the right bearer token")]
     private static partial void LogUnauthorized(ILogger logger, string? remote);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Ignored push of {Registry}/{Repository}:{Tag} ({Digest}): the invoker is not configured for registry {Registry} — it is neither Triggers:DefaultRegistry ({DefaultRegistry}) nor named by a rule's repository. If pushes there should fire rules, name it in a rule (--repository {Registry}/{Repository}) or set Triggers:DefaultRegistry")]
+    [LoggerMessage(EventId = 8103, Level = LogLevel.Warning, Message = "Ignored push of {Registry}/{Repository}:{Tag} ({Digest}): the invoker is not configured for registry {Registry} — it is neither Triggers:DefaultRegistry ({DefaultRegistry}) nor named by a rule's repository. If pushes there should fire rules, name it in a rule (--repository {Registry}/{Repository}) or set Triggers:DefaultRegistry")]
     private static partial void LogForeignRegistry(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest, string defaultRegistry);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Accepted push of {Registry}/{Repository}:{Tag} ({Digest})")]
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Information, Message = "Accepted push of {Registry}/{Repository}:{Tag} ({Digest})")]
     private static partial void LogAccepted(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest);
 }

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace Polyarch.Invoker.Kubernetes.Integration;
+using Polyarch.Invoker.Kubernetes;
+using Polyarch.Invoker.Kubernetes.Integration;
+
+namespace Polyarch.Invoker.Hosting.Cli;
 
 /// <summary>The `invoke --dry-run` path: only for the Kubernetes backend; prints the pod as YAML or JSON.</summary>
 internal static class KubernetesDryRunCommand

@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using Polyarch.Invoker.Hosting.Cli;
 using Polyarch.Invoker.Json;
 
-namespace Polyarch.Invoker.Rules;
+using Polyarch.Invoker.Rules;
+
+namespace Polyarch.Invoker.Hosting.Cli;
 
 /// <summary>`polyarch-invoker rules create|list|get|delete`.</summary>
 internal static class RulesCommand

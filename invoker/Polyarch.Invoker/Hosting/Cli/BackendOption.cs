@@ -1,6 +1,9 @@
 using System.CommandLine;
 
-namespace Polyarch.Invoker.Kubernetes.Integration;
+using Polyarch.Invoker.Kubernetes;
+using Polyarch.Invoker.Kubernetes.Integration;
+
+namespace Polyarch.Invoker.Hosting.Cli;
 
 /// <summary>`--backend docker|kubernetes` for the CLI verbs (the same as Invoker:Backend in configuration).</summary>
 internal static class BackendOption

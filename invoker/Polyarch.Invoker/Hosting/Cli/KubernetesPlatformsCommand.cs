@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 
-namespace Polyarch.Invoker.Kubernetes.Integration;
+using Polyarch.Invoker.Kubernetes;
+using Polyarch.Invoker.Kubernetes.Integration;
+
+namespace Polyarch.Invoker.Hosting.Cli;
 
 /// <summary>The Kubernetes half of `polyarch-invoker platforms`.</summary>
 internal static class KubernetesPlatformsCommand
