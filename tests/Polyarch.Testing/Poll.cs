@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace Polyarch.Testing;
 
 /// <summary>Waiting in tests for something another process or thread does: ask again until it holds or time runs out.</summary>
@@ -7,40 +9,48 @@ public static class Poll
 
     /// <summary>
     /// Asks <paramref name="condition"/> until it is true; throws <see cref="TimeoutException"/> naming
-    /// <paramref name="what"/> after <paramref name="timeout"/>. Exceptions of the condition count as "not yet" (the
-    /// last one is the timeout's inner exception), so a server that is not listening yet can be polled as it is.
+    /// <paramref name="what"/> (and <paramref name="details"/>, e.g. the server's log) after <paramref name="timeout"/>.
+    /// "Not listening yet" failures (<see cref="HttpRequestException"/>, <see cref="IOException"/>,
+    /// <see cref="SocketException"/>, a client timeout) count as "not yet" and the last one becomes the timeout's inner
+    /// exception; any other exception ends the wait at once (e.g. the condition's "the process exited").
     /// </summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task UntilAsync(
+        Func<Task<bool>> condition,
+        TimeSpan timeout,
+        string what,
+        Func<string>? details = null,
+        TimeSpan? interval = null,
+        TimeProvider? time = null,
+        CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
         var started = time.GetTimestamp();
-        Exception? last = null;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            Exception? last = null;
             try
             {
                 if (await condition())
                 {
                     return;
                 }
-
-                last = null;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or SocketException
+                                                  || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 last = exception;
             }
 
             if (time.GetElapsedTime(started) >= timeout)
             {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0.#} s for {what}.", last);
+                var detail = details?.Invoke();
+                throw new TimeoutException(
+                    $"Waited {timeout.TotalSeconds:0.#} s for {what}{(last is null ? "" : $" (last: {last.Message})")}{(string.IsNullOrEmpty(detail) ? "" : $":\n{detail}")}",
+                    last);
             }
 
             await Task.Delay(interval ?? DefaultInterval, time, cancellationToken);
         }
     }
-
-    /// <summary><see cref="UntilAsync(Func{Task{bool}}, TimeSpan, string, TimeSpan?, TimeProvider?, CancellationToken)"/> for a synchronous condition.</summary>
-    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, TimeSpan? interval = null, TimeProvider? time = null, CancellationToken cancellationToken = default) =>
-        UntilAsync(() => Task.FromResult(condition()), timeout, what, interval, time, cancellationToken);
 }
