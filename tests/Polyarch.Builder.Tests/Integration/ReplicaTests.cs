@@ -145,11 +145,12 @@ public sealed class ReplicaTests(RegistryFixture registry) : IAsyncLifetime
         await Poll.UntilAsync(
             async () =>
             {
-                using var response = await http.GetAsync(url + "/readyz");
+                // /healthz: the process answers (its /readyz also needs a real engine; this one drives a fake docker).
+                using var response = await http.GetAsync(url + "/healthz");
                 return response.IsSuccessStatusCode;
             },
             Bound,
-            $"the builder replica on {url} to be ready");
+            $"the builder replica on {url} to answer");
         return url;
     }
 
