@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 namespace Polyarch.Invoker.State;
 
 /// <summary>
-/// A secret kept in a file of the state directory: read, or generated on first use with mode 0600 — race-safe: the
-/// secret is written to a temporary file created exclusively (O_EXCL, 0600) and linked into place (<c>link(2)</c>, which
-/// fails when the name exists), so concurrent first starts of several processes end with one secret they all use and
-/// nobody ever reads a half-written file. The builder has the same behaviour in its own copy.
+/// A secret kept in a file of the state directory: read, or generated on first use with mode 0600 — race-safe: the file
+/// is created exclusively (O_CREAT|O_EXCL, 0600), so of several processes starting at once exactly one writes it; the
+/// others wait (up to 10 s) for its content and use that secret. The builder has the same behaviour in its own copy.
 /// </summary>
 internal static class SecretFile
 {
+    private static readonly TimeSpan WinnerWait = TimeSpan.FromSeconds(10);
+
     public static string ReadOrCreate(string file)
     {
         var existing = TryRead(file);
@@ -21,34 +22,49 @@ internal static class SecretFile
         var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
         Directory.CreateDirectory(directory);
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(file)}.{Environment.ProcessId}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        FileStream stream;
         try
         {
-            using (var stream = new FileStream(temporary, options))
-            using (var writer = new StreamWriter(stream))
+            stream = new FileStream(file, options);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            return WaitForWinner(file); // Another process created it first: use its secret.
+        }
+
+        using (stream)
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(secret);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        return secret;
+    }
+
+    private static string WaitForWinner(string file)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            if (TryRead(file) is { } secret)
             {
-                writer.Write(secret);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
+                return secret;
             }
 
-            // File.Move without overwrite is link(2) + unlink(2) on Unix: exactly one process gets the name.
-            File.Move(temporary, file, overwrite: false);
-            return secret;
-        }
-        catch (IOException) when (TryRead(file) is { } winner)
-        {
-            return winner; // Another process created it first: use its secret.
-        }
-        finally
-        {
-            File.Delete(temporary);
+            if (TimeProvider.System.GetElapsedTime(started) > WinnerWait)
+            {
+                throw new IOException($"{file} stayed empty for {WinnerWait.TotalSeconds} s (a process that created it died before writing?). Delete it and start again.");
+            }
+
+            Thread.Sleep(10);
         }
     }
 
