@@ -28,8 +28,8 @@ public sealed class HostLogPrivacyTests : IAsyncLifetime
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     private readonly string _state = Directory.CreateTempSubdirectory("polyarch-host-logs-").FullName;
-    private readonly string _registry = $"127.0.0.1:{FreePort()}";
-    private readonly string _postgresPort = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private readonly string _registry = $"127.0.0.1:{TestPorts.FreePort()}";
+    private readonly string _postgresPort = TestPorts.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
     private readonly ConcurrentQueue<string> _authorizations = new();
     private WebApplication? _invoker;
     private string _invokerUrl = "";
@@ -85,12 +85,7 @@ public sealed class HostLogPrivacyTests : IAsyncLifetime
         // Assert
         up.ExitCode.ShouldBe(0, up.StandardOutput + up.StandardError);
         up.StandardOutput.ShouldContain($"Starting the registry on {_registry}");
-        for (var i = 0; i < 100 && _authorizations.IsEmpty; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        _authorizations.ShouldNotBeEmpty("the registry posted no event to the webhook listener");
+        await Poll.UntilAsync(() => Task.FromResult(!_authorizations.IsEmpty), TimeSpan.FromSeconds(10), "the registry to post an event to the webhook listener");
         _authorizations.ShouldAllBe(header => header == $"Bearer {token}");
 
         File.GetUnixFileMode(logs).ShouldBe(PrivateDirectory, $"{logs} must be 0700");
@@ -128,12 +123,5 @@ public sealed class HostLogPrivacyTests : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -23,7 +23,7 @@ public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("polyarch-auth-registry-").FullName;
     private Task<CommandResult>? _process;
 
-    public string Address { get; } = $"127.0.0.1:{FreePort()}";
+    public string Address { get; } = $"127.0.0.1:{TestPorts.FreePort()}";
 
     public async Task InitializeAsync()
     {
@@ -41,28 +41,20 @@ public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
             .ExecuteAsync(_forceful.Token, _graceful.Token)
             .Task;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; ; attempt++)
-        {
-            if (_process.IsCompleted || attempt > 300)
+        await Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The basic-auth test registry on {Address} did not start:\n{string.Join('\n', _log)}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://{Address}/v2/"));
-                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                if (_process.IsCompleted)
                 {
-                    return;
+                    throw new InvalidOperationException($"The basic-auth test registry on {Address} did not start:\n{string.Join('\n', _log)}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(100);
-        }
+                using var response = await http.GetAsync(new Uri($"http://{Address}/v2/"));
+                return response.StatusCode == HttpStatusCode.Unauthorized;
+            },
+            TimeSpan.FromSeconds(30),
+            $"the basic-auth test registry on {Address} to answer /v2/",
+            () => string.Join('\n', _log));
     }
 
     public async Task DisposeAsync()
@@ -90,12 +82,5 @@ public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
     {
         _graceful.Dispose();
         _forceful.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

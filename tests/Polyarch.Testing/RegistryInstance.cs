@@ -39,7 +39,7 @@ public sealed class RegistryInstance : IAsyncDisposable
     public static async Task<RegistryInstance> StartAsync(CancellationToken cancellationToken = default)
     {
         var storage = Directory.CreateTempSubdirectory("polyarch-test-registry-").FullName;
-        var instance = new RegistryInstance(FreePort(), storage);
+        var instance = new RegistryInstance(TestPorts.FreePort(), storage);
         await instance.StartProcessAsync(cancellationToken);
         return instance;
     }
@@ -51,7 +51,7 @@ public sealed class RegistryInstance : IAsyncDisposable
     public static async Task<RegistryInstance> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
     {
         var storage = Directory.CreateTempSubdirectory("polyarch-test-registry-").FullName;
-        var instance = new RegistryInstance(FreePort(), storage, environment);
+        var instance = new RegistryInstance(TestPorts.FreePort(), storage, environment);
         await instance.StartProcessAsync(cancellationToken);
         return instance;
     }
@@ -69,40 +69,22 @@ public sealed class RegistryInstance : IAsyncDisposable
             .Task;
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process.IsCompleted)
+        await Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException(
-                    $"The test registry on {Address} exited at start-up ({script} {Address} {_storage}):\n{string.Join('\n', _log)}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseUri, "v2/"), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.IsCompleted)
                 {
-                    return;
+                    throw new InvalidOperationException(
+                        $"The test registry on {Address} exited at start-up ({script} {Address} {_storage}):\n{string.Join('\n', _log)}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Slow first answer; try again.
-            }
 
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException($"The test registry on {Address} did not answer /v2/ within 30 s:\n{string.Join('\n', _log)}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
+                using var response = await http.GetAsync(new Uri(BaseUri, "v2/"), cancellationToken);
+                return response.StatusCode == HttpStatusCode.OK;
+            },
+            TimeSpan.FromSeconds(30),
+            $"the test registry on {Address} to answer /v2/",
+            () => string.Join('\n', _log),
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>Stops the registry (SIGINT, then kill after 5 s) and deletes its storage.</summary>
@@ -132,12 +114,5 @@ public sealed class RegistryInstance : IAsyncDisposable
         {
             // Best effort: the OS cleans the temp directory eventually.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -21,7 +21,7 @@ public sealed class TlsRegistry : IAsyncLifetime, IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("polyarch-tls-registry-").FullName;
     private Task<CommandResult>? _process;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = TestPorts.FreePort();
 
     public string Address => $"127.0.0.1:{Port}";
 
@@ -40,28 +40,20 @@ public sealed class TlsRegistry : IAsyncLifetime, IDisposable
             .Task;
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; ; attempt++)
-        {
-            if (_process.IsCompleted || attempt > 300)
+        await Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The TLS test registry on {Address} did not start:\n{string.Join('\n', _log)}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"https://{Address}/v2/"));
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.IsCompleted)
                 {
-                    return;
+                    throw new InvalidOperationException($"The TLS test registry on {Address} did not start:\n{string.Join('\n', _log)}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(100);
-        }
+                using var response = await http.GetAsync(new Uri($"https://{Address}/v2/"));
+                return response.StatusCode == HttpStatusCode.OK;
+            },
+            TimeSpan.FromSeconds(30),
+            $"the TLS test registry on {Address} to answer /v2/",
+            () => string.Join('\n', _log));
     }
 
     public async Task DisposeAsync()
@@ -112,12 +104,5 @@ public sealed class TlsRegistry : IAsyncLifetime, IDisposable
         File.WriteAllText(certificate, server.ExportCertificatePem() + "\n" + ca.ExportCertificatePem());
         File.WriteAllText(key, serverKey.ExportPkcs8PrivateKeyPem());
         return (certificate, key);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

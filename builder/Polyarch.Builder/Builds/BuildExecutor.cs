@@ -27,6 +27,7 @@ internal sealed partial class BuildExecutor(
     BuildCancellations cancellations,
     IOptions<BuilderOptions> options,
     TimeProvider time,
+    Fitness.BuildMetrics metrics,
     ILogger<BuildExecutor> logger)
 {
     private readonly BuilderOptions _options = options.Value;
@@ -50,10 +51,12 @@ internal sealed partial class BuildExecutor(
         activity?.SetTag("polyarch.repository", build.Request.Repository);
         activity?.SetTag("polyarch.commit", build.Request.Commit);
         activity?.SetTag("polyarch.platforms", build.Request.PlatformsKey);
+        metrics.Started(build);
         try
         {
             var images = await RunAsync(run, onProgress, linked.Token);
             await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, run.Warnings, null, run.Logs, CancellationToken.None);
+            metrics.Finished(build, BuildStatus.Succeeded, run.Timings);
             var references = string.Join(", ", images.Select(i => i.Reference));
             Log.Succeeded(logger, build.Id, references);
         }
@@ -318,6 +321,7 @@ internal sealed partial class BuildExecutor(
     {
         Activity.Current?.SetStatus(ActivityStatusCode.Error, error.Message);
         await store.FinishAsync(run.Build.Id, BuildStatus.Failed, [], run.Timings, run.Retries, run.Warnings, error, run.Logs, CancellationToken.None);
+        metrics.Finished(run.Build, BuildStatus.Failed, run.Timings);
         Log.Failed(logger, run.Build.Id, error.Message);
     }
 

@@ -1,28 +1,54 @@
-using Polyarch.Builder.Records;
+using Polyarch.Builder.Builds;
 using Prometheus;
 
 namespace Polyarch.Builder.Fitness;
 
-/// <summary>Prometheus gauges read from the build store at each scrape: builds by status (queued = queue depth) and per-platform steps.</summary>
-internal sealed class BuildMetrics(IBuildStore store)
+/// <summary>
+/// Prometheus counters and a histogram, updated as builds start and finish (so <c>rate()</c> and
+/// <c>histogram_quantile()</c> mean something): builds started by platform, finished by status and platform, and the
+/// bake duration per platform. Nothing is recomputed from the store at scrape time.
+/// </summary>
+internal sealed class BuildMetrics
 {
-    private static readonly Gauge Builds = Metrics.CreateGauge("polyarch_builder_builds", "Builds among the newest 1000 by status (queued is the queue depth)", "status");
-    private static readonly Gauge PlatformBuilds = Metrics.CreateGauge("polyarch_builder_platform_builds", "Platform builds among the newest 1000 by platform and result", "platform", "result");
-    private static readonly Gauge PlatformSeconds = Metrics.CreateGauge("polyarch_builder_platform_build_seconds_total", "Total build time per platform among the newest 1000 builds", "platform");
+    private readonly Counter _started;
+    private readonly Counter _finished;
+    private readonly Histogram _bakeSeconds;
 
-    public async Task CollectAsync(CancellationToken cancellationToken)
+    public BuildMetrics()
+        : this(Metrics.DefaultFactory)
     {
-        var builds = await store.ListAsync(1000, cancellationToken);
-        foreach (var status in Enum.GetValues<Builds.BuildStatus>())
+    }
+
+    /// <summary>Metrics in <paramref name="factory"/>'s registry (tests give each their own).</summary>
+    public BuildMetrics(IMetricFactory factory)
+    {
+        _started = factory.CreateCounter("polyarch_builder_builds_started_total", "Builds started, once per platform they build", ["platform"]);
+        _finished = factory.CreateCounter("polyarch_builder_builds_finished_total", "Builds finished, once per platform they build, by final status (succeeded, failed)", ["status", "platform"]);
+        _bakeSeconds = factory.CreateHistogram(
+            "polyarch_builder_bake_duration_seconds",
+            "How long the bake of one platform took (its steps), by platform",
+            new HistogramConfiguration { LabelNames = ["platform"], Buckets = Histogram.ExponentialBuckets(1, 2, 12) });
+    }
+
+    public void Started(BuildRecord build)
+    {
+        foreach (var platform in build.Request.Platforms)
         {
-            Builds.WithLabels(status.ToString().ToLowerInvariant()).Set(builds.Count(b => b.Status == status));
+            _started.WithLabels(platform).Inc();
+        }
+    }
+
+    public void Finished(BuildRecord build, BuildStatus status, IEnumerable<PlatformTiming> timings)
+    {
+        var label = status.ToString().ToLowerInvariant();
+        foreach (var platform in build.Request.Platforms)
+        {
+            _finished.WithLabels(label, platform).Inc();
         }
 
-        foreach (var group in builds.SelectMany(b => b.Timings).GroupBy(t => t.Platform, StringComparer.Ordinal))
+        foreach (var timing in timings)
         {
-            PlatformBuilds.WithLabels(group.Key, "succeeded").Set(group.Count(t => !t.Failed));
-            PlatformBuilds.WithLabels(group.Key, "failed").Set(group.Count(t => t.Failed));
-            PlatformSeconds.WithLabels(group.Key).Set(group.Sum(t => t.DurationMs) / 1000.0);
+            _bakeSeconds.WithLabels(timing.Platform).Observe(timing.DurationMs / 1000.0);
         }
     }
 }

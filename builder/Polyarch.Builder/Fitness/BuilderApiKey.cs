@@ -5,7 +5,7 @@ using Polyarch.Builder.Hosting;
 
 namespace Polyarch.Builder.Fitness;
 
-/// <summary>The REST API's key: configured, else read from or generated into secrets/builder-api.key (0600); compared in constant time.</summary>
+/// <summary>The REST API's key: configured, else read from or generated into Service:ApiKeyFile (default secrets/builder-api.key, 0600); compared in constant time.</summary>
 internal sealed class BuilderApiKey
 {
     private readonly byte[] _expectedHash;
@@ -15,7 +15,7 @@ internal sealed class BuilderApiKey
         var key = options.Value.ApiKey;
         if (string.IsNullOrWhiteSpace(key))
         {
-            key = ReadOrCreate(Path.Combine(builderOptions.Value.StateDirectory, "secrets", "builder-api.key"));
+            key = SecretFile.ReadOrCreate(options.Value.ApiKeyFile ?? Path.Combine(builderOptions.Value.StateDirectory, "secrets", "builder-api.key"));
         }
 
         _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
@@ -31,29 +31,5 @@ internal sealed class BuilderApiKey
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[Scheme.Length..].Trim()));
         return CryptographicOperations.FixedTimeEquals(presented, _expectedHash);
-    }
-
-    private static string ReadOrCreate(string file)
-    {
-        if (File.Exists(file) && new FileInfo(file).Length > 0)
-        {
-            return File.ReadAllText(file).Trim();
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(file, streamOptions))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(key);
-        }
-
-        return key;
     }
 }

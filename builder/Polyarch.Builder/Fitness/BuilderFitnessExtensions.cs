@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Polyarch.Builder.Hosting;
 using Prometheus;
 
@@ -8,12 +9,10 @@ namespace Polyarch.Builder.Fitness;
 /// <summary>What makes the builder's `serve` fit to run unattended: the API key on every endpoint not marked anonymous, body limits, /metrics, the OpenAPI document.</summary>
 internal static class BuilderFitnessExtensions
 {
-    public static IServiceCollection AddPolyarchBuilderFitness(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPolyarchBuilderFitness(this IServiceCollection services, IConfiguration configuration, string urls)
     {
-        services.AddOptions<BuilderServiceOptions>().Bind(configuration.GetSection(BuilderServiceOptions.SectionName))
-            .Validate(o => o.ApiKey is null || o.ApiKey.Length >= 16, "Service:ApiKey is shorter than 16 characters. Use a random key (e.g. `openssl rand -hex 32`) or leave it unset to generate secrets/builder-api.key.")
-            .Validate(o => o.MaxRequestBodyBytes >= 1024, "Service:MaxRequestBodyBytes must be at least 1024 (the default is 1048576, 1 MiB).")
-            .ValidateOnStart();
+        services.AddOptions<BuilderServiceOptions>().Bind(configuration.GetSection(BuilderServiceOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BuilderServiceOptions>>(new ServiceOptionsValidator(urls));
         services.AddSingleton<BuilderApiKey>();
 
         // Deny by default: every endpoint needs the API key (checked by endpoint metadata after routing, so the path's
@@ -22,7 +21,6 @@ internal static class BuilderFitnessExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
-        services.AddSingleton<BuildMetrics>();
         services.AddOpenApi();
         return services;
     }
@@ -41,10 +39,8 @@ internal static class BuilderFitnessExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
-        var metrics = app.Services.GetRequiredService<BuildMetrics>();
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(metrics.CollectAsync);
 
-        // Not anonymous: /metrics tells what is built and reads the build store at every scrape (scrape it with the key,
+        // Not anonymous: /metrics tells what is built (scrape it with the key,
         // Prometheus' `authorization: {credentials_file: …/secrets/builder-api.key}`); /openapi describes an API only key holders can call.
         app.MapMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -17,5 +17,6 @@ internal static class BuilderCommandLine
             ManifestCommand.Create(),
             RegistryCommand.Create(),
             Logging.CliLogging.VerboseOption(),
+            Logging.CliLogging.LogFormatOption(),
         };
 }

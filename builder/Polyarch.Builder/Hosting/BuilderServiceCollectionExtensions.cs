@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polyarch.Builder.Builds;
 using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Definition;
@@ -61,6 +62,7 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton<BuildCancellations>();
         services.AddSingleton<BuildProgressHub>();
         services.AddSingleton<ServiceInstance>();
+        services.TryAddSingleton<Fitness.BuildMetrics>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<RepositoryAllowlist>();
         return services;
@@ -77,7 +79,6 @@ internal static class BuilderServiceCollectionExtensions
     {
         // The instance id lets a CLI tell the service its state directory names (serve.json) from another process on that port.
         endpoints.MapGet("/healthz", (ServiceInstance instance) => Results.Ok(new { status = "ok", instance = instance.Id })).AllowAnonymous();
-        endpoints.MapGet("/readyz", () => Results.Ok(new { status = "ready" })).AllowAnonymous();
         endpoints.MapGitWebhook();
         endpoints.MapBuildsApi();
         return endpoints;

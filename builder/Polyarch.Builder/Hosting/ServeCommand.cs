@@ -20,7 +20,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the polyarch-builder service (REST API, webhooks and the build queue)") { urls };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var app = Build([], parseResult.GetValue(urls)!);
+            var app = Build([$"--{ServiceLogOptions.SectionName}:{nameof(ServiceLogOptions.Format)}={parseResult.GetValue<LogFormat>(CliLogging.LogFormatName)}"], parseResult.GetValue(urls)!);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });
@@ -38,7 +38,8 @@ internal static class ServeCommand
             ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
         builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
         builder.Services.AddHostedService<ServiceEndpointFile>();
-        Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration);
+        Readiness.ReadinessExtensions.AddPolyarchBuilderReadiness(builder.Services);
+        Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration, urls);
 
         var app = builder.Build();
 
@@ -47,6 +48,7 @@ internal static class ServeCommand
         app.UseSerilogRequestLogging();
         Fitness.BuilderFitnessExtensions.UsePolyarchBuilderFitness(app);
         app.MapPolyarchBuilder();
+        Readiness.ReadinessExtensions.MapPolyarchBuilderReadiness(app);
         return app;
     }
 }

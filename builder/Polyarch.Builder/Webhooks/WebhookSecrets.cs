@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Polyarch.Builder.Hosting;
 
@@ -17,7 +16,7 @@ internal sealed class WebhookSecrets
     {
         _options = options.Value.Webhooks;
         var file = Path.Combine(StatePaths.BuilderDirectory(options.Value), "webhook-secret");
-        _shared = new Lazy<string>(() => _options.Secret ?? ReadOrCreate(file));
+        _shared = new Lazy<string>(() => _options.Secret ?? SecretFile.ReadOrCreate(file));
     }
 
     public string For(GitProvider provider) => provider switch
@@ -27,31 +26,4 @@ internal sealed class WebhookSecrets
         GitProvider.GitLab => _options.GitLabToken,
         _ => null,
     } ?? _shared.Value;
-
-    private static string ReadOrCreate(string file)
-    {
-        if (File.Exists(file))
-        {
-            return File.ReadAllText(file).Trim();
-        }
-
-        StatePaths.CreatePrivateDirectory(Path.GetDirectoryName(file)!);
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using var writer = new StreamWriter(file, options);
-            writer.Write(secret);
-            return secret;
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            return File.ReadAllText(file).Trim(); // Another process created it first.
-        }
-    }
 }

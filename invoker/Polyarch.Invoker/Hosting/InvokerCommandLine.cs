@@ -16,5 +16,6 @@ internal static class InvokerCommandLine
             ActivationsCommand.Create(),
             RulesCommand.Create(),
             Logging.CliLogging.VerboseOption(),
+            Logging.CliLogging.LogFormatOption(),
         };
 }

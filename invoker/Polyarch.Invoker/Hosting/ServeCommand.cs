@@ -22,7 +22,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the polyarch-invoker service (REST API)") { urls };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var app = Build([], parseResult.GetValue(urls)!);
+            var app = Build([$"--{ServiceLogOptions.SectionName}:{nameof(ServiceLogOptions.Format)}={parseResult.GetValue<LogFormat>(CliLogging.LogFormatName)}"], parseResult.GetValue(urls)!);
             await app.RunAsync(cancellationToken);
             return 0;
         });
@@ -51,6 +51,7 @@ internal static class ServeCommand
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
         Dashboard.DashboardEndpoints.AddPolyarchDashboard(builder.Services, builder.Configuration);
+        Readiness.ReadinessExtensions.AddPolyarchInvokerReadiness(builder.Services);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options => options.GetLevel = ServiceLogging.RequestLevel);
@@ -59,7 +60,7 @@ internal static class ServeCommand
         app.MapInvokerApi();
         RegistryWebhookEndpoint.MapRegistryWebhook(app);
         RuleEndpoints.MapRuleApi(app);
-        Health.HealthEndpoints.MapReadiness(app);
+        Readiness.ReadinessExtensions.MapPolyarchInvokerReadiness(app);
         Dashboard.DashboardEndpoints.MapPolyarchDashboard(app);
         return app;
     }

@@ -44,7 +44,7 @@ public sealed class FailureTests(RegistryFixture registry) : IDisposable
     public async Task A_registry_that_is_down_is_a_dependency_error_naming_it()
     {
         _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\n" });
-        var down = $"127.0.0.1:{FreePort()}";
+        var down = $"127.0.0.1:{TestPorts.FreePort()}";
 
         var result = await _harness.BuildAsync(_repository.Path, "demo/down", registry: down);
 
@@ -62,13 +62,6 @@ public sealed class FailureTests(RegistryFixture registry) : IDisposable
         result.ExitCode.ShouldBe(2, result.Stdout);
         result.Stderr.ShouldContain("cannot build windows/sparc");
         result.Stderr.ShouldContain("linux/ppc64le");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -43,7 +43,7 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
         // A real builder process picks the build up and starts its bake …
         using var stopServe = new CancellationTokenSource(Bound);
         var serve = CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([BuilderProcess.Dll, "serve", "--urls", $"http://127.0.0.1:{FreePort()}"])
+            .WithArguments([BuilderProcess.Dll, "serve", "--urls", $"http://127.0.0.1:{TestPorts.FreePort()}"])
             .WithEnvironmentVariables(env =>
             {
                 foreach (var (key, value) in settings)
@@ -56,7 +56,7 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
         await _docker.WaitForEventAsync("started");
         var orphan = _docker.BakePids.ShouldHaveSingleItem();
         // The builder records the bake right after starting it; a kill in between (microseconds) would leave it unrecorded.
-        await WaitUntilAsync(() => File.Exists(Path.Combine(_state.Path, "builder", "work", id, "bake.process")));
+        await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(_state.Path, "builder", "work", id, "bake.process"))), Bound, "the bake's process file");
 
         // … and is killed without a chance to clean up.
         await CliWrap.Cli.Wrap("kill").WithArguments(["-s", "KILL", "--", serve.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
@@ -66,31 +66,13 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
         // The next builder starts: the orphan is ended, and the build runs again (a new bake).
         using var restarted = new BuilderAppFactory(new Dictionary<string, string?>(settings) { ["Builder:ProcessQueue"] = "true" });
         using var client = restarted.CreateClient();
-        await WaitUntilAsync(() => _docker.BakePids.Count >= 2);
+        await Poll.UntilAsync(() => Task.FromResult(_docker.BakePids.Count >= 2), Bound, "a second bake");
 
         var seen = $"events: {string.Join(", ", _docker.Events)}; bakes: {string.Join(", ", _docker.BakePids)}";
         FakeDocker.IsRunning(orphan).ShouldBeFalse($"the restarted builder ends the orphaned bake ({seen})");
         _docker.BakePids.Count.ShouldBe(2, seen);
         FakeDocker.IsRunning(_docker.BakePids[1]).ShouldBeTrue(seen);
         (await restarted.Services.GetRequiredService<IBuildStore>().GetAsync(id, CancellationToken.None))!.Attempts.ShouldBe(2);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition() && waited.Elapsed < Bound)
-        {
-            await Task.Delay(100);
-        }
-
-        condition().ShouldBeTrue();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -42,7 +42,7 @@ public sealed class ReplicaTests(RegistryFixture registry) : IAsyncLifetime
             commits[$"b{i}"] = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM scratch\nLABEL n={i}\n" });
         }
 
-        var gitPort = FreePort();
+        var gitPort = TestPorts.FreePort();
         var repositoryUrl = $"git://127.0.0.1:{gitPort}/{Path.GetFileName(_repository.Path)}";
         _processes.Add(CliWrap.Cli.Wrap("git")
             .WithArguments(["daemon", "--reuseaddr", "--listen=127.0.0.1", $"--port={gitPort}", "--export-all",
@@ -69,8 +69,11 @@ public sealed class ReplicaTests(RegistryFixture registry) : IAsyncLifetime
             ["Store:ConnectionString"] = _database.ConnectionString,
         });
         var store = services.GetRequiredService<IBuildStore>();
-        await WaitUntilAsync(async () => _docker.BakePids.Count >= Pushes
-            && (await store.ListAsync(100, CancellationToken.None)).All(b => b.Status == BuildStatus.Running));
+        await Poll.UntilAsync(
+            async () => _docker.BakePids.Count >= Pushes
+                && (await store.ListAsync(100, CancellationToken.None)).All(b => b.Status == BuildStatus.Running),
+            Bound,
+            $"{Pushes} bakes running, one per build");
         await Task.Delay(TimeSpan.FromSeconds(3)); // Time for a wrong second claim to show.
 
         var builds = await store.ListAsync(100, CancellationToken.None);
@@ -117,7 +120,7 @@ public sealed class ReplicaTests(RegistryFixture registry) : IAsyncLifetime
     {
         var state = new TempDirectory();
         _states.Add(state);
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{TestPorts.FreePort()}";
         var settings = new Dictionary<string, string?>
         {
             ["POLYARCH_STATE_DIR"] = state.Path,
@@ -139,18 +142,15 @@ public sealed class ReplicaTests(RegistryFixture registry) : IAsyncLifetime
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(CancellationToken.None, _stop.Token));
         using var http = new HttpClient();
-        await WaitUntilAsync(async () =>
-        {
-            try
+        await Poll.UntilAsync(
+            async () =>
             {
-                using var response = await http.GetAsync(url + "/readyz");
+                // /healthz: the process answers (its /readyz also needs a real engine; this one drives a fake docker).
+                using var response = await http.GetAsync(url + "/healthz");
                 return response.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        });
+            },
+            Bound,
+            $"the builder replica on {url} to answer");
         return url;
     }
 
@@ -164,22 +164,4 @@ public sealed class ReplicaTests(RegistryFixture registry) : IAsyncLifetime
           "pusher": { "name": "octo" }
         }
         """;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition() && waited.Elapsed < Bound)
-        {
-            await Task.Delay(200);
-        }
-
-        (await condition()).ShouldBeTrue();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

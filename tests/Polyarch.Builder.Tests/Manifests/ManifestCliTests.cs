@@ -112,7 +112,7 @@ public sealed class ManifestCliTests(RegistryFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Inspect_OnARegistryThatDoesNotAnswer_ExitsThree()
     {
-        var result = await RunAsync("manifest", "inspect", $"127.0.0.1:{FreePort()}/demo/echo:latest");
+        var result = await RunAsync("manifest", "inspect", $"127.0.0.1:{TestPorts.FreePort()}/demo/echo:latest");
 
         result.ExitCode.ShouldBe(3, result.Stderr);
         result.Stderr.ShouldContain("127.0.0.1");
@@ -126,13 +126,6 @@ public sealed class ManifestCliTests(RegistryFixture fixture) : IAsyncLifetime
         parseResult.Errors.ShouldBeEmpty(string.Join("; ", parseResult.Errors.Select(e => e.Message)));
         var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record CliResult(int ExitCode, string Stdout, string Stderr);

@@ -24,7 +24,7 @@ public sealed class PostReceiveHookTests : IDisposable
     [Trait("Category", "Integration")]
     public async Task A_push_of_two_branches_posts_two_signed_pushes_the_builder_accepts()
     {
-        var port = FreePort();
+        var port = TestPorts.FreePort();
         Repository.Init(_bare.Path, isBare: true);
         using (var bare = new Repository(_bare.Path))
         {
@@ -102,13 +102,6 @@ public sealed class PostReceiveHookTests : IDisposable
             await context.Response.OutputStream.WriteAsync(answer);
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public void Dispose()

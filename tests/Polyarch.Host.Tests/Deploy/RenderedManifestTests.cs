@@ -35,6 +35,7 @@ public sealed class RenderedManifestTests
         container.SecurityContext.AllowPrivilegeEscalation.ShouldBe(false);
         pod.SecurityContext.RunAsNonRoot.ShouldBe(true);
         container.Env.Single(e => e.Name == "POLYARCH_Service__RequireApiKey").Value.ShouldBe("true");
+        container.Env.Single(e => e.Name == "POLYARCH_Service__AllowRemote").Value.ShouldBe("true", "both services refuse 0.0.0.0 without it");
         var secretRefs = container.Env.Where(e => e.ValueFrom?.SecretKeyRef is not null).Select(e => e.ValueFrom.SecretKeyRef).ToList();
         secretRefs.ShouldAllBe(r => r.Name == name);
         secretRefs.Where(r => r.Optional != true).Select(r => r.Key).Order().ShouldBe(secretKeys.Order());

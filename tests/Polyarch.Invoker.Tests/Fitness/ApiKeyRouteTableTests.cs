@@ -4,6 +4,7 @@ using Polyarch.Testing;
 namespace Polyarch.Invoker.Tests.Fitness;
 
 /// <summary>Issue 11 item 1: every endpoint of the route table needs the API key, whatever the case of its path, unless it is explicitly anonymous.</summary>
+[Trait("Category", "Integration")] // serve removes its instance's leftover containers at start-up (InvokerStartup): it needs the Docker engine.
 public sealed class ApiKeyRouteTableTests
 {
     // What may be called without the API key, and why: liveness/readiness probes, and the registry webhook,

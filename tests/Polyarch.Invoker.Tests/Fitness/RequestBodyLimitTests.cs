@@ -5,6 +5,7 @@ using System.Text;
 namespace Polyarch.Invoker.Tests.Fitness;
 
 /// <summary>Issue 11 item 8: request bodies are capped (Service:MaxRequestBodyBytes, 1 MiB; the registry webhook's own Triggers:MaxEnvelopeBytes), also when chunked.</summary>
+[Trait("Category", "Integration")] // serve removes its instance's leftover containers at start-up (InvokerStartup): it needs the Docker engine.
 public sealed class RequestBodyLimitTests
 {
     private const int MiB = 1024 * 1024;

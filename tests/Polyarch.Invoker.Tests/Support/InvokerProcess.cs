@@ -38,7 +38,7 @@ internal sealed class InvokerProcess : IAsyncDisposable
     /// <summary>Starts `serve` and waits (up to 60 s) until /healthz answers.</summary>
     public static async Task<InvokerProcess> StartAsync(string stateDirectory, string instance)
     {
-        var port = FreePort();
+        var port = TestPorts.FreePort();
         var assembly = Path.Combine(AppContext.BaseDirectory, "polyarch-invoker.dll");
         var builder = new StringBuilder();
         var kill = new CancellationTokenSource();
@@ -54,31 +54,29 @@ internal sealed class InvokerProcess : IAsyncDisposable
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(kill.Token);
         var started = new InvokerProcess(process.Task, new Uri($"http://127.0.0.1:{port}/"), kill, builder);
-        for (var i = 0; i < 600; i++)
+        try
         {
-            if (process.Task.IsCompleted)
-            {
-                throw new InvalidOperationException($"polyarch-invoker serve exited early:\n{started.Output}");
-            }
-
-            try
-            {
-                using var health = await started.Http.GetAsync("/healthz");
-                if (health.IsSuccessStatusCode)
+            await Poll.UntilAsync(
+                async () =>
                 {
-                    return started;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+                    if (process.Task.IsCompleted)
+                    {
+                        throw new InvalidOperationException($"polyarch-invoker serve exited early:\n{started.Output}");
+                    }
 
-            await Task.Delay(100);
+                    using var health = await started.Http.GetAsync("/healthz");
+                    return health.IsSuccessStatusCode;
+                },
+                TimeSpan.FromSeconds(60),
+                "polyarch-invoker serve to answer /healthz",
+                () => started.Output);
+            return started;
         }
-
-        await started.DisposeAsync();
-        throw new TimeoutException($"polyarch-invoker serve did not answer /healthz within 60 s:\n{started.Output}");
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>kill -9: the process gets no chance to finish anything (CliWrap's forceful cancellation is SIGKILL).</summary>
@@ -107,12 +105,5 @@ internal sealed class InvokerProcess : IAsyncDisposable
         {
             builder.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

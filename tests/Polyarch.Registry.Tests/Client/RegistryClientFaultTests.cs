@@ -7,6 +7,7 @@ using Polyarch.Registry.Client;
 using Polyarch.Registry.Http;
 using Polyarch.Registry.Manifests;
 using Polyarch.Registry.References;
+using Polyarch.Testing;
 
 namespace Polyarch.Registry.Tests.Client;
 
@@ -178,7 +179,7 @@ public sealed class RegistryClientFaultTests
     [InlineData(RegistryHttpPipeline.OneShot)]
     public async Task Get_RegistryDown_NamesTheUrlAndSaysUnreachable(RegistryHttpPipeline pipeline)
     {
-        var port = FreePort();
+        var port = TestPorts.FreePort();
         var services = new ServiceCollection().AddLogging();
         services.AddPolyarchRegistry(o => { o.MaxRetries = 1; o.RetryBaseDelay = TimeSpan.Zero; o.UseDockerConfig = false; }, pipeline);
         using var provider = services.BuildServiceProvider();
@@ -240,12 +241,5 @@ public sealed class RegistryClientFaultTests
         var space = header.IndexOf(' ', StringComparison.Ordinal);
         response.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue(header[..space], header[(space + 1)..].Trim()));
         return response;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

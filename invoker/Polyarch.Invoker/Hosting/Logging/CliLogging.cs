@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 
 namespace Polyarch.Invoker.Hosting.Logging;
 
@@ -12,6 +13,7 @@ namespace Polyarch.Invoker.Hosting.Logging;
 internal static class CliLogging
 {
     public const string VerboseName = "--verbose";
+    public const string LogFormatName = "--log-format";
 
     /// <summary>The global --verbose option (every verb accepts it).</summary>
     public static Option<bool> VerboseOption() => new(VerboseName)
@@ -20,25 +22,41 @@ internal static class CliLogging
         Recursive = true,
     };
 
-    public static LoggerConfiguration Configure(bool verbose, LogEventLevel minimumLevel = LogEventLevel.Warning)
+    /// <summary>The global --log-format option (every verb accepts it; `serve` passes it on as ServiceLog:Format).</summary>
+    public static Option<LogFormat> LogFormatOption()
+    {
+        var option = new Option<LogFormat>(LogFormatName)
+        {
+            Description = "Log format on stderr: text (for people, the default) or json (Serilog compact JSON, one event per line, for machines)",
+            Recursive = true,
+            DefaultValueFactory = _ => LogFormat.Text,
+        };
+        return option;
+    }
+
+    public static LoggerConfiguration Configure(bool verbose, LogEventLevel minimumLevel = LogEventLevel.Warning, LogFormat format = LogFormat.Text)
     {
         var configuration = new LoggerConfiguration().Enrich.FromLogContext();
         if (verbose)
         {
-            return configuration
+            configuration
                 .MinimumLevel.Debug()
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Information)
-                .WriteTo.Console(
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Information);
+            return format == LogFormat.Json
+                ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+                : configuration.WriteTo.Console(
                     outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: LogEventLevel.Verbose);
         }
 
-        return configuration
+        configuration
             .MinimumLevel.Is(minimumLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Error)
             // Polly logs every attempt (and the last one as an error) with the exception; the registry library says the same in one line.
-            .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
-            .WriteTo.Console(outputTemplate: "{Level:w}: {Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Verbose);
+            .MinimumLevel.Override("Polly", LogEventLevel.Fatal);
+        return format == LogFormat.Json
+            ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+            : configuration.WriteTo.Console(outputTemplate: "{Level:w}: {Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Verbose);
     }
 }

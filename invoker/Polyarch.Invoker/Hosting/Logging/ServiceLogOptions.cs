@@ -25,4 +25,8 @@ public sealed class ServiceLogOptions
     /// <summary>The lowest level written to the console (stderr) when a file is configured.</summary>
     /// <value>Default Warning: the file has the whole log, the console what needs attention.</value>
     public LogEventLevel ConsoleLevel { get; set; } = LogEventLevel.Warning;
+
+    /// <summary>Text for people or Serilog compact JSON for machines, on the console and in the file (<c>--log-format</c>).</summary>
+    /// <value>Default <see cref="LogFormat.Text"/>.</value>
+    public LogFormat Format { get; set; } = LogFormat.Text;
 }

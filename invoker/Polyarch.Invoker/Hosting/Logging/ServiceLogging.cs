@@ -1,5 +1,6 @@
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 
 namespace Polyarch.Invoker.Hosting.Logging;
 
@@ -19,12 +20,28 @@ internal static class ServiceLogging
             .ReadFrom.Configuration(appConfiguration)
             .Enrich.FromLogContext()
             .Enrich.With<Fitness.ControlCharacterEscaper>(); // after every other enricher: request-derived values cannot forge log lines
+        var json = options.Format == LogFormat.Json;
         if (string.IsNullOrWhiteSpace(options.Path))
         {
-            return configuration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
+            return json
+                ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+                : configuration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path))!);
+        if (json)
+        {
+            return configuration
+                .WriteTo.Console(new CompactJsonFormatter(), restrictedToMinimumLevel: options.ConsoleLevel, standardErrorFromLevel: LogEventLevel.Verbose)
+                .WriteTo.File(
+                    new CompactJsonFormatter(),
+                    options.Path,
+                    fileSizeLimitBytes: options.FileSizeLimitBytes,
+                    rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: options.RetainedFileCountLimit,
+                    hooks: new OwnerOnlyLogFile());
+        }
+
         return configuration
             .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLevel, standardErrorFromLevel: LogEventLevel.Verbose)
             .WriteTo.File(
