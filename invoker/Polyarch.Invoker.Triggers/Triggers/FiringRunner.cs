@@ -2,32 +2,52 @@ using System.Collections.Concurrent;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.State;
 
 namespace Polyarch.Invoker.Triggers;
 
-/// <summary>Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded.</summary>
+/// <summary>
+/// Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded,
+/// while renewing this replica's lease on the firing; a firing already running here is not started twice.
+/// </summary>
 internal sealed partial class FiringRunner(
     ActionInvoker invoker,
     IActivationStore activations,
     IActionStore actions,
     IActionBackend backend,
     FiringStore firings,
+    TriggerDatabase database,
     TriggerMetrics metrics,
     TimeProvider timeProvider,
     ILogger<FiringRunner> logger)
 {
-    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly ConcurrentDictionary<(string Rule, string Repository, string Digest), Task> _running = new();
 
-    /// <summary>Starts the firing in the background; <paramref name="received"/> is when its push arrived (for the latency metric).</summary>
+    /// <summary>
+    /// Starts the firing in the background unless it runs here already; <paramref name="received"/> is when its push
+    /// arrived (for the latency metric).
+    /// </summary>
     public void Start(Firing firing, long? received, CancellationToken cancellationToken)
     {
-        var task = Task.Run(() => RunAsync(firing, received, cancellationToken), CancellationToken.None);
-        _running[task] = true;
-        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+        var key = (firing.Rule, firing.Repository, firing.Digest);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = start.Task.ContinueWith(
+            _ => LeaseKeeper.HoldAsync(RunAsync(firing, received, cancellationToken), ct => firings.RenewAsync(firing, ct), database.Store.LeaseDuration, timeProvider),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        if (!_running.TryAdd(key, task))
+        {
+            return;
+        }
+
+        task.ContinueWith(_ => _running.TryRemove(key, out var _), TaskScheduler.Default);
+        start.SetResult();
     }
 
+    /// <summary>Whether the firing runs in this replica now.</summary>
+    public bool IsRunning(Firing firing) => _running.ContainsKey((firing.Rule, firing.Repository, firing.Digest));
+
     /// <summary>Waits for every firing started so far (tests, shutdown).</summary>
-    public Task WhenIdleAsync() => Task.WhenAll(_running.Keys);
+    public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
     private async Task RunAsync(Firing firing, long? received, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.Triggers;
 
@@ -16,9 +16,9 @@ internal static class HealthEndpoints
                 await using var connection = await database.OpenAsync(ct);
                 return Results.Json(new { status = "ready", webhook = token.IsConfigured }, InvokerJson.Options);
             }
-            catch (SqliteException exception)
+            catch (DbException exception)
             {
-                return Results.Json(new { status = "not ready", error = $"The invoker database cannot be opened: {exception.Message}. Check Invoker:StateDirectory." }, InvokerJson.Options, statusCode: 503);
+                return Results.Json(new { status = "not ready", error = $"The invoker database cannot be opened: {exception.Message}. Check Invoker:StateDirectory (SQLite) or Store:ConnectionString and the PostgreSQL server (Store:Provider=postgres)." }, InvokerJson.Options, statusCode: 503);
             }
         }).WithTags("Health").AllowAnonymous();
         return app;

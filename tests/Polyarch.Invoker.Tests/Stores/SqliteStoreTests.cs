@@ -25,7 +25,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Actions_PutGetListDelete_RoundTrip()
     {
-        var store = new SqliteActionStore(_database, new FakeTimeProvider());
+        var store = new DbActionStore(_database, new FakeTimeProvider());
         var action = new ActionDefinition
         {
             Name = "echo",
@@ -57,7 +57,7 @@ public sealed class SqliteStoreTests : IDisposable
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var accepted = new AcceptedActivationStore(_database, clock);
-        var records = new SqliteActivationStore(_database);
+        var records = new DbActivationStore(_database);
         var id = ActivationId.New();
         var other = ActivationId.New();
         await accepted.AddAsync(new AcceptedActivation(id, "echo", new JsonObject { ["x"] = 1 }, "linux/arm64", AcceptedActivation.Pending, clock.GetUtcNow()), CancellationToken.None);
@@ -80,7 +80,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Actions_HostileName_IsStoredAsData()
     {
-        var store = new SqliteActionStore(_database, new FakeTimeProvider());
+        var store = new DbActionStore(_database, new FakeTimeProvider());
 
         (await store.GetAsync("x'; DROP TABLE actions; --", CancellationToken.None)).ShouldBeNull();
         await store.PutAsync(new ActionDefinition { Name = "ok", Image = "r/i" }, CancellationToken.None);
@@ -90,7 +90,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Activations_SaveGetList_NewestFirst_FilteredByAction()
     {
-        var store = new SqliteActivationStore(_database);
+        var store = new DbActivationStore(_database);
         var start = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 5; i++)
         {
@@ -112,7 +112,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task Activations_SaveMany_StoresTheWholeBatch_AndReplacesBySameId()
     {
-        IActivationStore store = new SqliteActivationStore(_database);
+        IActivationStore store = new DbActivationStore(_database);
         var start = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
         var batch = Enumerable.Range(0, 300).Select(i => Record(ActivationId.New(), "batch", start.AddMilliseconds(i))).ToList();
         var again = batch[7] with { Status = ActivationStatus.Success };
