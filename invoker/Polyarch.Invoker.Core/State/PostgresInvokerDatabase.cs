@@ -69,13 +69,18 @@ internal sealed class PostgresInvokerDatabase : StoreDatabase
     {
         public async Task<bool> IsHeldAsync(CancellationToken cancellationToken)
         {
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                return false;
+            }
+
             try
             {
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(cancellationToken);
                 return true;
             }
-            catch (NpgsqlException)
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
             {
                 return false;
             }
@@ -85,10 +90,13 @@ internal sealed class PostgresInvokerDatabase : StoreDatabase
         {
             try
             {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection) { Parameters = { new("k", key) } };
-                await command.ExecuteNonQueryAsync(CancellationToken.None);
+                if (connection.State == System.Data.ConnectionState.Open)
+                {
+                    await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection) { Parameters = { new("k", key) } };
+                    await command.ExecuteNonQueryAsync(CancellationToken.None);
+                }
             }
-            catch (NpgsqlException)
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
             {
                 // The connection is gone, and the lock with it.
             }

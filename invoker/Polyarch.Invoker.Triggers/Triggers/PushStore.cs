@@ -64,7 +64,7 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
         var claimed = await QueryAsync(
             $"""
             UPDATE pushes SET lease_owner = @owner, lease_expires = @expires
-            WHERE id IN (SELECT id FROM pushes WHERE state = 'pending' AND (lease_expires IS NULL OR lease_expires < @now OR lease_owner = @owner)
+            WHERE id IN (SELECT id FROM pushes WHERE state = 'pending' AND (lease_expires IS NULL OR lease_expires < @now)
                 ORDER BY id LIMIT @limit{Store.SkipLocked})
             RETURNING {Columns}
             """,
