@@ -43,6 +43,11 @@ internal sealed partial class FiringRunner(
         start.SetResult();
     }
 
+    private long _invoked;
+
+    /// <summary>How many activations this replica has invoked for firings (diagnostics; the replica tests count runs with it).</summary>
+    public long InvokedCount => Interlocked.Read(ref _invoked);
+
     /// <summary>Whether the firing runs in this replica now.</summary>
     public bool IsRunning(Firing firing) => _running.ContainsKey((firing.Rule, firing.Repository, firing.Digest));
 
@@ -85,6 +90,7 @@ internal sealed partial class FiringRunner(
         {
             var request = new InvocationRequest(firing.Target, firing.Params.DeepClone().AsObject(), activation.Platform) { ActivationId = activation.ActivationId };
             // The activation store counts what ran; only activations that never started are counted here.
+            Interlocked.Increment(ref _invoked);
             await invoker.InvokeAsync(request, cancellationToken);
         }
         catch (InvokerException exception)
