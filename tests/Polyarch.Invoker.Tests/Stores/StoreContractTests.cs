@@ -277,6 +277,50 @@ public abstract class StoreContractTests : IAsyncLifetime
         (await accepted.GetAsync(running, CancellationToken.None))!.State.ShouldBe(AcceptedActivation.Running);
     }
 
+    [Fact]
+    public async Task Retention_TheBackgroundServicePrunesEveryInterval_OnTheInjectedClock()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var store = new DbActivationStore(Database);
+        var options = new ActivationRetentionOptions { MaxAge = TimeSpan.FromDays(7), Interval = TimeSpan.FromHours(1) };
+        using var pruner = new ActivationPruner(store, Database, Options.Create(options), clock, NullLogger<ActivationPruner>.Instance);
+        var old = ActivationId.New();
+        var young = ActivationId.New();
+        var ancient = ActivationId.New();
+        await store.SaveAsync(Record(ancient, "a", Now.AddDays(-10)), CancellationToken.None);
+        await store.SaveAsync(Record(old, "a", Now.AddDays(-6.99)), CancellationToken.None);
+        await store.SaveAsync(Record(young, "a", Now), CancellationToken.None);
+
+        await pruner.StartAsync(CancellationToken.None);
+        try
+        {
+            // The first pass at start-up prunes only the ten-day-old record; an hour later on the clock the next is past seven days.
+            await WaitAsync(async () => await store.GetAsync(ancient, CancellationToken.None) is null);
+            await Task.Delay(200); // the loop's next wait starts on the clock before it moves
+            clock.Advance(TimeSpan.FromMinutes(59));
+            await Task.Delay(300);
+            (await store.GetAsync(old, CancellationToken.None)).ShouldNotBeNull("not pruned before the interval");
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await WaitAsync(async () => await store.GetAsync(old, CancellationToken.None) is null);
+        }
+        finally
+        {
+            await pruner.StopAsync(CancellationToken.None);
+        }
+
+        (await store.GetAsync(young, CancellationToken.None)).ShouldNotBeNull();
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100 && !await condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        (await condition()).ShouldBeTrue("not within 5 s");
+    }
+
     /// <summary>Another replica on the same store (PostgreSQL); SQLite has one process, so the same store.</summary>
     internal abstract Task<StoreDatabase> ReplicaAsync();
 
