@@ -87,6 +87,36 @@ public sealed class PostgresStoreTests : StoreContractTests
     }
 
     [Fact]
+    public async Task Only_one_replicas_reconciler_holds_the_lock_and_another_takes_it_when_it_steps_down()
+    {
+        Polyarch.Invoker.Triggers.Reconciler ReconcilerOn(StoreDatabase store)
+        {
+            var triggers = new Polyarch.Invoker.Triggers.TriggerDatabase(store);
+            return new Polyarch.Invoker.Triggers.Reconciler(
+                new Polyarch.Invoker.Rules.DbRuleStore(triggers, TimeProvider.System), new Polyarch.Invoker.Triggers.PushStore(triggers, TimeProvider.System), triggers,
+                null!, new Polyarch.Invoker.Triggers.TriggerSignal(), Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Triggers.TriggerOptions()),
+                TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Polyarch.Invoker.Triggers.Reconciler>.Instance);
+        }
+
+        using var first = ReconcilerOn(Database);
+        using var second = ReconcilerOn(await ReplicaAsync());
+
+        var firstLeads = await first.TryLeadAsync(CancellationToken.None);
+        var secondLeads = await second.TryLeadAsync(CancellationToken.None);
+        var firstStillLeads = await first.TryLeadAsync(CancellationToken.None);
+        await first.StepDownAsync();
+        var secondLeadsNow = await second.TryLeadAsync(CancellationToken.None);
+        var firstAgain = await first.TryLeadAsync(CancellationToken.None);
+        await second.StepDownAsync();
+
+        firstLeads.ShouldBeTrue();
+        secondLeads.ShouldBeFalse();
+        firstStillLeads.ShouldBeTrue();
+        secondLeadsNow.ShouldBeTrue();
+        firstAgain.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Two_replicas_claiming_at_once_never_get_the_same_push()
     {
         var pushes = new Polyarch.Invoker.Triggers.PushStore(new Polyarch.Invoker.Triggers.TriggerDatabase(Database), TimeProvider.System);
