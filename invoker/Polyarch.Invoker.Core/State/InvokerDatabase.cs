@@ -1,9 +1,10 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Polyarch.Invoker.State;
 
-/// <summary>The invoker's SQLite database (invoker.db in the state directory), schema created on first open.</summary>
-internal sealed class InvokerDatabase : IDisposable
+/// <summary>The invoker's SQLite database (invoker.db in the state directory, one process), migrated on first open.</summary>
+internal sealed class InvokerDatabase : StoreDatabase
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
@@ -31,7 +32,18 @@ internal sealed class InvokerDatabase : IDisposable
 
     public string Path { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override bool IsPostgres => false;
+
+    /// <inheritdoc />
+    public override Task<ILeadership?> TryLeadAsync(long key, CancellationToken cancellationToken) =>
+        Task.FromResult<ILeadership?>(SoleLeadership.Instance);
+
+    /// <inheritdoc />
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await OpenSqliteAsync(cancellationToken);
+
+    /// <summary>A SQLite connection to the migrated database.</summary>
+    public async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -58,7 +70,15 @@ internal sealed class InvokerDatabase : IDisposable
         }
     }
 
-    public void Dispose() => _schemaLock.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _schemaLock.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <summary>
     /// The database holds action environment values (often credentials) and rule params: only its owner may read it.
@@ -111,33 +131,14 @@ internal sealed class InvokerDatabase : IDisposable
                 return;
             }
 
-            await using var command = connection.CreateCommand();
             // WAL lets the CLI read activations while `serve` writes them.
-            command.CommandText = """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                CREATE TABLE IF NOT EXISTS actions (
-                    name TEXT PRIMARY KEY,
-                    definition TEXT NOT NULL,
-                    updated INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS activations (
-                    id TEXT PRIMARY KEY,
-                    action TEXT NOT NULL,
-                    start INTEGER NOT NULL,
-                    status TEXT NOT NULL,
-                    record TEXT NOT NULL);
-                CREATE INDEX IF NOT EXISTS activations_by_action ON activations (action, start);
-                CREATE INDEX IF NOT EXISTS activations_by_start ON activations (start);
-                CREATE TABLE IF NOT EXISTS accepted_activations (
-                    id TEXT PRIMARY KEY,
-                    target TEXT NOT NULL,
-                    params TEXT NOT NULL,
-                    platform TEXT,
-                    state TEXT NOT NULL,
-                    accepted INTEGER NOT NULL,
-                    started INTEGER);
-                """;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "PRAGMA journal_mode = WAL;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            StoreMigrations.UpgradeSqlite(_connectionString);
             _schemaReady = true;
         }
         finally
@@ -146,3 +147,4 @@ internal sealed class InvokerDatabase : IDisposable
         }
     }
 }
+

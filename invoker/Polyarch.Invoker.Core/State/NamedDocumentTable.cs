@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Polyarch.Invoker.Json;
 
 namespace Polyarch.Invoker.State;
@@ -11,29 +11,27 @@ namespace Polyarch.Invoker.State;
 /// <param name="open">Opens a connection whose schema has the table.</param>
 /// <param name="table">The table's name: a constant of the calling store, never user input.</param>
 /// <param name="timeProvider">Stamps each put.</param>
-internal sealed class NamedDocumentTable<T>(Func<CancellationToken, Task<SqliteConnection>> open, string table, TimeProvider timeProvider)
+internal sealed class NamedDocumentTable<T>(Func<CancellationToken, Task<DbConnection>> open, string table, TimeProvider timeProvider)
     where T : class
 {
     public async Task PutAsync(string name, T document, CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO {table} (name, definition, updated) VALUES ($name, $definition, $updated)
+        await using var command = connection.Command(
+            $"""
+            INSERT INTO {table} (name, definition, updated) VALUES (@name, @definition, @updated)
             ON CONFLICT(name) DO UPDATE SET definition = excluded.definition, updated = excluded.updated
-            """;
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$definition", JsonSerializer.Serialize(document, InvokerJson.Options));
-        command.Parameters.AddWithValue("$updated", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            """,
+            ("name", name),
+            ("definition", JsonSerializer.Serialize(document, InvokerJson.Options)),
+            ("updated", timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<T?> GetAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT definition FROM {table} WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        await using var command = connection.Command($"SELECT definition FROM {table} WHERE name = @name", ("name", name));
         return await command.ExecuteScalarAsync(cancellationToken) is string json
             ? JsonSerializer.Deserialize<T>(json, InvokerJson.Options)
             : null;
@@ -42,8 +40,7 @@ internal sealed class NamedDocumentTable<T>(Func<CancellationToken, Task<SqliteC
     public async Task<IReadOnlyList<T>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT definition FROM {table} ORDER BY name";
+        await using var command = connection.Command($"SELECT definition FROM {table} ORDER BY name");
         var documents = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -57,9 +54,7 @@ internal sealed class NamedDocumentTable<T>(Func<CancellationToken, Task<SqliteC
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {table} WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        await using var command = connection.Command($"DELETE FROM {table} WHERE name = @name", ("name", name));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 }

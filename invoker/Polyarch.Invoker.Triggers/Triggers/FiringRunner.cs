@@ -4,11 +4,15 @@ using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
+using Polyarch.Invoker.State;
 using Polyarch.Invoker.Telemetry;
 
 namespace Polyarch.Invoker.Triggers;
 
-/// <summary>Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded.</summary>
+/// <summary>
+/// Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded,
+/// while renewing this replica's lease on the firing; a firing already running here is not started twice.
+/// </summary>
 internal sealed partial class FiringRunner(
     ActionInvoker invoker,
     IVariantCatalog catalog,
@@ -16,22 +20,43 @@ internal sealed partial class FiringRunner(
     IActionStore actions,
     IActionBackend backend,
     FiringStore firings,
+    TriggerDatabase database,
     TriggerMetrics metrics,
     TimeProvider timeProvider,
     ILogger<FiringRunner> logger)
 {
-    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly ConcurrentDictionary<(string Rule, string Repository, string Digest), Task> _running = new();
 
-    /// <summary>Starts the firing in the background; <paramref name="received"/> is when its push arrived (for the latency metric).</summary>
+    /// <summary>
+    /// Starts the firing in the background unless it runs here already; <paramref name="received"/> is when its push
+    /// arrived (for the latency metric).
+    /// </summary>
     public void Start(Firing firing, long? received, CancellationToken cancellationToken)
     {
-        var task = Task.Run(() => RunAsync(firing, received, cancellationToken), CancellationToken.None);
-        _running[task] = true;
-        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+        var key = (firing.Rule, firing.Repository, firing.Digest);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = start.Task.ContinueWith(
+            _ => LeaseKeeper.HoldAsync(RunAsync(firing, received, cancellationToken), ct => firings.RenewAsync(firing, ct), database.Store.LeaseDuration, timeProvider),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        if (!_running.TryAdd(key, task))
+        {
+            return;
+        }
+
+        task.ContinueWith(_ => _running.TryRemove(key, out var _), TaskScheduler.Default);
+        start.SetResult();
     }
 
+    private long _invoked;
+
+    /// <summary>How many activations this replica has invoked for firings (diagnostics; the replica tests count runs with it).</summary>
+    public long InvokedCount => Interlocked.Read(ref _invoked);
+
+    /// <summary>Whether the firing runs in this replica now.</summary>
+    public bool IsRunning(Firing firing) => _running.ContainsKey((firing.Rule, firing.Repository, firing.Digest));
+
     /// <summary>Waits for every firing started so far (tests, shutdown).</summary>
-    public Task WhenIdleAsync() => Task.WhenAll(_running.Keys);
+    public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
     private async Task RunAsync(Firing firing, long? received, CancellationToken cancellationToken)
     {
@@ -88,6 +113,7 @@ internal sealed partial class FiringRunner(
         {
             var request = new InvocationRequest(firing.Target, firing.Params.DeepClone().AsObject(), activation.Platform) { ActivationId = activation.ActivationId };
             // The activation store counts what ran; only activations that never started are counted here.
+            Interlocked.Increment(ref _invoked);
             await invoker.InvokeAsync(request, cancellationToken);
         }
         catch (InvokerException exception)

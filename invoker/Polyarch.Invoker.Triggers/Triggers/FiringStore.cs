@@ -1,68 +1,107 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Json;
+using Polyarch.Invoker.State;
 
 namespace Polyarch.Invoker.Triggers;
 
-/// <summary>Firings keyed by (rule, repository, digest): inserted once, with their activation ids reserved, then completed.</summary>
+/// <summary>
+/// Firings keyed by (rule, repository, digest): inserted once (the primary key: of two replicas processing the same push,
+/// one stores it), with their activation ids reserved, then completed. The replica that stored a firing holds it with a
+/// lease it renews while the activations run; one whose lease expired (its replica died) is claimed by another
+/// (<see cref="ClaimAsync"/>), which runs the activations that have no record yet.
+/// </summary>
 internal sealed class FiringStore(TriggerDatabase database, TimeProvider timeProvider)
 {
-    /// <summary>Stores the firing unless the rule already fired for that (repository, digest); true when this call stored it.</summary>
+    private const string Columns = "rule, repository, digest, target, params, activations";
+
+    private StoreDatabase Store => database.Store;
+
+    /// <summary>Stores the firing unless the rule already fired for that (repository, digest); true when this call stored it (and holds it).</summary>
     public async Task<bool> TryAddAsync(Firing firing, long pushId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT OR IGNORE INTO firings (rule, repository, digest, push_id, target, params, activations, state, created)
-            VALUES ($rule, $repository, $digest, $push, $target, $params, $activations, 'pending', $created)
-            """;
-        AddKey(command, firing.Rule, firing.Repository, firing.Digest);
-        command.Parameters.AddWithValue("$push", pushId);
-        command.Parameters.AddWithValue("$target", firing.Target);
-        command.Parameters.AddWithValue("$params", firing.Params.ToJsonString());
-        command.Parameters.AddWithValue("$activations", JsonSerializer.Serialize(firing.Activations, InvokerJson.Options));
-        command.Parameters.AddWithValue("$created", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        var now = timeProvider.GetUtcNow();
+        return await connection.ExecuteAsync(null, """
+            INSERT INTO firings (rule, repository, digest, push_id, target, params, activations, state, created, lease_owner, lease_expires)
+            VALUES (@rule, @repository, @digest, @push, @target, @params, @activations, 'pending', @created, @owner, @expires)
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken,
+            ("rule", firing.Rule),
+            ("repository", firing.Repository),
+            ("digest", firing.Digest),
+            ("push", pushId),
+            ("target", firing.Target),
+            ("params", firing.Params.ToJsonString()),
+            ("activations", JsonSerializer.Serialize(firing.Activations, InvokerJson.Options)),
+            ("created", now.ToUnixTimeMilliseconds()),
+            ("owner", Store.Owner),
+            ("expires", (now + Store.LeaseDuration).ToUnixTimeMilliseconds())) > 0;
     }
 
     public async Task<bool> ExistsAsync(string rule, string repository, string digest, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM firings WHERE rule = $rule AND repository = $repository AND digest = $digest";
-        AddKey(command, rule, repository, digest);
+        await using var command = connection.Command(
+            "SELECT 1 FROM firings WHERE rule = @rule AND repository = @repository AND digest = @digest",
+            ("rule", rule), ("repository", repository), ("digest", digest));
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    /// <summary>Firings whose activations have not all run (after a restart: the ones interrupted).</summary>
+    /// <summary>Firings whose activations have not all run, whoever holds them.</summary>
     public Task<IReadOnlyList<Firing>> PendingAsync(CancellationToken cancellationToken) =>
-        QueryAsync("WHERE state = 'pending' ORDER BY created", cancellationToken);
+        QueryAsync($"SELECT {Columns} FROM firings WHERE state = 'pending' ORDER BY created", cancellationToken);
+
+    /// <summary>
+    /// Takes over pending firings whose lease expired (their replica died or stopped), oldest first; with
+    /// <paramref name="all"/> (SQLite at start-up: the one process that held them is gone) every pending firing.
+    /// </summary>
+    public async Task<IReadOnlyList<Firing>> ClaimAsync(bool all, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var expired = all ? "" : "AND (lease_expires IS NULL OR lease_expires < @now)";
+        return await QueryAsync(
+            $"""
+            UPDATE firings SET lease_owner = @owner, lease_expires = @expires
+            WHERE (rule, repository, digest) IN (SELECT rule, repository, digest FROM firings WHERE state = 'pending' {expired}
+                ORDER BY created LIMIT 100{Store.SkipLocked})
+            RETURNING {Columns}
+            """,
+            cancellationToken,
+            ("owner", Store.Owner),
+            ("expires", (now + Store.LeaseDuration).ToUnixTimeMilliseconds()),
+            ("now", now.ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>Extends this replica's lease on a firing it runs.</summary>
+    public async Task RenewAsync(Firing firing, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(null,
+            "UPDATE firings SET lease_expires = @expires WHERE rule = @rule AND repository = @repository AND digest = @digest AND lease_owner = @owner AND state = 'pending'",
+            cancellationToken,
+            ("rule", firing.Rule), ("repository", firing.Repository), ("digest", firing.Digest), ("owner", Store.Owner),
+            ("expires", (timeProvider.GetUtcNow() + Store.LeaseDuration).ToUnixTimeMilliseconds()));
+    }
 
     /// <summary>Every firing, newest first.</summary>
     public Task<IReadOnlyList<Firing>> ListAsync(CancellationToken cancellationToken) =>
-        QueryAsync("ORDER BY created DESC", cancellationToken);
+        QueryAsync($"SELECT {Columns} FROM firings ORDER BY created DESC", cancellationToken);
 
     public async Task CompleteAsync(Firing firing, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE firings SET state = 'done' WHERE rule = $rule AND repository = $repository AND digest = $digest";
-        AddKey(command, firing.Rule, firing.Repository, firing.Digest);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await connection.ExecuteAsync(null,
+            "UPDATE firings SET state = 'done', lease_owner = NULL, lease_expires = NULL WHERE rule = @rule AND repository = @repository AND digest = @digest",
+            cancellationToken, ("rule", firing.Rule), ("repository", firing.Repository), ("digest", firing.Digest));
     }
 
-    private static void AddKey(Microsoft.Data.Sqlite.SqliteCommand command, string rule, string repository, string digest)
-    {
-        command.Parameters.AddWithValue("$rule", rule);
-        command.Parameters.AddWithValue("$repository", repository);
-        command.Parameters.AddWithValue("$digest", digest);
-    }
-
-    private async Task<IReadOnlyList<Firing>> QueryAsync(string clause, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Firing>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT rule, repository, digest, target, params, activations FROM firings {clause}";
+        await using DbCommand command = connection.Command(sql, parameters);
         var firings = new List<Firing>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -14,7 +14,9 @@ namespace Polyarch.Invoker.Triggers;
 /// <summary>
 /// Takes stored pushes, oldest first, and fires the rules that match: once per (rule, repository, digest), when
 /// the index holds every platform the rule requires. A push is marked done only after its firings are stored,
-/// and firings interrupted by a restart resume at start-up.
+/// and firings interrupted by a restart resume at start-up. With several replicas on one store each push is claimed by
+/// one (a lease), each rule's firing is stored by one (its key), and a firing whose replica died is taken over once its
+/// lease expired.
 /// </summary>
 internal sealed partial class PushProcessor(
     PushStore pushes,
@@ -24,6 +26,7 @@ internal sealed partial class PushProcessor(
     IActionBackend backend,
     IRegistryClient registry,
     FiringRunner runner,
+    TriggerDatabase database,
     TriggerSignal signal,
     TriggerMetrics metrics,
     TimeProvider timeProvider,
@@ -36,10 +39,33 @@ internal sealed partial class PushProcessor(
     /// <summary>Processes every pending push once (the loop's body; tests call it directly).</summary>
     public async Task ProcessPendingAsync(CancellationToken cancellationToken)
     {
-        foreach (var push in await pushes.PendingAsync(100, cancellationToken))
+        // Few at a time: each may wait Triggers:MissingTagWait, and the claim's lease should outlast the batch.
+        foreach (var push in await pushes.ClaimAsync(20, cancellationToken))
         {
             await ProcessAsync(push, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Starts the pending firings this replica may run: at start-up on SQLite every one (the one process that ran them
+    /// is gone), otherwise those whose replica stopped renewing its lease (killed, lost). Returns how many it started.
+    /// </summary>
+    public async Task<int> TakeOverFiringsAsync(bool startup, CancellationToken cancellationToken)
+    {
+        var started = 0;
+        foreach (var firing in await firings.ClaimAsync(all: startup && !database.Store.IsPostgres, cancellationToken))
+        {
+            if (runner.IsRunning(firing))
+            {
+                continue;
+            }
+
+            LogResuming(firing.Rule, firing.Repository, firing.Digest);
+            runner.Start(firing, received: null, cancellationToken);
+            started++;
+        }
+
+        return started;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,16 +75,13 @@ internal sealed partial class PushProcessor(
             return;
         }
 
-        foreach (var firing in await firings.PendingAsync(stoppingToken))
-        {
-            LogResuming(firing.Rule, firing.Repository, firing.Digest);
-            runner.Start(firing, received: null, stoppingToken);
-        }
-
+        var startup = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                await TakeOverFiringsAsync(startup, stoppingToken);
+                startup = false;
                 await ProcessPendingAsync(stoppingToken);
                 metrics.SetPendingPushes(await pushes.CountPendingAsync(stoppingToken));
             }
@@ -85,6 +108,7 @@ internal sealed partial class PushProcessor(
         if (!MediaTypes.IsIndex(push.MediaType)
             && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - stored.Received < (long)_options.ManifestSettleDelay.TotalMilliseconds)
         {
+            await pushes.ReleaseAsync(stored, cancellationToken);
             return;
         }
 
@@ -216,7 +240,7 @@ internal sealed partial class PushProcessor(
         return parameters;
     }
 
-    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Resuming the firing of rule {Rule} for {Repository}@{Digest} after a restart")]
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Resuming the firing of rule {Rule} for {Repository}@{Digest}: the replica that ran it stopped (a restart, or its lease expired)")]
     private partial void LogResuming(string rule, string repository, string digest);
 
     [LoggerMessage(EventId = 7209, Level = LogLevel.Warning, Message = "Rule {Rule} matches a push but is invalid and does not fire: {Errors} Replace it (rules create) or delete it")]

@@ -1,9 +1,15 @@
+using System.Data.Common;
+using Polyarch.Invoker.State;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
 
 namespace Polyarch.Invoker.Triggers;
 
-/// <summary>Pushes accepted from the webhook or found by reconciliation, and the tag → digest each repository was last seen with.</summary>
+/// <summary>
+/// Pushes accepted from the webhook or found by reconciliation, and the tag → digest each repository was last seen with.
+/// Every replica receives the registry's notifications: a push is stored pending once (a unique index on PostgreSQL) and
+/// processed by the replica that claims it (<see cref="ClaimAsync"/>: a lease, <c>FOR UPDATE SKIP LOCKED</c>).
+/// </summary>
 internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvider)
 {
     public const string Pending = "pending";
@@ -11,76 +17,98 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
     public const string Failed = "failed";
     public const string Superseded = "superseded";
 
+    private const string Columns = "id, registry, repository, tag, digest, media_type, source, attempts, received";
+
+    private StoreDatabase Store => database.Store;
+
     /// <summary>Stores pushes durably (one transaction) before the webhook answers; one already pending is not stored twice.</summary>
     public async Task AddAsync(IReadOnlyList<ImagePush> pushes, string source, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var push in pushes)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
+            // NOT EXISTS covers SQLite (no unique index there: older files may hold duplicates); ON CONFLICT covers two
+            // replicas storing the same push at once on PostgreSQL (its partial unique index on pending pushes).
+            await connection.ExecuteAsync(transaction, """
                 INSERT INTO pushes (registry, repository, tag, digest, media_type, source, received)
-                SELECT $registry, $repository, $tag, $digest, $mediaType, $source, $received
-                WHERE NOT EXISTS (SELECT 1 FROM pushes WHERE state = 'pending' AND registry = $registry
-                    AND repository = $repository AND tag = $tag AND digest = $digest)
-                """;
-            command.Parameters.AddWithValue("$registry", push.Registry);
-            command.Parameters.AddWithValue("$repository", push.Repository);
-            command.Parameters.AddWithValue("$tag", push.Tag);
-            command.Parameters.AddWithValue("$digest", push.Digest.ToString());
-            command.Parameters.AddWithValue("$mediaType", push.MediaType);
-            command.Parameters.AddWithValue("$source", source);
-            command.Parameters.AddWithValue("$received", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            await command.ExecuteNonQueryAsync(cancellationToken);
+                SELECT @registry, @repository, @tag, @digest, @mediaType, @source, @received
+                WHERE NOT EXISTS (SELECT 1 FROM pushes WHERE state = 'pending' AND registry = @registry
+                    AND repository = @repository AND tag = @tag AND digest = @digest)
+                ON CONFLICT DO NOTHING
+                """,
+                cancellationToken,
+                ("registry", push.Registry),
+                ("repository", push.Repository),
+                ("tag", push.Tag),
+                ("digest", push.Digest.ToString()),
+                ("mediaType", push.MediaType),
+                ("source", source),
+                ("received", timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Pushes not processed yet, oldest first.</summary>
+    /// <summary>Pushes not processed yet, oldest first (whoever holds them).</summary>
     public async Task<IReadOnlyList<StoredPush>> PendingAsync(int limit, CancellationToken cancellationToken) =>
-        await QueryAsync("WHERE state = 'pending' ORDER BY id LIMIT $limit", limit, cancellationToken);
+        await QueryAsync($"SELECT {Columns} FROM pushes WHERE state = 'pending' ORDER BY id LIMIT @limit", cancellationToken, ("limit", limit));
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> pending pushes no other replica holds (or whose holder's lease expired) for
+    /// <see cref="StoreDatabase.LeaseDuration"/>, oldest first; replicas claim side by side (SKIP LOCKED).
+    /// </summary>
+    public async Task<IReadOnlyList<StoredPush>> ClaimAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var claimed = await QueryAsync(
+            $"""
+            UPDATE pushes SET lease_owner = @owner, lease_expires = @expires
+            WHERE id IN (SELECT id FROM pushes WHERE state = 'pending' AND (lease_expires IS NULL OR lease_expires < @now)
+                ORDER BY id LIMIT @limit{Store.SkipLocked})
+            RETURNING {Columns}
+            """,
+            cancellationToken,
+            ("owner", Store.Owner),
+            ("expires", (now + Store.LeaseDuration).ToUnixTimeMilliseconds()),
+            ("now", now.ToUnixTimeMilliseconds()),
+            ("limit", limit));
+        return [.. claimed.OrderBy(p => p.Id)];
+    }
+
+    /// <summary>Gives a claimed push back untouched (it is not due yet), so any replica may take it at the next poll.</summary>
+    public async Task ReleaseAsync(StoredPush push, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(null, "UPDATE pushes SET lease_owner = NULL, lease_expires = NULL WHERE id = @id AND lease_owner = @owner",
+            cancellationToken, ("id", push.Id), ("owner", Store.Owner));
+    }
 
     /// <summary>Every push stored (newest first), for the API and tests.</summary>
     public async Task<IReadOnlyList<StoredPush>> ListAsync(int limit, CancellationToken cancellationToken) =>
-        await QueryAsync("ORDER BY id DESC LIMIT $limit", limit, cancellationToken);
+        await QueryAsync($"SELECT {Columns} FROM pushes ORDER BY id DESC LIMIT @limit", cancellationToken, ("limit", limit));
 
     /// <summary>How many pushes wait to be processed.</summary>
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pushes WHERE state = 'pending'";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = connection.Command("SELECT COUNT(*) FROM pushes WHERE state = 'pending'");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Marks a push processed and its tag seen with its digest, at once.</summary>
     public async Task CompleteAsync(StoredPush push, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE pushes SET state = 'done', error = NULL WHERE id = $id";
-            command.Parameters.AddWithValue("$id", push.Id);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO seen_tags (registry, repository, tag, digest) VALUES ($registry, $repository, $tag, $digest)
-                ON CONFLICT(registry, repository, tag) DO UPDATE SET digest = excluded.digest
-                """;
-            AddTag(command, push.Push.Registry, push.Push.Repository, push.Push.Tag);
-            command.Parameters.AddWithValue("$digest", push.Push.Digest.ToString());
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(transaction, "UPDATE pushes SET state = 'done', error = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = @id",
+            cancellationToken, ("id", push.Id));
+        await connection.ExecuteAsync(transaction, """
+            INSERT INTO seen_tags (registry, repository, tag, digest) VALUES (@registry, @repository, @tag, @digest)
+            ON CONFLICT(registry, repository, tag) DO UPDATE SET digest = excluded.digest
+            """,
+            cancellationToken,
+            ("registry", push.Push.Registry), ("repository", push.Push.Repository), ("tag", push.Push.Tag), ("digest", push.Push.Digest.ToString()));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -88,31 +116,26 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
     public async Task SupersedeAsync(StoredPush push, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE pushes SET state = 'superseded' WHERE id = $id";
-        command.Parameters.AddWithValue("$id", push.Id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await connection.ExecuteAsync(null, "UPDATE pushes SET state = 'superseded', lease_owner = NULL, lease_expires = NULL WHERE id = @id",
+            cancellationToken, ("id", push.Id));
     }
 
     /// <summary>Counts a failed attempt; after <paramref name="giveUp"/> the push is marked failed with the error.</summary>
     public async Task FailAttemptAsync(StoredPush push, string error, bool giveUp, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE pushes SET attempts = attempts + 1, error = $error, state = $state WHERE id = $id";
-        command.Parameters.AddWithValue("$id", push.Id);
-        command.Parameters.AddWithValue("$error", error);
-        command.Parameters.AddWithValue("$state", giveUp ? Failed : Pending);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await connection.ExecuteAsync(null,
+            "UPDATE pushes SET attempts = attempts + 1, error = @error, state = @state, lease_owner = NULL, lease_expires = NULL WHERE id = @id",
+            cancellationToken, ("id", push.Id), ("error", error), ("state", giveUp ? Failed : Pending));
     }
 
     /// <summary>The digest a tag was last seen with (processed or baselined), or null.</summary>
     public async Task<string?> SeenDigestAsync(string registry, string repository, string tag, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT digest FROM seen_tags WHERE registry = $registry AND repository = $repository AND tag = $tag";
-        AddTag(command, registry, repository, tag);
+        await using var command = connection.Command(
+            "SELECT digest FROM seen_tags WHERE registry = @registry AND repository = @repository AND tag = @tag",
+            ("registry", registry), ("repository", repository), ("tag", tag));
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
@@ -120,39 +143,25 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
     public async Task BaselineAsync(string registry, string repository, string tag, Digest digest, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT OR IGNORE INTO seen_tags (registry, repository, tag, digest) VALUES ($registry, $repository, $tag, $digest)";
-        AddTag(command, registry, repository, tag);
-        command.Parameters.AddWithValue("$digest", digest.ToString());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await connection.ExecuteAsync(null,
+            "INSERT INTO seen_tags (registry, repository, tag, digest) VALUES (@registry, @repository, @tag, @digest) ON CONFLICT DO NOTHING",
+            cancellationToken, ("registry", registry), ("repository", repository), ("tag", tag), ("digest", digest.ToString()));
     }
 
     /// <summary>True when a push of this (registry, repository, tag, digest) waits to be processed already.</summary>
     public async Task<bool> IsPendingAsync(string registry, string repository, string tag, string digest, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT 1 FROM pushes WHERE state = 'pending' AND registry = $registry AND repository = $repository AND tag = $tag AND digest = $digest LIMIT 1
-            """;
-        AddTag(command, registry, repository, tag);
-        command.Parameters.AddWithValue("$digest", digest);
+        await using var command = connection.Command(
+            "SELECT 1 FROM pushes WHERE state = 'pending' AND registry = @registry AND repository = @repository AND tag = @tag AND digest = @digest LIMIT 1",
+            ("registry", registry), ("repository", repository), ("tag", tag), ("digest", digest));
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    private static void AddTag(Microsoft.Data.Sqlite.SqliteCommand command, string registry, string repository, string tag)
-    {
-        command.Parameters.AddWithValue("$registry", registry);
-        command.Parameters.AddWithValue("$repository", repository);
-        command.Parameters.AddWithValue("$tag", tag);
-    }
-
-    private async Task<IReadOnlyList<StoredPush>> QueryAsync(string clause, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredPush>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, registry, repository, tag, digest, media_type, source, attempts, received FROM pushes {clause}";
-        command.Parameters.AddWithValue("$limit", limit);
+        await using DbCommand command = connection.Command(sql, parameters);
         var pushes = new List<StoredPush>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

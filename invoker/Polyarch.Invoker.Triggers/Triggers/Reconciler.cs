@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Rules;
+using Polyarch.Invoker.State;
 using Polyarch.Registry;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Notifications;
@@ -11,11 +12,14 @@ namespace Polyarch.Invoker.Triggers;
 /// The registry's notification queue lives in memory and is lost when it (or the invoker) is down, so at
 /// start-up and on an interval the tags of every repository a rule names (or its glob matches in the registry's
 /// catalog) are compared with what was seen,
-/// and a tag whose digest changed is stored as a push (processed like a webhook's, once).
+/// and a tag whose digest changed is stored as a push (processed like a webhook's, once). With several replicas on one
+/// PostgreSQL store only the replica holding the reconciler's advisory lock reconciles; when it dies its connection
+/// drops, the lock with it, and another replica takes over at its next interval.
 /// </summary>
 internal sealed partial class Reconciler(
     IRuleStore rules,
     PushStore pushes,
+    TriggerDatabase database,
     IRegistryClient registry,
     TriggerSignal signal,
     IOptions<TriggerOptions> options,
@@ -24,6 +28,39 @@ internal sealed partial class Reconciler(
 {
     // Read when used, not when constructed: the host builds hosted services before it validates options at start-up.
     private TriggerOptions _options => options.Value;
+
+    private ILeadership? _leadership;
+
+    /// <summary>Whether this replica is the one that reconciles (it keeps the lock once it has it, until it stops).</summary>
+    public async Task<bool> TryLeadAsync(CancellationToken cancellationToken)
+    {
+        if (_leadership is not null && !await _leadership.IsHeldAsync(cancellationToken))
+        {
+            await _leadership.DisposeAsync();
+            _leadership = null;
+        }
+
+        if (_leadership is null)
+        {
+            _leadership = await database.Store.TryLeadAsync(LeaderKeys.Reconciler, cancellationToken);
+            if (_leadership is null)
+            {
+                LogNotLeader();
+            }
+        }
+
+        return _leadership is not null;
+    }
+
+    /// <summary>Gives the reconciler's lock up (at shutdown; tests).</summary>
+    public async Task StepDownAsync()
+    {
+        if (_leadership is not null)
+        {
+            await _leadership.DisposeAsync();
+            _leadership = null;
+        }
+    }
 
     /// <summary>One pass over every watched repository; returns how many missed pushes it stored.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
@@ -67,22 +104,32 @@ internal sealed partial class Reconciler(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var found = await ReconcileAsync(stoppingToken);
-                if (found > 0)
+                try
                 {
-                    LogFound(found);
+                    if (await TryLeadAsync(stoppingToken))
+                    {
+                        var found = await ReconcileAsync(stoppingToken);
+                        if (found > 0)
+                        {
+                            LogFound(found);
+                        }
+                    }
                 }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogReconcileFailed(exception, "(all)");
-            }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogReconcileFailed(exception, "(all)");
+                }
 
-            await Task.Delay(_options.ReconcileInterval, timeProvider, stoppingToken);
+                await Task.Delay(_options.ReconcileInterval, timeProvider, stoppingToken);
+            }
+        }
+        finally
+        {
+            await StepDownAsync();
         }
     }
 
@@ -178,6 +225,9 @@ internal sealed partial class Reconciler(
 
         return missed.Count;
     }
+
+    [LoggerMessage(EventId = 7305, Level = LogLevel.Debug, Message = "Another replica holds the reconciler's lock: this one does not reconcile")]
+    private partial void LogNotLeader();
 
     [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "Reconciliation found {Count} pushes the webhook missed")]
     private partial void LogFound(int count);

@@ -10,7 +10,7 @@ internal static class TriggersServiceCollectionExtensions
     {
         services.AddOptions<TriggerOptions>().Bind(configuration.GetSection(TriggerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TriggerDatabase>();
-        services.AddSingleton<IRuleStore, SqliteRuleStore>();
+        services.AddSingleton<IRuleStore, DbRuleStore>();
         services.AddSingleton<PushStore>();
         services.AddSingleton<FiringStore>();
         services.AddSingleton<TriggerSignal>();

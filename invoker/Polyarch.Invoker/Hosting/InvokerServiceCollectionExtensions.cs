@@ -22,18 +22,26 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddInvokerTracing(configuration);
 
-        services.AddSingleton(sp =>
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ActivationRetentionOptions>().Bind(configuration.GetSection(ActivationRetentionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // Store:Provider picks the store: invoker.db under the state directory (one process) or PostgreSQL (replicas).
+        services.AddSingleton<StoreDatabase>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<InvokerOptions>>().Value;
-            return new InvokerDatabase(Path.Combine(StateDirectory.Resolve(options.StateDirectory), "invoker.db"));
+            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var stateDirectory = StateDirectory.Resolve(options.StateDirectory);
+            return store.IsPostgres
+                ? new PostgresInvokerDatabase(store.ResolveConnectionString(stateDirectory)) { LeaseDuration = store.LeaseDuration }
+                : new InvokerDatabase(Path.Combine(stateDirectory, "invoker.db")) { LeaseDuration = store.LeaseDuration };
         });
-        services.AddSingleton<SqliteActionStore>();
+        services.AddSingleton<DbActionStore>();
         services.AddSingleton<IActionStore>(sp => new CachingActionStore(
-            sp.GetRequiredService<SqliteActionStore>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(2)));
-        services.AddSingleton<SqliteActivationStore>();
+            sp.GetRequiredService<DbActionStore>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(2)));
+        services.AddSingleton<DbActivationStore>();
         services.AddSingleton<AcceptedActivationStore>();
+        services.AddSingleton<ActivationPruner>();
         services.AddSingleton<IActivationStore>(sp => new ActivationRecorder(
-            sp.GetRequiredService<SqliteActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
+            sp.GetRequiredService<DbActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
 
         services.AddPolyarchRegistry();
         services.Configure<RegistryOptions>(configuration.GetSection(RegistryOptions.SectionName));

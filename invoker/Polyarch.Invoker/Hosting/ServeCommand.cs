@@ -49,6 +49,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton<Invocation.AcceptedActivationRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Invocation.AcceptedActivationRunner>());
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Activations.ActivationPruner>());
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
         Dashboard.DashboardEndpoints.AddPolyarchDashboard(builder.Services, builder.Configuration);
         Readiness.ReadinessExtensions.AddPolyarchInvokerReadiness(builder.Services);

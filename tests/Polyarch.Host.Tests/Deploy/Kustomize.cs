@@ -37,6 +37,34 @@ internal static class Kustomize
     }
 
     /// <summary>
+    /// Renders the base with one of its components (e.g. <c>postgres</c>) the way a user would: a kustomization of their
+    /// own (here in a temporary directory) that names the base as a resource and the component as a component.
+    /// </summary>
+    public static async Task<string> RenderWithComponentAsync(string component, string name)
+    {
+        var overlay = Directory.CreateTempSubdirectory("polyarch-overlay-").FullName;
+        try
+        {
+            var deploy = RepositoryRoot.Combine(component, "deploy");
+            // kustomize takes relative paths only.
+            await File.WriteAllTextAsync(Path.Combine(overlay, "kustomization.yaml"), $"""
+                resources: ["{Path.GetRelativePath(overlay, deploy)}"]
+                components: ["{Path.GetRelativePath(overlay, Path.Combine(deploy, name))}"]
+                """);
+            var result = await Cli.Wrap(Kubectl)
+                .WithArguments(["kustomize", overlay])
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync();
+            result.ExitCode.ShouldBe(0, $"kubectl kustomize {component}/deploy + {name}: {result.StandardError}");
+            return result.StandardOutput;
+        }
+        finally
+        {
+            Directory.Delete(overlay, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Strict load: an unknown field (a typo such as readinesProbe), a value of the wrong type or an unknown kind
     /// throws; then each model's Validate() checks the fields the API marks required. KubernetesClient's models are
     /// generated from the Kubernetes OpenAPI specification.

@@ -58,6 +58,39 @@ public sealed class RenderedManifestTests
             .ShouldAllBe(o => ((IMetadata<V1ObjectMeta>)o).Metadata.NamespaceProperty == "polyarch");
     }
 
+    [Theory]
+    [InlineData("invoker")]
+    [InlineData("builder")]
+    public async Task The_postgres_component_runs_two_replicas_on_the_shared_store_from_the_secret(string component)
+    {
+        var name = $"polyarch-{component}";
+        var plain = Kustomize.Load(await Kustomize.RenderAsync(component));
+
+        var objects = Kustomize.Load(await Kustomize.RenderWithComponentAsync(component, "postgres"));
+
+        var deployment = objects.OfType<V1Deployment>().ShouldHaveSingleItem();
+        deployment.Spec.Replicas.ShouldBe(2);
+        deployment.Spec.Strategy.Type.ShouldBe("RollingUpdate", "no volume to hand over: replicas replace each other one by one");
+        var pod = deployment.Spec.Template.Spec;
+        var container = pod.Containers.ShouldHaveSingleItem();
+        var env = container.Env.ToDictionary(e => e.Name);
+        env["POLYARCH_Store__Provider"].Value.ShouldBe("postgres");
+        env["POLYARCH_Store__ConnectionString"].ValueFrom.SecretKeyRef.ShouldSatisfyAllConditions(
+            r => r.Name.ShouldBe(name), r => r.Key.ShouldBe("database-url"), r => r.Optional.ShouldBe(false));
+        // No claim: a ReadWriteOnce volume would hold both replicas on one node; the state directory is scratch.
+        objects.OfType<V1PersistentVolumeClaim>().ShouldBeEmpty();
+        var stateVolume = pod.Volumes.Single(v => v.Name == container.VolumeMounts.Single(m => m.MountPath == "/var/lib/polyarch").Name);
+        stateVolume.EmptyDir.ShouldNotBeNull();
+        stateVolume.PersistentVolumeClaim.ShouldBeNull();
+        // Everything else is the base's.
+        var baseContainer = plain.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0];
+        container.Env.Where(e => !e.Name.StartsWith("POLYARCH_Store__", StringComparison.Ordinal)).Select(e => e.Name)
+            .ShouldBe(baseContainer.Env.Where(e => !e.Name.StartsWith("POLYARCH_Store__", StringComparison.Ordinal)).Select(e => e.Name), ignoreOrder: true);
+        container.ReadinessProbe.HttpGet.Path.ShouldBe("/readyz");
+        container.Image.ShouldBe(baseContainer.Image);
+        objects.Count.ShouldBe(plain.Count - 1);
+    }
+
     [Fact]
     public async Task The_builder_needs_no_kubernetes_api_and_gets_no_token()
     {

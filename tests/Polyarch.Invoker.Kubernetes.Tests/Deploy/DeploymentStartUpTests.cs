@@ -57,6 +57,26 @@ public sealed class DeploymentStartUpTests
         kubernetes.OwnerPodUid.ShouldBe("field:metadata.uid");
     }
 
+    [Fact]
+    public void The_postgres_component_selects_the_shared_store_with_the_secrets_connection_string_and_two_replicas()
+    {
+        var patch = KubernetesYaml.Deserialize<V1Deployment>(File.ReadAllText(Path.Combine(DeployPaths.Invoker, "postgres", "deployment.yaml")), strict: true);
+        var container = Container();
+        var overrides = patch.Spec.Template.Spec.Containers.Single(c => c.Name == "invoker").Env;
+        container.Env = [.. container.Env.Where(e => overrides.All(o => o.Name != e.Name)), .. overrides];
+        var (_, configuration) = Environment(container);
+
+        var store = Bind<Polyarch.Invoker.State.StoreOptions>(configuration, Polyarch.Invoker.State.StoreOptions.SectionName);
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(store, new(store), errors, validateAllProperties: true);
+
+        patch.Spec.Replicas.ShouldBe(2);
+        valid.ShouldBeTrue(string.Join("; ", errors.Select(e => e.ErrorMessage)));
+        store.IsPostgres.ShouldBeTrue();
+        store.ResolveConnectionString("/nonexistent").ShouldNotBeNullOrWhiteSpace("the Secret's database-url, never a file in the pod");
+        overrides.Single(e => e.Name == "POLYARCH_Store__ConnectionString").ValueFrom.SecretKeyRef.Optional.ShouldBe(false);
+    }
+
     private static V1Container Container() =>
         KubernetesYaml.Deserialize<V1Deployment>(File.ReadAllText(DeploymentFile), strict: true).Spec.Template.Spec.Containers.Single(c => c.Name == "invoker");
 

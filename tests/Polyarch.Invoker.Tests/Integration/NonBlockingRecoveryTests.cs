@@ -133,7 +133,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         }
 
         using var database = new InvokerDatabase(Path.Combine(_state, "invoker.db"));
-        var record = await new SqliteActivationStore(database).GetAsync(id, CancellationToken.None);
+        var record = await new DbActivationStore(database).GetAsync(id, CancellationToken.None);
         var left = await new AcceptedActivationStore(database, TimeProvider.System).ListAsync(CancellationToken.None);
 
         record.ShouldNotBeNull();

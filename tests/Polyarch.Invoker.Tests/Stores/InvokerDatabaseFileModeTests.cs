@@ -53,7 +53,7 @@ public sealed class InvokerDatabaseFileModeTests : IDisposable
     }
 
     private static Task StoreActionWithASecretAsync(InvokerDatabase database) =>
-        new SqliteActionStore(database, new FakeTimeProvider()).PutAsync(
+        new DbActionStore(database, new FakeTimeProvider()).PutAsync(
             new ActionDefinition
             {
                 Name = "with-secret",

@@ -36,7 +36,7 @@ internal sealed class InvokerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `serve` and waits (up to 60 s) until /healthz answers.</summary>
-    public static async Task<InvokerProcess> StartAsync(string stateDirectory, string instance)
+    public static async Task<InvokerProcess> StartAsync(string stateDirectory, string instance, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = TestPorts.FreePort();
         var assembly = Path.Combine(AppContext.BaseDirectory, "polyarch-invoker.dll");
@@ -48,7 +48,8 @@ internal sealed class InvokerProcess : IAsyncDisposable
                 .Set("POLYARCH_STATE_DIR", stateDirectory)
                 .Set("POLYARCH_Invoker__InstanceId", instance)
                 .Set("POLYARCH_Service__RequireApiKey", "false")
-                .Set($"POLYARCH_Docker__ExtraLabels__{TestRun.LabelKey}", TestRun.Id))
+                .Set($"POLYARCH_Docker__ExtraLabels__{TestRun.LabelKey}", TestRun.Id)
+                .Set(environment?.ToDictionary(e => e.Key, e => (string?)e.Value) ?? []))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Append(builder, line)))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append(builder, line)))
             .WithValidation(CommandResultValidation.None)

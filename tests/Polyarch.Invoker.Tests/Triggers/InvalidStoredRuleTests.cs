@@ -23,7 +23,6 @@ public sealed class InvalidStoredRuleTests : IDisposable
 
     public void Dispose()
     {
-        _triggers.Dispose();
         _database.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
@@ -37,12 +36,12 @@ public sealed class InvalidStoredRuleTests : IDisposable
     public async Task Reconcile_StoredInvalidRule_LogsOneWarningLinePerPass_WithoutAStackTrace(string repository, string platform)
     {
         var time = new FakeTimeProvider();
-        var rules = new SqliteRuleStore(_triggers, time);
+        var rules = new DbRuleStore(_triggers, time);
         // Stored directly, as an older invoker that did not check these could have stored it.
         await rules.PutAsync(new RuleDefinition { Name = "old-bad-rule", Repository = repository, Platforms = [platform] }, CancellationToken.None);
         var logger = new FakeLogger<Reconciler>();
         // Nothing may reach the registry for an invalid rule: there is none (a null client would throw).
-        var reconciler = new Reconciler(rules, new PushStore(_triggers, time), null!, new TriggerSignal(), Options.Create(new TriggerOptions()), time, logger);
+        var reconciler = new Reconciler(rules, new PushStore(_triggers, time), _triggers, null!, new TriggerSignal(), Options.Create(new TriggerOptions()), time, logger);
 
         (await reconciler.ReconcileAsync(CancellationToken.None)).ShouldBe(0);
         (await reconciler.ReconcileAsync(CancellationToken.None)).ShouldBe(0);

@@ -1,10 +1,9 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polyarch.Invoker.Triggers;
 
 namespace Polyarch.Invoker.Hosting.Readiness;
 
-/// <summary>The invoker database opens with its schema.</summary>
+/// <summary>The invoker's store (SQLite or PostgreSQL) opens with its schema.</summary>
 internal sealed class StoreReadinessCheck(TriggerDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -12,11 +11,11 @@ internal sealed class StoreReadinessCheck(TriggerDatabase database) : IHealthChe
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            return HealthCheckResult.Healthy("invoker.db opens");
+            return HealthCheckResult.Healthy("the store opens");
         }
-        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
-            return HealthCheckResult.Unhealthy($"The invoker database cannot be opened: {exception.Message}. Check Invoker:StateDirectory.");
+            return HealthCheckResult.Unhealthy($"The invoker's store cannot be opened: {exception.Message}. Check Store:Provider and Store:ConnectionString (PostgreSQL) or Invoker:StateDirectory (SQLite).");
         }
     }
 }

@@ -3,8 +3,8 @@ using Polyarch.Invoker.Triggers;
 
 namespace Polyarch.Invoker.Rules;
 
-/// <summary>Rules in the invoker's SQLite database (one JSON document per rule).</summary>
-internal sealed class SqliteRuleStore(TriggerDatabase database, TimeProvider timeProvider) : IRuleStore
+/// <summary>Rules in the invoker's store, SQLite or PostgreSQL (one JSON document per rule).</summary>
+internal sealed class DbRuleStore(TriggerDatabase database, TimeProvider timeProvider) : IRuleStore
 {
     private readonly NamedDocumentTable<RuleDefinition> _rules = new(database.OpenAsync, "rules", timeProvider);
 

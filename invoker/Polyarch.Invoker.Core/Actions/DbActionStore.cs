@@ -2,8 +2,11 @@ using Polyarch.Invoker.State;
 
 namespace Polyarch.Invoker.Actions;
 
-/// <summary>Actions in the invoker's SQLite database (one JSON document per action).</summary>
-internal sealed class SqliteActionStore(InvokerDatabase database, TimeProvider timeProvider) : IActionStore
+/// <summary>
+/// Actions in the invoker's store, SQLite or PostgreSQL (one JSON document per action, so new fields of
+/// <see cref="ActionDefinition"/> need no schema change).
+/// </summary>
+internal sealed class DbActionStore(StoreDatabase database, TimeProvider timeProvider) : IActionStore
 {
     private readonly NamedDocumentTable<ActionDefinition> _actions = new(database.OpenAsync, "actions", timeProvider);
 

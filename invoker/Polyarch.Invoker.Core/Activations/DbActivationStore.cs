@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Polyarch.Invoker.Json;
+using Polyarch.Invoker.State;
+
+namespace Polyarch.Invoker.Activations;
+
+/// <summary>Activation records in the invoker's store, SQLite or PostgreSQL (the record as camelCase JSON plus indexed columns).</summary>
+internal sealed class DbActivationStore(StoreDatabase database) : IActivationStore
+{
+    public const int MaxListLimit = 1000;
+
+    public Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken) => SaveManyAsync([record], cancellationToken);
+
+    /// <summary>
+    /// All records in one transaction: one commit for a batch instead of one per record. The same transaction
+    /// retires each record's accepted non-blocking invocation (<see cref="AcceptedActivationStore"/>), so a crash
+    /// leaves an id with its row or with its record.
+    /// </summary>
+    public async Task SaveManyAsync(IReadOnlyList<ActivationRecord> records, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.Command(transaction, """
+            INSERT INTO activations (id, action, start, status, record) VALUES (@id, @action, @start, @status, @record)
+            ON CONFLICT(id) DO UPDATE SET action = excluded.action, start = excluded.start, status = excluded.status, record = excluded.record
+            """);
+        await using var retire = connection.Command(transaction, "DELETE FROM accepted_activations WHERE id = @id");
+        var retired = retire.Add("id", "");
+        var id = command.Add("id", "");
+        var action = command.Add("action", "");
+        var start = command.Add("start", 0L);
+        var status = command.Add("status", "");
+        var json = command.Add("record", "");
+        foreach (var record in records)
+        {
+            id.Value = record.ActivationId;
+            action.Value = record.Action;
+            start.Value = record.Start.ToUnixTimeMilliseconds();
+            status.Value = record.Status;
+            json.Value = JsonSerializer.Serialize(record, InvokerJson.Options);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            retired.Value = record.ActivationId;
+            await retire.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<ActivationRecord?> GetAsync(string activationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT record FROM activations WHERE id = @id", ("id", activationId));
+        var json = await command.ExecuteScalarAsync(cancellationToken) as string;
+        return json is null ? null : JsonSerializer.Deserialize<ActivationRecord>(json, InvokerJson.Options);
+    }
+
+    public async Task<IReadOnlyList<ActivationRecord>> ListAsync(string? action, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var order = $"ORDER BY start DESC, {database.InsertionOrder} DESC LIMIT @limit";
+        await using var command = connection.Command(
+            action is null ? $"SELECT record FROM activations {order}" : $"SELECT record FROM activations WHERE action = @action {order}",
+            ("limit", Math.Clamp(limit, 1, MaxListLimit)));
+        if (action is not null)
+        {
+            command.Add("action", action);
+        }
+
+        var records = new List<ActivationRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(JsonSerializer.Deserialize<ActivationRecord>(reader.GetString(0), InvokerJson.Options)!);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Deletes the records that started before <paramref name="startedBefore"/> and, when <paramref name="keep"/> is set,
+    /// all but the newest <paramref name="keep"/>; returns how many went. Only finished activations have records (one
+    /// still running is an accepted row or in flight), so pruning never touches a running activation.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset? startedBefore, int? keep, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var pruned = 0;
+        if (startedBefore is { } before)
+        {
+            pruned += await connection.ExecuteAsync(null, "DELETE FROM activations WHERE start < @before", cancellationToken, ("before", before.ToUnixTimeMilliseconds()));
+        }
+
+        if (keep is { } count)
+        {
+            pruned += await connection.ExecuteAsync(null,
+                $"DELETE FROM activations WHERE id IN (SELECT id FROM activations ORDER BY start DESC, {database.InsertionOrder} DESC LIMIT {database.NoLimit} OFFSET @keep)",
+                cancellationToken, ("keep", count));
+        }
+
+        return pruned;
+    }
+}
