@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Polyarch.Invoker.Activations;
@@ -52,7 +51,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
     {
         var env = string.Join(",", request.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{request.ActionName} {placement.Variants[0].Platform} {placement.Variants[0].Digest} {placement.Needs} port={request.Port} env={env}");
+            $"{request.ActionName} {placement.Variants[0].Platform} {placement.Variants[0].Digest} {placement.Needs} port={request.Port} env={env} code={request.Code?.Sha256}:{request.Code?.Main}");
     }
 
     public Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken) =>
@@ -143,7 +142,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
     }
 
     private Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> InitAsync(WarmPod warm, PodRequest request, CancellationToken cancellationToken) =>
-        PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment), request.Timeout, cancellationToken);
+        PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment, request.Code), request.Timeout, cancellationToken);
 
     private async Task<PodLogs> ReadLogsAsync(WarmPod warm, CancellationToken cancellationToken)
     {
@@ -206,7 +205,7 @@ internal sealed partial class HttpPods : IAsyncDisposable
                 : await _proxy.RunAsync(pod.Address, body, _options.MaxResultBytes, linked.Token);
             if (!response.IsOk && path == "init")
             {
-                return (ActivationStatus.DeveloperError, OutcomeClassifier.InitFailed($"POST /init answered {response.StatusCode}: {Shorten(Encoding.UTF8.GetString(response.Body))}").Result, false, false);
+                return (ActivationStatus.DeveloperError, OutcomeClassifier.FromInitResponse(response.StatusCode, response.Body).Result, false, false);
             }
 
             var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _options.MaxResultBytes);
@@ -231,8 +230,6 @@ internal sealed partial class HttpPods : IAsyncDisposable
         await _idle.DisposeAsync();
         _http.Dispose();
     }
-
-    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 
     [LoggerMessage(EventId = 6133, Level = LogLevel.Information, Message = "Warm pod {Pod} could not be reached ({Reason}); replacing it")]
     private static partial void LogWarmPodGone(ILogger logger, string pod, string reason);

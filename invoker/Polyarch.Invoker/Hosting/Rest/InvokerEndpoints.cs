@@ -16,10 +16,12 @@ internal static class InvokerEndpoints
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/platforms", async (IActionBackend backend, CancellationToken ct) => Json(await backend.GetInventoryAsync(ct)));
-        v1.MapGet("/actions", async (IActionStore store, CancellationToken ct) => Json(await store.ListAsync(ct)));
-        v1.MapGet("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
-            await store.GetAsync(name, ct) is { } action ? Json(action) : NotFound($"There is no action '{name}'."));
-        v1.MapPut("/actions/{name}", PutActionAsync);
+        v1.MapGet("/actions", async (IActionStore store, CancellationToken ct) => Json((await store.ListAsync(ct)).Select(a => ActionViews.Of(a, showCode: false))));
+        v1.MapGet("/actions/{name}", async (string name, bool? code, IActionStore store, CancellationToken ct) =>
+            await store.GetAsync(name, ct) is { } action ? Json(ActionViews.Of(action, code == true)) : NotFound($"There is no action '{name}'."));
+        // A code action's body holds its code (up to Invoker:MaxCodeBytes, base64 for a zip): this endpoint bounds its
+        // own body by that cap instead of Service:MaxRequestBodyBytes.
+        v1.MapPut("/actions/{name}", PutActionAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         v1.MapDelete("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
             await store.DeleteAsync(name, ct) ? Results.NoContent() : NotFound($"There is no action '{name}'."));
         v1.MapPost("/actions/{name}/invocations", InvokeAsync);
@@ -52,8 +54,25 @@ internal static class InvokerEndpoints
             : Results.Json(new { activationId = id, action = waiting.Target, status = waiting.State, accepted = waiting.Accepted }, InvokerJson.Options, statusCode: 202);
     }
 
-    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, CancellationToken ct)
+    /// <summary>
+    /// PUT an action: the definition's fields, plus for a code action <c>code</c> (text, or a zip in base64 with
+    /// <c>binary: true</c>) and <c>main</c>; a notebook's JSON is sent as text. Code over Invoker:MaxCodeBytes → 400.
+    /// </summary>
+    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, Microsoft.Extensions.Options.IOptions<InvokerOptions> options, CancellationToken ct)
     {
+        var maxCodeBytes = options.Value.MaxCodeBytes;
+        // base64 grows the code by 4/3; a megabyte more for the rest of the definition and JSON escapes.
+        var maxBody = (maxCodeBytes / 3 * 4) + 4 + (1024 * 1024);
+        if (request.ContentLength > maxBody)
+        {
+            return TooLarge(maxBody, maxCodeBytes);
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBody;
+        }
+
         ActionDefinition? action;
         try
         {
@@ -64,11 +83,21 @@ internal static class InvokerEndpoints
             }
 
             body["name"] = name;
+            var code = ReadCode(name, body);
             action = body.Deserialize<ActionDefinition>(InvokerJson.Options);
+            action = action is null ? null : action with { Code = code };
         }
         catch (System.Text.Json.JsonException exception)
         {
             return Problem(400, $"The body is not an action definition: {exception.Message}");
+        }
+        catch (InvalidActionException invalid)
+        {
+            return Results.Json(new { error = "Invalid action.", errors = invalid.Errors }, InvokerJson.Options, statusCode: 400);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(maxBody, maxCodeBytes);
         }
 
         if (action is null)
@@ -76,15 +105,65 @@ internal static class InvokerEndpoints
             return Problem(400, "The body must be an action definition such as {\"image\": \"127.0.0.1:5000/demo/echo:latest\"}.");
         }
 
-        var errors = ActionValidator.Validate(action);
+        var errors = ActionValidator.Validate(action, maxCodeBytes);
         if (errors.Count > 0)
         {
             return Results.Json(new { error = "Invalid action.", errors }, InvokerJson.Options, statusCode: 400);
         }
 
         await store.PutAsync(action, ct);
-        return Json(action);
+        return Json(ActionViews.Of(action, showCode: false));
     }
+
+    /// <summary>Takes <c>code</c>, <c>binary</c> and <c>main</c> out of the body (they are not the stored shape) as the action's code.</summary>
+    private static ActionCode? ReadCode(string name, JsonObject body)
+    {
+        var codeNode = body["code"];
+        var binaryNode = body["binary"];
+        var mainNode = body["main"];
+        body.Remove("code");
+        body.Remove("binary");
+        body.Remove("main");
+        if (codeNode is null)
+        {
+            return binaryNode is null && mainNode is null
+                ? null
+                : throw new InvalidActionException(["\"binary\" and \"main\" describe the action's code: send the code as \"code\" too."]);
+        }
+
+        if (codeNode is not JsonValue codeValue || !codeValue.TryGetValue<string>(out var text))
+        {
+            throw new InvalidActionException(["\"code\" must be a string: the source text or notebook JSON as text, or a zip in base64 with \"binary\": true."]);
+        }
+
+        var binary = binaryNode is JsonValue b && b.TryGetValue<bool>(out var flag) ? flag
+            : binaryNode is null ? false : throw new InvalidActionException(["\"binary\" must be true or false."]);
+        var main = mainNode is null ? null
+            : mainNode is JsonValue m && m.TryGetValue<string>(out var mainText) ? mainText : throw new InvalidActionException(["\"main\" must be a string (the function the runtime calls)."]);
+        if (!binary)
+        {
+            return ActionCode.FromText(text, main);
+        }
+
+        byte[] zip;
+        try
+        {
+            zip = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidActionException([$"The code of action '{name}' has \"binary\": true but is not base64: send the zip's bytes base64-encoded."]);
+        }
+
+        return zip.Length >= 4 && zip[0] == (byte)'P' && zip[1] == (byte)'K'
+            ? ActionCode.FromZip(zip, main)
+            : throw new InvalidActionException([$"The code of action '{name}' is binary but not a zip archive (it does not start with PK): runtimes take a zip."]);
+    }
+
+    private static IResult TooLarge(long maxBody, long maxCodeBytes) => Results.Json(
+        new { error = $"The action's body is larger than {maxBody} bytes, what code of Invoker:MaxCodeBytes ({maxCodeBytes} bytes) takes in base64. Make the code smaller or raise Invoker:MaxCodeBytes (POLYARCH_Invoker__MaxCodeBytes)." },
+        InvokerJson.Options,
+        statusCode: 413);
 
     private static async Task<IResult> InvokeAsync(
         string name,
