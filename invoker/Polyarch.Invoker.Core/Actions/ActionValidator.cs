@@ -82,7 +82,7 @@ internal static partial class ActionValidator
 
     /// <summary>The refusal for code over the cap: the size, the cap and the option that raises it.</summary>
     public static string CodeTooLarge(string action, long size, long maxCodeBytes) =>
-        $"The code of action '{action}' is {size} bytes ({Mebibytes(size)} MiB); the cap is {maxCodeBytes} bytes ({Mebibytes(maxCodeBytes)} MiB, Invoker:MaxCodeBytes). " +
+        $"The code of action '{action}' is {size} bytes{Mebibytes(size)}; the cap is {maxCodeBytes} bytes{Mebibytes(maxCodeBytes)} (Invoker:MaxCodeBytes). " +
         "Make the code smaller (leave data sets and models out of it, read them at run time) or raise Invoker:MaxCodeBytes (POLYARCH_Invoker__MaxCodeBytes).";
 
     private static void ValidateCode(ActionDefinition action, ActionCode code, long maxCodeBytes, List<string> errors)
@@ -108,7 +108,8 @@ internal static partial class ActionValidator
         }
     }
 
-    private static string Mebibytes(long bytes) => (bytes / 1048576.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Mebibytes(long bytes) =>
+        bytes < 1048576 ? "" : $" ({(bytes / 1048576.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} MiB)";
 
     /// <summary>Kubernetes' label syntax: key = [DNS subdomain prefix "/"] name (63), value = name or empty; weight 1–100.</summary>
     private static void ValidateDataLocality(IReadOnlyList<DataLocalityPreference>? wishes, List<string> errors)

@@ -94,9 +94,9 @@ internal static class OutcomeClassifier
         string? message = null;
         try
         {
-            if (!body.IsEmpty && JsonNode.Parse(body) is JsonObject answer && answer["error"] is JsonValue error)
+            if (!body.IsEmpty && JsonNode.Parse(body) is JsonObject answer && answer["error"] is { } error)
             {
-                message = error.TryGetValue<string>(out var text) ? text : error.ToJsonString();
+                message = error is JsonValue value && value.TryGetValue<string>(out var text) ? text : error.ToJsonString();
             }
         }
         catch (JsonException)
