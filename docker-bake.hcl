@@ -3,7 +3,9 @@
 #   docker buildx bake --push echo         examples/echo, FROM that base
 #   docker buildx bake --push invoker      polyarch-invoker's own image (scripts/images.sh sets the directories)
 #   docker buildx bake --push builder      polyarch-builder's own image (docker CLI + buildx + git inside)
-# busybox and echo build linux/amd64, linux/arm64 and linux/ppc64le in one OCI index; invoker and builder only
+#   docker buildx bake python-runtime      polyarch/python:3.11, the runtime of Python code actions (scripts/runtimes.sh
+#                                          sets the roots' directory and the tag; it pushes through the output below)
+# busybox, echo and python-runtime build linux/amd64, linux/arm64 and linux/ppc64le in one OCI index; invoker and builder only
 # linux/amd64 and linux/arm64: Microsoft serves no .NET runtime pack for linux-ppc64le.
 
 variable "REGISTRY" {
@@ -149,4 +151,69 @@ target "builder" {
     "org.opencontainers.image.title"       = "polyarch/builder"
     "org.opencontainers.image.description" = "polyarch-builder: git push -> docker buildx bake -> one OCI index, driving an engine through DOCKER_HOST or a mounted socket"
   }
+}
+
+# The Python data-science runtime of code actions (issue 13): Debian 12's python3, numpy, scipy and scikit-learn on a
+# root scripts/rootfs.sh built per architecture (scripts/runtimes.sh), and the action proxy of invoker/runtimes/python,
+# which takes the code at OpenWhisk's POST /init. User 10001; /tmp is the only place it writes (zip actions unpack there).
+variable "PYTHON_ROOTFS" {
+  # amd64.tar, arm64.tar and ppc64le.tar: the Debian 12 roots (filled by scripts/runtimes.sh)
+  default = ".polyarch/runtimes/python/rootfs"
+}
+variable "PYTHON_TAG" {
+  # scripts/runtimes.sh passes 3.11-<hash of the inputs>; :3.11 is moved to the same index afterwards
+  default = "3.11"
+}
+
+target "python-runtime" {
+  platforms = ["linux/amd64", "linux/arm64", "linux/ppc64le"]
+  context   = PYTHON_ROOTFS
+  contexts  = { proxy = "invoker/runtimes/python" }
+  dockerfile-inline = <<-EOT
+    FROM scratch
+    ARG TARGETARCH
+    ADD $${TARGETARCH}.tar /
+    COPY --from=proxy proxy/ /opt/polyarch/python-runtime/
+    ENV HOME=/tmp \
+        LANG=C.UTF-8 \
+        PYTHONUNBUFFERED=1 \
+        PYTHONDONTWRITEBYTECODE=1 \
+        PATH=/usr/local/bin:/usr/bin:/bin
+    WORKDIR /tmp
+    USER 10001:10001
+    EXPOSE 8080
+    ENTRYPOINT ["python3", "-u", "/opt/polyarch/python-runtime/actionproxy.py"]
+    EOT
+  tags = ["${REGISTRY}/polyarch/python:${PYTHON_TAG}"]
+  labels = {
+    "org.opencontainers.image.vendor"      = "Polyarch"
+    "org.opencontainers.image.title"       = "polyarch/python"
+    "org.opencontainers.image.description" = "Python 3.11 with numpy, scipy and scikit-learn (Debian 12) and an OpenWhisk action proxy: POST /init with code, a zip or a notebook, POST /run"
+    "org.opencontainers.image.version"     = "3.11"
+    "org.opencontainers.image.source"      = SOURCE
+    "org.opencontainers.image.revision"    = REVISION
+    "org.opencontainers.image.created"     = CREATED
+    # Placement: OpenWhisk's action protocol (the invoker calls it "http": /init once, /run per activation) on 8080.
+    "io.polyarch.action.protocol" = "http"
+    "io.polyarch.action.port"     = "8080"
+    "io.polyarch.runtime"         = "python:3.11"
+  }
+  # As the builder writes them: OCI annotations on the index and every manifest, and the placement labels repeated on
+  # each child descriptor with the marker (registry/Polyarch.Registry/Placement/PlacementAnnotations.cs), so placement
+  # picks a platform from the index alone.
+  output = [join(",", concat(["type=image", "push=true"], flatten([
+    for k, v in {
+      "org.opencontainers.image.source"   = SOURCE
+      "org.opencontainers.image.revision" = REVISION
+      "org.opencontainers.image.created"  = CREATED
+      "org.opencontainers.image.title"    = "polyarch/python"
+      "org.opencontainers.image.version"  = "3.11"
+    } : ["annotation-index.${k}=${v}", "annotation-manifest.${k}=${v}"]
+    ]), [
+    for k, v in {
+      "io.polyarch.placement"       = "v1"
+      "io.polyarch.action.protocol" = "http"
+      "io.polyarch.action.port"     = "8080"
+    } : "annotation-manifest-descriptor.${k}=${v}"
+  ]))]
 }

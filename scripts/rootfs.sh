@@ -3,14 +3,20 @@
 # directory and never rebuilt while it exists. Nothing can be pulled here, so every Polyarch image (its own
 # services, the runtimes of code actions) starts from one of these instead of a base image.
 #
-#   scripts/rootfs.sh NAME ARCH PACKAGE...     prints the path of the tarball (builds it when missing)
+#   scripts/rootfs.sh [--exclude GLOB]... [--prune GLOB]... NAME ARCH PACKAGE...
+#                                              prints the path of the tarball (builds it when missing)
 #
+#   --exclude GLOB  a dpkg path-exclude pattern on top of the default ones (docs, man, locales, info, headers), e.g.
+#             '/usr/lib/gcc/*' for a root that pulls a compiler it never runs (python3-sklearn → pythran → gcc)
+#   --prune GLOB    removed after everything is installed, for files a maintainer script still needs at install time
+#             (python3-numpy's postinst byte-compiles its tests/ directories, so those cannot be path-excluded)
 #   NAME      a label for the file name (e.g. dotnet, builder, python)
 #   ARCH      OCI or Debian architecture: amd64, arm64, ppc64le (= Debian ppc64el)
 #   PACKAGE   Debian package names; PKG/trixie takes that one package from Debian 13 (e.g. docker-cli/trixie),
 #             everything else stays bookworm (APT::Default-Release).
 #
-# The cache key is a hash of the variant, suites, architecture and the sorted package list: change the list and
+# The cache key is a hash of the variant, suites, architecture, the sorted package list and the extra excludes (only
+# when there are some, so roots built without any keep their key): change the list and
 # a new root is built beside the old one; keep it and the cached tarball is reused
 # ($POLYARCH_STATE_DIR/rootfs/NAME-ARCH-KEY.tar). A foreign architecture runs its maintainer scripts under QEMU
 # (binfmt, see scripts/host.sh): about 1–3 minutes the first time, nothing afterwards.
@@ -24,7 +30,7 @@ set -euo pipefail
 
 VARIANT=essential
 
-usage() { die "usage: scripts/rootfs.sh NAME ARCH PACKAGE...  (ARCH: amd64 | arm64 | ppc64le)" 2; }
+usage() { die "usage: scripts/rootfs.sh [--exclude GLOB]... [--prune GLOB]... NAME ARCH PACKAGE...  (ARCH: amd64 | arm64 | ppc64le)" 2; }
 
 debian_mirror() {
   if [ -n "${POLYARCH_DEBIAN_MIRROR:-}" ]; then printf '%s\n' "$POLYARCH_DEBIAN_MIRROR"; return; fi
@@ -36,6 +42,14 @@ debian_mirror() {
 }
 
 main() {
+  local -a excludes=() prunes=()
+  while [ "${1:-}" = --exclude ] || [ "${1:-}" = --prune ]; do
+    [ $# -ge 2 ] || usage
+    # Letters, digits and . _ - * / only: a prune pattern is expanded by the hook's shell, never interpreted further.
+    [[ $2 =~ ^/[A-Za-z0-9._*/-]+$ && $2 != *..* ]] || die "$1 '$2' must be an absolute path glob of letters, digits, '.', '_', '-', '*' and '/' (e.g. '/usr/lib/gcc/*')" 2
+    if [ "$1" = --exclude ]; then excludes+=("$2"); else prunes+=("$2"); fi
+    shift 2
+  done
   [ $# -ge 3 ] || usage
   local name=$1 arch=$2; shift 2
   [[ $name =~ ^[a-z0-9][a-z0-9._-]*$ ]] || die "NAME '$name' must be lower-case letters, digits, '.', '_' or '-'" 2
@@ -54,7 +68,11 @@ main() {
   done
 
   local key out dir
-  key=$(printf '%s\n' "$VARIANT" "bookworm" "$trixie" "$deb_arch" "$packages" | sha256sum | cut -c1-16)
+  local excluded=""
+  [ ${#excludes[@]} -eq 0 ] || excluded=$(printf 'exclude %s\n' "${excludes[@]}" | sort -u)
+  [ ${#prunes[@]} -eq 0 ] || excluded+=$'\n'$(printf 'prune %s\n' "${prunes[@]}" | sort -u)
+  key=$( { printf '%s\n' "$VARIANT" "bookworm" "$trixie" "$deb_arch" "$packages"; [ -z "$excluded" ] || printf '%s\n' "$excluded"; } \
+    | sha256sum | cut -c1-16)
   dir="$POLYARCH_STATE_DIR/rootfs"
   out="$dir/$name-$arch-$key.tar"
   if [ -s "$out" ]; then
@@ -80,6 +98,10 @@ main() {
     aptopts+=(--aptopt='APT::Default-Release "bookworm"')
   fi
   local include; include=$(tr '\n' ',' <<<"$packages"); include=${include%,}
+  local -a dpkgopts=() g
+  for g in "${excludes[@]}"; do dpkgopts+=(--dpkgopt="path-exclude=$g"); done
+  local prune_hook='true'
+  for g in "${prunes[@]}"; do prune_hook+=" && rm -rf \"\$1\"$g"; done
 
   mkdir -p "$dir"
   private_log_dir
@@ -92,8 +114,8 @@ main() {
       --include="$include" \
       --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-      --dpkgopt='path-exclude=/usr/share/info/*' --dpkgopt='path-exclude=/usr/include/*' \
-      --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
+      --dpkgopt='path-exclude=/usr/share/info/*' --dpkgopt='path-exclude=/usr/include/*' "${dpkgopts[@]}" \
+      --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' --customize-hook="$prune_hook" \
       bookworm "$tmp" "${sources[@]}" >>"$log" 2>&1; then
     die "mmdebstrap could not build the $name root for $arch (log: $log); check the mirror $mirror and the package names" 1
   fi

@@ -11,6 +11,9 @@ set -euo pipefail
 # Polyarch's own images (ServiceImageTests, AffinityFromIndexTests): built here, outside any test's hang timeout —
 # the first build on a new machine takes minutes (two Debian roots, arm64 under QEMU); afterwards it is a registry HEAD.
 "$POLYARCH_ROOT/scripts/images.sh" ensure
+# The runtimes of code actions (polyarch/python:3.11 for amd64, arm64, ppc64le; Polyarch.Runtimes.Tests): the same
+# rule — minutes the first time (three Debian roots, two under QEMU), a registry HEAD afterwards.
+"$POLYARCH_ROOT/scripts/runtimes.sh" ensure
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Testcontainers' reaper image cannot be pulled here; tests clean up by label themselves.
