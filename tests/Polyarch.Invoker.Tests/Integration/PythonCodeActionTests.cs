@@ -45,20 +45,22 @@ public sealed class PythonCodeActionTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task The_notebook_example_trains_on_amd64_with_injected_parameters()
+    [Theory]
+    [InlineData("linux/amd64", "x86_64")]
+    [InlineData("linux/arm64", "aarch64")]
+    public async Task The_notebook_example_trains_with_injected_parameters(string platform, string machine)
     {
         await using var harness = new InvokerHarness();
         var notebook = await File.ReadAllTextAsync(RepositoryRoot.Combine("examples", "notebook-train", "train.ipynb"));
         await harness.Actions.PutAsync(new ActionDefinition
         {
-            Name = "train", Image = await PythonRuntime.GetAsync(), Code = ActionCode.FromText(notebook), MemoryMb = 1024, TimeoutMs = 120_000,
+            Name = "train", Image = await PythonRuntime.GetAsync(), Code = ActionCode.FromText(notebook), MemoryMb = 1024, TimeoutMs = 240_000,
         }, CancellationToken.None);
 
-        var record = await harness.Invoker.InvokeAsync(new InvocationRequest("train", new JsonObject { ["test_size"] = 0.5 }, "linux/amd64"), CancellationToken.None);
+        var record = await harness.Invoker.InvokeAsync(new InvocationRequest("train", new JsonObject { ["test_size"] = 0.5 }, platform), CancellationToken.None);
 
         record.Status.ShouldBe(ActivationStatus.Success, record.Result?.ToJsonString() + string.Join('\n', record.Logs));
-        record.Result!["machine"]!.GetValue<string>().ShouldBe("x86_64");
+        record.Result!["machine"]!.GetValue<string>().ShouldBe(machine);
         record.Result!["test"]!.GetValue<int>().ShouldBeGreaterThan(800, "test_size 0.5 of 1797 images was injected");
         record.Result!["accuracy"]!.GetValue<double>().ShouldBeGreaterThan(0.7);
     }
