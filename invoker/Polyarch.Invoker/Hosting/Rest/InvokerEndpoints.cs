@@ -58,11 +58,15 @@ internal static class InvokerEndpoints
     /// PUT an action: the definition's fields, plus for a code action <c>code</c> (text, or a zip in base64 with
     /// <c>binary: true</c>) and <c>main</c>; a notebook's JSON is sent as text. Code over Invoker:MaxCodeBytes → 400.
     /// </summary>
-    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, Microsoft.Extensions.Options.IOptions<InvokerOptions> options, CancellationToken ct)
+    private static async Task<IResult> PutActionAsync(
+        string name, HttpRequest request, IActionStore store, Microsoft.Extensions.Options.IOptions<InvokerOptions> options,
+        Microsoft.Extensions.Options.IOptions<Polyarch.Invoker.Fitness.ServiceOptions> service, CancellationToken ct)
     {
         var maxCodeBytes = options.Value.MaxCodeBytes;
-        // base64 grows the code by 4/3; a megabyte more for the rest of the definition and JSON escapes.
-        var maxBody = (maxCodeBytes / 3 * 4) + 4 + (1024 * 1024);
+        var maxRest = service.Value.MaxRequestBodyBytes;
+        // The code may take Invoker:MaxCodeBytes (twice that as escaped JSON text or base64); everything else in the body
+        // stays bounded by Service:MaxRequestBodyBytes, checked once the code is taken out.
+        var maxBody = (2 * maxCodeBytes) + maxRest;
         if (request.ContentLength > maxBody)
         {
             return TooLarge(maxBody, maxCodeBytes);
@@ -84,6 +88,14 @@ internal static class InvokerEndpoints
 
             body["name"] = name;
             var code = ReadCode(name, body);
+            if (System.Text.Encoding.UTF8.GetByteCount(body.ToJsonString()) > maxRest)
+            {
+                return Results.Json(
+                    new { error = $"The request body is larger than {maxRest} bytes (Service:MaxRequestBodyBytes) without the action's code. Send a smaller body, or raise the limit with Service:MaxRequestBodyBytes (POLYARCH_Service__MaxRequestBodyBytes)." },
+                    InvokerJson.Options,
+                    statusCode: 413);
+            }
+
             action = body.Deserialize<ActionDefinition>(InvokerJson.Options);
             action = action is null ? null : action with { Code = code };
         }
@@ -161,7 +173,7 @@ internal static class InvokerEndpoints
     }
 
     private static IResult TooLarge(long maxBody, long maxCodeBytes) => Results.Json(
-        new { error = $"The action's body is larger than {maxBody} bytes, what code of Invoker:MaxCodeBytes ({maxCodeBytes} bytes) takes in base64. Make the code smaller or raise Invoker:MaxCodeBytes (POLYARCH_Invoker__MaxCodeBytes)." },
+        new { error = $"The action's body is larger than {maxBody} bytes: twice Invoker:MaxCodeBytes ({maxCodeBytes} bytes, for the code as JSON text or base64) plus Service:MaxRequestBodyBytes for the rest. Make the code smaller or raise Invoker:MaxCodeBytes (POLYARCH_Invoker__MaxCodeBytes)." },
         InvokerJson.Options,
         statusCode: 413);
 
