@@ -6,6 +6,7 @@
 #   P7 index-push event → activation start                              P8 emulated vs native warm invocation
 #   K1 Kubernetes placement on 5,000 simulated nodes                    P14 `manifest inspect` / `create` vs `imagetools`
 #   A1 storing / loading a 10 MB artifact vs raw HttpClient PUT / GET
+#   P15 hello.py as a code action on polyarch/python:3.11, cold/warm, native/emulated, vs `docker run --rm`
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
 #   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
@@ -95,6 +96,11 @@ SHOW='builder \(warm|raw docker|ratio|Passed|Failed|[Ee]rror' run builder-servic
 SHOW='index push event|all: [0-9]|Passed|Failed|[Ee]rror' run p7 "P7: index-push event → activation start (15 pushes)" \
   env POLYARCH_BENCH_P7_JSON="$OUT/raw/p7.json" dotnet test tests/Polyarch.Invoker.Tests -c Release --no-build --nologo \
     --filter "Category=Benchmark&FullyQualifiedName~PushToActivationBenchmark" --logger "console;verbosity=detailed"
+# P15 needs the Python runtime (built once, minutes under QEMU; a registry HEAD when it is there).
+SHOW='cold .* warm|Passed|Failed|[Ee]rror' run p15 "P15: hello.py as a code action on polyarch/python:3.11, cold and warm, native and emulated, vs docker run --rm" \
+  bash -c 'scripts/runtimes.sh ensure python && exec "$@"' p15 \
+    env POLYARCH_BENCH_P15_JSON="$OUT/raw/p15.json" dotnet test tests/Polyarch.Invoker.Tests -c Release --no-build --nologo \
+      --filter "Category=Benchmark&FullyQualifiedName~PythonCodeActionBenchmark" --logger "console;verbosity=detailed"
 run kubernetes "K1: Kubernetes placement on 5,000 simulated nodes" \
   dotnet "$(release tests/Polyarch.Invoker.Kubernetes.Benchmarks Polyarch.Invoker.Kubernetes.Benchmarks.dll)" --json "$OUT/raw/kubernetes.json"
 run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imagetools (whole processes, median of 5)" \
@@ -102,7 +108,7 @@ run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imaget
     bash tests/Polyarch.Builder.Tests/Benchmarks/manifest-vs-imagetools.sh "$ECHO_IMAGE" --json "$OUT/raw/p14.json"
 run artifacts "A1: storing / loading a 10 MB OCI artifact vs raw HttpClient PUT / GET of the same bytes (median of 10)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --artifacts --runs 10 --json "$OUT/raw/artifacts.json"
-for name in invoker registry builder builder-service p7 kubernetes p14 artifacts; do
+for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -120,7 +126,7 @@ jq -n \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
   --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
-  --argjson p7 "$(raw p7)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
+  --argjson p7 "$(raw p7)" --argjson p15 "$(raw p15)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo

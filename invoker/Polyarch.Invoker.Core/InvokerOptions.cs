@@ -26,4 +26,8 @@ public sealed class InvokerOptions
     /// <summary>Largest log kept per activation, in bytes (OpenWhisk: about 10 MB). Default 10 MiB.</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public int MaxLogBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest code of a code action, in bytes (OpenWhisk: 48 MiB). Default 48 MiB.</summary>
+    [Range(typeof(long), "1024", "1073741824")]
+    public long MaxCodeBytes { get; set; } = Actions.ActionCode.DefaultMaxBytes;
 }

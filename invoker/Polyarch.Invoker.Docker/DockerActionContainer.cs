@@ -25,6 +25,9 @@ internal sealed class DockerActionContainer(DockerClient client, string id, Boun
     /// <summary>How long create, start and /init took (reported as the first activation's init time).</summary>
     public TimeSpan InitDuration { get; set; }
 
+    /// <summary>Set once an activation waited for the sentinel and none came: this runtime does not print it.</summary>
+    public bool PrintsNoSentinel { get; set; }
+
     public void MarkDead() => _alive = false;
 
     public void StartPump(MultiplexedStream stream)

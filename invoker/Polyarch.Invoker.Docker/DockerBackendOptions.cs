@@ -40,6 +40,13 @@ public sealed class DockerBackendOptions
     public TimeSpan ExitedSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Binfmt directory read for QEMU handlers. Default /proc/sys/fs/binfmt_misc.</summary>
+    /// <summary>
+    /// How long an activation's logs wait, after /run answered, for the runtime's end-of-activation sentinel on stdout
+    /// and stderr (OpenWhisk runtimes print it; a container that never printed one is not waited for again). Default 2 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan LogSentinelWait { get; set; } = TimeSpan.FromSeconds(2);
+
     public string BinfmtDirectory { get; set; } = "/proc/sys/fs/binfmt_misc";
 
     /// <summary>Extra labels on every container (tests add io.polyarch.test.run).</summary>

@@ -58,10 +58,33 @@ internal sealed class DockerHttpRunner(
                 continue;
             }
 
+            var (logs, truncated) = await ActivationLogsAsync(context, container, result, cancellationToken);
             pool.Release(lease, reusable: result.Reusable);
-            var (logs, truncated) = container.Logs.Drain();
             return new BackendRun(result.Outcome.Status, result.Outcome.Result, logs, truncated || result.Outcome.Truncated, lease.Cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, result.Run);
         }
+    }
+
+    /// <summary>
+    /// The activation's lines. A runtime that prints OpenWhisk's sentinel after each activation gets its lines cut at the
+    /// sentinels — waited for up to Docker:LogSentinelWait once /run answered — so a line printed after the answer is
+    /// still this activation's and the next activation's lines are never in it. A container that does not print it
+    /// (any blackbox image, or a code runtime that waited in vain once) keeps the plain drain.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Lines, bool Truncated)> ActivationLogsAsync(ActivationContext context, DockerActionContainer container, RunAttempt result, CancellationToken cancellationToken)
+    {
+        var expects = !container.PrintsNoSentinel && (container.Logs.SentinelsSeen > 0 || context.Action.Code is not null);
+        if (!expects || !result.Reusable)
+        {
+            return container.Logs.Drain();
+        }
+
+        if (!await container.Logs.WaitForActivationEndAsync(_options.LogSentinelWait, timeProvider, cancellationToken) && container.Logs.SentinelsSeen == 0)
+        {
+            container.PrintsNoSentinel = true;
+            return container.Logs.Drain();
+        }
+
+        return container.Logs.DrainActivation();
     }
 
     public async Task PrewarmAsync(ActivationContext context, int count, CancellationToken cancellationToken)
@@ -195,7 +218,7 @@ internal sealed class DockerHttpRunner(
 
     private async Task InitAsync(ActivationContext context, DockerActionContainer container, long started, CancellationToken cancellationToken)
     {
-        var payload = ActionHttpClient.InitPayload(context.Action.Name, context.Action.Environment);
+        var payload = ActionHttpClient.InitPayload(context.Action.Name, context.Action.Environment, context.Action.Code);
         var delay = TimeSpan.FromMilliseconds(2);
         var attempts = 0;
         while (true)
@@ -211,7 +234,9 @@ internal sealed class DockerHttpRunner(
                     return;
                 }
 
-                throw Failed(container, OutcomeClassifier.InitFailed($"POST /init answered {response.StatusCode}: {System.Text.Encoding.UTF8.GetString(response.Body.AsSpan(0, Math.Min(response.Body.Length, 500)))}"), started);
+                // The runtime's own message (502 {"error": "…line 3…"} for code that does not load) is the init error.
+                await container.SettleLogsAsync(TimeSpan.FromMilliseconds(100), timeProvider);
+                throw Failed(container, OutcomeClassifier.FromInitResponse(response.StatusCode, response.Body), started);
             }
             catch (HttpRequestException) when (timeProvider.GetElapsedTime(started) < _options.InitTimeout)
             {

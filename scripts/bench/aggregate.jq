@@ -1,4 +1,4 @@
-# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $kubernetes, $p14, $artifacts; null when
+# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $p15, $kubernetes, $p14, $artifacts; null when
 # one did not run) → bench.json: the machine, and one row per measurement with median, p99, min/max, the
 # baseline measured in the same run, the ratio, the target and whether it holds.
 def at($s; $q): if ($s | length) == 0 then null else $s[([(($q * ($s | length)) | ceil) - 1, 0] | max)] end;
@@ -92,6 +92,14 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
       ($e.value | pick) + {id: "P8", what: "warm invocation of examples/echo, \($e.key) under QEMU vs native", unit: "ms",
         baseline: {what: "native (linux/amd64) warm invocation", median: $invoker.warm.median},
         ratio: ($e.value.median / $invoker.warm.median), ratioUnit: "× native", target: "reported", holds: null} end),
+    # P15: hello.py as a code action on the Python runtime, cold and warm, native and emulated, vs docker run --rm of the same file.
+    (if $p15 == null then notrun("P15"; "hello.py code action on polyarch/python:3.11 vs docker run --rm"; "reported") else
+      ($p15.platforms | to_entries[]) as $p | (["cold", "coldMs"], ["warm", "warmMs"]) as [$kind, $key] |
+      stats($p.value[$key]) + {id: "P15", what: "\($kind) invocation of examples/python-hello/hello.py as a code action on polyarch/python:3.11, \($p.key)\(if $p.value.emulated then " (QEMU)" else " (native)" end)\(if $kind == "cold" then " (new container, /init with the code)" else "" end) vs `docker run --rm` of the same runtime running the same file", unit: "ms",
+        baseline: ({what: "docker run --rm python3 hello.py"} + (stats($p.value.dockerRunMs) | {median, p99, min, max})),
+        ratio: (if $kind == "warm" then stats($p.value.dockerRunMs).median / stats($p.value[$key]).median else stats($p.value[$key]).median / stats($p.value.dockerRunMs).median end),
+        ratioUnit: (if $kind == "warm" then "× faster" else "× docker run" end),
+        target: "reported", holds: null} end),
     # K1: Kubernetes placement (API-server double with 5,000 nodes).
     (if $kubernetes == null then notrun("K1"; "Kubernetes placement per activation"; "≤ 5 ms (p50)") else
       ($kubernetes.placement | pick) + {id: "K1", what: "Kubernetes placement per activation on \($kubernetes.nodes) simulated nodes (API calls per activation: \($kubernetes.apiCallsPerActivation))", unit: "ms",
@@ -115,5 +123,5 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
           ratio: (stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median), ratioUnit: "×",
           target: "≤ 1.5× raw (median)", holds: ((stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median) <= 1.5)} end))
   ],
-  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, kubernetes: $kubernetes, p14: $p14, artifacts: $artifacts}
+  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, p15: $p15, kubernetes: $kubernetes, p14: $p14, artifacts: $artifacts}
 }

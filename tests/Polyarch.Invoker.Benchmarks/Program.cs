@@ -80,7 +80,7 @@ try
         warm.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
         Require(!record.Cold && record.IsSuccess, record);
 
-        var body = new JsonObject { ["value"] = new JsonObject { ["i"] = i }, ["namespace"] = "polyarch", ["action_name"] = "warm", ["activation_id"] = record.ActivationId, ["deadline"] = "0" };
+        var body = new JsonObject { ["value"] = new JsonObject { ["i"] = i }, ["namespace"] = "polyarch", ["action_name"] = "warm", ["activation_id"] = record.ActivationId, ["deadline"] = 0L };
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         clock = Stopwatch.GetTimestamp();
@@ -147,7 +147,7 @@ try
         {
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var body = new JsonObject { ["value"] = new JsonObject(), ["namespace"] = "polyarch", ["action_name"] = "throughput", ["activation_id"] = "direct", ["deadline"] = "0" };
+                var body = new JsonObject { ["value"] = new JsonObject(), ["namespace"] = "polyarch", ["action_name"] = "throughput", ["activation_id"] = "direct", ["deadline"] = 0L };
                 using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{throughputPort}/run"), content);

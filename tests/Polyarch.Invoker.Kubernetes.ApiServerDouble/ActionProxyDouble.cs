@@ -38,6 +38,18 @@ public sealed class ActionProxyDouble : IAsyncDisposable
     /// <summary>Receives what the action "prints" (stdout lines): "init" on /init; "params …" then OpenWhisk's end-of-activation sentinel on /run.</summary>
     public Action<string>? Output { get; set; }
 
+    /// <summary>The body of the last /init and /run, as received (to assert OpenWhisk's fields and their JSON types).</summary>
+    public JsonObject? LastInit { get; private set; }
+
+    /// <inheritdoc cref="LastInit"/>
+    public JsonObject? LastRun { get; private set; }
+
+    /// <summary>
+    /// When set, /run prints the sentinel twice (on stdout and on stderr, as a real runtime does) and then this line
+    /// (with the params): output after the end of the activation, i.e. the next activation's.
+    /// </summary>
+    public string? AfterTheEnd { get; set; }
+
     /// <summary>What OpenWhisk action proxies print after each activation, on stdout and stderr.</summary>
     public const string Sentinel = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
 
@@ -48,8 +60,9 @@ public sealed class ActionProxyDouble : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var proxy = new ActionProxyDouble(app);
-        app.MapPost("/init", () =>
+        app.MapPost("/init", async (HttpContext context) =>
         {
+            proxy.LastInit = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
             proxy.Output?.Invoke("init");
             return Interlocked.Increment(ref proxy._inits) == 1 || !proxy.RefuseSecondInit
                 ? Results.Json(new JsonObject { ["ok"] = true })
@@ -59,8 +72,15 @@ public sealed class ActionProxyDouble : IAsyncDisposable
         {
             Interlocked.Increment(ref proxy._runs);
             var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
+            proxy.LastRun = body;
             proxy.Output?.Invoke($"params {body?["value"]?.ToJsonString()}");
             proxy.Output?.Invoke(Sentinel);
+            if (proxy.AfterTheEnd is { } after)
+            {
+                proxy.Output?.Invoke(Sentinel);
+                proxy.Output?.Invoke($"{after} {body?["value"]?.ToJsonString()}");
+            }
+
             return Results.Json(new JsonObject { ["echo"] = body?["value"]?.DeepClone(), ["inits"] = proxy.Inits });
         });
         await app.StartAsync();

@@ -35,6 +35,12 @@ public sealed record ActionDefinition
 
     public ActionPlacement Placement { get; init; } = new();
 
+    /// <summary>
+    /// The code sent at /init to a runtime image (OpenWhisk's code actions); null for an image that carries its own
+    /// code (a blackbox action).
+    /// </summary>
+    public ActionCode? Code { get; init; }
+
     /// <summary>Containers to start ahead of the first call, per allowed platform (serve only).</summary>
     public int Prewarm { get; init; }
 

@@ -12,7 +12,10 @@ internal static partial class ActionValidator
     public const int MaxTimeoutMs = 300_000;
     public const int MaxDataLocality = 16;
 
-    public static IReadOnlyList<string> Validate(ActionDefinition action)
+    public static IReadOnlyList<string> Validate(ActionDefinition action) => Validate(action, ActionCode.DefaultMaxBytes);
+
+    /// <summary>Checks the action; its code (if any) must be at most <paramref name="maxCodeBytes"/> (Invoker:MaxCodeBytes).</summary>
+    public static IReadOnlyList<string> Validate(ActionDefinition action, long maxCodeBytes)
     {
         var errors = new List<string>();
         if (!NamePattern().IsMatch(action.Name ?? ""))
@@ -87,6 +90,11 @@ internal static partial class ActionValidator
             }
         }
 
+        if (action.Code is { } code)
+        {
+            ValidateCode(action, code, maxCodeBytes, errors);
+        }
+
         return errors;
     }
 
@@ -120,6 +128,37 @@ internal static partial class ActionValidator
 
         return notes;
     }
+
+    /// <summary>The refusal for code over the cap: the size, the cap and the option that raises it.</summary>
+    public static string CodeTooLarge(string action, long size, long maxCodeBytes) =>
+        $"The code of action '{action}' is {size} bytes{Mebibytes(size)}; the cap is {maxCodeBytes} bytes{Mebibytes(maxCodeBytes)} (Invoker:MaxCodeBytes). " +
+        "Make the code smaller (leave data sets and models out of it, read them at run time) or raise Invoker:MaxCodeBytes (POLYARCH_Invoker__MaxCodeBytes).";
+
+    private static void ValidateCode(ActionDefinition action, ActionCode code, long maxCodeBytes, List<string> errors)
+    {
+        if (code.Size > maxCodeBytes)
+        {
+            errors.Add(CodeTooLarge(action.Name, code.Size, maxCodeBytes));
+        }
+
+        if (code.Content is null)
+        {
+            errors.Add($"The code of action '{action.Name}' has no content: send it as text, or base64 with \"binary\": true.");
+        }
+
+        if (!MainPattern().IsMatch(code.Main ?? ""))
+        {
+            errors.Add($"Main '{code.Main}' is invalid: name the function the runtime calls (letters, digits, '_' and '.', e.g. main).");
+        }
+
+        if (action.Protocol == ActionProtocol.Exec)
+        {
+            errors.Add($"Action '{action.Name}' has code and the exec protocol: code is sent at /init to an action-proxy runtime, so use --protocol http (or leave it to the image's label).");
+        }
+    }
+
+    private static string Mebibytes(long bytes) =>
+        bytes < 1048576 ? "" : $" ({(bytes / 1048576.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} MiB)";
 
     /// <summary>Kubernetes' label syntax: key = [DNS subdomain prefix "/"] name (63), value = name or empty; weight 1–100.</summary>
     private static void ValidateDataLocality(IReadOnlyList<DataLocalityPreference>? wishes, List<string> errors)
@@ -163,6 +202,9 @@ internal static partial class ActionValidator
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomainPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.$]{0,255}$")]
+    private static partial Regex MainPattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex NamePattern();

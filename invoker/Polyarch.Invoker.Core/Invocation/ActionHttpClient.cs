@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Polyarch.Invoker.Actions;
 
 namespace Polyarch.Invoker.Invocation;
 
@@ -18,6 +19,9 @@ namespace Polyarch.Invoker.Invocation;
 /// </remarks>
 internal sealed class ActionHttpClient : IDisposable
 {
+    /// <summary>The namespace every activation runs in (OpenWhisk's <c>namespace</c> field).</summary>
+    public const string Namespace = "polyarch";
+
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _client;
     private readonly bool _owned;
@@ -46,27 +50,36 @@ internal sealed class ActionHttpClient : IDisposable
         _owned = true;
     }
 
-    /// <summary>The /init body: the action's name and environment (OpenWhisk's fields; Polyarch images carry their code).</summary>
-    public static JsonObject InitPayload(string actionName, IReadOnlyDictionary<string, string> environment) => new()
+    /// <summary>
+    /// The /init body, OpenWhisk's <c>{"value": {"name", "main", "code", "binary", "env"}}</c>: a code action sends its
+    /// code (text, or a zip in base64 with <c>binary: true</c>) and main; a blackbox action (the image carries its code)
+    /// sends an empty code, as OpenWhisk does for its own blackbox images.
+    /// </summary>
+    public static JsonObject InitPayload(string actionName, IReadOnlyDictionary<string, string> environment, ActionCode? code = null) => new()
     {
         ["value"] = new JsonObject
         {
             ["name"] = actionName,
-            ["main"] = "main",
-            ["code"] = "",
-            ["binary"] = false,
+            ["main"] = code?.Main ?? ActionCode.DefaultMain,
+            ["code"] = code?.Content ?? "",
+            ["binary"] = code?.Binary ?? false,
             ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         },
     };
 
-    /// <summary>The /run body: the parameters and OpenWhisk's activation fields.</summary>
+    /// <summary>
+    /// The /run body: the parameters as <c>value</c> and OpenWhisk's activation fields — <c>namespace</c>,
+    /// <c>action_name</c>, <c>activation_id</c>, <c>transaction_id</c> and <c>deadline</c>, a JSON number of epoch
+    /// milliseconds (the runtimes' ActionLoop protocol; proxies export each as <c>__OW_…</c>).
+    /// </summary>
     public static JsonObject RunPayload(JsonNode? parameters, string actionName, string activationId, DateTimeOffset deadline) => new()
     {
-        ["value"] = parameters?.DeepClone(),
-        ["namespace"] = "polyarch",
+        ["value"] = parameters?.DeepClone() ?? new JsonObject(),
+        ["namespace"] = Namespace,
         ["action_name"] = actionName,
         ["activation_id"] = activationId,
-        ["deadline"] = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["transaction_id"] = activationId,
+        ["deadline"] = deadline.ToUnixTimeMilliseconds(),
     };
 
     public Task<ActionHttpResponse> InitAsync(Uri baseUri, JsonObject payload, int maxBytes, CancellationToken cancellationToken) =>

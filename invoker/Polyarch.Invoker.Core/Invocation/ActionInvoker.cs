@@ -239,7 +239,7 @@ internal sealed partial class ActionInvoker(
         var (protocol, port) = ProtocolAndPort(action, decision.Variant);
         return protocol == ActionProtocol.Exec || pool is null
             ? PoolLoad.Available
-            : pool.LoadOf(PoolKey.For(action.Name, decision.Variant.Platform, decision.Variant.Digest, decision.Requirements, port, action.Environment));
+            : pool.LoadOf(PoolKey.For(action.Name, decision.Variant.Platform, decision.Variant.Digest, decision.Requirements, port, action.Environment, action.Code));
     }
 
     private bool IsPlatformFailure(Exception exception) =>

@@ -84,6 +84,30 @@ internal static class OutcomeClassifier
 
     public static Outcome InitFailed(string detail) => DeveloperError($"The action failed to initialize: {detail}");
 
+    /// <summary>
+    /// A non-200 answer to /init (OpenWhisk runtimes answer 502 when the code does not compile or load, 403 when the
+    /// container was initialised already): an init error carrying the runtime's own <c>error</c> message when its body
+    /// is <c>{"error": …}</c>, else the status and the start of the body.
+    /// </summary>
+    public static Outcome FromInitResponse(int statusCode, ReadOnlySpan<byte> body)
+    {
+        string? message = null;
+        try
+        {
+            if (!body.IsEmpty && JsonNode.Parse(body) is JsonObject answer && answer["error"] is { } error)
+            {
+                message = error is JsonValue value && value.TryGetValue<string>(out var text) ? text : error.ToJsonString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return message is null
+            ? InitFailed($"POST /init answered {statusCode}: {Preview(body)}")
+            : InitFailed($"{message} (POST /init answered {statusCode})");
+    }
+
     public static Outcome SystemError(string detail) =>
         new(ActivationStatus.SystemError, new JsonObject { ["error"] = detail });
 

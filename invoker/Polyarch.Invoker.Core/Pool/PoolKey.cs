@@ -1,4 +1,5 @@
 using System.Globalization;
+using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
@@ -14,15 +15,20 @@ internal sealed record PoolKey(string Owner, string Platform, string ChildDigest
     public static PoolKey For(ActivationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return For(context.Action.Name, context.Decision.Variant.Platform, context.Decision.Variant.Digest, context.Decision.Requirements, context.Port, context.Action.Environment);
+        return For(context.Action.Name, context.Decision.Variant.Platform, context.Decision.Variant.Digest, context.Decision.Requirements, context.Port, context.Action.Environment, context.Action.Code);
     }
 
-    public static PoolKey For(string owner, string platform, string childDigest, Requirements needs, int port, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// The key of those parts; a code action's code digest and main are part of it, so a container initialised with an
+    /// action's old code is never reused for its new code.
+    /// </summary>
+    public static PoolKey For(string owner, string platform, string childDigest, Requirements needs, int port, IReadOnlyDictionary<string, string> environment, ActionCode? code = null)
     {
         ArgumentNullException.ThrowIfNull(needs);
         ArgumentNullException.ThrowIfNull(environment);
         var env = string.Join(",", environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-        var limits = string.Create(CultureInfo.InvariantCulture, $"{needs};port={port};env={env.GetHashCode(StringComparison.Ordinal):x}");
+        var codeKey = code is null ? "" : $";code={code.Sha256};main={code.Main}";
+        var limits = string.Create(CultureInfo.InvariantCulture, $"{needs};port={port};env={env.GetHashCode(StringComparison.Ordinal):x}{codeKey}");
         return new PoolKey(owner, platform, childDigest, limits);
     }
 

@@ -36,6 +36,7 @@ internal static class KubernetesRequests
             Port = context.Port,
             ParamsJson = context.Params.ToJsonString(),
             Environment = context.Action.Environment,
+            Code = context.Action.Code,
             DataLocality = context.Action.Placement.DataLocality,
             Timeout = Clamp(timeout),
         };

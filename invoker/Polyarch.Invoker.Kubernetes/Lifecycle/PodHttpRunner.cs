@@ -45,9 +45,9 @@ internal sealed partial class PodHttpRunner : IDisposable
 
     public WarmPool Pool => _pool;
 
-    /// <summary>The core's pool key: action, the pinned variant, the needs, the port and the environment.</summary>
+    /// <summary>The core's pool key: action, the pinned variant, the needs, the port, the environment and the code.</summary>
     public static PoolKey KeyOf(PodRequest request, PodPlacement placement) =>
-        PoolKey.For(request.ActionName, placement.Variants[0].Platform, placement.Variants[0].Digest, placement.Needs, request.Port, request.Environment);
+        PoolKey.For(request.ActionName, placement.Variants[0].Platform, placement.Variants[0].Digest, placement.Needs, request.Port, request.Environment, request.Code);
 
     public async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
@@ -193,7 +193,7 @@ internal sealed partial class PodHttpRunner : IDisposable
 
         var warm = new PodActionContainer(_pods, name, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
         var initStart = _time.GetTimestamp();
-        var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment), request.Timeout, cancellationToken);
+        var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment, request.Code), request.Timeout, cancellationToken);
         warm.InitDuration = _time.GetElapsedTime(initStart);
         if (initAnswer.Status != ActivationStatus.Success)
         {
@@ -222,7 +222,7 @@ internal sealed partial class PodHttpRunner : IDisposable
                 : await _proxy.RunAsync(pod.Address, body, _options.MaxResultBytes, linked.Token);
             if (!response.IsOk && path == "init")
             {
-                return (ActivationStatus.DeveloperError, OutcomeClassifier.InitFailed($"POST /init answered {response.StatusCode}: {Shorten(Encoding.UTF8.GetString(response.Body))}").Result, false, false);
+                return (ActivationStatus.DeveloperError, OutcomeClassifier.FromInitResponse(response.StatusCode, response.Body).Result, false, false);
             }
 
             var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _options.MaxResultBytes);

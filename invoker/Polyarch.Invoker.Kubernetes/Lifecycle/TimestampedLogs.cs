@@ -6,7 +6,9 @@ namespace Polyarch.Invoker.Kubernetes.Lifecycle;
 /// Log lines of a warm pod read with timestamps=true ("2026-11-26T19:30:01.123456789Z text", the kubelet's
 /// RFC 3339 with nanoseconds), keeping only the lines after an earlier read's last timestamp: how one activation of a
 /// reused pod gets its own lines and not those of the activations before it. <see cref="Last"/> is the newest
-/// timestamp seen (the next activation's cut). OpenWhisk's end-of-activation sentinel lines are dropped.
+/// timestamp seen (the next activation's cut). OpenWhisk's end-of-activation sentinel lines are dropped; a runtime
+/// that prints them (on stdout and stderr, so twice in the pod's merged log) ends the activation at the second one:
+/// what follows it is the next activation's, and <see cref="Last"/> is that sentinel's timestamp.
 /// </summary>
 internal sealed record TimestampedLogs(IReadOnlyList<string> Lines, DateTimeOffset? Last, bool Truncated)
 {
@@ -18,6 +20,7 @@ internal sealed record TimestampedLogs(IReadOnlyList<string> Lines, DateTimeOffs
         ArgumentNullException.ThrowIfNull(text);
         var lines = new List<string>();
         var last = after;
+        var sentinels = 0;
         var raws = text.Split('\n');
         for (var i = 0; i < raws.Length; i++)
         {
@@ -55,6 +58,10 @@ internal sealed record TimestampedLogs(IReadOnlyList<string> Lines, DateTimeOffs
             if (content != Sentinel)
             {
                 lines.Add(content);
+            }
+            else if (++sentinels == 2)
+            {
+                return new TimestampedLogs(lines, last, truncated);
             }
         }
 

@@ -51,5 +51,8 @@ internal sealed record PodRequest
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The code sent at /init (a code action on a runtime image); null for a blackbox image.</summary>
+    public ActionCode? Code { get; init; }
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -50,4 +50,26 @@ public sealed class TimestampedLogsTests
         TimestampedLogs.Parse("2026-11-26T19:30:01.1Z a\n2026-11-2", null, truncated: true).Lines.ShouldBe(["a"]);
         TimestampedLogs.Parse("plain line\nanother", null, truncated: false).Lines.ShouldBe(["plain line", "another"]);
     }
+
+    [Fact]
+    public void A_runtime_that_prints_the_sentinel_on_both_streams_ends_the_activation_at_the_second()
+    {
+        const string log = """
+            2026-11-26T19:30:01.1Z mine
+            2026-11-26T19:30:01.2Z XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
+            2026-11-26T19:30:01.3Z mine late on stderr
+            2026-11-26T19:30:01.4Z XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
+            2026-11-26T19:30:02.5Z next activation
+            2026-11-26T19:30:02.6Z XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
+            2026-11-26T19:30:02.7Z XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX
+            """;
+
+        var first = TimestampedLogs.Parse(log, null, truncated: false);
+        var second = TimestampedLogs.Parse(log, first.Last, truncated: false);
+
+        first.Lines.ShouldBe(["mine", "mine late on stderr"]);
+        first.Last.ShouldBe(TimestampedLogs.ParseTimestamp("2026-11-26T19:30:01.4Z"));
+        second.Lines.ShouldBe(["next activation"]);
+        second.Last.ShouldBe(TimestampedLogs.ParseTimestamp("2026-11-26T19:30:02.7Z"));
+    }
 }

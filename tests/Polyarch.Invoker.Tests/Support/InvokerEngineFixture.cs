@@ -24,6 +24,8 @@ public sealed class InvokerEngineFixture : IAsyncLifetime
 
     public string MissingEntrypointImage { get; private set; } = "";
 
+    public string RecorderRuntimeImage { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await _registry.InitializeAsync();
@@ -33,6 +35,7 @@ public sealed class InvokerEngineFixture : IAsyncLifetime
         HttpFaultsImage = await TestImages.BuildHttpFaultsAsync(Registry);
         ExecFormatErrorImage = await TestImages.BuildExecFormatErrorAsync(Registry);
         MissingEntrypointImage = await TestImages.BuildMissingEntrypointAsync(Registry);
+        RecorderRuntimeImage = await TestImages.BuildRecorderRuntimeAsync(Registry);
     }
 
     public async Task DisposeAsync()

@@ -118,6 +118,68 @@ internal static class TestImages
         return image;
     }
 
+    /// <summary>
+    /// The code-action test runtime (an OpenWhisk action proxy on busybox nc): /init records its body (a code
+    /// containing "fail-init" answers 502 {"error": …} as a runtime does for code that does not load); /run answers
+    /// {"init": the recorded /init body, "run": its own body}, then — after the answer — prints a late line on stdout
+    /// and stderr and OpenWhisk's end-of-activation sentinel on both.
+    /// </summary>
+    public static async Task<string> BuildRecorderRuntimeAsync(string registry)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["entrypoint"] = """
+                #!/bin/sh
+                mkdir -p /tmp
+                nc -ll -p 8080 -e /handler
+                """,
+            ["handler"] = """
+                #!/bin/sh
+                # stdout is the connection: the container's stdout is PID 1's (/proc/1/fd/1).
+                CR=$(printf '\r')
+                respond() { printf 'HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' "$1" "${#2}" "$2"; }
+                read -r method path proto || exit 0
+                length=0
+                while IFS= read -r line; do
+                  line=${line%"$CR"}
+                  [ -z "$line" ] && break
+                  case "$line" in [Cc]ontent-[Ll]ength:*) length=${line#*:}; length=${length## } ;; esac
+                done
+                body=""
+                [ "$length" -gt 0 ] 2>/dev/null && body=$(head -c "$length")
+                if [ "$path" = /init ]; then
+                  case "$body" in
+                    *fail-init*) echo "Traceback (most recent call last): line 3" >&2
+                                 respond "502 Bad Gateway" '{"error":"SyntaxError: invalid syntax (__main__.py, line 3)"}'; exit 0 ;;
+                  esac
+                  printf '%s' "$body" > /tmp/init.json
+                  echo "initialised" > /proc/1/fd/1
+                  respond "200 OK" '{"ok":true}'
+                  exit 0
+                fi
+                id=$(printf '%s' "$body" | sed -n 's/.*"activation_id":"\([0-9a-f]*\)".*/\1/p')
+                echo "early $id" > /proc/1/fd/1
+                echo "early-err $id" >&2
+                respond "200 OK" "{\"init\":$(cat /tmp/init.json),\"run\":$body}"
+                exec 0<&- 1>&-
+                sleep 0.3
+                echo "late $id" > /proc/1/fd/1
+                echo "late-err $id" >&2
+                echo XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX > /proc/1/fd/1
+                echo XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX >&2
+                """,
+            ["Dockerfile"] = $"""
+                FROM {HostSettings.BaseImage}
+                COPY --chmod=755 entrypoint handler /
+                LABEL io.polyarch.action.protocol="http"
+                ENTRYPOINT ["/entrypoint"]
+                """,
+        };
+        var image = $"{registry}/demo/recorder-runtime:test";
+        await Buildx.BuildAndPushAsync(Buildx.CreateContext(files), image, ["linux/amd64"]);
+        return image;
+    }
+
     /// <summary>An image whose entrypoint is not an executable format (no shebang, no ELF): the kernel answers ENOEXEC.</summary>
     public static async Task<string> BuildExecFormatErrorAsync(string registry)
     {

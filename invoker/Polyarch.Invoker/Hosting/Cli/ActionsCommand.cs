@@ -9,7 +9,7 @@ namespace Polyarch.Invoker.Hosting.Cli;
 /// <summary>`polyarch-invoker actions create|list|delete`.</summary>
 internal static class ActionsCommand
 {
-    public static Command Create() => new("actions", "Manage actions") { CreateVerb(), ListVerb(), DeleteVerb() };
+    public static Command Create() => new("actions", "Manage actions") { CreateVerb(), GetVerb(), ListVerb(), DeleteVerb() };
 
     private static Command CreateVerb()
     {
@@ -28,8 +28,10 @@ internal static class ActionsCommand
         var noEmulation = new Option<bool>("--no-emulation") { Description = "Never run this action under QEMU emulation" };
         var preferNode = new Option<string[]>("--prefer-node") { Description = "Data locality: prefer nodes labelled LABEL=VALUE, with weight 1-100 (default 50), e.g. polyarch.io/dataset=sales:80; repeatable (Kubernetes backend)" };
         var prewarm = new Option<int>("--prewarm") { Description = "Warm containers to keep ready per platform (serve)" };
+        var code = new Option<string?>("--code") { Description = "The action's code for a runtime image (--image): a source file (text), a notebook (.ipynb), a .zip, a .tar.gz or a directory (zipped)" };
+        var main = new Option<string?>("--main") { Description = "The function the runtime calls (default main; with --code)" };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, gpuProduct, tpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, output };
+        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, gpuProduct, tpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, code, main, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
@@ -48,9 +50,18 @@ internal static class ActionsCommand
                     environment[pair[..equals]] = pair[(equals + 1)..];
                 }
 
+                var actionName = parseResult.GetValue(name)!;
+                var maxCodeBytes = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InvokerOptions>>().Value.MaxCodeBytes;
+                if (parseResult.GetValue(main) is not null && parseResult.GetValue(code) is null)
+                {
+                    throw new InvalidActionException(["--main names the function of the action's code: give the code with --code PATH too."]);
+                }
+
+                var actionCode = parseResult.GetValue(code) is { } codePath ? ActionCodeFile.Read(actionName, codePath, parseResult.GetValue(main), maxCodeBytes) : null;
                 var action = new ActionDefinition
                 {
-                    Name = parseResult.GetValue(name)!,
+                    Name = actionName,
+                    Code = actionCode,
                     Image = parseResult.GetValue(image)!,
                     Protocol = parseResult.GetValue(protocol),
                     MemoryMb = parseResult.GetValue(memory),
@@ -69,7 +80,7 @@ internal static class ActionsCommand
                     },
                     Prewarm = parseResult.GetValue(prewarm),
                 };
-                var errors = ActionValidator.Validate(action);
+                var errors = ActionValidator.Validate(action, maxCodeBytes);
                 if (errors.Count > 0)
                 {
                     throw new InvalidActionException(errors);
@@ -81,13 +92,62 @@ internal static class ActionsCommand
                 }
 
                 await services.GetRequiredService<IActionStore>().PutAsync(action, cancellationToken);
-                Console.WriteLine(json ? JsonSerializer.Serialize(action, InvokerJson.Indented) : $"ok: action {action.Name} → {action.Image}");
+                Console.WriteLine(json
+                    ? JsonSerializer.Serialize(ActionViews.Of(action, showCode: false), InvokerJson.Indented)
+                    : $"ok: action {action.Name} → {action.Image}{(action.Code is { } c ? $" with {ActionViews.Describe(c)}" : "")}");
                 return ExitCodes.Success;
             }
             catch (Exception exception) when (CliErrors.IsReportable(exception))
             {
                 return await CliErrors.ReportAsync(exception, json);
             }
+        });
+        return command;
+    }
+
+    private static Command GetVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The action's name" };
+        var showCode = new Option<bool>("--show-code") { Description = "Print the code too (text as it is, a zip as base64)" };
+        var output = CliOptions.Output();
+        var command = new Command("get", "Show an action: its image, limits, placement and its code's kind, size, sha256 and main") { name, showCode, output };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = CliHost.Create();
+            var actionName = parseResult.GetValue(name)!;
+            if (await services.GetRequiredService<IActionStore>().GetAsync(actionName, cancellationToken) is not { } action)
+            {
+                await Console.Error.WriteLineAsync($"error: there is no action '{actionName}' (see `polyarch-invoker actions list`).");
+                return ExitCodes.Failed;
+            }
+
+            var show = parseResult.GetValue(showCode);
+            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(ActionViews.Of(action, show), InvokerJson.Indented));
+                return ExitCodes.Success;
+            }
+
+            Console.WriteLine($"name:      {action.Name}");
+            Console.WriteLine($"image:     {action.Image}");
+            Console.WriteLine($"protocol:  {action.Protocol?.ToString().ToLowerInvariant() ?? "(image label)"}");
+            Console.WriteLine(System.FormattableString.Invariant($"limits:    {action.MemoryMb} MiB, {action.Cpus} CPUs, {action.Gpus} GPUs, {action.TimeoutMs} ms"));
+            if (action.Code is { } code)
+            {
+                Console.WriteLine($"code:      {code.Kind.ToString().ToLowerInvariant()}, {code.Size} bytes, {code.Sha256}");
+                Console.WriteLine($"main:      {code.Main}");
+                if (show)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine(code.Content);
+                }
+            }
+            else
+            {
+                Console.WriteLine("code:      (in the image)");
+            }
+
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -102,7 +162,7 @@ internal static class ActionsCommand
             var actions = await services.GetRequiredService<IActionStore>().ListAsync(cancellationToken);
             if (CliOptions.IsJson(parseResult.GetValue(output)))
             {
-                Console.WriteLine(JsonSerializer.Serialize(actions, InvokerJson.Indented));
+                Console.WriteLine(JsonSerializer.Serialize(actions.Select(a => ActionViews.Of(a, showCode: false)), InvokerJson.Indented));
             }
             else
             {

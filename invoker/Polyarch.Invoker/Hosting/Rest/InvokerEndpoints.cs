@@ -16,10 +16,12 @@ internal static class InvokerEndpoints
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/platforms", async (IActionBackend backend, CancellationToken ct) => Json(await backend.GetInventoryAsync(ct)));
-        v1.MapGet("/actions", async (IActionStore store, CancellationToken ct) => Json(await store.ListAsync(ct)));
-        v1.MapGet("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
-            await store.GetAsync(name, ct) is { } action ? Json(action) : NotFound($"There is no action '{name}'."));
-        v1.MapPut("/actions/{name}", PutActionAsync);
+        v1.MapGet("/actions", async (IActionStore store, CancellationToken ct) => Json((await store.ListAsync(ct)).Select(a => ActionViews.Of(a, showCode: false))));
+        v1.MapGet("/actions/{name}", async (string name, bool? code, IActionStore store, CancellationToken ct) =>
+            await store.GetAsync(name, ct) is { } action ? Json(ActionViews.Of(action, code == true)) : NotFound($"There is no action '{name}'."));
+        // A code action's body holds its code (up to Invoker:MaxCodeBytes, base64 for a zip): this endpoint bounds its
+        // own body by that cap instead of Service:MaxRequestBodyBytes.
+        v1.MapPut("/actions/{name}", PutActionAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         v1.MapDelete("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
             await store.DeleteAsync(name, ct) ? Results.NoContent() : NotFound($"There is no action '{name}'."));
         v1.MapPost("/actions/{name}/invocations", InvokeAsync);
@@ -52,8 +54,29 @@ internal static class InvokerEndpoints
             : Results.Json(new { activationId = id, action = waiting.Target, status = waiting.State, accepted = waiting.Accepted }, InvokerJson.Options, statusCode: 202);
     }
 
-    private static async Task<IResult> PutActionAsync(string name, HttpRequest request, IActionStore store, IActionBackend backend, CancellationToken ct)
+    /// <summary>
+    /// PUT an action: the definition's fields, plus for a code action <c>code</c> (text, or a zip in base64 with
+    /// <c>binary: true</c>) and <c>main</c>; a notebook's JSON is sent as text. Code over Invoker:MaxCodeBytes → 400.
+    /// </summary>
+    private static async Task<IResult> PutActionAsync(
+        string name, HttpRequest request, IActionStore store, IActionBackend backend, Microsoft.Extensions.Options.IOptions<InvokerOptions> options,
+        Microsoft.Extensions.Options.IOptions<Polyarch.Invoker.Fitness.ServiceOptions> service, CancellationToken ct)
     {
+        var maxCodeBytes = options.Value.MaxCodeBytes;
+        var maxRest = service.Value.MaxRequestBodyBytes;
+        // The code may take Invoker:MaxCodeBytes (twice that as escaped JSON text or base64); everything else in the body
+        // stays bounded by Service:MaxRequestBodyBytes, checked once the code is taken out.
+        var maxBody = (2 * maxCodeBytes) + maxRest;
+        if (request.ContentLength > maxBody)
+        {
+            return TooLarge(maxBody, maxCodeBytes);
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBody;
+        }
+
         ActionDefinition? action;
         try
         {
@@ -64,11 +87,29 @@ internal static class InvokerEndpoints
             }
 
             body["name"] = name;
+            var code = ReadCode(name, body);
+            if (System.Text.Encoding.UTF8.GetByteCount(body.ToJsonString()) > maxRest)
+            {
+                return Results.Json(
+                    new { error = $"The request body is larger than {maxRest} bytes (Service:MaxRequestBodyBytes) without the action's code. Send a smaller body, or raise the limit with Service:MaxRequestBodyBytes (POLYARCH_Service__MaxRequestBodyBytes)." },
+                    InvokerJson.Options,
+                    statusCode: 413);
+            }
+
             action = body.Deserialize<ActionDefinition>(InvokerJson.Options);
+            action = action is null ? null : action with { Code = code };
         }
         catch (System.Text.Json.JsonException exception)
         {
             return Problem(400, $"The body is not an action definition: {exception.Message}");
+        }
+        catch (InvalidActionException invalid)
+        {
+            return Results.Json(new { error = "Invalid action.", errors = invalid.Errors }, InvokerJson.Options, statusCode: 400);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(maxBody, maxCodeBytes);
         }
 
         if (action is null)
@@ -76,24 +117,75 @@ internal static class InvokerEndpoints
             return Problem(400, "The body must be an action definition such as {\"image\": \"127.0.0.1:5000/demo/echo:latest\"}.");
         }
 
-        var errors = ActionValidator.Validate(action);
+        var errors = ActionValidator.Validate(action, maxCodeBytes);
         if (errors.Count > 0)
         {
             return Results.Json(new { error = "Invalid action.", errors }, InvokerJson.Options, statusCode: 400);
         }
 
         await store.PutAsync(action, ct);
+        var view = ActionViews.Of(action, showCode: false);
         var notes = ActionValidator.Notes(action, backend.Name);
         if (notes.Count == 0)
         {
-            return Json(action);
+            return Json(view);
         }
 
         // What this backend does not do is said, not ignored: the stored action plus "warnings".
-        var stored = JsonSerializer.SerializeToNode(action, InvokerJson.Options)!.AsObject();
+        var stored = JsonSerializer.SerializeToNode(view, InvokerJson.Options)!.AsObject();
         stored["warnings"] = new JsonArray([.. notes.Select(n => (JsonNode)JsonValue.Create(n))]);
         return Results.Text(stored.ToJsonString(InvokerJson.Options), "application/json", statusCode: 200);
     }
+
+    /// <summary>Takes <c>code</c>, <c>binary</c> and <c>main</c> out of the body (they are not the stored shape) as the action's code.</summary>
+    private static ActionCode? ReadCode(string name, JsonObject body)
+    {
+        var codeNode = body["code"];
+        var binaryNode = body["binary"];
+        var mainNode = body["main"];
+        body.Remove("code");
+        body.Remove("binary");
+        body.Remove("main");
+        if (codeNode is null)
+        {
+            return binaryNode is null && mainNode is null
+                ? null
+                : throw new InvalidActionException(["\"binary\" and \"main\" describe the action's code: send the code as \"code\" too."]);
+        }
+
+        if (codeNode is not JsonValue codeValue || !codeValue.TryGetValue<string>(out var text))
+        {
+            throw new InvalidActionException(["\"code\" must be a string: the source text or notebook JSON as text, or a zip in base64 with \"binary\": true."]);
+        }
+
+        var binary = binaryNode is JsonValue b && b.TryGetValue<bool>(out var flag) ? flag
+            : binaryNode is null ? false : throw new InvalidActionException(["\"binary\" must be true or false."]);
+        var main = mainNode is null ? null
+            : mainNode is JsonValue m && m.TryGetValue<string>(out var mainText) ? mainText : throw new InvalidActionException(["\"main\" must be a string (the function the runtime calls)."]);
+        if (!binary)
+        {
+            return ActionCode.FromText(text, main);
+        }
+
+        byte[] zip;
+        try
+        {
+            zip = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidActionException([$"The code of action '{name}' has \"binary\": true but is not base64: send the zip's bytes base64-encoded."]);
+        }
+
+        return zip.Length >= 4 && zip[0] == (byte)'P' && zip[1] == (byte)'K'
+            ? ActionCode.FromZip(zip, main)
+            : throw new InvalidActionException([$"The code of action '{name}' is binary but not a zip archive (it does not start with PK): runtimes take a zip."]);
+    }
+
+    private static IResult TooLarge(long maxBody, long maxCodeBytes) => Results.Json(
+        new { error = $"The action's body is larger than {maxBody} bytes: twice Invoker:MaxCodeBytes ({maxCodeBytes} bytes, for the code as JSON text or base64) plus Service:MaxRequestBodyBytes for the rest. Make the code smaller or raise Invoker:MaxCodeBytes (POLYARCH_Invoker__MaxCodeBytes)." },
+        InvokerJson.Options,
+        statusCode: 413);
 
     private static async Task<IResult> InvokeAsync(
         string name,
