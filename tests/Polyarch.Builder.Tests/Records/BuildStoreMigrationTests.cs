@@ -65,7 +65,7 @@ public sealed class BuildStoreMigrationTests : IDisposable
         build.Request.Repository.ShouldBe("demo/echo");
         build.Warnings.ShouldBe(["slow"]);
         (await store.GetLogsAsync(build.Id, CancellationToken.None))["linux/amd64"].ShouldBe("built");
-        Scalar("SELECT COUNT(*) FROM schemaversions").ShouldBe(3L);
+        Scalar("SELECT COUNT(*) FROM schemaversions").ShouldBe(4L);
         Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'builds_finished'").ShouldBe(1L);
         (await store.SubmitAsync(new BuildRequest("https://git.example.com/a.git", "127.0.0.1:5000", "demo/echo", new string('c', 40), "main", true, ["linux/amd64"], "test"),
             "delivery-2", CancellationToken.None)).Created.ShouldBeTrue();
@@ -92,7 +92,7 @@ public sealed class BuildStoreMigrationTests : IDisposable
         var first = StoreMigrations.UpgradeSqlite(connectionString);
         var second = StoreMigrations.UpgradeSqlite(connectionString);
 
-        first.Count.ShouldBe(3);
+        first.Count.ShouldBe(4);
         second.ShouldBeEmpty();
     }
 

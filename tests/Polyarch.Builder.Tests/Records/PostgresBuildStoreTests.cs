@@ -50,7 +50,7 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
         await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM schemaversions", connection);
-        ((long)(await command.ExecuteScalarAsync())!).ShouldBe(2L);
+        ((long)(await command.ExecuteScalarAsync())!).ShouldBe(3L);
     }
 
     [Fact]
