@@ -87,9 +87,9 @@ internal sealed partial class BuilderApiClient(HttpClient http, IOptions<Dashboa
         }
     }
 
-    [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "The dashboard cannot reach the builder at {BuilderUrl}: {Reason}")]
+    [LoggerMessage(EventId = 8201, Level = LogLevel.Warning, Message = "The dashboard cannot reach the builder at {BuilderUrl}: {Reason}")]
     private partial void LogUnavailable(Uri builderUrl, string reason);
 
-    [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "The dashboard cannot read the builder's key file {File}: {Reason}")]
+    [LoggerMessage(EventId = 8202, Level = LogLevel.Warning, Message = "The dashboard cannot read the builder's key file {File}: {Reason}")]
     private partial void LogKeyUnreadable(string file, string reason);
 }

@@ -78,9 +78,9 @@ internal static partial class LoginPage
     private static string Local(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 
-    [LoggerMessage(EventId = 9111, Level = LogLevel.Warning, Message = "Dashboard sign-in refused: {Reason}")]
+    [LoggerMessage(EventId = 8211, Level = LogLevel.Warning, Message = "Dashboard sign-in refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 9112, Level = LogLevel.Information, Message = "Dashboard sign-in with the API key")]
+    [LoggerMessage(EventId = 8212, Level = LogLevel.Information, Message = "Dashboard sign-in with the API key")]
     private static partial void LogSignedIn(ILogger logger);
 }
