@@ -20,7 +20,7 @@ public sealed class HostScriptTests
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToDictionary(words => words[0] + (words[0] == "binfmt" ? " " + words[2] : ""), words => words[1]);
         parts.Keys.ShouldBe(
-            ["engine", "buildx", "platforms", "binfmt qemu-aarch64", "binfmt qemu-ppc64le", "registry", "postgres", "base"],
+            ["engine", "buildx", "platforms", "binfmt qemu-aarch64", "binfmt qemu-ppc64le", "registry", "postgres", "chromium", "base"],
             ignoreOrder: true);
         parts.Values.ShouldAllBe(state => state == "ok");
     }
