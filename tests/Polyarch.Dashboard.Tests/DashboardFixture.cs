@@ -196,7 +196,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 
     /// <summary>The echo example in a new git repository (a unique commit), built by `polyarch-builder build` into this state directory.</summary>
-    private async Task<BuildOutcome> BuildAsync(string name, string? extraStep, string platforms)
+    public async Task<BuildOutcome> BuildAsync(string name, string? extraStep, string platforms)
     {
         var source = Directory.CreateTempSubdirectory($"polyarch-dashboard-{name}-").FullName;
         try

@@ -64,6 +64,59 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_running_build_shows_each_platforms_progress_live_then_its_green_cells_without_a_reload()
+    {
+        await using var context = await fixture.SignedInContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/builds");
+        await page.WaitForFunctionAsync("() => document.getElementById('live-status')?.textContent.startsWith('Live')");
+        await page.EvaluateAsync("() => { window.polyarchSameDocument = true; }");
+        var platforms = new[] { "linux/amd64", "linux/arm64", "linux/ppc64le" };
+
+        // A slow step per platform: the build runs long enough to be watched (the run id keeps it out of the build cache).
+        var build = fixture.BuildAsync("slow", $"RUN echo {TestRun.Id} && sleep 8", string.Join(',', platforms));
+        var row = page.Locator("#build-matrix tbody tr", new() { HasText = $"{fixture.Repository}-slow" });
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sleeping = false;
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(90);
+        while ((seen.Count < platforms.Length || !sleeping) && !build.IsCompleted && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            foreach (var platform in platforms)
+            {
+                var cell = row.Locator($"td[data-platform='{platform}'][data-state='running']");
+                if (await cell.Locator(".progress").CountAsync() > 0)
+                {
+                    seen[platform] = await cell.InnerTextAsync();
+                    sleeping |= seen[platform].Contains("sleep 8", StringComparison.Ordinal);
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        string.Join(",", seen.Keys.Order(StringComparer.Ordinal)).ShouldBe(string.Join(",", platforms), $"progress seen while running: {string.Join(" | ", seen)}\n{fixture.Output}");
+        foreach (var (platform, text) in seen)
+        {
+            text.ShouldMatch(@"step \d+/\d+ · \d", platform);
+        }
+
+        sleeping.ShouldBeTrue($"no cell named its current step '… sleep 8': {string.Join(" | ", seen)}");
+        await ScreenshotAsync(page, "build-progress.png");
+
+        var outcome = await build;
+        outcome.ExitCode.ShouldBe(0, outcome.ToString());
+        foreach (var platform in platforms)
+        {
+            var cell = row.Locator($"td[data-platform='{platform}'][data-state='succeeded']");
+            await cell.WaitForAsync(new() { Timeout = 30_000 });
+            (await cell.Locator(".progress").CountAsync()).ShouldBe(0, platform);
+            (await cell.Locator("code.digest").GetAttributeAsync("title")).ShouldBe(outcome.ChildDigest(platform), platform);
+        }
+
+        (await page.EvaluateAsync<bool>("() => window.polyarchSameDocument === true")).ShouldBeTrue("the page was reloaded");
+    }
+
+    [Fact]
     public async Task An_invocation_through_the_CLI_appears_on_the_activations_page_without_a_reload()
     {
         fixture.Green.ExitCode.ShouldBe(0, fixture.Green.ToString());

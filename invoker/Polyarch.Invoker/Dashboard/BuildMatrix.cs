@@ -5,7 +5,8 @@ namespace Polyarch.Invoker.Dashboard;
 /// <summary>The commit × architecture matrix: one row per build, one column per platform, a failed cell red with its error.</summary>
 internal static class BuildMatrix
 {
-    public static string Render(IReadOnlyList<BuildView> builds, TimeProvider time)
+    public static string Render(
+        IReadOnlyList<BuildView> builds, TimeProvider time, IReadOnlyDictionary<string, IReadOnlyDictionary<string, BuildProgressView>>? progress = null)
     {
         if (builds.Count == 0)
         {
@@ -14,7 +15,7 @@ internal static class BuildMatrix
 
         var platforms = builds.SelectMany(b => b.Platforms).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var html = new StringBuilder();
-        html.Append("<table class=\"matrix\"><caption class=\"muted\">Each cell: status, duration and the child digest of that architecture.</caption><thead><tr>")
+        html.Append("<table class=\"matrix\"><caption class=\"muted\">Each cell: status, duration and the child digest of that architecture; while it builds, its steps done/total and the current step.</caption><thead><tr>")
             .Append("<th scope=\"col\">Commit</th><th scope=\"col\">Repository</th><th scope=\"col\">Build</th>");
         foreach (var platform in platforms)
         {
@@ -44,6 +45,16 @@ internal static class BuildMatrix
                 var cell = build.Cell(platform);
                 html.Append("<td class=\"cell ").Append(CellClass(cell.State)).Append("\" data-platform=\"").Append(Html.E(platform))
                     .Append("\" data-state=\"").Append(Html.E(cell.State)).Append("\"><span class=\"state\">").Append(Html.E(Symbol(cell.State))).Append(' ').Append(Html.E(cell.State)).Append("</span>");
+                if (cell.State == BuildCell.Running && progress?.GetValueOrDefault(build.Id)?.GetValueOrDefault(platform) is { } step)
+                {
+                    html.Append("<span class=\"progress\" data-done=\"").Append(step.Done).Append("\" data-total=\"").Append(step.Total).Append("\">")
+                        .Append(Html.E(FormattableString.Invariant($"step {step.Done}/{step.Total} · {Html.Ms(step.DurationMs)}"))).Append("</span>");
+                    if (step.Current is { } current)
+                    {
+                        html.Append("<span class=\"why current\">").Append(Html.E(current.Length > 120 ? current[..120] + "…" : current)).Append("</span>");
+                    }
+                }
+
                 if (cell.DurationMs is { } ms)
                 {
                     html.Append(Html.E(Html.Ms(ms))).Append(' ');

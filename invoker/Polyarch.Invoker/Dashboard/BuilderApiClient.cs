@@ -6,11 +6,14 @@ using Microsoft.Extensions.Options;
 namespace Polyarch.Invoker.Dashboard;
 
 /// <summary>
-/// The builder's read API (GET /v1/builds, /v1/builds/{id}, /v1/builds/{id}/log) over HTTP — the invoker never
+/// The builder's read API (GET /v1/builds, /v1/builds/{id}, /v1/builds/{id}/log, /v1/builds/{id}/events) over HTTP — the invoker never
 /// references the builder's code. The key comes from Dashboard:BuilderApiKey, else the builder's key file.
 /// </summary>
-internal sealed partial class BuilderApiClient(HttpClient http, IOptions<DashboardOptions> options, IConfiguration configuration, ILogger<BuilderApiClient> logger)
+internal sealed partial class BuilderApiClient(HttpClient http, IOptions<DashboardOptions> options, IConfiguration configuration, TimeProvider time, ILogger<BuilderApiClient> logger)
 {
+    /// <summary>How long one look at a running build's event stream may take: its latest state per platform comes at once.</summary>
+    private static readonly TimeSpan ProgressBudget = TimeSpan.FromMilliseconds(800);
+
     private readonly DashboardOptions _options = options.Value;
 
     public string KeyFile => _options.BuilderApiKeyFile
@@ -24,6 +27,71 @@ internal sealed partial class BuilderApiClient(HttpClient http, IOptions<Dashboa
 
     public Task<BuilderAnswer> GetLogAsync(string id, CancellationToken cancellationToken) =>
         GetAsync($"v1/builds/{Uri.EscapeDataString(id)}/log", json: false, cancellationToken);
+
+    /// <summary>
+    /// The latest progress of each platform of a running build: opens <c>GET /v1/builds/{id}/events</c> (the builder sends a late
+    /// subscriber each platform's latest state first), reads until every platform answered, the build ended or the budget is
+    /// spent, and closes it. Empty when the builder has none (the build runs on another replica, or not yet).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, BuildProgressView>> GetProgressAsync(string id, int platforms, CancellationToken cancellationToken)
+    {
+        var progress = new Dictionary<string, BuildProgressView>(StringComparer.Ordinal);
+        using var budget = new CancellationTokenSource(ProgressBudget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.BuilderUrl, $"v1/builds/{Uri.EscapeDataString(id)}/events"));
+        if (ReadKey() is { } key)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return progress;
+            }
+
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(linked.Token));
+            while (progress.Count < platforms && await reader.ReadLineAsync(linked.Token) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(line);
+                if (!document.RootElement.TryGetProperty("progress", out var element))
+                {
+                    break; // {"build": …}: it ended.
+                }
+
+                if (BuildProgressView.Parse(element) is { } view)
+                {
+                    progress[view.Platform] = view;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Budget spent: show what came.
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or IOException)
+        {
+            LogUnavailable(_options.BuilderUrl, exception.Message);
+        }
+
+        return progress;
+    }
+
+    /// <summary>The progress of every running build of a list, by build id.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, BuildProgressView>>> GetRunningProgressAsync(
+        IEnumerable<BuildView> builds, CancellationToken cancellationToken)
+    {
+        var running = builds.Where(b => b.Status == "running").Take(5).ToList();
+        var answers = await Task.WhenAll(running.Select(b => GetProgressAsync(b.Id, b.Platforms.Count, cancellationToken)));
+        return running.Select((b, i) => (b.Id, Progress: answers[i])).ToDictionary(x => x.Id, x => x.Progress, StringComparer.Ordinal);
+    }
 
     private async Task<BuilderAnswer> GetAsync(string path, bool json, CancellationToken cancellationToken)
     {

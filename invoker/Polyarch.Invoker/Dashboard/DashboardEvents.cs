@@ -8,7 +8,8 @@ namespace Polyarch.Invoker.Dashboard;
 /// <summary>
 /// GET /dashboard/events (server-sent events): <c>activation</c> — a table row for each activation stored after the page
 /// connected (by this service, a rule or a CLI sharing the state directory: the store is polled, not the process);
-/// <c>builds</c> — the build matrix again whenever a build's state changes.
+/// <c>builds</c> — the build matrix again whenever a build's state changes, and while builds run (with each running
+/// platform's progress from the builder's event stream).
 /// </summary>
 internal static class DashboardEvents
 {
@@ -46,7 +47,8 @@ internal static class DashboardEvents
                     var running = builds.Any(b => b.Status == "running");
                     if (buildState is not null && (state != buildState || running))
                     {
-                        yield return new SseItem<string>(BuildMatrix.Render(BuildMatrix.FailuresFirst(builds), time), "builds");
+                        var progress = running ? await builder.GetRunningProgressAsync(builds, ct) : null;
+                        yield return new SseItem<string>(BuildMatrix.Render(BuildMatrix.FailuresFirst(builds), time, progress), "builds");
                     }
 
                     buildState = state;

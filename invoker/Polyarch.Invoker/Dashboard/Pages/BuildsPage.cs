@@ -8,9 +8,17 @@ internal static class BuildsPage
     public static async Task<IResult> ListAsync(HttpContext context, BuilderApiClient builder, TimeProvider time, CancellationToken ct)
     {
         var builds = await builder.ListBuildsAsync(50, ct);
-        var body = builds.Json is { } list
-            ? $"<div id=\"build-matrix\">{BuildMatrix.Render(BuildView.ParseList(list), time)}</div>"
-            : Html.Error(builds.Error!);
+        string body;
+        if (builds.Json is { } list)
+        {
+            var views = BuildView.ParseList(list);
+            body = $"<div id=\"build-matrix\">{BuildMatrix.Render(views, time, await builder.GetRunningProgressAsync(views, ct))}</div>";
+        }
+        else
+        {
+            body = Html.Error(builds.Error!);
+        }
+
         return Html.Page(context, "Builds", "Builds", body);
     }
 
@@ -31,7 +39,7 @@ internal static class BuildsPage
             .Append("<dt>Status</dt><dd>").Append(Html.Badge(build.Status)).Append("</dd>")
             .Append("<dt>Created · started · finished</dt><dd>").Append(Html.E($"{Html.Time(build.CreatedAt)} · {Html.Time(build.StartedAt)} · {Html.Time(build.FinishedAt)}")).Append("</dd>")
             .Append("</dl>");
-        html.Append("<h2>Architectures</h2><div id=\"build-matrix\">").Append(BuildMatrix.Render([build], time)).Append("</div>");
+        html.Append("<h2>Architectures</h2><div id=\"build-matrix\">").Append(BuildMatrix.Render([build], time, await builder.GetRunningProgressAsync([build], ct))).Append("</div>");
         if (build.ErrorMessage is { } error)
         {
             html.Append("<h2>Error</h2>").Append(Html.Error(error));
