@@ -52,12 +52,21 @@ internal static class BuildCommand
                 return 2;
             }
 
+            // A CLI given registry settings of its own (Registry: CA files, credentials, insecure hosts) builds itself: a
+            // running service would push with its settings, not these. An explicit --url still hands off.
+            var configuration = BuildCliServices.Configuration();
+            if (!local && parse.GetValue(url) is null
+                && configuration.GetSection("Registry").AsEnumerable(makePathsRelative: true).Any(setting => setting.Value is not null))
+            {
+                local = true;
+            }
+
             if (!local)
             {
                 ServiceConnection? connection;
                 try
                 {
-                    connection = await ServiceDiscovery.FindAsync(parse.GetValue(url), parse.GetValue(apiKeyFile), BuildCliServices.Configuration(), cancellationToken);
+                    connection = await ServiceDiscovery.FindAsync(parse.GetValue(url), parse.GetValue(apiKeyFile), configuration, cancellationToken);
                 }
                 catch (BuilderException exception)
                 {

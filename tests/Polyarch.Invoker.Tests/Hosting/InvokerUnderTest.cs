@@ -19,7 +19,8 @@ internal sealed class InvokerUnderTest : ServiceUnderTest
 
     public override string ProtectedPath => "/v1/actions";
 
-    public override (HttpMethod Method, string Path) BodyEndpoint => (HttpMethod.Put, "/v1/actions/big");
+    // PUT /v1/actions takes a code action's code beyond the limit (Invoker:MaxCodeBytes); invocations keep the plain one.
+    public override (HttpMethod Method, string Path) BodyEndpoint => (HttpMethod.Post, "/v1/actions/big/invocations");
 
     public override string RegistrySetting(string registry) => $"--Triggers:DefaultRegistry={registry}";
 
