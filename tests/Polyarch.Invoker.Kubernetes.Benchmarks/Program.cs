@@ -117,7 +117,10 @@ var warmResults = new System.Text.Json.Nodes.JsonObject();
 foreach (var access in new[] { PodAccess.PodIp, PodAccess.PortForward })
 {
     var httpOptions = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = $"bench-{access}".ToLowerInvariant(), PodAccess = access };
-    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+    // The pool owns the warm pods (as the host's container owns it in serve): disposing it deletes them, so the next
+    // access mode starts from an empty namespace rather than meeting the previous mode's pods.
+    await using var pool = new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance);
+    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, pool, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
     var httpRequest = Request(1) with { ActionName = "echo-http", Platform = "linux/arm64", Protocol = ActionProtocol.Http, Port = proxy.Port, DataLocality = [], MemoryBytes = 256L << 20, Cpus = 0.5 };
     var cold = await httpBackend.RunAsync(httpRequest, CancellationToken.None);
     for (var i = 0; i < 20; i++)
