@@ -140,6 +140,30 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
         request.Trigger.ArtifactType.ShouldBe(ArtifactBurst.DatasetType);
     }
 
+    [Fact]
+    public async Task ArtifactRuleWithAnAction_RunsItOnThePlatformsOfTheActionsImage_WithTheArtifactAsParams()
+    {
+        await using var server = await StartAsync(new RecordingWorkflowStarter());
+        var action = await server.Http.PutAsJsonAsync("/v1/actions/echo-data", new { image = fixture.EchoImage });
+        action.StatusCode.ShouldBe(HttpStatusCode.OK, await action.Content.ReadAsStringAsync());
+        await PutRuleAsync(server, "echo-on-data", new { repository = _repository, tag = "batch-*", artifactType = ArtifactBurst.DatasetType, action = "echo-data", platforms = new[] { "linux/amd64", "linux/arm64" } });
+        var pushed = await PushArtifactsAsync(server);
+
+        await PostAsync(server, Burst(pushed));
+        await server.WaitUntilQuietAsync();
+
+        var activations = await server.ActivationsAsync();
+        activations.Select(a => a.Platform).Order().ShouldBe(["linux/amd64", "linux/arm64"]);
+        activations.ShouldAllBe(a => a.Status == "success");
+        var echoed = activations[0].Result!["params"]!;
+        echoed["trigger"]!.GetValue<string>().ShouldBe("artifact");
+        echoed["repository"]!.GetValue<string>().ShouldBe(_repository);
+        echoed["tag"]!.GetValue<string>().ShouldBe("batch-1");
+        echoed["digest"]!.GetValue<string>().ShouldBe(pushed.Dataset.Digest.ToString());
+        echoed["artifactType"]!.GetValue<string>().ShouldBe(ArtifactBurst.DatasetType);
+        (await server.FiringsAsync()).ShouldHaveSingleItem().Rule.ShouldBe("echo-on-data");
+    }
+
     private Task<TriggerServer> StartAsync(RecordingWorkflowStarter workflows, bool processPushes = true) =>
         TriggerServer.StartAsync(_state, _instance, fixture.Registry, processPushes,
             services: services => services.AddSingleton<IWorkflowStarter>(workflows));
