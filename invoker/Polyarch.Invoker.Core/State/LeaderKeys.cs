@@ -9,6 +9,9 @@ internal static class LeaderKeys
     /// <summary>One replica reconciles the registry's tags at a time ("PolyRecn").</summary>
     public const long Reconciler = 0x506F6C795265636E;
 
+    /// <summary>One replica fires scheduled rules at a time ("PolySchd").</summary>
+    public const long Scheduler = 0x506F6C7953636864;
+
     /// <summary>One replica prunes activation records at a time ("PolyPrun").</summary>
     public const long Retention = 0x506F6C795072756E;
 }

@@ -15,7 +15,15 @@ internal static partial class RuleValidator
             errors.Add($"Rule name '{rule.Name}' must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit).");
         }
 
-        if (string.IsNullOrWhiteSpace(rule.Repository) || rule.Repository.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (rule.Schedule is not null)
+        {
+            ValidateSchedule(rule, errors);
+        }
+        else if (rule.Repository is null)
+        {
+            errors.Add("Repository (--repository) is required: a repository or glob such as demo/echo, demo/* or 127.0.0.1:5000/demo/echo whose pushes fire the rule (or --schedule for a rule that fires on a clock).");
+        }
+        else if (string.IsNullOrWhiteSpace(rule.Repository) || rule.Repository.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             errors.Add($"Repository pattern '{Printable(rule.Repository)}' must be a repository or glob such as demo/echo, demo/* or 127.0.0.1:5000/demo/echo.");
         }
@@ -30,9 +38,41 @@ internal static partial class RuleValidator
             errors.Add($"Tag pattern '{Printable(rule.Tag)}' can never match a tag: use a tag or glob such as latest, v* or * (tags are at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'; no '/', no spaces).");
         }
 
+        if (rule.TimeZone is not null && rule.Schedule is null)
+        {
+            errors.Add("Time zone (--time-zone) applies to a schedule: give --schedule too, or leave --time-zone out.");
+        }
+
         if (rule.Action is { } action && string.IsNullOrWhiteSpace(action))
         {
             errors.Add("Action must name an action (or be left out to run the pushed image itself).");
+        }
+
+        if (rule.Workflow is { } workflow && !NamePattern().IsMatch(workflow))
+        {
+            errors.Add($"Workflow (--workflow) '{Printable(workflow)}' must be a workflow name: 1-64 letters, digits, '.', '_' or '-'.");
+        }
+
+        if (rule.Action is not null && rule.Workflow is not null)
+        {
+            errors.Add("Action (--action) and workflow (--workflow) exclude each other: a rule runs an action or starts a workflow; give one.");
+        }
+
+        if (rule.ArtifactType is { } artifactType && !MediaTypePattern().IsMatch(artifactType))
+        {
+            errors.Add($"Artifact type (--artifact-type) '{Printable(artifactType)}' must be a media type such as application/vnd.polyarch.dataset.v1 (type/subtype, no spaces or parameters).");
+        }
+
+        if (rule.Action is null && rule.Workflow is null && rule.Event != RuleDefinition.PushEvent)
+        {
+            errors.Add(rule.Event == RuleDefinition.ScheduleEvent
+                ? "A scheduled rule (--schedule) has no pushed image to run: give --action ACTION or --workflow WORKFLOW."
+                : "An artifact rule (--artifact-type) has no image to run (an artifact is data): give --action ACTION or --workflow WORKFLOW.");
+        }
+
+        if (rule.Workflow is not null && rule.Platforms is not [RuleDefinition.AllPlatforms])
+        {
+            errors.Add("Platforms (--platforms) apply to an action; a workflow's steps say where they run: leave --platforms out with --workflow.");
         }
 
         if (rule.Platforms is null || rule.Platforms.Count == 0)
@@ -55,6 +95,29 @@ internal static partial class RuleValidator
         }
 
         return errors;
+    }
+
+    private static void ValidateSchedule(RuleDefinition rule, List<string> errors)
+    {
+        if (rule.Repository is not null)
+        {
+            errors.Add($"Repository (--repository) '{Printable(rule.Repository)}' and schedule (--schedule) exclude each other: a scheduled rule fires on a clock, not on a push; leave --repository out (or --schedule, to fire on pushes).");
+        }
+
+        if (rule.Tag != "*")
+        {
+            errors.Add("Tag (--tag) applies to pushes: a scheduled rule (--schedule) has no tag; leave --tag out.");
+        }
+
+        if (rule.ArtifactType is not null)
+        {
+            errors.Add("Artifact type (--artifact-type) and schedule (--schedule) exclude each other: a rule fires on artifact pushes or on a clock; give one.");
+        }
+
+        if (!RuleSchedule.TryParse(rule.Schedule!, rule.TimeZone, out _, out var error))
+        {
+            errors.Add(error!);
+        }
     }
 
     /// <summary>
@@ -99,4 +162,8 @@ internal static partial class RuleValidator
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex NamePattern();
+
+    // RFC 6838 restricted names: type/subtype of letters, digits and !#$&^_.+- (what OCI's artifactType holds).
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")]
+    private static partial Regex MediaTypePattern();
 }

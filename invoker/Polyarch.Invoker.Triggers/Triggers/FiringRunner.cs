@@ -6,12 +6,14 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.State;
 using Polyarch.Invoker.Telemetry;
+using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Triggers;
 
 /// <summary>
 /// Runs a firing's activations (one per platform, concurrently) with their reserved ids, skipping any already recorded,
-/// while renewing this replica's lease on the firing; a firing already running here is not started twice.
+/// while renewing this replica's lease on the firing; a firing already running here is not started twice. A firing of a
+/// workflow starts its run instead, with the firing's key as the idempotency key (a resumed firing finds the same run).
 /// </summary>
 internal sealed partial class FiringRunner(
     ActionInvoker invoker,
@@ -20,6 +22,7 @@ internal sealed partial class FiringRunner(
     IActionStore actions,
     IActionBackend backend,
     FiringStore firings,
+    IWorkflowStarter workflows,
     TriggerDatabase database,
     TriggerMetrics metrics,
     TimeProvider timeProvider,
@@ -58,11 +61,22 @@ internal sealed partial class FiringRunner(
     /// <summary>Waits for every firing started so far (tests, shutdown).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
+    private long _workflowStarts;
+
+    /// <summary>How many workflow starts this replica has asked for (diagnostics).</summary>
+    public long WorkflowStartCount => Interlocked.Read(ref _workflowStarts);
+
     private async Task RunAsync(Firing firing, long? received, CancellationToken cancellationToken)
     {
+        if (firing.Workflow is not null)
+        {
+            await StartWorkflowAsync(firing, received, cancellationToken);
+            return;
+        }
+
         // The firing joins the trace of the build that pushed the index (its io.polyarch.trace-parent annotation).
         using var activity = InvokerTelemetry.Source.HasListeners()
-            ? InvokerTelemetry.Source.StartActivity("firing", ActivityKind.Consumer, InvokerTelemetry.Parent(await TraceParentAsync(firing, cancellationToken)))
+            ? InvokerTelemetry.Source.StartActivity("firing", ActivityKind.Consumer, InvokerTelemetry.Parent(firing.Trigger is null ? await TraceParentAsync(firing, cancellationToken) : null))
             : null;
         activity?.SetTag("polyarch.rule", firing.Rule);
         activity?.SetTag("polyarch.image", $"{firing.Repository}@{firing.Digest}");
@@ -80,6 +94,37 @@ internal sealed partial class FiringRunner(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: the firing stays pending and resumes at the next start.
+        }
+        catch (Exception exception)
+        {
+            LogFiringFailed(exception, firing.Rule, firing.Repository, firing.Digest);
+        }
+    }
+
+    private async Task StartWorkflowAsync(Firing firing, long? received, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (received is { } at)
+            {
+                metrics.PushToStart(TimeSpan.FromMilliseconds(Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - at)));
+            }
+
+            Interlocked.Increment(ref _workflowStarts);
+            var run = await workflows.StartAsync(
+                new WorkflowStartRequest(firing.Workflow!, firing.Params.DeepClone().AsObject(), firing.Trigger, firing.Key), cancellationToken);
+            await firings.CompleteAsync(firing, cancellationToken);
+            LogWorkflowStarted(firing.Rule, firing.Workflow!, run.RunId, run.Created, firing.Repository, firing.Digest);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the firing stays pending and resumes at the next start (the same key: the same run).
+        }
+        catch (WorkflowNotFoundException exception)
+        {
+            // Deleted after the rule was made: retrying cannot help. The firing is done; the log says why nothing ran.
+            LogWorkflowMissing(exception, firing.Rule, firing.Workflow!);
+            await firings.CompleteAsync(firing, CancellationToken.None);
         }
         catch (Exception exception)
         {
@@ -130,6 +175,12 @@ internal sealed partial class FiringRunner(
                 CancellationToken.None);
         }
     }
+
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "Rule {Rule} started workflow {Workflow} (run {RunId}, new: {Created}) for {Repository}@{Digest}")]
+    private partial void LogWorkflowStarted(string rule, string workflow, string runId, bool created, string repository, string digest);
+
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Error, Message = "Rule {Rule} fired but workflow {Workflow} is not defined (deleted after the rule was made): nothing ran. Create the workflow or delete the rule")]
+    private partial void LogWorkflowMissing(Exception exception, string rule, string workflow);
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Rule {Rule} fired for {Repository}@{Digest}: {Count} activations")]
     private partial void LogFired(string rule, string repository, string digest, int count);

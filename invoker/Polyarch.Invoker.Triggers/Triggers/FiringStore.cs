@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Triggers;
 
@@ -14,7 +15,7 @@ namespace Polyarch.Invoker.Triggers;
 /// </summary>
 internal sealed class FiringStore(TriggerDatabase database, TimeProvider timeProvider)
 {
-    private const string Columns = "rule, repository, digest, target, params, activations";
+    private const string Columns = "rule, repository, digest, target, params, activations, workflow, workflow_trigger";
 
     private StoreDatabase Store => database.Store;
 
@@ -24,8 +25,8 @@ internal sealed class FiringStore(TriggerDatabase database, TimeProvider timePro
         await using var connection = await database.OpenAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         return await connection.ExecuteAsync(null, """
-            INSERT INTO firings (rule, repository, digest, push_id, target, params, activations, state, created, lease_owner, lease_expires)
-            VALUES (@rule, @repository, @digest, @push, @target, @params, @activations, 'pending', @created, @owner, @expires)
+            INSERT INTO firings (rule, repository, digest, push_id, target, params, activations, state, created, lease_owner, lease_expires, workflow, workflow_trigger)
+            VALUES (@rule, @repository, @digest, @push, @target, @params, @activations, 'pending', @created, @owner, @expires, @workflow, @trigger)
             ON CONFLICT DO NOTHING
             """,
             cancellationToken,
@@ -38,7 +39,9 @@ internal sealed class FiringStore(TriggerDatabase database, TimeProvider timePro
             ("activations", JsonSerializer.Serialize(firing.Activations, InvokerJson.Options)),
             ("created", now.ToUnixTimeMilliseconds()),
             ("owner", Store.Owner),
-            ("expires", (now + Store.LeaseDuration).ToUnixTimeMilliseconds())) > 0;
+            ("expires", (now + Store.LeaseDuration).ToUnixTimeMilliseconds()),
+            ("workflow", firing.Workflow),
+            ("trigger", firing.Trigger is null ? null : JsonSerializer.Serialize(firing.Trigger, InvokerJson.Options))) > 0;
     }
 
     public async Task<bool> ExistsAsync(string rule, string repository, string digest, CancellationToken cancellationToken)
@@ -112,7 +115,9 @@ internal sealed class FiringStore(TriggerDatabase database, TimeProvider timePro
                 reader.GetString(2),
                 reader.GetString(3),
                 JsonNode.Parse(reader.GetString(4))!.AsObject(),
-                JsonSerializer.Deserialize<List<FiringActivation>>(reader.GetString(5), InvokerJson.Options)!));
+                JsonSerializer.Deserialize<List<FiringActivation>>(reader.GetString(5), InvokerJson.Options)!,
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<WorkflowTrigger>(reader.GetString(7), InvokerJson.Options)));
         }
 
         return firings;

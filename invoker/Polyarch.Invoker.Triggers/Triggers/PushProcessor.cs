@@ -5,6 +5,9 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Rules;
 using Polyarch.Registry;
+using Polyarch.Registry.Artifacts;
+using Polyarch.Registry.Notifications;
+using Polyarch.Invoker.Workflows;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Manifests;
 using Polyarch.Registry.References;
@@ -13,7 +16,8 @@ namespace Polyarch.Invoker.Triggers;
 
 /// <summary>
 /// Takes stored pushes, oldest first, and fires the rules that match: once per (rule, repository, digest), when
-/// the index holds every platform the rule requires. A push is marked done only after its firings are stored,
+/// the index holds every platform the rule requires. An artifact push fires the rules for its artifactType (read from the
+/// manifest), once per (rule, repository, digest) too. A push is marked done only after its firings are stored,
 /// and firings interrupted by a restart resume at start-up. With several replicas on one store each push is claimed by
 /// one (a lease), each rule's firing is stored by one (its key), and a firing whose replica died is taken over once its
 /// lease expired.
@@ -23,8 +27,9 @@ internal sealed partial class PushProcessor(
     FiringStore firings,
     IRuleStore rules,
     IVariantCatalog catalog,
-    IActionBackend backend,
     IRegistryClient registry,
+    IArtifactStore artifacts,
+    FiringPlanner planner,
     FiringRunner runner,
     TriggerDatabase database,
     TriggerSignal signal,
@@ -105,7 +110,8 @@ internal sealed partial class PushProcessor(
             return;
         }
 
-        if (!MediaTypes.IsIndex(push.MediaType)
+        // An artifact is pushed once and no index replaces it: it needs no settling.
+        if (stored.Artifact is null && !MediaTypes.IsIndex(push.MediaType)
             && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - stored.Received < (long)_options.ManifestSettleDelay.TotalMilliseconds)
         {
             await pushes.ReleaseAsync(stored, cancellationToken);
@@ -132,6 +138,13 @@ internal sealed partial class PushProcessor(
                 LogTagMissing(repositoryName, push.Tag, push.Digest, _options.MissingTagWait);
             }
 
+            if (stored.Artifact is { } artifact)
+            {
+                await FireArtifactAsync(stored, artifact, current, cancellationToken);
+                await pushes.CompleteAsync(stored, cancellationToken);
+                return;
+            }
+
             var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push) && IsValid(r)).ToList();
             ImageVariants? image = null;
             foreach (var rule in matching)
@@ -141,8 +154,16 @@ internal sealed partial class PushProcessor(
                     continue;
                 }
 
+                if (rule.Workflow is not null)
+                {
+                    var trigger = new WorkflowTrigger(WorkflowTrigger.PushKind, rule.Name, push.Registry, push.Repository, push.Tag,
+                        push.Digest.ToString(), push.MediaType, current?.Size);
+                    await AddAndStartAsync(FiringPlanner.PlanWorkflow(rule, repositoryName, push.Digest.ToString(), trigger), stored, cancellationToken);
+                    continue;
+                }
+
                 image ??= await catalog.GetAsync($"{repositoryName}@{push.Digest}", cancellationToken);
-                var platforms = await PlatformsAsync(rule, image, cancellationToken);
+                var platforms = await planner.PlatformsAsync(rule, image, cancellationToken);
                 if (platforms is null)
                 {
                     continue;
@@ -155,11 +176,7 @@ internal sealed partial class PushProcessor(
                     rule.Action ?? $"{repositoryName}@{push.Digest}",
                     Params(rule, stored, image),
                     [.. platforms.Select(p => new FiringActivation(p, ActivationId.New()))]);
-                if (await firings.TryAddAsync(firing, stored.Id, cancellationToken))
-                {
-                    metrics.Fired(rule.Name);
-                    runner.Start(firing, stored.Received, cancellationToken);
-                }
+                await AddAndStartAsync(firing, stored, cancellationToken);
             }
 
             await pushes.CompleteAsync(stored, cancellationToken);
@@ -196,25 +213,52 @@ internal sealed partial class PushProcessor(
         }
     }
 
-    /// <summary>The platforms to run on, or null when the index lacks one the rule requires (a later push may add it).</summary>
-    private async Task<IReadOnlyList<string>?> PlatformsAsync(RuleDefinition rule, ImageVariants image, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fires the artifact rules whose repository and tag match and whose artifactType is the pushed manifest's (read
+    /// once, only when some rule could match). <paramref name="current"/> is the tag's HEAD (its size), null if unknown.
+    /// </summary>
+    private async Task FireArtifactAsync(StoredPush stored, ArtifactPush artifact, Descriptor? current, CancellationToken cancellationToken)
     {
-        var available = image.Platforms.Distinct(StringComparer.Ordinal).ToList();
-        List<string> wanted = rule.Platforms switch
+        var repositoryName = $"{artifact.Registry}/{artifact.Repository}";
+        var candidates = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, artifact) && IsValid(r)).ToList();
+        if (candidates.Count == 0)
         {
-            [RuleDefinition.AllPlatforms] => available,
-            [RuleDefinition.NativePlatforms] => [.. (await backend.GetInventoryAsync(cancellationToken)).Platforms.Where(p => !p.Emulated).Select(p => p.Platform)],
-            _ => [.. rule.Platforms.Select(Platforms.PlatformName.Normalize)],
-        };
-        var missing = wanted.Except(available, StringComparer.Ordinal).ToList();
-        if (missing.Count > 0 || wanted.Count == 0)
-        {
-            LogWaiting(rule.Name, image.RepositoryName, image.IndexDigest, missing, available);
-
-            return null;
+            return;
         }
 
-        return wanted;
+        var described = await artifacts.DescribePushAsync(artifact, cancellationToken);
+        var size = current?.Size ?? (await registry.HeadManifestAsync(artifact.ToReference(), cancellationToken))?.Size;
+        foreach (var rule in candidates)
+        {
+            if (!RuleMatcher.MatchesType(rule, described.ArtifactType))
+            {
+                LogOtherArtifactType(rule.Name, repositoryName, artifact.Tag, described.ArtifactType, rule.ArtifactType!);
+                continue;
+            }
+
+            var digest = artifact.Digest.ToString();
+            if (await firings.ExistsAsync(rule.Name, repositoryName, digest, cancellationToken))
+            {
+                continue;
+            }
+
+            var trigger = new WorkflowTrigger(WorkflowTrigger.ArtifactKind, rule.Name, artifact.Registry, artifact.Repository, artifact.Tag,
+                digest, artifact.MediaType, size, described.ArtifactType);
+            if (await planner.PlanAsync(rule, repositoryName, digest, trigger, cancellationToken) is { } firing)
+            {
+                await AddAndStartAsync(firing, stored, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Stores a firing (once: its key) and, when this call stored it, runs it.</summary>
+    private async Task AddAndStartAsync(Firing firing, StoredPush stored, CancellationToken cancellationToken)
+    {
+        if (await firings.TryAddAsync(firing, stored.Id, cancellationToken))
+        {
+            metrics.Fired(firing.Rule);
+            runner.Start(firing, stored.Received, cancellationToken);
+        }
     }
 
     // A rule stored before validation was strict enough (e.g. platform linux/arm64/v99) is skipped with one line.
@@ -264,6 +308,6 @@ internal sealed partial class PushProcessor(
     [LoggerMessage(EventId = 7206, Level = LogLevel.Debug, Message = "Push of {Repository}:{Tag} ({Digest}) is ignored: the tag is one of Triggers:IgnoredTags (the builder's own staging and cache tags)")]
     private partial void LogIgnoredTag(string repository, string tag, Digest digest);
 
-    [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Rule {Rule} waits: {Repository}@{Digest} lacks {Missing} (it has {Available}); a later push of more platforms fires it")]
-    private partial void LogWaiting(string rule, string repository, string digest, IReadOnlyList<string> missing, IReadOnlyList<string> available);
+    [LoggerMessage(EventId = 7211, Level = LogLevel.Debug, Message = "Rule {Rule} does not fire for {Repository}:{Tag}: the artifact's type is {ArtifactType}, the rule's {RuleArtifactType}")]
+    private partial void LogOtherArtifactType(string rule, string repository, string tag, string? artifactType, string ruleArtifactType);
 }

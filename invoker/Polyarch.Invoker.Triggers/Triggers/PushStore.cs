@@ -17,22 +17,29 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
     public const string Failed = "failed";
     public const string Superseded = "superseded";
 
-    private const string Columns = "id, registry, repository, tag, digest, media_type, source, attempts, received";
+    private const string Columns = "id, registry, repository, tag, digest, media_type, source, attempts, received, config_media_type";
 
     private StoreDatabase Store => database.Store;
 
     /// <summary>Stores pushes durably (one transaction) before the webhook answers; one already pending is not stored twice.</summary>
-    public async Task AddAsync(IReadOnlyList<ImagePush> pushes, string source, CancellationToken cancellationToken)
+    public Task AddAsync(IReadOnlyList<ImagePush> pushes, string source, CancellationToken cancellationToken) =>
+        AddAsync([.. pushes.Select(p => (p, (string?)null))], source, cancellationToken);
+
+    /// <summary>Stores artifact pushes like <see cref="AddAsync(IReadOnlyList{ImagePush}, string, CancellationToken)"/>, with their config's media type.</summary>
+    public Task AddArtifactsAsync(IReadOnlyList<ArtifactPush> pushes, string source, CancellationToken cancellationToken) =>
+        AddAsync([.. pushes.Select(p => (new ImagePush(p.Registry, p.Repository, p.Tag, p.Digest, p.MediaType), (string?)p.ConfigMediaType))], source, cancellationToken);
+
+    private async Task AddAsync(IReadOnlyList<(ImagePush Push, string? ConfigMediaType)> pushes, string source, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var push in pushes)
+        foreach (var (push, configMediaType) in pushes)
         {
             // NOT EXISTS covers SQLite (no unique index there: older files may hold duplicates); ON CONFLICT covers two
             // replicas storing the same push at once on PostgreSQL (its partial unique index on pending pushes).
             await connection.ExecuteAsync(transaction, """
-                INSERT INTO pushes (registry, repository, tag, digest, media_type, source, received)
-                SELECT @registry, @repository, @tag, @digest, @mediaType, @source, @received
+                INSERT INTO pushes (registry, repository, tag, digest, media_type, source, received, config_media_type)
+                SELECT @registry, @repository, @tag, @digest, @mediaType, @source, @received, @config
                 WHERE NOT EXISTS (SELECT 1 FROM pushes WHERE state = 'pending' AND registry = @registry
                     AND repository = @repository AND tag = @tag AND digest = @digest)
                 ON CONFLICT DO NOTHING
@@ -44,7 +51,8 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
                 ("digest", push.Digest.ToString()),
                 ("mediaType", push.MediaType),
                 ("source", source),
-                ("received", timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+                ("received", timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+                ("config", configMediaType));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -167,7 +175,7 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
         while (await reader.ReadAsync(cancellationToken))
         {
             var push = new ImagePush(reader.GetString(1), reader.GetString(2), reader.GetString(3), Digest.Parse(reader.GetString(4)), reader.GetString(5));
-            pushes.Add(new StoredPush(reader.GetInt64(0), push, reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
+            pushes.Add(new StoredPush(reader.GetInt64(0), push, reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return pushes;

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Rules;
 using Polyarch.Invoker.State;
 using Polyarch.Registry;
+using Polyarch.Registry.Artifacts;
 using Polyarch.Registry.Client;
+using Polyarch.Registry.Manifests;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
 
@@ -12,7 +14,9 @@ namespace Polyarch.Invoker.Triggers;
 /// The registry's notification queue lives in memory and is lost when it (or the invoker) is down, so at
 /// start-up and on an interval the tags of every repository a rule names (or its glob matches in the registry's
 /// catalog) are compared with what was seen,
-/// and a tag whose digest changed is stored as a push (processed like a webhook's, once). With several replicas on one
+/// and a tag whose digest changed is stored as a push (processed like a webhook's, once): an image push, or — an image
+/// manifest whose config is not an image config — an artifact push; referrers tag schema indexes (<c>sha256-&lt;hex&gt;</c>)
+/// are bookkeeping of the artifacts' subjects and never count. With several replicas on one
 /// PostgreSQL store only the replica holding the reconciler's advisory lock reconciles; when it dies its connection
 /// drops, the lock with it, and another replica takes over at its next interval.
 /// </summary>
@@ -152,6 +156,11 @@ internal sealed partial class Reconciler(
                 continue;
             }
 
+            if (rule.Repository is null)
+            {
+                continue; // A scheduled rule watches no repository.
+            }
+
             var (host, pattern) = RuleMatcher.Split(rule.Repository);
             var registryHost = host ?? _options.DefaultRegistry;
             if (Glob.IsLiteral(pattern))
@@ -179,7 +188,7 @@ internal sealed partial class Reconciler(
             var repositories = await registry.ListRepositoriesAsync(registryHost, cancellationToken);
             if (repositories is null)
             {
-                LogNoCatalog(registryHost, rule.Name, rule.Repository);
+                LogNoCatalog(registryHost, rule.Name, rule.Repository ?? "");
             }
 
             return repositories ?? [];
@@ -196,7 +205,8 @@ internal sealed partial class Reconciler(
         var reference = ImageReference.Parse($"{registryHost}/{repository}");
         var tags = await registry.ListTagsAsync(reference, cancellationToken) ?? [];
         var missed = new List<ImagePush>();
-        foreach (var tag in tags.Where(t => !_options.IsIgnored(t) && watching.Any(r => Glob.IsMatch(r.Tag, t))))
+        var missedArtifacts = new List<ArtifactPush>();
+        foreach (var tag in tags.Where(t => !_options.IsIgnored(t) && !ReferrersTag.IsReferrersTag(t) && watching.Any(r => Glob.IsMatch(r.Tag, t))))
         {
             var descriptor = await registry.HeadManifestAsync(reference.WithTag(tag), cancellationToken);
             if (descriptor is null)
@@ -214,7 +224,18 @@ internal sealed partial class Reconciler(
             var digest = descriptor.Digest.ToString();
             if (seen != digest && !await pushes.IsPendingAsync(registryHost, repository, tag, digest, cancellationToken))
             {
-                missed.Add(new ImagePush(registryHost, repository, tag, descriptor.Digest, descriptor.MediaType));
+                // An index is an image; an image manifest is an artifact when its config is not an image config (the
+                // reducer's rule for notifications; HEAD does not tell, so the manifest is read).
+                if (MediaTypes.IsImageManifest(descriptor.MediaType)
+                    && await registry.GetManifestAsync(reference.WithDigest(descriptor.Digest), cancellationToken) is { Manifest: { } manifest }
+                    && !MediaTypes.IsImageConfig(manifest.Config.MediaType))
+                {
+                    missedArtifacts.Add(new ArtifactPush(registryHost, repository, tag, descriptor.Digest, descriptor.MediaType, manifest.Config.MediaType));
+                }
+                else
+                {
+                    missed.Add(new ImagePush(registryHost, repository, tag, descriptor.Digest, descriptor.MediaType));
+                }
             }
         }
 
@@ -223,7 +244,12 @@ internal sealed partial class Reconciler(
             await pushes.AddAsync(missed, "reconcile", cancellationToken);
         }
 
-        return missed.Count;
+        if (missedArtifacts.Count > 0)
+        {
+            await pushes.AddArtifactsAsync(missedArtifacts, "reconcile", cancellationToken);
+        }
+
+        return missed.Count + missedArtifacts.Count;
     }
 
     [LoggerMessage(EventId = 7305, Level = LogLevel.Debug, Message = "Another replica holds the reconciler's lock: this one does not reconcile")]

@@ -45,7 +45,14 @@ public sealed class TriggerOptions
     [Range(1, 10_000)]
     public int MaxAttempts { get; set; } = 20;
 
-    /// <summary>False: accept and store pushes but do not process them (a standby invoker). Default true.</summary>
+    /// <summary>
+    /// How often the scheduler looks at scheduled rules at the latest (it also wakes at the next occurrence it knows);
+    /// a rule created or changed since is picked up within this time. Default 15 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan ScheduleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>False: accept and store pushes but do not process them, nor fire schedules (a standby invoker). Default true.</summary>
     public bool ProcessPushes { get; set; } = true;
 
     /// <summary>

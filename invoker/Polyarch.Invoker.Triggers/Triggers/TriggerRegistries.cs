@@ -17,7 +17,7 @@ internal sealed class TriggerRegistries(IRuleStore rules, IOptions<TriggerOption
         var accepted = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { options.Value.DefaultRegistry };
         foreach (var rule in await rules.ListAsync(cancellationToken))
         {
-            if (RuleMatcher.Split(rule.Repository).Registry is { } registry)
+            if (rule.Repository is not null && RuleMatcher.Split(rule.Repository).Registry is { } registry)
             {
                 accepted.Add(registry);
             }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polyarch.Invoker.Rules;
+using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Triggers;
 
@@ -15,7 +17,12 @@ internal static class TriggersServiceCollectionExtensions
         services.AddSingleton<FiringStore>();
         services.AddSingleton<TriggerSignal>();
         services.AddSingleton<TriggerMetrics>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<FiringPlanner>();
         services.AddSingleton<FiringRunner>();
+        services.AddSingleton<ScheduleRunner>();
+        // The workflow engine registers the real starter; until it is there, rules cannot name a workflow.
+        services.TryAddSingleton<IWorkflowStarter, NoWorkflowEngine>();
         services.AddSingleton<PushProcessor>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<RuleService>();
@@ -29,6 +36,7 @@ internal static class TriggersServiceCollectionExtensions
     {
         services.AddHostedService(sp => sp.GetRequiredService<PushProcessor>());
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleRunner>());
         return services;
     }
 }

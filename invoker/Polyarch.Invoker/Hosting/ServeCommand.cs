@@ -29,8 +29,11 @@ internal static class ServeCommand
         return command;
     }
 
-    /// <summary>The web application of `serve` (tests host it with WebApplicationFactory or directly).</summary>
-    public static WebApplication Build(string[] args, string urls)
+    /// <summary>
+    /// The web application of `serve` (tests host it with WebApplicationFactory or directly; <paramref name="configureServices"/>
+    /// lets them put a recording fake at a true boundary, e.g. the workflow engine).
+    /// </summary>
+    public static WebApplication Build(string[] args, string urls, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddEnvironmentVariables("POLYARCH_");
@@ -53,6 +56,7 @@ internal static class ServeCommand
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
         Dashboard.DashboardEndpoints.AddPolyarchDashboard(builder.Services, builder.Configuration);
         Readiness.ReadinessExtensions.AddPolyarchInvokerReadiness(builder.Services);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options => options.GetLevel = ServiceLogging.RequestLevel);

@@ -28,7 +28,7 @@ internal sealed class TriggerServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TriggerServer> StartAsync(string stateDirectory, string instance, string registry, bool processPushes = true, IEnumerable<string>? settings = null)
+    public static async Task<TriggerServer> StartAsync(string stateDirectory, string instance, string registry, bool processPushes = true, IEnumerable<string>? settings = null, Action<IServiceCollection>? services = null)
     {
         var app = ServeCommand.Build(
             [
@@ -41,7 +41,8 @@ internal sealed class TriggerServer : IAsyncDisposable
                 "--Triggers:PollInterval=00:00:00.200",
                 .. settings ?? [],
             ],
-            "http://127.0.0.1:0");
+            "http://127.0.0.1:0",
+            services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };

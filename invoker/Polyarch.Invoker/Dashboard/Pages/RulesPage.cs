@@ -15,8 +15,8 @@ internal static class RulesPage
         var list = await rules.ListAsync(ct);
         foreach (var rule in list)
         {
-            html.Append("<tr><th scope=\"row\">").Append(Html.E(rule.Name)).Append("</th><td><code>").Append(Html.E(rule.Repository)).Append("</code></td><td><code>")
-                .Append(Html.E(rule.Tag)).Append("</code></td><td>").Append(Html.E(rule.Action ?? "the pushed image")).Append("</td><td>")
+            html.Append("<tr><th scope=\"row\">").Append(Html.E(rule.Name)).Append("</th><td><code>").Append(Html.E(rule.Repository ?? $"schedule {rule.Schedule} ({rule.TimeZone ?? "UTC"})")).Append("</code></td><td><code>")
+                .Append(Html.E(rule.ArtifactType is null ? rule.Tag : $"{rule.Tag} ({rule.ArtifactType})")).Append("</code></td><td>").Append(Html.E(rule.Runs)).Append("</td><td>")
                 .Append(Html.E(string.Join(", ", rule.Platforms))).Append("</td><td><code>").Append(Html.E(rule.Params?.ToJsonString() ?? "{}")).Append("</code></td></tr>");
         }
 

@@ -11,18 +11,22 @@ namespace Polyarch.Invoker.Hosting.Cli;
 /// <summary>`polyarch-invoker rules create|list|get|delete`.</summary>
 internal static class RulesCommand
 {
-    public static Command Create() => new("rules", "Manage rules: registry pushes that run an action or the pushed image") { CreateVerb(), ListVerb(), GetVerb(), DeleteVerb() };
+    public static Command Create() => new("rules", "Manage rules: image pushes, artifact pushes or schedules that run an action (or the pushed image) or start a workflow") { CreateVerb(), ListVerb(), GetVerb(), DeleteVerb() };
 
     private static Command CreateVerb()
     {
         var name = new Argument<string>("NAME") { Description = "The rule's name" };
-        var repository = new Option<string>("--repository") { Description = "Repository or glob: demo/echo, demo/*, 127.0.0.1:5000/demo/**", Required = true };
+        var repository = new Option<string?>("--repository") { Description = "Repository or glob whose pushes fire the rule: demo/echo, demo/*, 127.0.0.1:5000/demo/** (required unless --schedule)" };
         var tag = new Option<string>("--tag") { Description = "Tag or glob (default *)", DefaultValueFactory = _ => "*" };
         var action = new Option<string?>("--action") { Description = "Action to run (default: the pushed image itself, by digest)" };
+        var workflow = new Option<string?>("--workflow") { Description = "Workflow to start instead of an action (its run gets the trigger)" };
+        var artifactType = new Option<string?>("--artifact-type") { Description = "Fire on pushes of OCI artifacts of this type (e.g. application/vnd.polyarch.dataset.v1) instead of images" };
+        var schedule = new Option<string?>("--schedule") { Description = "Fire on a cron schedule instead of pushes: '*/5 * * * *' (five fields, or six with seconds first); no --repository" };
+        var timeZone = new Option<string?>("--time-zone") { Description = "Time zone of --schedule (IANA id such as Europe/Berlin; default UTC)" };
         var platforms = new Option<string>("--platforms") { Description = "all, native, or a comma-separated list (each required)", DefaultValueFactory = _ => RuleDefinition.AllPlatforms };
         var param = new Option<string[]>("--param", "-p") { Description = "KEY=VALUE param (VALUE may be JSON); repeatable" };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace a rule") { name, repository, tag, action, platforms, param, output };
+        var command = new Command("create", "Create or replace a rule") { name, repository, tag, action, workflow, artifactType, schedule, timeZone, platforms, param, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = CliOptions.IsJson(parseResult.GetValue(output));
@@ -32,14 +36,18 @@ internal static class RulesCommand
                 var rule = new RuleDefinition
                 {
                     Name = parseResult.GetValue(name)!,
-                    Repository = parseResult.GetValue(repository)!,
+                    Repository = parseResult.GetValue(repository),
                     Tag = parseResult.GetValue(tag)!,
                     Action = parseResult.GetValue(action),
+                    Workflow = parseResult.GetValue(workflow),
+                    ArtifactType = parseResult.GetValue(artifactType),
+                    Schedule = parseResult.GetValue(schedule),
+                    TimeZone = parseResult.GetValue(timeZone),
                     Params = ParseParams(parseResult.GetValue(param) ?? []),
                     Platforms = [.. parseResult.GetValue(platforms)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
                 };
                 await services.GetRequiredService<RuleService>().PutAsync(rule, cancellationToken);
-                Console.WriteLine(json ? JsonSerializer.Serialize(rule, InvokerJson.Indented) : $"ok: rule {rule.Name}: push of {rule.Repository}:{rule.Tag} → {rule.Action ?? "the pushed image"} on {string.Join(",", rule.Platforms)}");
+                Console.WriteLine(json ? JsonSerializer.Serialize(rule, InvokerJson.Indented) : $"ok: rule {rule.Name}: {Describe(rule)}");
                 return ExitCodes.Success;
             }
             catch (InvalidRuleException invalid)
@@ -72,7 +80,7 @@ internal static class RulesCommand
             {
                 foreach (var rule in rules)
                 {
-                    Console.WriteLine($"{rule.Name,-24} {rule.Repository}:{rule.Tag} → {rule.Action ?? "(pushed image)"} on {string.Join(",", rule.Platforms)}");
+                    Console.WriteLine($"{rule.Name,-24} {Describe(rule)}");
                 }
             }
 
@@ -119,6 +127,19 @@ internal static class RulesCommand
             return ExitCodes.Failed;
         });
         return command;
+    }
+
+    /// <summary>One line for people: what fires the rule and what it runs.</summary>
+    internal static string Describe(RuleDefinition rule)
+    {
+        var on = rule.Event switch
+        {
+            RuleDefinition.ScheduleEvent => $"schedule '{rule.Schedule}' ({rule.TimeZone ?? "UTC"})",
+            RuleDefinition.ArtifactEvent => $"artifact push ({rule.ArtifactType}) of {rule.Repository}:{rule.Tag}",
+            _ => $"push of {rule.Repository}:{rule.Tag}",
+        };
+        var where = rule.Workflow is null ? $" on {string.Join(",", rule.Platforms)}" : "";
+        return $"{on} → {rule.Runs}{where}";
     }
 
     private static JsonObject? ParseParams(string[] pairs)

@@ -54,9 +54,13 @@ internal static partial class RegistryWebhookEndpoint
                 statusCode: 413);
         }
         IReadOnlyList<ImagePush> reduced;
+        IReadOnlyList<ArtifactPush> artifacts;
         try
         {
-            reduced = PushReducer.Reduce(RegistryNotificationParser.Parse(body, request.ContentType));
+            var events = RegistryNotificationParser.Parse(body, request.ContentType);
+            reduced = PushReducer.Reduce(events);
+            // OCI artifacts (a data set, a model): fire artifact rules. Referrers indexes are neither, and left out.
+            artifacts = PushReducer.ReduceArtifacts(events);
         }
         catch (InvalidNotificationException exception)
         {
@@ -65,32 +69,45 @@ internal static partial class RegistryWebhookEndpoint
         }
 
         var ignored = 0;
-        if (reduced.Count > 0)
+        if (reduced.Count > 0 || artifacts.Count > 0)
         {
             var accepted = await registries.ListAsync(ct);
             var foreign = reduced.Where(p => !accepted.Contains(p.Registry)).ToList();
+            var foreignArtifacts = artifacts.Where(p => !accepted.Contains(p.Registry)).ToList();
             foreach (var push in foreign)
             {
                 LogForeignRegistry(logger, push.Registry, push.Repository, push.Tag, push.Digest, options.Value.DefaultRegistry);
             }
 
-            ignored = foreign.Count;
+            foreach (var push in foreignArtifacts)
+            {
+                LogForeignRegistry(logger, push.Registry, push.Repository, push.Tag, push.Digest, options.Value.DefaultRegistry);
+            }
+
+            ignored = foreign.Count + foreignArtifacts.Count;
             reduced = [.. reduced.Except(foreign)];
+            artifacts = [.. artifacts.Except(foreignArtifacts)];
         }
 
-        if (reduced.Count > 0)
+        if (reduced.Count > 0 || artifacts.Count > 0)
         {
             // Stored before the answer: the registry's own queue is in memory and does not retry after a 2xx.
             await pushes.AddAsync(reduced, "webhook", ct);
+            await pushes.AddArtifactsAsync(artifacts, "webhook", ct);
             signal.Notify();
             foreach (var push in reduced)
             {
                 LogAccepted(logger, push.Registry, push.Repository, push.Tag, push.Digest);
             }
+
+            foreach (var push in artifacts)
+            {
+                LogAcceptedArtifact(logger, push.Registry, push.Repository, push.Tag, push.Digest);
+            }
         }
 
         metrics.Webhook("accepted");
-        return Results.Json(new { accepted = reduced.Count, ignored }, InvokerJson.Options);
+        return Results.Json(new { accepted = reduced.Count + artifacts.Count, ignored }, InvokerJson.Options);
     }
 
     /// <summary>The body as UTF-8 text, or null once it exceeds <paramref name="limit"/> bytes (nothing more is read).</summary>
@@ -117,6 +134,9 @@ internal static partial class RegistryWebhookEndpoint
 
     [LoggerMessage(EventId = 8103, Level = LogLevel.Warning, Message = "Ignored push of {Registry}/{Repository}:{Tag} ({Digest}): the invoker is not configured for registry {Registry} — it is neither Triggers:DefaultRegistry ({DefaultRegistry}) nor named by a rule's repository. If pushes there should fire rules, name it in a rule (--repository {Registry}/{Repository}) or set Triggers:DefaultRegistry")]
     private static partial void LogForeignRegistry(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest, string defaultRegistry);
+
+    [LoggerMessage(EventId = 8104, Level = LogLevel.Information, Message = "Accepted artifact push of {Registry}/{Repository}:{Tag} ({Digest})")]
+    private static partial void LogAcceptedArtifact(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest);
 
     [LoggerMessage(EventId = 8102, Level = LogLevel.Information, Message = "Accepted push of {Registry}/{Repository}:{Tag} ({Digest})")]
     private static partial void LogAccepted(ILogger logger, string registry, string repository, string tag, Polyarch.Registry.References.Digest digest);
