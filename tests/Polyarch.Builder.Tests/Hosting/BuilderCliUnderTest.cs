@@ -1,3 +1,4 @@
+using Polyarch.Builder.Tests.Support;
 using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Builder.Tests.Hosting;
@@ -20,7 +21,17 @@ internal sealed class BuilderCliUnderTest : CliUnderTest
         ["manifest", "inspect", "127.0.0.1:9/demo/nothing:latest"],
     ];
 
-    public override IReadOnlyList<string[]> LoggingVerbs => DocumentVerbs;
+    // `build` of a real repository logs through the builder's own loggers (the git fetch, the build's start) before the
+    // registry that does not answer fails it: those events must be JSON too.
+    public override IReadOnlyList<string[]> LoggingVerbs =>
+        [.. DocumentVerbs, ["build", Repository.Value.Path, "--in-process", "--registry", "127.0.0.1:9", "--platforms", "linux/amd64"]];
+
+    private static readonly Lazy<TestGitRepository> Repository = new(() =>
+    {
+        var repository = new TestGitRepository();
+        repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\nCOPY Dockerfile /\n" });
+        return repository;
+    });
 
     public override string[] RemoteVerb => ["builds", "list"];
 

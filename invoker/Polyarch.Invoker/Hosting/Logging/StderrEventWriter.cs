@@ -12,7 +12,7 @@ namespace Polyarch.Invoker.Hosting.Logging;
 /// </summary>
 internal sealed class StderrEventWriter(ILogEventSink sink, TimeProvider timeProvider) : TextWriter
 {
-    private static readonly MessageTemplate Template = new MessageTemplateParser().Parse("{Message:l}");
+    private static readonly MessageTemplate Template = new MessageTemplateParser().Parse("{Message}");
     private readonly StringBuilder _line = new();
     private readonly Lock _lock = new();
 
