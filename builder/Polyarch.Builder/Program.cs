@@ -6,10 +6,9 @@ var parseResult = BuilderCommandLine.Create().Parse(args);
 
 // Logs go to stderr so that stdout stays machine-readable (--output json). CLI verbs log warnings as one line each
 // (--verbose: everything, with stack traces); `serve` replaces this logger with its own (ServiceLogging).
-Log.Logger = CliLogging.Configure(
-        parseResult.GetValue<bool>(CliLogging.VerboseName),
-        format: parseResult.GetValue<LogFormat>(CliLogging.LogFormatName))
-    .CreateBootstrapLogger();
+// Configured once, here, for every verb (--log-format json: every stderr line is one compact JSON event); `build` only
+// raises its level (BuildCliServices) instead of configuring a logger of its own.
+Log.Logger = CliLogging.Start(parseResult).CreateBootstrapLogger();
 
 try
 {

@@ -6,10 +6,8 @@ var parseResult = InvokerCommandLine.Create().Parse(args);
 
 // Logs go to stderr so that stdout stays machine-readable (--output json). CLI verbs log warnings as one line each
 // (--verbose: everything, with stack traces); `serve` replaces this logger with its own (ServiceLogging).
-Log.Logger = CliLogging.Configure(
-        parseResult.GetValue<bool>(CliLogging.VerboseName),
-        format: parseResult.GetValue<LogFormat>(CliLogging.LogFormatName))
-    .CreateBootstrapLogger();
+// Configured once, here, for every verb (--log-format json: every stderr line is one compact JSON event).
+Log.Logger = CliLogging.Start(parseResult).CreateBootstrapLogger();
 
 try
 {

@@ -27,8 +27,14 @@ internal static class BuildCliServices
         var configuration = Configuration();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        // The CLI reports failures itself; warnings would repeat them (the global --verbose shows everything).
-        services.AddSerilog(CliLogging.Configure(verbose, LogEventLevel.Error).CreateLogger(), dispose: true);
+        // The process's one logger (Program.cs: --verbose, --log-format). The CLI reports failures itself; warnings would
+        // repeat them, so its level goes up to errors (the global --verbose still shows everything).
+        if (!verbose)
+        {
+            CliLogging.RaiseTo(LogEventLevel.Error);
+        }
+
+        services.AddSerilog(dispose: false);
         services.AddPolyarchBuilder(configuration, RegistryHttpPipeline.OneShot);
         services.PostConfigure<BuilderOptions>(o => o.BuilderName = builderName ?? o.BuilderName);
         services.AddSingleton<BuildCommandHandler>();

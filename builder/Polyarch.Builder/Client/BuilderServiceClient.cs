@@ -127,7 +127,7 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ServiceCallException(
-                $"The builder service at {Url} refused the API key ({status}). Pass --api-key-file with the key it uses (its secrets/builder-api.key) or set Service:ApiKey.", 2),
+                $"The builder service at {Url} refused the API key ({status}) from {connection.KeySource}. Pass --api-key-file with the key it uses (its secrets/builder-api.key) or set Service:ApiKey.", 2),
             _ when exitCode is { } code => new ServiceCallException(detail ?? $"The builder service at {Url} answered {status}.", code),
             HttpStatusCode.NotFound or HttpStatusCode.BadRequest => new ServiceCallException(detail ?? $"The builder service at {Url} answered {status}.", 2),
             HttpStatusCode.Conflict => new ServiceCallException(detail ?? $"The builder service at {Url} answered {status}.", 1),

@@ -21,7 +21,7 @@ internal static class ServiceDiscovery
     public static async Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, CancellationToken cancellationToken)
     {
         var options = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
-        var key = ApiKey(apiKeyFile, configuration, options);
+        var (key, keySource) = ApiKey(apiKeyFile, configuration, options);
         url = string.IsNullOrWhiteSpace(url) ? Environment.GetEnvironmentVariable(UrlVariable) : url;
         if (!string.IsNullOrWhiteSpace(url))
         {
@@ -31,7 +31,7 @@ internal static class ServiceDiscovery
                     $"'{InputText.Printable(url)}' (--url or {UrlVariable}) is not an http(s) URL. Pass the builder service's address, e.g. http://127.0.0.1:5080.");
             }
 
-            return new ServiceConnection(given, key, Explicit: true);
+            return new ServiceConnection(given, key, Explicit: true) { KeySource = keySource };
         }
 
         if (ServiceEndpointRecord.TryRead(ServiceEndpointFile.PathFor(options)) is not { } record
@@ -40,7 +40,7 @@ internal static class ServiceDiscovery
             return null;
         }
 
-        return await AnswersAsync(local, record.Instance, cancellationToken) ? new ServiceConnection(local, key, Explicit: false) : null;
+        return await AnswersAsync(local, record.Instance, cancellationToken) ? new ServiceConnection(local, key, Explicit: false) { KeySource = keySource } : null;
     }
 
     private static async Task<bool> AnswersAsync(Uri url, string instance, CancellationToken cancellationToken)
@@ -57,14 +57,14 @@ internal static class ServiceDiscovery
         }
     }
 
-    private static string? ApiKey(string? apiKeyFile, IConfiguration configuration, BuilderOptions options)
+    private static (string? Key, string Source) ApiKey(string? apiKeyFile, IConfiguration configuration, BuilderOptions options)
     {
         if (!string.IsNullOrWhiteSpace(apiKeyFile))
         {
             try
             {
                 var key = File.ReadAllText(apiKeyFile).Trim();
-                return key.Length > 0 ? key : throw new InvalidBuildInputException($"The API key file {InputText.Printable(apiKeyFile)} is empty. Pass the file the service reads (its secrets/builder-api.key).");
+                return key.Length > 0 ? (key, $"the key file {InputText.Printable(apiKeyFile)} (--api-key-file)") : throw new InvalidBuildInputException($"The API key file {InputText.Printable(apiKeyFile)} is empty. Pass the file the service reads (its secrets/builder-api.key).");
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -74,17 +74,19 @@ internal static class ServiceDiscovery
 
         if (configuration[$"{BuilderServiceOptions.SectionName}:{nameof(BuilderServiceOptions.ApiKey)}"] is { Length: > 0 } configured)
         {
-            return configured.Trim();
+            return (configured.Trim(), "Service:ApiKey");
         }
 
         var file = Path.Combine(options.StateDirectory, "secrets", "builder-api.key");
         try
         {
-            return File.Exists(file) ? File.ReadAllText(file).Trim() is { Length: > 0 } found ? found : null : null;
+            return File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } found
+                ? (found, $"the key file {file}")
+                : (null, $"no key (neither --api-key-file nor Service:ApiKey, and no {file})");
         }
         catch (UnauthorizedAccessException)
         {
-            return null; // Another user's service: the call will say 401 and name --api-key-file.
+            return (null, $"no key ({file} cannot be read)"); // Another user's service: the call will say 401 and name --api-key-file.
         }
     }
 }

@@ -16,6 +16,7 @@ internal static class BuilderCommandLine
             BuildsCommand.Create(),
             ManifestCommand.Create(),
             RegistryCommand.Create(),
+            CompletionCommand.Create(),
             Logging.CliLogging.VerboseOption(),
             Logging.CliLogging.LogFormatOption(),
         };

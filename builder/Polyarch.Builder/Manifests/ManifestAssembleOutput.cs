@@ -11,9 +11,9 @@ internal static class ManifestAssembleOutput
         var output = new AssembleOutput(
             index.Reference.ToString(), index.Digest.ToString(), index.MediaType, index.Size,
             [.. index.Children.Select(c => new AssembleChild(c.Platform.ToString(), c.Digest.ToString(), c.Size, c.MediaType, c.Source.ToString()))]);
-        if (format == ManifestCliOptions.Json)
+        if (ManifestCliOptions.IsStructured(format))
         {
-            return stdout.WriteLineAsync(JsonSerializer.Serialize(output, ManifestOutputJsonContext.Output.AssembleOutput));
+            return stdout.WriteLineAsync(ManifestCliOptions.Render(JsonSerializer.Serialize(output, ManifestOutputJsonContext.Output.AssembleOutput), format));
         }
 
         var lines = new List<string> { $"pushed {output.Reference}@{output.Digest} ({output.MediaType})" };

@@ -7,17 +7,24 @@ internal static class ManifestCliOptions
 {
     public const string Text = "text";
     public const string Json = "json";
+    public const string Yaml = "yaml";
 
     public static Option<string> Output()
     {
         var option = new Option<string>("--output", "-o")
         {
-            Description = "Output format: text (a table) or json (machine-readable, also for errors)",
+            Description = "Output format: table (or text: for people), json or yaml (machine-readable, also for errors)",
             DefaultValueFactory = _ => Text,
         };
-        option.AcceptOnlyFromAmong(Text, Json);
+        option.AcceptOnlyFromAmong(Cli.OutputOption.Accepted);
         return option;
     }
+
+    /// <summary>Whether the answer is a document (json or yaml) rather than a table.</summary>
+    public static bool IsStructured(string format) => format is Json or Yaml;
+
+    /// <summary>The answer's JSON as the format asks: as it is, or the same document in YAML.</summary>
+    public static string Render(string json, string format) => format == Yaml ? Cli.StructuredOutput.ToYaml(json) : json;
 
     public static Option<bool> Insecure() => new("--insecure")
     {

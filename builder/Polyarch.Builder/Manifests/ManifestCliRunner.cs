@@ -25,10 +25,10 @@ internal static class ManifestCliRunner
         {
             var exitCode = ExitCodeOf(exception);
             await stderr.WriteLineAsync($"error: {exception.Message}");
-            if (output == ManifestCliOptions.Json)
+            if (ManifestCliOptions.IsStructured(output))
             {
                 var error = new ErrorOutput(new ErrorDetail(exception.GetType().Name, exception.Message, exitCode));
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(error, ManifestOutputJsonContext.Output.ErrorOutput));
+                await stdout.WriteLineAsync(ManifestCliOptions.Render(JsonSerializer.Serialize(error, ManifestOutputJsonContext.Output.ErrorOutput), output));
             }
 
             return exitCode;

@@ -26,8 +26,8 @@ internal static class ManifestInspectCommand
                 var image = ImageReference.Parse(parseResult.GetValue(reference)!);
                 await using var services = access.CreateServices(parseResult, image);
                 var result = await InspectAsync(services.GetRequiredService<IRegistryClient>(), image, cancellationToken);
-                await stdout.WriteLineAsync(format == ManifestCliOptions.Json
-                    ? JsonSerializer.Serialize(result, ManifestOutputJsonContext.Output.InspectOutput)
+                await stdout.WriteLineAsync(ManifestCliOptions.IsStructured(format)
+                    ? ManifestCliOptions.Render(JsonSerializer.Serialize(result, ManifestOutputJsonContext.Output.InspectOutput), format)
                     : ToTable(result));
             });
         });

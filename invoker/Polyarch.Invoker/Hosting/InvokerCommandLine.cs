@@ -16,6 +16,7 @@ internal static class InvokerCommandLine
             ActivationsCommand.Create(),
             RulesCommand.Create(),
             ArtifactsCommand.Create(),
+            CompletionCommand.Create(),
             Logging.CliLogging.VerboseOption(),
             Logging.CliLogging.LogFormatOption(),
         };

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Builder.Telemetry;
 using Polyarch.Builder.Fitness;
 using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Hosting.Logging;
@@ -21,6 +23,10 @@ internal sealed class BuilderUnderTest : ServiceUnderTest
     public override (HttpMethod Method, string Path) BodyEndpoint => (HttpMethod.Get, "/v1/builds");
 
     public override string RegistrySetting(string registry) => $"--Builder:Registry={registry}";
+
+    public override string TelemetrySourceName => Polyarch.Builder.Telemetry.BuilderTelemetry.SourceName;
+
+    public override IServiceCollection AddTracing(IServiceCollection services, IConfiguration configuration) => services.AddBuilderTracing(configuration);
 
     public override string EscapeText(string text) => ControlCharacterEscaper.EscapeText(text);
 

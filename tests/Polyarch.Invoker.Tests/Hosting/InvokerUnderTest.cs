@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Fitness;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Hosting.Logging;
@@ -23,6 +24,10 @@ internal sealed class InvokerUnderTest : ServiceUnderTest
     public override (HttpMethod Method, string Path) BodyEndpoint => (HttpMethod.Post, "/v1/actions/big/invocations");
 
     public override string RegistrySetting(string registry) => $"--Triggers:DefaultRegistry={registry}";
+
+    public override string TelemetrySourceName => Polyarch.Invoker.Telemetry.InvokerTelemetry.SourceName;
+
+    public override IServiceCollection AddTracing(IServiceCollection services, IConfiguration configuration) => services.AddInvokerTracing(configuration);
 
     public override string EscapeText(string text) => ControlCharacterEscaper.EscapeText(text);
 

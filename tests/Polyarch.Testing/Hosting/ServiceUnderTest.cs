@@ -39,6 +39,12 @@ public abstract class ServiceUnderTest
     /// <summary>A logger configured as `serve` configures its own (ServiceLogging.Configure) with a rotating file.</summary>
     public abstract Serilog.Core.Logger CreateServiceLogger(string path, long fileSizeLimitBytes, int retainedFileCountLimit);
 
+    /// <summary>The name of the service's ActivitySource (BuilderTelemetry/InvokerTelemetry.SourceName).</summary>
+    public abstract string TelemetrySourceName { get; }
+
+    /// <summary>The service's OTLP registration (BuilderTracing/InvokerTracing), as `serve` and the CLI call it.</summary>
+    public abstract IServiceCollection AddTracing(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration);
+
     /// <summary>`serve`'s web application with its state in <paramref name="stateDirectory"/> and <paramref name="settings"/> (--Section:Key=value).</summary>
     protected abstract WebApplication Build(string stateDirectory, IReadOnlyList<string> settings, string urls);
 

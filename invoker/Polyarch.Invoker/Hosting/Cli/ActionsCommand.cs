@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Text.Json;
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Hosting.Client;
 using Polyarch.Invoker.Invocation;
-using Polyarch.Invoker.Json;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
-/// <summary>`polyarch-invoker actions create|list|delete`.</summary>
+/// <summary>`polyarch-invoker actions create|get|list|delete`, on the local state or a service (--url).</summary>
 internal static class ActionsCommand
 {
     public static Command Create() => new("actions", "Manage actions") { CreateVerb(), GetVerb(), ListVerb(), DeleteVerb() };
@@ -31,77 +30,69 @@ internal static class ActionsCommand
         var code = new Option<string?>("--code") { Description = "The action's code for a runtime image (--image): a source file (text), a notebook (.ipynb), a .zip, a .tar.gz or a directory (zipped)" };
         var main = new Option<string?>("--main") { Description = "The function the runtime calls (default main; with --code)" };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, gpuProduct, tpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, code, main, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("create", "Create or replace an action") { name, image, protocol, memory, cpus, gpus, gpuProduct, tpus, timeout, env, prefer, require, noEmulation, preferNode, prewarm, code, main, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            await using var services = CliHost.Create();
-            try
+            var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parseResult.GetValue(env) ?? [])
             {
-                var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var pair in parseResult.GetValue(env) ?? [])
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
                 {
-                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                    if (equals <= 0)
-                    {
-                        throw new FormatException($"--env {pair} is not KEY=VALUE.");
-                    }
-
-                    environment[pair[..equals]] = pair[(equals + 1)..];
+                    throw new FormatException($"--env {pair} is not KEY=VALUE.");
                 }
 
-                var actionName = parseResult.GetValue(name)!;
-                var maxCodeBytes = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InvokerOptions>>().Value.MaxCodeBytes;
-                if (parseResult.GetValue(main) is not null && parseResult.GetValue(code) is null)
-                {
-                    throw new InvalidActionException(["--main names the function of the action's code: give the code with --code PATH too."]);
-                }
-
-                var actionCode = parseResult.GetValue(code) is { } codePath ? ActionCodeFile.Read(actionName, codePath, parseResult.GetValue(main), maxCodeBytes) : null;
-                var action = new ActionDefinition
-                {
-                    Name = actionName,
-                    Code = actionCode,
-                    Image = parseResult.GetValue(image)!,
-                    Protocol = parseResult.GetValue(protocol),
-                    MemoryMb = parseResult.GetValue(memory),
-                    Cpus = parseResult.GetValue(cpus),
-                    Gpus = parseResult.GetValue(gpus),
-                    GpuProduct = parseResult.GetValue(gpuProduct),
-                    Tpus = parseResult.GetValue(tpus),
-                    TimeoutMs = parseResult.GetValue(timeout),
-                    Environment = environment,
-                    Placement = new ActionPlacement
-                    {
-                        Preferred = parseResult.GetValue(prefer) ?? [],
-                        Required = parseResult.GetValue(require) ?? [],
-                        AllowEmulation = !parseResult.GetValue(noEmulation),
-                        DataLocality = [.. (parseResult.GetValue(preferNode) ?? []).Select(DataLocalityPreference.Parse)],
-                    },
-                    Prewarm = parseResult.GetValue(prewarm),
-                };
-                var errors = ActionValidator.Validate(action, maxCodeBytes);
-                if (errors.Count > 0)
-                {
-                    throw new InvalidActionException(errors);
-                }
-
-                foreach (var note in ActionValidator.Notes(action, services.GetRequiredService<IActionBackend>().Name))
-                {
-                    await Console.Error.WriteLineAsync($"warning: {note}");
-                }
-
-                await services.GetRequiredService<IActionStore>().PutAsync(action, cancellationToken);
-                Console.WriteLine(json
-                    ? JsonSerializer.Serialize(ActionViews.Of(action, showCode: false), InvokerJson.Indented)
-                    : $"ok: action {action.Name} → {action.Image}{(action.Code is { } c ? $" with {ActionViews.Describe(c)}" : "")}");
-                return ExitCodes.Success;
+                environment[pair[..equals]] = pair[(equals + 1)..];
             }
-            catch (Exception exception) when (CliErrors.IsReportable(exception))
+
+            var actionName = parseResult.GetValue(name)!;
+            // The code is read here and sent as it is; the local state or the service checks it against its own cap.
+            var maxCodeBytes = CliHost.Configuration().GetSection(InvokerOptions.SectionName).Get<InvokerOptions>()?.MaxCodeBytes ?? new InvokerOptions().MaxCodeBytes;
+            if (parseResult.GetValue(main) is not null && parseResult.GetValue(code) is null)
             {
-                return await CliErrors.ReportAsync(exception, json);
+                throw new InvalidActionException(["--main names the function of the action's code: give the code with --code PATH too."]);
             }
-        });
+
+            var actionCode = parseResult.GetValue(code) is { } codePath ? ActionCodeFile.Read(actionName, codePath, parseResult.GetValue(main), maxCodeBytes) : null;
+            var action = new ActionDefinition
+            {
+                Name = actionName,
+                Code = actionCode,
+                Image = parseResult.GetValue(image)!,
+                Protocol = parseResult.GetValue(protocol),
+                MemoryMb = parseResult.GetValue(memory),
+                Cpus = parseResult.GetValue(cpus),
+                Gpus = parseResult.GetValue(gpus),
+                GpuProduct = parseResult.GetValue(gpuProduct),
+                Tpus = parseResult.GetValue(tpus),
+                TimeoutMs = parseResult.GetValue(timeout),
+                Environment = environment,
+                Placement = new ActionPlacement
+                {
+                    Preferred = parseResult.GetValue(prefer) ?? [],
+                    Required = parseResult.GetValue(require) ?? [],
+                    AllowEmulation = !parseResult.GetValue(noEmulation),
+                    DataLocality = [.. (parseResult.GetValue(preferNode) ?? []).Select(DataLocalityPreference.Parse)],
+                },
+                Prewarm = parseResult.GetValue(prewarm),
+            };
+            var stored = await api.PutActionAsync(action, cancellationToken);
+            foreach (var note in stored.Warnings)
+            {
+                await Console.Error.WriteLineAsync($"warning: {note}");
+            }
+
+            if (format != OutputFormat.Table)
+            {
+                StructuredOutput.Write(Console.Out, stored.Action, format);
+            }
+            else
+            {
+                Console.WriteLine($"ok: action {action.Name} → {action.Image}{(action.Code is { } c ? $" with {ActionViews.Describe(c)}" : "")}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
@@ -110,21 +101,19 @@ internal static class ActionsCommand
         var name = new Argument<string>("NAME") { Description = "The action's name" };
         var showCode = new Option<bool>("--show-code") { Description = "Print the code too (text as it is, a zip as base64)" };
         var output = CliOptions.Output();
-        var command = new Command("get", "Show an action: its image, limits, placement and its code's kind, size, sha256 and main") { name, showCode, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("get", "Show an action: its image, limits, placement and its code's kind, size, sha256 and main") { name, showCode, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var actionName = parseResult.GetValue(name)!;
-            if (await services.GetRequiredService<IActionStore>().GetAsync(actionName, cancellationToken) is not { } action)
+            var show = parseResult.GetValue(showCode);
+            if (await api.GetActionAsync(actionName, show, cancellationToken) is not { } action)
             {
-                await Console.Error.WriteLineAsync($"error: there is no action '{actionName}' (see `polyarch-invoker actions list`).");
-                return ExitCodes.Failed;
+                return await CliErrors.NotFoundAsync($"there is no action '{actionName}' (see `polyarch-invoker actions list`).", format);
             }
 
-            var show = parseResult.GetValue(showCode);
-            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(ActionViews.Of(action, show), InvokerJson.Indented));
+                StructuredOutput.Write(Console.Out, action, format);
                 return ExitCodes.Success;
             }
 
@@ -148,52 +137,57 @@ internal static class ActionsCommand
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
     private static Command ListVerb()
     {
         var output = CliOptions.Output();
-        var command = new Command("list", "List actions") { output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("list", "List actions") { output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
-            var actions = await services.GetRequiredService<IActionStore>().ListAsync(cancellationToken);
-            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            var actions = await api.ListActionsAsync(cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(actions.Select(a => ActionViews.Of(a, showCode: false)), InvokerJson.Indented));
+                StructuredOutput.Write(Console.Out, actions, format);
+                return ExitCodes.Success;
             }
-            else
+
+            foreach (var action in actions)
             {
-                foreach (var action in actions)
-                {
-                    Console.WriteLine($"{action.Name,-24} {action.Image} {action.Protocol?.ToString().ToLowerInvariant() ?? "(image label)"} {action.MemoryMb}MiB {action.TimeoutMs}ms");
-                }
+                Console.WriteLine($"{action.Name,-24} {action.Image} {action.Protocol?.ToString().ToLowerInvariant() ?? "(image label)"} {action.MemoryMb}MiB {action.TimeoutMs}ms");
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
     private static Command DeleteVerb()
     {
         var name = new Argument<string>("NAME") { Description = "The action's name" };
-        var command = new Command("delete", "Delete an action") { name };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var output = CliOptions.Output();
+        var command = ClientOptions.AddTo(new Command("delete", "Delete an action") { name, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var actionName = parseResult.GetValue(name)!;
-            if (await services.GetRequiredService<IActionStore>().DeleteAsync(actionName, cancellationToken))
+            if (!await api.DeleteActionAsync(actionName, cancellationToken))
             {
-                Console.WriteLine($"ok: deleted action {actionName}");
-                return ExitCodes.Success;
+                return await CliErrors.NotFoundAsync($"there is no action '{actionName}' (see `polyarch-invoker actions list`).", format);
             }
 
-            await Console.Error.WriteLineAsync($"error: there is no action '{actionName}' (see `polyarch-invoker actions list`).");
-            return ExitCodes.Failed;
-        });
+            if (format != OutputFormat.Table)
+            {
+                StructuredOutput.Write(Console.Out, new { action = actionName, deleted = true }, format);
+            }
+            else
+            {
+                Console.WriteLine($"ok: deleted action {actionName}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 }

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using System.Text.Json;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Json;
+using Polyarch.Invoker.Hosting.Client;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
-/// <summary>`polyarch-invoker activations list|get`.</summary>
+/// <summary>`polyarch-invoker activations list|get`, on the local state or a service (--url).</summary>
 internal static class ActivationsCommand
 {
     public static Command Create() => new("activations", "Read activation records") { ListVerb(), GetVerb() };
@@ -15,60 +14,61 @@ internal static class ActivationsCommand
         var action = new Option<string?>("--action") { Description = "Only this action's activations" };
         var limit = new Option<int>("--limit") { Description = "How many, newest first", DefaultValueFactory = _ => 30 };
         var output = CliOptions.Output();
-        var command = new Command("list", "List recent activations, newest first") { action, limit, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("list", "List recent activations, newest first") { action, limit, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
-            var records = await services.GetRequiredService<IActivationStore>().ListAsync(parseResult.GetValue(action), parseResult.GetValue(limit), cancellationToken);
-            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            var records = await api.ListActivationsAsync(parseResult.GetValue(action), parseResult.GetValue(limit), cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(records, InvokerJson.Indented));
-            }
-            else
-            {
-                foreach (var record in records)
-                {
-                    Console.WriteLine($"{record.Start:u} {record.Action} {InvokeCommand.Summary(record)}");
-                }
+                StructuredOutput.Write(Console.Out, records, format);
+                return ExitCodes.Success;
             }
 
-            return 0;
-        });
+            foreach (var record in records)
+            {
+                Console.WriteLine($"{record.Start:u} {record.Action} {InvokeCommand.Summary(record)}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
     private static Command GetVerb()
     {
         var id = new Argument<string>("ACTIVATION_ID") { Description = "The activation's id" };
-        var command = new Command("get", "Print one activation record as JSON") { id };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        // `activations get` always printed the record as JSON: that stays its default.
+        var output = CliOptions.Output(defaultValue: "json");
+        var command = ClientOptions.AddTo(new Command("get", "Print one activation record (JSON unless --output says otherwise)") { id, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
             var activationId = parseResult.GetValue(id)!;
             if (!ActivationId.IsValid(activationId))
             {
-                await Console.Error.WriteLineAsync($"error: '{activationId}' is not an activation id (32 hex characters, see `polyarch-invoker activations list`).");
-                return ExitCodes.InvalidInput;
+                throw new FormatException($"'{activationId}' is not an activation id (32 hex characters, see `polyarch-invoker activations list`).");
             }
 
-            await using var services = CliHost.Create();
-            // The accepted row first, as GET /v1/activations/{id} reads them: a record is stored before its row leaves.
-            var waiting = await services.GetRequiredService<AcceptedActivationStore>().GetAsync(activationId, cancellationToken);
-            var record = await services.GetRequiredService<IActivationStore>().GetAsync(activationId, cancellationToken);
-            if (record is null && waiting is not null)
+            switch (await api.GetActivationAsync(activationId, cancellationToken))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { activationId, action = waiting.Target, status = waiting.State, accepted = waiting.Accepted }, InvokerJson.Indented));
-                return 0;
+                case null:
+                    return await CliErrors.NotFoundAsync($"there is no activation {activationId}: it was never accepted (see `polyarch-invoker activations list`).", format);
+                case { Record: { } record } when format == OutputFormat.Table:
+                    Console.WriteLine($"{record.Start:u} {record.Action} {InvokeCommand.Summary(record)}");
+                    Console.WriteLine(record.Result?.ToJsonString() ?? "null");
+                    break;
+                case { Record: { } record }:
+                    StructuredOutput.Write(Console.Out, record, format);
+                    break;
+                case { Waiting: { } waiting } when format == OutputFormat.Table:
+                    Console.WriteLine($"{activationId} {waiting["status"]} (accepted {waiting["accepted"]}, no record yet)");
+                    break;
+                case { Waiting: { } waiting }:
+                    StructuredOutput.Write(Console.Out, waiting, format);
+                    break;
             }
 
-            if (record is null)
-            {
-                await Console.Error.WriteLineAsync($"error: there is no activation {activationId}: it was never accepted (see `polyarch-invoker activations list`).");
-                return ExitCodes.Failed;
-            }
-
-            Console.WriteLine(JsonSerializer.Serialize(record, InvokerJson.Indented));
-            return 0;
-        });
+            return ExitCodes.Success;
+        }));
         return command;
     }
 }

@@ -1,18 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Polyarch.Invoker.Hosting.Client;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.Placement;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
-/// <summary>Errors go to stderr; with --output json a machine-readable error object goes to stdout as well.</summary>
+/// <summary>Errors go to stderr; with --output json (or yaml) a machine-readable error object goes to stdout as well.</summary>
 internal static class CliErrors
 {
-    public static async Task<int> ReportAsync(Exception exception, bool json)
+    public static Task<int> ReportAsync(Exception exception, bool json) => ReportAsync(exception, json ? OutputFormat.Json : OutputFormat.Table);
+
+    public static async Task<int> ReportAsync(Exception exception, OutputFormat format)
     {
         var code = ExitCodes.For(exception);
         await Console.Error.WriteLineAsync($"error: {exception.Message}");
-        if (json)
+        if (format != OutputFormat.Table)
         {
             var error = new JsonObject { ["error"] = exception.Message, ["exitCode"] = code, ["kind"] = exception.GetType().Name };
             if (exception is PlacementException placement)
@@ -22,14 +25,26 @@ internal static class CliErrors
                 error["failures"] = new JsonArray([.. placement.Failures.Select(p => (JsonNode?)p)]);
             }
 
-            Console.WriteLine(error.ToJsonString(InvokerJson.Indented));
+            StructuredOutput.Write(Console.Out, error, format);
         }
 
         return code;
     }
 
+    /// <summary>"There is no …" (exit 1): the line on stderr, and with json/yaml the error document on stdout.</summary>
+    public static async Task<int> NotFoundAsync(string message, OutputFormat format)
+    {
+        await Console.Error.WriteLineAsync($"error: {message}");
+        if (format != OutputFormat.Table)
+        {
+            StructuredOutput.Write(Console.Out, new JsonObject { ["error"] = message, ["exitCode"] = ExitCodes.Failed, ["kind"] = "NotFound" }, format);
+        }
+
+        return ExitCodes.Failed;
+    }
+
     public static bool IsReportable(Exception exception) =>
-        exception is InvokerException or FormatException or HttpRequestException or IOException
+        exception is InvokerException or FormatException or HttpRequestException or IOException or ServiceCallException
             or System.Net.Sockets.SocketException or Docker.DotNet.DockerApiException or TimeoutException
             or Microsoft.Extensions.Options.OptionsValidationException;
 }

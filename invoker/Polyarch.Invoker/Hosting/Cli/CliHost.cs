@@ -6,14 +6,18 @@ namespace Polyarch.Invoker.Hosting.Cli;
 /// <summary>The services behind a CLI verb: same configuration as `serve` (appsettings.json, POLYARCH_ variables).</summary>
 internal static class CliHost
 {
-    public static ServiceProvider Create(IReadOnlyDictionary<string, string?>? overrides = null)
-    {
-        var configuration = new ConfigurationBuilder()
+    /// <summary>The configuration the verbs read: appsettings.json next to the executable, then POLYARCH_ variables, then <paramref name="overrides"/>.</summary>
+    public static IConfigurationRoot Configuration(IReadOnlyDictionary<string, string?>? overrides = null) =>
+        new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables("POLYARCH_")
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
+
+    public static ServiceProvider Create(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var configuration = Configuration(overrides);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         // The process's logger (Program.cs: CliLogging, one line per warning unless --verbose).

@@ -24,6 +24,8 @@ internal static class ExitCodes
 
     public static int For(Exception exception) => exception switch
     {
+        Client.ServiceCallException call => call.ExitCode,
+        Rules.InvalidRuleException => InvalidInput,
         InvalidActionException or ActionNotFoundException or ArgumentException or FormatException or EngineConfigurationException => InvalidInput,
         ImageResolutionException { DependencyUnavailable: true } => Unavailable,
         ImageResolutionException or PlacementException => Failed,

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
 using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Hosting.Client;
 using Polyarch.Invoker.Invocation;
-using Polyarch.Invoker.Json;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
@@ -20,54 +19,47 @@ internal static class InvokeCommand
         var backend = BackendOption.Create();
         var context = BackendOption.CreateContext();
         var dryRun = new Option<bool>("--dry-run") { Description = "With --backend kubernetes: print the pod it would create (--output yaml|json), create nothing" };
-        var command = new Command("invoke", "Invoke an action or image and print its activation record") { target, platform, all, param, paramsFile, output, backend, context, dryRun };
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            if (parseResult.GetValue(all) && parseResult.GetValue(platform) is not null)
+        var command = ClientOptions.AddTo(new Command("invoke", "Invoke an action or image and print its activation record") { target, platform, all, param, paramsFile, output, backend, context, dryRun });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(
+            parseResult,
+            async (api, format) =>
             {
-                return await CliErrors.ReportAsync(new FormatException("--platform and --all-platforms exclude each other: use one."), json);
-            }
+                if (parseResult.GetValue(all) && parseResult.GetValue(platform) is not null)
+                {
+                    throw new FormatException("--platform and --all-platforms exclude each other: use one.");
+                }
 
-            var services = CliHost.CreateForInvoke(BackendOption.Overrides(parseResult.GetValue(backend), parseResult.GetValue(context)));
-            try
-            {
                 var parameters = ParamsParser.Parse(parseResult.GetValue(param) ?? [], parseResult.GetValue(paramsFile));
                 if (parseResult.GetValue(dryRun))
                 {
+                    // A plan of this machine's Kubernetes backend (--backend kubernetes, which a service does not take).
+                    var services = (api as LocalInvokerApi)?.Services
+                        ?? throw new FormatException("--dry-run plans the pod this machine's Kubernetes backend would create: leave out --url.");
                     return await KubernetesDryRunCommand.PrintAsync(services, parseResult.GetValue(backend), parseResult.GetValue(target)!, parameters, parseResult.GetValue(platform), parseResult.GetValue(output), cancellationToken);
                 }
 
-                var invoker = services.GetRequiredService<ActionInvoker>();
                 var request = new InvocationRequest(parseResult.GetValue(target)!, parameters, parseResult.GetValue(platform));
                 if (parseResult.GetValue(all))
                 {
-                    var results = await invoker.InvokeAllPlatformsAsync(request, cancellationToken);
-                    Print(results, json);
+                    var results = await api.InvokeAllPlatformsAsync(request, cancellationToken);
+                    Print(results, format);
                     return results.Count > 0 && results.All(r => r.IsSuccess) ? ExitCodes.Success : ExitCodes.Failed;
                 }
 
-                var record = await invoker.InvokeAsync(request, cancellationToken);
-                Print(record, json);
+                var record = await api.InvokeAsync(request, cancellationToken);
+                Print(record, format);
                 return ExitCodes.For(record);
-            }
-            catch (Exception exception) when (CliErrors.IsReportable(exception))
-            {
-                return await CliErrors.ReportAsync(exception, json);
-            }
-            finally
-            {
-                await CliHost.CleanUpAsync(services);
-            }
-        });
+            },
+            BackendOption.Overrides(parseResult.GetValue(backend), parseResult.GetValue(context)),
+            ownInstance: true));
         return command;
     }
 
-    private static void Print(ActivationRecord record, bool json)
+    private static void Print(ActivationRecord record, OutputFormat format)
     {
-        if (json)
+        if (format != OutputFormat.Table)
         {
-            Console.WriteLine(JsonSerializer.Serialize(record, InvokerJson.Indented));
+            StructuredOutput.Write(Console.Out, record, format);
             return;
         }
 
@@ -75,14 +67,13 @@ internal static class InvokeCommand
         Console.WriteLine(record.Result?.ToJsonString() ?? "null");
     }
 
-    private static void Print(IReadOnlyList<FanOutResult> results, bool json)
+    private static void Print(IReadOnlyList<FanOutResult> results, OutputFormat format)
     {
-        if (json)
+        if (format != OutputFormat.Table)
         {
-            Console.WriteLine(JsonSerializer.Serialize(results, InvokerJson.Indented));
+            StructuredOutput.Write(Console.Out, results, format);
             return;
         }
-
         foreach (var result in results)
         {
             Console.WriteLine(result.Activation is { } record

@@ -1,11 +1,9 @@
 using System.CommandLine;
-using System.Text.Json;
-using Polyarch.Invoker.Invocation;
-using Polyarch.Invoker.Json;
+using Polyarch.Invoker.Hosting.Client;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
-/// <summary>`polyarch-invoker platforms`: what the backend can run.</summary>
+/// <summary>`polyarch-invoker platforms`: what the backend can run (this machine's, or a service's with --url).</summary>
 internal static class PlatformsCommand
 {
     public static Command Create()
@@ -13,39 +11,32 @@ internal static class PlatformsCommand
         var output = CliOptions.Output();
         var backend = BackendOption.Create();
         var context = BackendOption.CreateContext();
-        var command = new Command("platforms", "List the platforms the backend runs (Docker: native and QEMU-emulated; Kubernetes: nodes by platform)") { output, backend, context };
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            await using var services = CliHost.Create(BackendOption.Overrides(parseResult.GetValue(backend), parseResult.GetValue(context)));
-            try
+        var command = ClientOptions.AddTo(new Command("platforms", "List the platforms the backend runs (Docker: native and QEMU-emulated; Kubernetes: nodes by platform)") { output, backend, context });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(
+            parseResult,
+            async (api, format) =>
             {
-                if (BackendOption.IsKubernetes(parseResult.GetValue(backend)))
+                if (BackendOption.IsKubernetes(parseResult.GetValue(backend)) && api is LocalInvokerApi local)
                 {
-                    return await KubernetesPlatformsCommand.PrintAsync(services, json, cancellationToken);
+                    return await KubernetesPlatformsCommand.PrintAsync(local.Services, format, cancellationToken);
                 }
 
-                var inventory = await services.GetRequiredService<IActionBackend>().GetInventoryAsync(cancellationToken);
-                if (json)
+                var inventory = await api.GetInventoryAsync(cancellationToken);
+                if (format != OutputFormat.Table)
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(inventory, InvokerJson.Indented));
+                    StructuredOutput.Write(Console.Out, inventory, format);
+                    return ExitCodes.Success;
                 }
-                else
+
+                Console.WriteLine($"{inventory.Backend} on {inventory.Node}: {inventory.Cpus} CPUs, {inventory.MemoryBytes >> 20} MiB, {inventory.Gpus} GPU(s)");
+                foreach (var platform in inventory.Platforms)
                 {
-                    Console.WriteLine($"{inventory.Backend} on {inventory.Node}: {inventory.Cpus} CPUs, {inventory.MemoryBytes >> 20} MiB, {inventory.Gpus} GPU(s)");
-                    foreach (var platform in inventory.Platforms)
-                    {
-                        Console.WriteLine($"  {platform.Platform,-16} {(platform.Emulated ? "emulated (QEMU)" : "native")}");
-                    }
+                    Console.WriteLine($"  {platform.Platform,-16} {(platform.Emulated ? "emulated (QEMU)" : "native")}");
                 }
 
                 return ExitCodes.Success;
-            }
-            catch (Exception exception) when (CliErrors.IsReportable(exception))
-            {
-                return await CliErrors.ReportAsync(exception, json);
-            }
-        });
+            },
+            BackendOption.Overrides(parseResult.GetValue(backend), parseResult.GetValue(context))));
         return command;
     }
 }

@@ -1,14 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Polyarch.Invoker.Hosting.Cli;
-using Polyarch.Invoker.Json;
-
+using Polyarch.Invoker.Hosting.Client;
 using Polyarch.Invoker.Rules;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
-/// <summary>`polyarch-invoker rules create|list|get|delete`.</summary>
+/// <summary>`polyarch-invoker rules create|list|get|delete`, on the local state or a service (--url).</summary>
 internal static class RulesCommand
 {
     public static Command Create() => new("rules", "Manage rules: image pushes, artifact pushes or schedules that run an action (or the pushed image) or start a workflow") { CreateVerb(), ListVerb(), GetVerb(), DeleteVerb() };
@@ -26,14 +24,11 @@ internal static class RulesCommand
         var platforms = new Option<string>("--platforms") { Description = "all, native, or a comma-separated list (each required)", DefaultValueFactory = _ => RuleDefinition.AllPlatforms };
         var param = new Option<string[]>("--param", "-p") { Description = "KEY=VALUE param (VALUE may be JSON); repeatable" };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace a rule") { name, repository, tag, action, workflow, artifactType, schedule, timeZone, platforms, param, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("create", "Create or replace a rule") { name, repository, tag, action, workflow, artifactType, schedule, timeZone, platforms, param, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            await using var services = CliHost.Create();
-            try
-            {
-                var rule = new RuleDefinition
+            var rule = await api.PutRuleAsync(
+                new RuleDefinition
                 {
                     Name = parseResult.GetValue(name)!,
                     Repository = parseResult.GetValue(repository),
@@ -45,87 +40,97 @@ internal static class RulesCommand
                     TimeZone = parseResult.GetValue(timeZone),
                     Params = ParseParams(parseResult.GetValue(param) ?? []),
                     Platforms = [.. parseResult.GetValue(platforms)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-                };
-                await services.GetRequiredService<RuleService>().PutAsync(rule, cancellationToken);
-                Console.WriteLine(json ? JsonSerializer.Serialize(rule, InvokerJson.Indented) : $"ok: rule {rule.Name}: {Describe(rule)}");
-                return ExitCodes.Success;
-            }
-            catch (InvalidRuleException invalid)
+                },
+                cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                await Console.Error.WriteLineAsync($"error: {invalid.Message}");
-                return ExitCodes.InvalidInput;
+                StructuredOutput.Write(Console.Out, rule, format);
             }
-            catch (FormatException format)
+            else
             {
-                await Console.Error.WriteLineAsync($"error: {format.Message}");
-                return ExitCodes.InvalidInput;
+                Console.WriteLine($"ok: rule {rule.Name}: {Describe(rule)}");
             }
-        });
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
     private static Command ListVerb()
     {
         var output = CliOptions.Output();
-        var command = new Command("list", "List rules") { output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("list", "List rules") { output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
-            var rules = await services.GetRequiredService<RuleService>().ListAsync(cancellationToken);
-            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            var rules = await api.ListRulesAsync(cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(rules, InvokerJson.Indented));
+                StructuredOutput.Write(Console.Out, rules, format);
+                return ExitCodes.Success;
             }
-            else
+
+            foreach (var rule in rules)
             {
-                foreach (var rule in rules)
-                {
-                    Console.WriteLine($"{rule.Name,-24} {Describe(rule)}");
-                }
+                Console.WriteLine($"{rule.Name,-24} {Describe(rule)}");
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
     private static Command GetVerb()
     {
         var name = new Argument<string>("NAME") { Description = "The rule's name" };
-        var command = new Command("get", "Show a rule as JSON") { name };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        // `rules get` always printed the rule as JSON: that stays its default.
+        var output = CliOptions.Output(defaultValue: "json");
+        var command = ClientOptions.AddTo(new Command("get", "Show a rule (JSON unless --output says otherwise)") { name, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var ruleName = parseResult.GetValue(name)!;
-            if (await services.GetRequiredService<RuleService>().GetAsync(ruleName, cancellationToken) is { } rule)
+            if (await api.GetRuleAsync(ruleName, cancellationToken) is not { } rule)
             {
-                Console.WriteLine(JsonSerializer.Serialize(rule, InvokerJson.Indented));
-                return ExitCodes.Success;
+                return await CliErrors.NotFoundAsync($"there is no rule '{ruleName}' (see `polyarch-invoker rules list`).", format);
             }
 
-            await Console.Error.WriteLineAsync($"error: there is no rule '{ruleName}' (see `polyarch-invoker rules list`).");
-            return ExitCodes.Failed;
-        });
+            if (format != OutputFormat.Table)
+            {
+                StructuredOutput.Write(Console.Out, rule, format);
+            }
+            else
+            {
+                Console.WriteLine($"{rule.Name,-24} {rule.Repository}:{rule.Tag} → {rule.Action ?? "(pushed image)"} on {string.Join(",", rule.Platforms)}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
     private static Command DeleteVerb()
     {
         var name = new Argument<string>("NAME") { Description = "The rule's name" };
-        var command = new Command("delete", "Delete a rule") { name };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var output = CliOptions.Output();
+        var command = ClientOptions.AddTo(new Command("delete", "Delete a rule") { name, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var ruleName = parseResult.GetValue(name)!;
-            if (await services.GetRequiredService<RuleService>().DeleteAsync(ruleName, cancellationToken))
+            if (!await api.DeleteRuleAsync(ruleName, cancellationToken))
             {
-                Console.WriteLine($"ok: deleted rule {ruleName}");
-                return ExitCodes.Success;
+                return await CliErrors.NotFoundAsync($"there is no rule '{ruleName}' (see `polyarch-invoker rules list`).", format);
             }
 
-            await Console.Error.WriteLineAsync($"error: there is no rule '{ruleName}' (see `polyarch-invoker rules list`).");
-            return ExitCodes.Failed;
-        });
+            if (format != OutputFormat.Table)
+            {
+                StructuredOutput.Write(Console.Out, new { rule = ruleName, deleted = true }, format);
+            }
+            else
+            {
+                Console.WriteLine($"ok: deleted rule {ruleName}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
