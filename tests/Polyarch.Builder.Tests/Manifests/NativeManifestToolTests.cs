@@ -74,7 +74,7 @@ public sealed class NativeManifestToolTests(RegistryFixture fixture, NativeManif
         {
             (1, null, ["manifest", "create", $"{Repository}:never", $"{Repository}:amd64", $"{Repository}:no-such-tag", "--output", "json"]),
             (2, null, ["manifest", "create", $"{Repository}:twice", $"{Repository}:arm64", $"{Repository}:arm64"]),
-            (2, null, ["manifest", "inspect", "UPPER/case:tag", "--output", "json"]),
+            (2, null, ["manifest", "inspect", "not a reference", "--output", "json"]),
             (2, null, ["manifest", "inspect", $"{Repository}:amd64", "--output", "yaml"]),
             (2, new Dictionary<string, string> { ["POLYARCH_Registry__MaxRetries"] = "11" }, ["manifest", "inspect", $"{Repository}:amd64", "--output", "json"]),
             (3, new Dictionary<string, string> { ["POLYARCH_Registry__MaxRetries"] = "0" }, ["manifest", "inspect", deadRegistry, "--output", "json"]),
