@@ -65,6 +65,12 @@ build_one() {
       -p:DebugType=none -p:GenerateDocumentationFile=false -o "$work/app/$arch" --nologo -v quiet \
       >"$(private_log "$LOG_DIR/publish-$name-$arch.log")" 2>&1 \
       || die "dotnet publish of ${PROJECT[$name]} for ${DOTNET_RID[$arch]} failed (log: $LOG_DIR/publish-$name-$arch.log)" 1
+    # polyarch-builder execs its Native AOT manifest tool when it lies next to it (issue 18). It is linked by this
+    # machine's clang, so only the variant of this machine's architecture gets it; the other runs `manifest …` in-process.
+    if [ "$name" = builder ] && [ "${DOTNET_RID[$arch]}" = "$(dotnet_rid)" ]; then
+      dotnet_publish_aot "$POLYARCH_ROOT/builder/Polyarch.Builder.ManifestTool" "${DOTNET_RID[$arch]}" "$work/app/$arch" \
+        "$LOG_DIR/publish-$name-$arch.log" || warn "polyarch-builder-manifest (Native AOT) not in the $arch image (log: $LOG_DIR/publish-$name-$arch.log)"
+    fi
   done
   local upper; upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
   local revision created source

@@ -29,8 +29,8 @@ project_of() { case $1 in builder) echo "$POLYARCH_ROOT/builder/Polyarch.Builder
 url_of() { case $1 in builder) echo "$BUILDER_URL" ;; invoker) echo "$INVOKER_URL" ;; esac; }
 
 # sources_stamp SERVICE: a hash of the sources the service is built from (its project, registry/, root props) and of
-# how it is published (a binary published the older way, without ReadyToRun, is published again).
-PUBLISH_KIND=readytorun-1
+# how it is published (a binary published an older way — without ReadyToRun, without the AOT manifest tool — is published again).
+PUBLISH_KIND=readytorun-aot-2
 sources_stamp() {
   (cd "$POLYARCH_ROOT" && { find "$1" registry Directory.Build.props Directory.Packages.props \
       -path '*/bin' -prune -o -path '*/obj' -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -print0 \

@@ -1,6 +1,10 @@
+using Polyarch.Builder.Cli;
 using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Hosting.Logging;
 using Serilog;
+
+// A manifest verb becomes the ahead-of-time polyarch-builder-manifest when it is installed next to this binary (P14).
+NativeManifestTool.ExecIfPresent(args, AppContext.BaseDirectory);
 
 var parseResult = BuilderCommandLine.Create().Parse(args);
 

@@ -109,7 +109,7 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
     ((["inspect", "`polyarch-builder manifest inspect` vs `docker buildx imagetools inspect`"],
       ["create", "`polyarch-builder manifest create` of three sources vs `docker buildx imagetools create`"]) as [$verb, $what] |
       (if $p14 == null then notrun("P14"; $what; "≤ 1.5× the peer (median)") else
-        stats($p14[$verb].polyarch) + {id: "P14", what: "\($what) (whole processes; `--version` alone: \(stats($p14.version).median) s)", unit: "s",
+        stats($p14[$verb].polyarch) + {id: "P14", what: "\($what) (whole processes; \(if $p14.native == true then "the CLI execs its Native AOT polyarch-builder-manifest" elif $p14.native == false then "in-process, no native manifest tool" else "" end); `--version` alone: \(stats($p14.version).median) s)", unit: "s", native: $p14.native,
           version: stats($p14.version),
           baseline: ({what: "docker buildx imagetools \($verb)"} + (stats($p14[$verb].imagetools) | {median, p99, min, max})),
           ratio: (stats($p14[$verb].polyarch).median / stats($p14[$verb].imagetools).median), ratioUnit: "×",

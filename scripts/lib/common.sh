@@ -74,14 +74,55 @@ wait_until() {
 
 # dotnet_publish_cli PROJECT OUT LOG: a Release publish for this machine's runtime with ReadyToRun code, so a one-shot
 # CLI verb (`polyarch-builder manifest inspect`, `build`) does not JIT everything it runs at every start (issue 18:
-# measured ≈ 15–20 % less CPU per `manifest inspect`). Framework-dependent, like a plain publish.
+# measured ≈ 15–20 % less CPU per `manifest inspect`). Framework-dependent, like a plain publish. For polyarch-builder
+# also its native companion polyarch-builder-manifest (dotnet_publish_aot), which the CLI execs for `manifest …`; without
+# it (no clang, no AOT compiler for this architecture) those verbs run in-process, only slower.
 dotnet_publish_cli() {
   local rid
-  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
+  rid=$(dotnet_rid)
   if [ -n "$rid" ]; then
-    dotnet publish "$1" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$2" --nologo -v quiet >"$3" 2>&1
+    dotnet publish "$1" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$2" --nologo -v quiet >"$3" 2>&1 || return 1
   else
     # No ReadyToRun compiler for this architecture (e.g. ppc64le has no runtime pack): a plain publish.
-    dotnet publish "$1" -c Release -o "$2" --nologo -v quiet >"$3" 2>&1
+    dotnet publish "$1" -c Release -o "$2" --nologo -v quiet >"$3" 2>&1 || return 1
   fi
+  local dir=$1
+  [ -f "$dir" ] && dir=$(dirname "$dir")
+  [ "$(basename "$dir")" = Polyarch.Builder ] || return 0
+  rm -f "$2/polyarch-builder-manifest"
+  dotnet_publish_aot "$dir/../Polyarch.Builder.ManifestTool" "$rid" "$2" "$3" \
+    || warn "polyarch-builder-manifest (Native AOT) not published: \`polyarch-builder manifest …\` runs in-process, slower (log: $3)"
+  return 0
+}
+
+# dotnet_rid: this machine's .NET runtime identifier, empty where Microsoft ships no runtime pack (ppc64le).
+dotnet_rid() {
+  case "$(uname -m)" in x86_64) echo linux-x64 ;; aarch64|arm64) echo linux-arm64 ;; *) echo "" ;; esac
+}
+
+# native_cc: the clang the Native AOT linker step uses (Debian 12 has clang-14 without the plain `clang` name unless the
+# `clang` package is installed); fails when there is none.
+native_cc() {
+  local cc
+  if command -v clang >/dev/null 2>&1; then echo clang; return 0; fi
+  cc=$(compgen -c clang- | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -1)
+  [ -n "$cc" ] && echo "$cc"
+}
+
+# dotnet_publish_aot PROJECT RID OUT LOG: a Native AOT publish of PROJECT for RID (this machine's: no cross linker here),
+# its executable copied into OUT (symbols, docs and the libraries' files stay behind). Appends to LOG.
+dotnet_publish_aot() {
+  local project=$1 rid=$2 out=$3 log=$4 cc tmp name
+  [ -n "$rid" ] || { echo "no Native AOT compiler for $(uname -m)" >>"$log"; return 1; }
+  cc=$(native_cc) || { echo "no clang on PATH (apt-get install clang): Native AOT needs it to link" >>"$log"; return 1; }
+  tmp=$(mktemp -d /tmp/polyarch-aot-XXXXXX)
+  name=$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$project"/*.csproj | head -1)
+  if dotnet publish "$project" -c Release -r "$rid" -p:CppCompilerAndLinker="$cc" -p:GenerateDocumentationFile=false \
+      -o "$tmp" --nologo -v quiet >>"$log" 2>&1 && [ -x "$tmp/$name" ]; then
+    cp "$tmp/$name" "$out/$name"
+    rm -rf "$tmp"
+    return 0
+  fi
+  rm -rf "$tmp"
+  return 1
 }

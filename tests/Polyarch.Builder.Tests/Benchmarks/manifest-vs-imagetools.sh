@@ -5,6 +5,8 @@
 #   create:  `polyarch-builder manifest create TARGET SRC1 SRC2 SRC3`   vs `docker buildx imagetools create -t TARGET SRC…`
 #            (the sources: IMAGE's three platform manifests by digest; targets in bench/p14, a repository no rule names)
 #   and `polyarch-builder --version` alone (process start-up, no registry).          Target: ≤ 1.5× the peer (median).
+#   The CLI execs polyarch-builder-manifest (the verbs compiled ahead of time) when it lies next to it ("native" in the
+#   JSON); POLYARCH_BUILDER_NATIVE_MANIFEST=0 measures the in-process verbs instead.
 # Usage: manifest-vs-imagetools.sh IMAGE [--json FILE]   (e.g. 127.0.0.1:5000/demo/echo:latest; RUNS=5)
 #   BUILDER=path/to/polyarch-builder (an executable; default: a ReadyToRun publish into a temporary directory).
 set -euo pipefail
@@ -26,6 +28,10 @@ if [ -z "${BUILDER:-}" ]; then
   dotnet_publish_cli "$root/builder/Polyarch.Builder" "$work/bin" "$work/publish.log" || { cat "$work/publish.log" >&2; exit 1; }
   BUILDER="$work/bin/polyarch-builder"
 fi
+
+# The manifest verbs run as polyarch-builder-manifest (Native AOT, exec'd by the CLI) when it lies next to BUILDER.
+native=false
+[ -x "$(dirname "$BUILDER")/polyarch-builder-manifest" ] && [ "${POLYARCH_BUILDER_NATIVE_MANIFEST:-1}" != 0 ] && native=true
 
 registry=${image%%/*}
 repository=${image#*/}; repository=${repository%%[:@]*}
@@ -61,11 +67,12 @@ echo "polyarch-builder manifest inspect:         ${pi[*]}  (median $(median "${p
 echo "docker buildx imagetools inspect:          ${ii[*]}  (median $(median "${ii[@]}"))"
 echo "polyarch-builder manifest create (3 srcs): ${pc[*]}  (median $(median "${pc[@]}"))"
 echo "docker buildx imagetools create (3 srcs):  ${ic[*]}  (median $(median "${ic[@]}"))"
+echo "manifest verbs native (polyarch-builder-manifest, AOT): $native"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$json" ]; then
   arr() { printf '%s\n' "$@" | paste -sd, - | sed 's/^/[/; s/$/]/'; }
   cat >"$json" <<JSON
-{"unit":"s","image":"$image","runs":$runs,"sources":$(printf '"%s"\n' "${sources[@]}" | paste -sd, - | sed 's/^/[/; s/$/]/'),
+{"unit":"s","image":"$image","runs":$runs,"native":$native,"sources":$(printf '"%s"\n' "${sources[@]}" | paste -sd, - | sed 's/^/[/; s/$/]/'),
  "version":$(arr "${version[@]}"),
  "inspect":{"polyarch":$(arr "${pi[@]}"),"imagetools":$(arr "${ii[@]}")},
  "create":{"polyarch":$(arr "${pc[@]}"),"imagetools":$(arr "${ic[@]}")}}

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Polyarch.Registry;
 using Polyarch.Registry.Client;
 using Polyarch.Registry.Http;
