@@ -56,9 +56,10 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
     [Fact]
     public async Task Two_replicas_claiming_at_once_never_get_the_same_build()
     {
+        var submitted = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            await Store.SubmitAsync(Request(i.ToString("x40", System.Globalization.CultureInfo.InvariantCulture), $"b{i}"), null, CancellationToken.None);
+            submitted.Add((await Store.SubmitAsync(Request(i.ToString("x40", System.Globalization.CultureInfo.InvariantCulture), $"b{i}"), null, CancellationToken.None)).Build.Id);
         }
 
         using var other = Replica();
@@ -66,10 +67,9 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
 
         var claims = await Task.WhenAll(ClaimAllAsync(Store), ClaimAllAsync(second));
 
-        var all = claims.SelectMany(c => c).ToList();
-        all.Count.ShouldBe(20);
-        all.Distinct().Count().ShouldBe(20);
-        claims.ShouldAllBe(c => c.Count > 0);
+        // Disjoint, and every build claimed exactly once; under load one replica may take them all, which is fine.
+        claims[0].Intersect(claims[1]).ShouldBeEmpty();
+        claims.SelectMany(c => c).Order(StringComparer.Ordinal).ShouldBe(submitted.Order(StringComparer.Ordinal));
     }
 
     [Fact]
