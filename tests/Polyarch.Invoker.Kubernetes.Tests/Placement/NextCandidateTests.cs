@@ -1,12 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
-using Polyarch.Invoker.Kubernetes.Integration;
 using Polyarch.Invoker.Kubernetes.Tests.Support;
 using Polyarch.Invoker.Placement;
 using static Polyarch.Invoker.Kubernetes.ApiServerDouble.NodeFactory;
