@@ -98,15 +98,17 @@ names() {
   case "${1:-all}" in
     all) echo invoker builder ;;
     invoker|builder) echo "$1" ;;
-    *) die "unknown image '$1'; use invoker, builder or all" 2 ;;
+    *) die "unknown image '$1'; the images are: invoker, builder (or all)" 2 ;;
   esac
 }
 
 cmd=${1:-ensure}
+# Validated here, not inside `for n in $(names …)`: die in a command substitution would only leave the subshell.
+case "$cmd" in check|ensure|rebuild) selected=$(names "${2:-all}") || exit $? ;; esac
 case "$cmd" in
-  check) for n in $(names "${2:-all}"); do check_one "$n" || exit 1; done ;;
-  ensure) for n in $(names "${2:-all}"); do check_one "$n" && info "$(image_ref "$n") present" || build_one "$n"; done ;;
-  rebuild) for n in $(names "${2:-all}"); do build_one "$n"; done ;;
+  check) for n in $selected; do check_one "$n" || exit 1; done ;;
+  ensure) for n in $selected; do check_one "$n" && info "$(image_ref "$n") present" || build_one "$n"; done ;;
+  rebuild) for n in $selected; do build_one "$n"; done ;;
   tag) [ $# -eq 2 ] && [ "$2" != all ] || die "usage: scripts/images.sh tag invoker|builder" 2; names "$2" >/dev/null; image_ref "$2" ;;
   *) die "unknown command '$cmd'; use: scripts/images.sh check | ensure | rebuild | tag" 2 ;;
 esac

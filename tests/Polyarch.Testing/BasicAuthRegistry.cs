@@ -1,14 +1,12 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using CliWrap;
+
 namespace Polyarch.Testing;
 
 /// <summary>
-/// A real distribution registry that demands basic auth (htpasswd), started with scripts/registry.sh and the
-/// project's registry config plus an auth block, on a free 127.0.0.1 port.
+/// A real distribution registry that demands basic auth (htpasswd): a <see cref="RegistryInstance"/> with the project's
+/// registry config plus an auth block, on a free 127.0.0.1 port.
 /// </summary>
-public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
+public sealed class BasicAuthRegistry : IAsyncLifetime
 {
     public const string Username = "tester";
     public const string Password = "polyarch-test-password";
@@ -17,13 +15,10 @@ public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
     // Python's crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)). A test-only credential.
     private const string HtpasswdLine = "tester:$2b$04$0S7K21RxPNcqH66UPTwBteXp3HXeJhI//dvrdmjXgIceQcAU.v8/W";
 
-    private readonly CancellationTokenSource _graceful = new();
-    private readonly CancellationTokenSource _forceful = new();
-    private readonly ConcurrentQueue<string> _log = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("polyarch-auth-registry-").FullName;
-    private Task<CommandResult>? _process;
+    private RegistryInstance? _registry;
 
-    public string Address { get; } = $"127.0.0.1:{TestPorts.FreePort()}";
+    public string Address => _registry?.Address ?? throw new InvalidOperationException("The basic-auth registry has not started (InitializeAsync).");
 
     public async Task InitializeAsync()
     {
@@ -33,54 +28,21 @@ public sealed class BasicAuthRegistry : IAsyncLifetime, IDisposable
         var config = Path.Combine(_directory, "config.yml");
         var baseConfig = await File.ReadAllTextAsync(RepositoryRoot.Combine("registry", "distribution", "config.yml"));
         await File.WriteAllTextAsync(config, baseConfig + $"auth:\n  htpasswd:\n    realm: polyarch-test\n    path: {htpasswd}\n");
-        _process = Cli.Wrap(RepositoryRoot.Combine("scripts", "registry.sh"))
-            .WithArguments([Address, Path.Combine(_directory, "storage"), config])
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(_log.Enqueue))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(_log.Enqueue))
-            .ExecuteAsync(_forceful.Token, _graceful.Token)
-            .Task;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Poll.UntilAsync(
-            async () =>
-            {
-                if (_process.IsCompleted)
-                {
-                    throw new InvalidOperationException($"The basic-auth test registry on {Address} did not start:\n{string.Join('\n', _log)}");
-                }
-
-                using var response = await http.GetAsync(new Uri($"http://{Address}/v2/"));
-                return response.StatusCode == HttpStatusCode.Unauthorized;
-            },
-            TimeSpan.FromSeconds(30),
-            $"the basic-auth test registry on {Address} to answer /v2/",
-            () => string.Join('\n', _log));
+        _registry = await RegistryInstance.StartAsync(new RegistryLaunch
+        {
+            ConfigFile = config,
+            ReadyStatus = HttpStatusCode.Unauthorized,
+            Description = "basic-auth test registry",
+        });
     }
 
     public async Task DisposeAsync()
     {
-        if (_process is not null)
+        if (_registry is not null)
         {
-            _graceful.Cancel();
-            _forceful.CancelAfter(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process;
-            }
-            catch (OperationCanceledException)
-            {
-                // That is how it stops.
-            }
+            await _registry.DisposeAsync();
         }
 
-        _graceful.Dispose();
-        _forceful.Dispose();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    public void Dispose()
-    {
-        _graceful.Dispose();
-        _forceful.Dispose();
     }
 }

@@ -1,84 +1,44 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using CliWrap;
 
 namespace Polyarch.Testing;
 
 /// <summary>
-/// A real distribution registry serving TLS on a free 127.0.0.1 port, with a certificate from a CA the fixture makes
+/// A real distribution registry serving TLS (a <see cref="RegistryInstance"/>) on a free 127.0.0.1 port, with a certificate from a CA the fixture makes
 /// (and nothing on this machine trusts); the certificate names <see cref="HostName"/> and 127.0.0.1.
 /// </summary>
-public sealed class TlsRegistry : IAsyncLifetime, IDisposable
+public sealed class TlsRegistry : IAsyncLifetime
 {
     public const string HostName = "tls.polyarch.test";
 
-    private readonly CancellationTokenSource _graceful = new();
-    private readonly CancellationTokenSource _forceful = new();
-    private readonly ConcurrentQueue<string> _log = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("polyarch-tls-registry-").FullName;
-    private Task<CommandResult>? _process;
+    private RegistryInstance? _registry;
 
-    public int Port { get; } = TestPorts.FreePort();
+    public string Address => _registry?.Address ?? throw new InvalidOperationException("The TLS registry has not started (InitializeAsync).");
 
-    public string Address => $"127.0.0.1:{Port}";
+    public int Port => int.Parse(Address[(Address.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task InitializeAsync()
     {
         await ContainerHost.EnsureUpAsync();
         var (certificate, key) = WriteCertificate();
-        _process = Cli.Wrap(RepositoryRoot.Combine("scripts", "registry.sh"))
-            .WithArguments([Address, Path.Combine(_directory, "storage")])
-            // distribution reads any config key from REGISTRY_<PATH> variables (docs: configuration, "Override specific configuration options").
-            .WithEnvironmentVariables(new Dictionary<string, string?> { ["REGISTRY_HTTP_TLS_CERTIFICATE"] = certificate, ["REGISTRY_HTTP_TLS_KEY"] = key })
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(_log.Enqueue))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(_log.Enqueue))
-            .ExecuteAsync(_forceful.Token, _graceful.Token)
-            .Task;
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
-        await Poll.UntilAsync(
-            async () =>
-            {
-                if (_process.IsCompleted)
-                {
-                    throw new InvalidOperationException($"The TLS test registry on {Address} did not start:\n{string.Join('\n', _log)}");
-                }
-
-                using var response = await http.GetAsync(new Uri($"https://{Address}/v2/"));
-                return response.StatusCode == HttpStatusCode.OK;
-            },
-            TimeSpan.FromSeconds(30),
-            $"the TLS test registry on {Address} to answer /v2/",
-            () => string.Join('\n', _log));
+        _registry = await RegistryInstance.StartAsync(new RegistryLaunch
+        {
+            Environment = new Dictionary<string, string> { ["REGISTRY_HTTP_TLS_CERTIFICATE"] = certificate, ["REGISTRY_HTTP_TLS_KEY"] = key },
+            Tls = true,
+            Description = "TLS test registry",
+        });
     }
 
     public async Task DisposeAsync()
     {
-        if (_process is not null)
+        if (_registry is not null)
         {
-            _graceful.Cancel();
-            _forceful.CancelAfter(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process;
-            }
-            catch (OperationCanceledException)
-            {
-                // That is how it stops.
-            }
+            await _registry.DisposeAsync();
         }
 
         Directory.Delete(_directory, recursive: true);
-    }
-
-    public void Dispose()
-    {
-        _graceful.Dispose();
-        _forceful.Dispose();
     }
 
     private (string Certificate, string Key) WriteCertificate()

@@ -156,28 +156,28 @@ internal sealed partial class BuildExecutor(
             }
         }
 
-        using var verifySpan = BuilderTelemetry.Source.StartActivity("verify");
         var images = new List<(BuildTarget Target, VerifiedImage Image)>();
-        foreach (var target in definition.Targets)
+        using (BuilderTelemetry.Source.StartActivity("verify"))
         {
-            if (!outcome.TargetDigests.TryGetValue(target.Name, out var digest))
+            foreach (var target in definition.Targets)
             {
-                throw new BuildFailedException($"buildx reported no pushed digest for target '{target.Name}' (metadata file {invocation.MetadataFile}). No tag was moved; build again.");
+                if (!outcome.TargetDigests.TryGetValue(target.Name, out var digest))
+                {
+                    throw new BuildFailedException($"buildx reported no pushed digest for target '{target.Name}' (metadata file {invocation.MetadataFile}). No tag was moved; build again.");
+                }
+
+                images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
             }
 
-            images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
+            // What placement reads from each config goes onto its index entry too (one round trip to place); that rewrites
+            // every index, so the annotated ones are what gets verified again and tagged.
+            // The index also carries the build's trace context, so the invoker's firing joins this trace.
+            var indexAnnotations = buildSpan?.Id is { } traceParent ? new Dictionary<string, string> { [TraceAnnotations.TraceParent] = traceParent } : null;
+            for (var i = 0; i < images.Count; i++)
+            {
+                images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken, indexAnnotations));
+            }
         }
-
-        // What placement reads from each config goes onto its index entry too (one round trip to place); that rewrites
-        // every index, so the annotated ones are what gets verified again and tagged.
-        // The index also carries the build's trace context, so the invoker's firing joins this trace.
-        var indexAnnotations = buildSpan?.Id is { } traceParent ? new Dictionary<string, string> { [TraceAnnotations.TraceParent] = traceParent } : null;
-        for (var i = 0; i < images.Count; i++)
-        {
-            images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken, indexAnnotations));
-        }
-
-        verifySpan?.Dispose();
 
         // Every target is verified: only now do the real tags move.
         var tags = request.Tags;

@@ -48,12 +48,14 @@ internal static class BuilderServiceCollectionExtensions
         var storeOptions = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
         if (storeOptions.IsPostgres)
         {
-            services.AddSingleton<IBuildStore, PostgresBuildStore>();
+            services.AddSingleton<BuildDatabase, PostgresBuildDatabase>();
         }
         else
         {
-            services.AddSingleton<IBuildStore, SqliteBuildStore>();
+            services.AddSingleton<BuildDatabase, SqliteBuildDatabase>();
         }
+
+        services.AddSingleton<IBuildStore, BuildStore>();
 
         services.AddSingleton<BuildQueueSignal>();
         services.AddSingleton<BuildSubmitter>();

@@ -1,5 +1,7 @@
 using DbUp;
 using DbUp.Builder;
+using DbUp.Sqlite.Helpers;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Polyarch.Invoker.State;
@@ -10,10 +12,33 @@ namespace Polyarch.Invoker.State;
 /// </summary>
 internal static class StoreMigrations
 {
-    /// <summary>Migrates a SQLite store; returns the names of the scripts it ran.</summary>
-    public static IReadOnlyList<string> UpgradeSqlite(string connectionString) =>
-        Run(DeployChanges.To.SqliteDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(StoreMigrations).Assembly, name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal)), "SQLite");
+    /// <summary>
+    /// Migrates a SQLite store (one process at a time: the migration holds the database's write lock); returns the names
+    /// of the scripts it ran.
+    /// </summary>
+    public static IReadOnlyList<string> UpgradeSqlite(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+
+        // Two processes opening a brand-new invoker.db at once would both find no schemaversions and both run 0002 (the
+        // second ALTER TABLE fails). BEGIN IMMEDIATE takes the write lock first: the other process waits for it (busy
+        // timeout), then reads the journal the first one committed and has nothing to run. DbUp runs on this connection,
+        // inside that transaction, so a failed migration also leaves nothing half done.
+        Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            var scripts = Run(DeployChanges.To.SqliteDatabase(new SharedConnection(connection))
+                .WithScriptsEmbeddedInAssembly(typeof(StoreMigrations).Assembly, name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal)), "SQLite");
+            Execute(connection, "COMMIT;");
+            return scripts;
+        }
+        catch
+        {
+            Execute(connection, "ROLLBACK;");
+            throw;
+        }
+    }
 
     /// <summary>Migrates a PostgreSQL store (one replica at a time: an advisory lock); returns the names of the scripts it ran.</summary>
     public static async Task<IReadOnlyList<string>> UpgradePostgresAsync(string connectionString, CancellationToken cancellationToken)
@@ -36,6 +61,14 @@ internal static class StoreMigrations
             await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection) { Parameters = { new("k", LeaderKeys.Migration) } };
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    // Plain SQL, not SqliteConnection.BeginTransaction: DbUp's commands on the shared connection must not need a transaction object.
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static IReadOnlyList<string> Run(UpgradeEngineBuilder builder, string provider)

@@ -96,6 +96,25 @@ public sealed class BuildStoreMigrationTests : IDisposable
         second.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void Processes_opening_a_new_store_at_the_same_instant_migrate_it_once()
+    {
+        // Four connections (as four processes would) race to migrate each of several brand-new files: the first runs
+        // every script, the others wait for it and find nothing to do — no script runs twice, none fails.
+        var all = StoreMigrations.UpgradeSqlite(new SqliteConnectionStringBuilder { DataSource = _state.Combine("reference.db"), Pooling = false }.ToString());
+        for (var round = 0; round < 8; round++)
+        {
+            var connectionString = new SqliteConnectionStringBuilder { DataSource = _state.Combine($"race-{round}.db"), Pooling = false, DefaultTimeout = 30 }.ToString();
+            using var start = new Barrier(4);
+            var racers = Enumerable.Range(0, 4)
+                .Select(_ => Task.Factory.StartNew(() => { start.SignalAndWait(); return StoreMigrations.UpgradeSqlite(connectionString); }, TaskCreationOptions.LongRunning))
+                .ToArray();
+
+            Should.NotThrow(() => Task.WaitAll(racers), $"round {round}");
+            racers.SelectMany(r => r.Result).Order(StringComparer.Ordinal).ShouldBe(all.Order(StringComparer.Ordinal), $"round {round}");
+        }
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -34,7 +34,7 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
     [Fact]
     public async Task The_postgres_provider_is_the_one_registered()
     {
-        Store.ShouldBeOfType<PostgresBuildStore>();
+        Store.ShouldBeOfType<BuildStore>().Database.ShouldBeOfType<PostgresBuildDatabase>();
         await Store.ListAsync(1, CancellationToken.None);
     }
 
@@ -56,9 +56,10 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
     [Fact]
     public async Task Two_replicas_claiming_at_once_never_get_the_same_build()
     {
+        var submitted = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            await Store.SubmitAsync(Request(i.ToString("x40", System.Globalization.CultureInfo.InvariantCulture), $"b{i}"), null, CancellationToken.None);
+            submitted.Add((await Store.SubmitAsync(Request(i.ToString("x40", System.Globalization.CultureInfo.InvariantCulture), $"b{i}"), null, CancellationToken.None)).Build.Id);
         }
 
         using var other = Replica();
@@ -66,10 +67,9 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
 
         var claims = await Task.WhenAll(ClaimAllAsync(Store), ClaimAllAsync(second));
 
-        var all = claims.SelectMany(c => c).ToList();
-        all.Count.ShouldBe(20);
-        all.Distinct().Count().ShouldBe(20);
-        claims.ShouldAllBe(c => c.Count > 0);
+        // Disjoint, and every build claimed exactly once; under load one replica may take them all, which is fine.
+        claims[0].Intersect(claims[1]).ShouldBeEmpty();
+        claims.SelectMany(c => c).Order(StringComparer.Ordinal).ShouldBe(submitted.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -92,9 +92,9 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
     {
         var submitted = await Store.SubmitAsync(Request(), null, CancellationToken.None);
         var dying = Replica();
-        var dead = (PostgresBuildStore)dying.GetRequiredService<IBuildStore>();
+        var dead = (BuildStore)dying.GetRequiredService<IBuildStore>();
         (await dead.ClaimNextAsync(CancellationToken.None))!.Id.ShouldBe(submitted.Build.Id);
-        var survivor = (PostgresBuildStore)Store;
+        var survivor = (BuildStore)Store;
 
         (await survivor.ClaimNextAsync(CancellationToken.None)).ShouldBeNull();
         await StopRenewingAsync(dead); // What kill -9 does to a replica: its renewals stop.
@@ -115,7 +115,7 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
     {
         var submitted = await Store.SubmitAsync(Request(), null, CancellationToken.None);
         await using var paused = Replica();
-        var slow = (PostgresBuildStore)paused.GetRequiredService<IBuildStore>();
+        var slow = (BuildStore)paused.GetRequiredService<IBuildStore>();
         await slow.ClaimNextAsync(CancellationToken.None);
         await StopRenewingAsync(slow); // A replica paused longer than its lease (GC, a frozen VM).
         await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -140,5 +140,5 @@ public sealed class PostgresBuildStoreTests : BuildStoreTests
         return ids;
     }
 
-    private static Task StopRenewingAsync(PostgresBuildStore store) => store.StopRenewingAsync();
+    private static Task StopRenewingAsync(BuildStore store) => store.StopRenewingAsync();
 }

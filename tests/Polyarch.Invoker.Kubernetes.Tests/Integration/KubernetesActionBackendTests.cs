@@ -11,27 +11,12 @@ using Polyarch.Invoker.Placement;
 namespace Polyarch.Invoker.Kubernetes.Tests.Integration;
 
 /// <summary>The invoker core's IActionBackend view of the cluster: coarse inventory, runs reported with the node.</summary>
-public sealed class KubernetesActionBackendTests : IAsyncLifetime
+public sealed class KubernetesActionBackendTests : MixedClusterBackendTests
 {
-    private ApiServerDouble.ApiServerDouble _server = null!;
-    private BackendHarness _harness = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await MixedCluster.StartAsync();
-        _harness = await BackendHarness.StartAsync(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _harness.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_inventory_lists_the_clusters_platforms_natively_with_its_largest_node_resources()
     {
-        using var backend = new KubernetesActionBackend(_harness.Backend, TimeProvider.System);
+        using var backend = new KubernetesActionBackend(Harness.Backend, TimeProvider.System);
 
         var inventory = await backend.GetInventoryAsync(TestTimeout.Token());
 
@@ -45,7 +30,7 @@ public sealed class KubernetesActionBackendTests : IAsyncLifetime
     [Fact]
     public async Task A_placed_exec_activation_runs_as_a_pinned_pod_and_reports_its_node()
     {
-        using var backend = new KubernetesActionBackend(_harness.Backend, TimeProvider.System);
+        using var backend = new KubernetesActionBackend(Harness.Backend, TimeProvider.System);
         var variants = EchoImage.Variants().Select(v => new VariantInfo(v.Platform, v.Digest, v.Labels)).ToList();
         var image = new ImageVariants("127.0.0.1:5000/demo/echo:latest", EchoImage.Repository, EchoImage.Index, variants);
         var decision = new PlacementDecision(variants[2], new BackendPlatform("linux/ppc64le", false), new Requirements(0, 128L << 20, 0.5));

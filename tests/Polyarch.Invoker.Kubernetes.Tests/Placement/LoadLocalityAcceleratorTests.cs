@@ -1,14 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
-using Polyarch.Invoker.Kubernetes.ApiServerDouble;
-using Polyarch.Invoker.Kubernetes.Integration;
 using Polyarch.Invoker.Kubernetes.Tests.Support;
 using Polyarch.Invoker.Placement;
 using static Polyarch.Invoker.Kubernetes.ApiServerDouble.NodeFactory;
@@ -28,10 +21,10 @@ public sealed class LoadLocalityAcceleratorTests
     public async Task A_three_platform_index_whose_arm64_nodes_fill_up_at_run_time_runs_on_amd64()
     {
         // The snapshot only knows allocatable (8Gi on arm64); a pod of someone else already uses 7Gi there.
-        await using var cluster = await Cluster.StartAsync(Node("amd64-1", "amd64", memory: "16Gi"), Node("arm64-1", "arm64", memory: "8Gi"), Node("ppc64le-1", "ppc64le", memory: "8Gi"));
+        await using var cluster = await PlacementCluster.StartAsync(Node("amd64-1", "amd64", memory: "16Gi"), Node("arm64-1", "arm64", memory: "8Gi"), Node("ppc64le-1", "ppc64le", memory: "8Gi"));
         await cluster.BlockAsync("arm64-1", 7);
         cluster.Server.ClearCalls();
-        var action = Cluster.Action(memoryMb: 2048) with { Placement = new ActionPlacement { Preferred = ["linux/arm64"] } };
+        var action = Action(memoryMb: 2048) with { Placement = new ActionPlacement { Preferred = ["linux/arm64"] } };
 
         var record = await cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, new JsonObject { ["x"] = 1 }), TestTimeout.Token());
 
@@ -47,7 +40,7 @@ public sealed class LoadLocalityAcceleratorTests
     [Fact]
     public async Task With_every_pool_full_at_run_time_the_why_not_names_each_candidate_and_the_schedulers_reason()
     {
-        await using var cluster = await Cluster.StartAsync(Node("amd64-1", "amd64", memory: "8Gi"), Node("arm64-1", "arm64", memory: "8Gi"), Node("ppc64le-1", "ppc64le", memory: "8Gi"));
+        await using var cluster = await PlacementCluster.StartAsync(Node("amd64-1", "amd64", memory: "8Gi"), Node("arm64-1", "arm64", memory: "8Gi"), Node("ppc64le-1", "ppc64le", memory: "8Gi"));
         foreach (var node in new[] { "amd64-1", "arm64-1", "ppc64le-1" })
         {
             await cluster.BlockAsync(node, 7);
@@ -55,7 +48,7 @@ public sealed class LoadLocalityAcceleratorTests
 
         cluster.Server.ClearCalls();
 
-        var action = Cluster.Action(memoryMb: 2048);
+        var action = Action(memoryMb: 2048);
 
         var failure = await Should.ThrowAsync<PlacementException>(() => cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, []), TestTimeout.Token()));
 
@@ -70,11 +63,11 @@ public sealed class LoadLocalityAcceleratorTests
     public async Task Data_locality_ranks_the_platform_whose_nodes_hold_the_data_first()
     {
         // Index order puts amd64 first; only the arm64 node holds the dataset.
-        await using var cluster = await Cluster.StartAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64", labels: new Dictionary<string, string> { ["polyarch.io/dataset"] = "none" }),
             Node("arm64-1", "arm64", labels: new Dictionary<string, string> { ["polyarch.io/dataset"] = "sales" }),
             Node("ppc64le-1", "ppc64le"));
-        var action = Cluster.Action(memoryMb: 256) with
+        var action = Action(memoryMb: 256) with
         {
             Placement = new ActionPlacement { DataLocality = [new DataLocalityPreference { Label = "polyarch.io/dataset", Value = "sales", Weight = 80 }] },
         };
@@ -92,8 +85,8 @@ public sealed class LoadLocalityAcceleratorTests
     [Fact]
     public async Task An_idle_warm_pod_of_a_candidate_ranks_it_first()
     {
-        await using var cluster = await Cluster.StartAsync(Node("amd64-1", "amd64"), Node("arm64-1", "arm64"), Node("ppc64le-1", "ppc64le"));
-        var action = Cluster.Action(memoryMb: 256);
+        await using var cluster = await PlacementCluster.StartAsync(Node("amd64-1", "amd64"), Node("arm64-1", "arm64"), Node("ppc64le-1", "ppc64le"));
+        var action = Action(memoryMb: 256);
         var invoker = cluster.Invoker(action);
 
         var first = await invoker.InvokeAsync(new InvocationRequest(action.Name, [], Platform: "linux/ppc64le"), TestTimeout.Token());
@@ -109,11 +102,11 @@ public sealed class LoadLocalityAcceleratorTests
     [Fact]
     public async Task A_gpu_action_with_a_product_gets_the_limit_the_product_selector_and_the_toleration()
     {
-        await using var cluster = await Cluster.StartAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64"),
             Node("amd64-t4", "amd64", gpus: 2, labels: new Dictionary<string, string> { ["nvidia.com/gpu.product"] = "Tesla-T4" }, taints: [Taint("nvidia.com/gpu", "present")]),
             Node("amd64-a100", "amd64", gpus: 2, labels: new Dictionary<string, string> { ["nvidia.com/gpu.product"] = "NVIDIA-A100" }, taints: [Taint("nvidia.com/gpu", "present")]));
-        var action = Cluster.Action(memoryMb: 256, protocol: ActionProtocol.Exec) with { Gpus = 1, GpuProduct = "NVIDIA-A100" };
+        var action = Action(memoryMb: 256, protocol: ActionProtocol.Exec) with { Gpus = 1, GpuProduct = "NVIDIA-A100" };
 
         var record = await cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, [], Platform: "linux/amd64"), TestTimeout.Token());
 
@@ -132,10 +125,10 @@ public sealed class LoadLocalityAcceleratorTests
     [Fact]
     public async Task A_tpu_action_gets_the_tpu_limit_and_toleration_and_runs_on_a_tpu_node()
     {
-        await using var cluster = await Cluster.StartAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64"),
             Node("amd64-tpu", "amd64", tpus: 4, taints: [Taint("google.com/tpu", "present")]));
-        var action = Cluster.Action(memoryMb: 256, protocol: ActionProtocol.Exec) with { Tpus = 2 };
+        var action = Action(memoryMb: 256, protocol: ActionProtocol.Exec) with { Tpus = 2 };
 
         var record = await cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, [], Platform: "linux/amd64"), TestTimeout.Token());
 
@@ -146,147 +139,12 @@ public sealed class LoadLocalityAcceleratorTests
         pod.Spec.Tolerations.ShouldContain(t => t.Key == "google.com/tpu" && t.OperatorProperty == "Exists");
     }
 
-    private sealed class Cluster : IAsyncDisposable
+    private static ActionDefinition Action(int memoryMb, ActionProtocol protocol = ActionProtocol.Http) => new()
     {
-        private readonly BackendHarness _harness;
-        private readonly ActionProxyDouble _proxy;
-
-        private Cluster(ApiServerDouble.ApiServerDouble server, BackendHarness harness, ActionProxyDouble proxy)
-        {
-            Server = server;
-            _harness = harness;
-            _proxy = proxy;
-            Backend = new KubernetesActionBackend(harness.Backend, TimeProvider.System);
-        }
-
-        public ApiServerDouble.ApiServerDouble Server { get; }
-
-        public KubernetesActionBackend Backend { get; }
-
-        /// <summary>Pods created since the last ClearCalls (scheduled or not).</summary>
-        public int PodCreates => Server.Calls.Count(c => c.Method == "POST" && c.Path.EndsWith("/pods", StringComparison.Ordinal));
-
-        /// <summary>The action pods the backend created that were scheduled (blockers left out), in order.</summary>
-        public ConcurrentQueue<V1Pod> Created { get; } = new();
-
-        public Activations Records { get; } = new();
-
-        public static async Task<Cluster> StartAsync(params V1Node[] nodes)
-        {
-            var server = await ApiServerDouble.ApiServerDouble.StartAsync();
-            foreach (var node in nodes)
-            {
-                server.AddNode(node);
-            }
-
-            server.RegisterDigest(EchoImage.Amd64, "amd64");
-            server.RegisterDigest(EchoImage.Arm64, "arm64");
-            server.RegisterDigest(EchoImage.Ppc64le, "ppc64le");
-            var proxy = await ActionProxyDouble.StartAsync();
-            proxy.RefuseSecondInit = false;
-            var harness = await BackendHarness.StartAsync(server);
-            var cluster = new Cluster(server, harness, proxy);
-            server.Behaviour = pod =>
-            {
-                if (pod.Metadata.Name.StartsWith("blocker", StringComparison.Ordinal))
-                {
-                    return PodBehaviour.Serve;
-                }
-
-                cluster.Created.Enqueue(pod);
-                return pod.Spec.Containers[0].Ports is { Count: > 0 } ? PodBehaviour.Serve : PodBehaviour.RunToCompletion;
-            };
-            return cluster;
-        }
-
-        /// <summary>Someone else's pod using <paramref name="gibibytes"/> of the node's memory (the snapshot does not see it).</summary>
-        public async Task BlockAsync(string node, int gibibytes)
-        {
-            var (client, ns) = KubernetesConnection.Connect(_harness.Options);
-            using (client as IDisposable)
-            {
-                var pod = new V1Pod
-                {
-                    Metadata = new V1ObjectMeta { Name = $"blocker-{node}", Labels = new Dictionary<string, string> { ["app"] = "other" } },
-                    Spec = new V1PodSpec
-                    {
-                        NodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = node },
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "other",
-                                Image = "other@sha256:" + new string('0', 64),
-                                Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["memory"] = new($"{gibibytes}Gi"), ["cpu"] = new("100m") } },
-                            },
-                        ],
-                    },
-                };
-                await k8s.CoreV1OperationsExtensions.CreateNamespacedPodAsync(client.CoreV1, pod, ns, cancellationToken: TestTimeout.Token());
-            }
-
-            await Eventually.TrueAsync(() => Server.Pod($"blocker-{node}")?.Spec.NodeName == node, $"the blocker runs on {node}");
-        }
-
-        public static ActionDefinition Action(int memoryMb, ActionProtocol protocol = ActionProtocol.Http) => new()
-        {
-            Name = "echo",
-            Image = Image,
-            Protocol = protocol,
-            MemoryMb = memoryMb,
-            Cpus = 0.5,
-        };
-
-        public ActionInvoker Invoker(ActionDefinition action) => new(
-            new Actions(action),
-            Records,
-            new Catalog(_proxy.Port),
-            Backend,
-            TimeProvider.System,
-            Options.Create(new InvokerOptions()),
-            NullLogger<ActionInvoker>.Instance,
-            _harness.Pool);
-
-        public async ValueTask DisposeAsync()
-        {
-            Backend.Dispose();
-            await _harness.DisposeAsync();
-            await _proxy.DisposeAsync();
-            await Server.DisposeAsync();
-        }
-    }
-
-    private sealed class Catalog(int port) : IVariantCatalog
-    {
-        public Task<ImageVariants> GetAsync(string image, CancellationToken cancellationToken) => Task.FromResult(new ImageVariants(
-            image, EchoImage.Repository, EchoImage.Index,
-            [.. EchoImage.Variants().Select(v => new VariantInfo(v.Platform, v.Digest, new Dictionary<string, string>(v.Labels) { [ImageLabels.Port] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }))]));
-    }
-
-    private sealed class Actions(ActionDefinition action) : IActionStore
-    {
-        public Task PutAsync(ActionDefinition definition, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<ActionDefinition?> GetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(name == action.Name ? action : null);
-
-        public Task<IReadOnlyList<ActionDefinition>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ActionDefinition>>([action]);
-
-        public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => Task.FromResult(false);
-    }
-
-    private sealed class Activations : IActivationStore
-    {
-        public ConcurrentDictionary<string, ActivationRecord> Records { get; } = new();
-
-        public Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken)
-        {
-            Records[record.ActivationId] = record;
-            return Task.CompletedTask;
-        }
-
-        public Task<ActivationRecord?> GetAsync(string activationId, CancellationToken cancellationToken) => Task.FromResult(Records.GetValueOrDefault(activationId));
-
-        public Task<IReadOnlyList<ActivationRecord>> ListAsync(string? action, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ActivationRecord>>([.. Records.Values]);
-    }
+        Name = "echo",
+        Image = Image,
+        Protocol = protocol,
+        MemoryMb = memoryMb,
+        Cpus = 0.5,
+    };
 }

@@ -1,12 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
-using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
-using Polyarch.Invoker.Kubernetes.Integration;
 using Polyarch.Invoker.Kubernetes.Tests.Support;
 using Polyarch.Invoker.Placement;
 using static Polyarch.Invoker.Kubernetes.ApiServerDouble.NodeFactory;
@@ -25,7 +20,7 @@ public sealed class NextCandidateTests
     public async Task A_three_platform_index_whose_preferred_arm64_nodes_are_full_runs_on_amd64()
     {
         // arm64 and ppc64le nodes have 2Gi: a 4Gi activation does not fit there, the amd64 node has room.
-        await using var cluster = await ClusterAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64", cpu: "4", memory: "16Gi"), Node("arm64-1", "arm64", cpu: "4", memory: "2Gi"), Node("ppc64le-1", "ppc64le", cpu: "4", memory: "2Gi"));
         var action = Action(memoryMb: 4096, cpus: 1);
 
@@ -43,7 +38,7 @@ public sealed class NextCandidateTests
     {
         // The cluster's largest node per resource (16Gi, 8 cpus) takes 10Gi and 6 cpus, so the core ranks every variant;
         // no single node has both.
-        await using var cluster = await ClusterAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64", cpu: "4", memory: "16Gi"), Node("arm64-1", "arm64", cpu: "8", memory: "8Gi"), Node("ppc64le-1", "ppc64le", cpu: "8", memory: "8Gi"));
         var action = Action(memoryMb: 10 * 1024, cpus: 6);
 
@@ -60,7 +55,7 @@ public sealed class NextCandidateTests
     [Fact]
     public async Task An_unpinned_run_pulls_the_index_with_affinity_to_every_architecture_it_may_run()
     {
-        await using var cluster = await ClusterAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64", cpu: "4", memory: "16Gi"), Node("arm64-1", "arm64", cpu: "4", memory: "8Gi"), Node("ppc64le-1", "ppc64le", cpu: "4", memory: "8Gi"));
         var action = Action(memoryMb: 256, cpus: 1) with { Placement = new ActionPlacement() };
 
@@ -70,7 +65,7 @@ public sealed class NextCandidateTests
         // The pod was not pinned: the record names the variant of the node it ran on.
         var expected = record.Node switch { "amd64-1" => ("linux/amd64", EchoImage.Amd64), "arm64-1" => ("linux/arm64", EchoImage.Arm64), _ => ("linux/ppc64le", EchoImage.Ppc64le) };
         (record.Platform, record.ChildDigest).ShouldBe(expected);
-        var pod = cluster.CreatedPods.ShouldHaveSingleItem();
+        var pod = cluster.Created.ShouldHaveSingleItem();
         pod.Spec.Containers[0].Image.ShouldBe($"{EchoImage.Repository}@{EchoImage.Index}");
         var arch = pod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
             .SelectMany(t => t.MatchExpressions).Single(e => e.Key == "kubernetes.io/arch");
@@ -81,7 +76,7 @@ public sealed class NextCandidateTests
     [Fact]
     public async Task An_unpinned_run_keeps_to_the_actions_allowed_platforms()
     {
-        await using var cluster = await ClusterAsync(
+        await using var cluster = await PlacementCluster.StartAsync(
             Node("amd64-1", "amd64", cpu: "4", memory: "16Gi"), Node("arm64-1", "arm64", cpu: "4", memory: "8Gi"), Node("ppc64le-1", "ppc64le", cpu: "4", memory: "8Gi"));
         var action = Action(memoryMb: 256, cpus: 1) with { Placement = new ActionPlacement { Required = ["linux/arm64", "linux/ppc64le"] } };
 
@@ -89,7 +84,7 @@ public sealed class NextCandidateTests
 
         record.Status.ShouldBe(ActivationStatus.Success, record.Result?.ToJsonString());
         record.Node.ShouldNotBe("amd64-1");
-        var arch = cluster.CreatedPods.ShouldHaveSingleItem().Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+        var arch = cluster.Created.ShouldHaveSingleItem().Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
             .SelectMany(t => t.MatchExpressions).Single(e => e.Key == "kubernetes.io/arch");
         arch.Values.ShouldBe(["arm64", "ppc64le"], ignoreOrder: true);
     }
@@ -103,88 +98,4 @@ public sealed class NextCandidateTests
         Cpus = cpus,
         Placement = new ActionPlacement { Preferred = ["linux/arm64"] },
     };
-
-    private static async Task<Cluster> ClusterAsync(params k8s.Models.V1Node[] nodes)
-    {
-        var server = await ApiServerDouble.ApiServerDouble.StartAsync();
-        foreach (var node in nodes)
-        {
-            server.AddNode(node);
-        }
-
-        server.RegisterDigest(EchoImage.Amd64, "amd64");
-        server.RegisterDigest(EchoImage.Arm64, "arm64");
-        server.RegisterDigest(EchoImage.Ppc64le, "ppc64le");
-        return new Cluster(server, await BackendHarness.StartAsync(server));
-    }
-
-    private sealed class Cluster(ApiServerDouble.ApiServerDouble server, BackendHarness harness) : IAsyncDisposable
-    {
-        private readonly KubernetesActionBackend _backend = new(harness.Backend, TimeProvider.System);
-
-        public Activations Activations { get; } = new();
-
-        /// <summary>The pods the backend created, as the API server received them.</summary>
-        public ConcurrentQueue<k8s.Models.V1Pod> CreatedPods { get; } = Watch(server);
-
-        private static ConcurrentQueue<k8s.Models.V1Pod> Watch(ApiServerDouble.ApiServerDouble server)
-        {
-            var created = new ConcurrentQueue<k8s.Models.V1Pod>();
-            server.Behaviour = pod =>
-            {
-                created.Enqueue(pod);
-                return ApiServerDouble.PodBehaviour.RunToCompletion;
-            };
-            return created;
-        }
-
-        public ActionInvoker Invoker(ActionDefinition action) => new(
-            new Actions(action),
-            Activations,
-            new Catalog(),
-            _backend,
-            TimeProvider.System,
-            Options.Create(new InvokerOptions()),
-            NullLogger<ActionInvoker>.Instance);
-
-        public async ValueTask DisposeAsync()
-        {
-            _backend.Dispose();
-            await harness.DisposeAsync();
-            await server.DisposeAsync();
-        }
-    }
-
-    private sealed class Catalog : IVariantCatalog
-    {
-        public Task<ImageVariants> GetAsync(string image, CancellationToken cancellationToken) => Task.FromResult(new ImageVariants(
-            image, EchoImage.Repository, EchoImage.Index, [.. EchoImage.Variants().Select(v => new VariantInfo(v.Platform, v.Digest, v.Labels))]));
-    }
-
-    private sealed class Actions(ActionDefinition action) : IActionStore
-    {
-        public Task PutAsync(ActionDefinition definition, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<ActionDefinition?> GetAsync(string name, CancellationToken cancellationToken) => Task.FromResult(name == action.Name ? action : null);
-
-        public Task<IReadOnlyList<ActionDefinition>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ActionDefinition>>([action]);
-
-        public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => Task.FromResult(false);
-    }
-
-    private sealed class Activations : IActivationStore
-    {
-        public ConcurrentDictionary<string, ActivationRecord> Records { get; } = new();
-
-        public Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken)
-        {
-            Records[record.ActivationId] = record;
-            return Task.CompletedTask;
-        }
-
-        public Task<ActivationRecord?> GetAsync(string activationId, CancellationToken cancellationToken) => Task.FromResult(Records.GetValueOrDefault(activationId));
-
-        public Task<IReadOnlyList<ActivationRecord>> ListAsync(string? action, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ActivationRecord>>([.. Records.Values]);
-    }
 }

@@ -22,10 +22,13 @@ internal static class MixedCluster
         Node(Ppc64le, "ppc64le", cpu: "4", memory: "8Gi", labels: new Dictionary<string, string> { ["topology.kubernetes.io/zone"] = "zone-c" }),
     ];
 
-    public static async Task<ApiServerDouble.ApiServerDouble> StartAsync()
+    public static Task<ApiServerDouble.ApiServerDouble> StartAsync() => StartAsync(Nodes());
+
+    /// <summary>An API-server double with <paramref name="nodes"/> that runs the echo image's variants on their architectures.</summary>
+    public static async Task<ApiServerDouble.ApiServerDouble> StartAsync(IEnumerable<V1Node> nodes)
     {
         var server = await ApiServerDouble.ApiServerDouble.StartAsync();
-        foreach (var node in Nodes())
+        foreach (var node in nodes)
         {
             server.AddNode(node);
         }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.State;
 
@@ -64,30 +62,11 @@ public sealed class SqliteStoreTests : StoreContractTests
     [Fact]
     public void ActivationRecord_Json_HasTheConventionFieldNames()
     {
-        var json = JsonSerializer.SerializeToNode(RecordOf("0123456789abcdef0123456789abcdef", "echo", DateTimeOffset.UnixEpoch), InvokerJson.Options)!.AsObject();
+        var json = JsonSerializer.SerializeToNode(Record("0123456789abcdef0123456789abcdef", "echo", DateTimeOffset.UnixEpoch), InvokerJson.Options)!.AsObject();
 
         json.Select(p => p.Key).ShouldBe(
             ["activationId", "action", "image", "indexDigest", "childDigest", "platform", "emulated", "backend", "node", "cold",
              "waitMs", "initMs", "runMs", "start", "end", "status", "result", "logs", "truncated"]);
         json["status"]!.GetValue<string>().ShouldBe("application error");
     }
-
-    private static ActivationRecord RecordOf(string id, string action, DateTimeOffset start) => new()
-    {
-        ActivationId = id,
-        Action = action,
-        Image = "127.0.0.1:5000/demo/echo:latest",
-        IndexDigest = "sha256:i",
-        ChildDigest = "sha256:c",
-        Platform = "linux/arm64",
-        Emulated = true,
-        Backend = "docker",
-        Node = "n",
-        Cold = true,
-        Start = start,
-        End = start.AddMilliseconds(5),
-        Status = ActivationStatus.ApplicationError,
-        Result = new JsonObject { ["n"] = 1 },
-        Logs = ["stdout: hi"],
-    };
 }
