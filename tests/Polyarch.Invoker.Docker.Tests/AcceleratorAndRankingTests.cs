@@ -7,9 +7,9 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Pool;
-using Polyarch.Invoker.Tests.Pool;
+using Polyarch.Invoker.Testing.Fakes;
 
-namespace Polyarch.Invoker.Tests.Placement;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 /// <summary>Issue 12 items 2 and 3 on the core and the Docker backend: load ranking, accelerators, notes at creation.</summary>
 public sealed class AcceleratorAndRankingTests

@@ -8,7 +8,7 @@ using Polyarch.Registry.Platforms;
 using Polyarch.Registry.References;
 using Polyarch.Testing;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 /// <summary>
 /// The engine pulls a variant from a real htpasswd registry with the credentials the registry library finds for it

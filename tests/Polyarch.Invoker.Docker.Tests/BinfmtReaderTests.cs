@@ -1,6 +1,6 @@
 using Polyarch.Invoker.DockerEngine;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 public sealed class BinfmtReaderTests
 {

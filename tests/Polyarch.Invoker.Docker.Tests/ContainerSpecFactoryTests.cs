@@ -5,7 +5,7 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 public sealed class ContainerSpecFactoryTests
 {

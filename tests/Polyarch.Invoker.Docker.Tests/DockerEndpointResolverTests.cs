@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Polyarch.Invoker.DockerEngine;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 /// <summary>
 /// The invoker finds its engine as the docker CLI does (invoker/README.md, "Which engine"), so it and the builder, which

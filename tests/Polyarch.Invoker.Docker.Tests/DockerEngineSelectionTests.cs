@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Testing;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 /// <summary>
 /// The engine chosen by DOCKER_HOST, a docker context or DOCKER_TLS_VERIFY + DOCKER_CERT_PATH is the one the invoker

@@ -1,6 +1,6 @@
 using Polyarch.Invoker.DockerEngine;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 /// <summary>The engine's own (Go) pull errors get advice that names the registry and the command that fixes it.</summary>
 public sealed class EnginePullAdviceTests

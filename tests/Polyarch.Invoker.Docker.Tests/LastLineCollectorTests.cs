@@ -2,7 +2,7 @@ using System.Text;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Tests.DockerEngine;
+namespace Polyarch.Invoker.DockerEngine.Tests;
 
 public sealed class LastLineCollectorTests
 {

@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Actions;
 
-namespace Polyarch.Invoker.Tests.Hosting;
+namespace Polyarch.Invoker.Core.Tests.Actions;
 
 public sealed class ActionValidatorTests
 {

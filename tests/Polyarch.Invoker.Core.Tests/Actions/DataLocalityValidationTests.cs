@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Actions;
 
-namespace Polyarch.Invoker.Tests.Hosting;
+namespace Polyarch.Invoker.Core.Tests.Actions;
 
 /// <summary>Data-locality wishes of an action (preferred node labels with weights): parsing and validation.</summary>
 public sealed class DataLocalityValidationTests

@@ -5,7 +5,7 @@ using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Tests.CodeActions;
+namespace Polyarch.Invoker.Core.Tests.CodeActions;
 
 /// <summary>The one proxy client's bodies (OpenWhisk's /init and /run), the /init error and the code's validation.</summary>
 public sealed class ActionProtocolPayloadTests

@@ -10,7 +10,7 @@ using Polyarch.Registry.Placement;
 using Polyarch.Registry.References;
 using Polyarch.Testing;
 
-namespace Polyarch.Invoker.Tests.Images;
+namespace Polyarch.Invoker.Core.Tests.Images;
 
 /// <summary>
 /// Issue 18 P3: the catalog places an image Polyarch built from its index alone (1 request cold), reads the configs

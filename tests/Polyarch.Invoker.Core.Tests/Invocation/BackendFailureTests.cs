@@ -7,9 +7,9 @@ using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
-using Polyarch.Invoker.Tests.Support.Fakes;
+using Polyarch.Invoker.Testing.Fakes;
 
-namespace Polyarch.Invoker.Tests.Invocation;
+namespace Polyarch.Invoker.Core.Tests.Invocation;
 
 /// <summary>The core knows no backend: which exceptions are the backend's own failures is the backend's answer.</summary>
 public sealed class BackendFailureTests

@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Tests.Invocation;
+namespace Polyarch.Invoker.Core.Tests.Invocation;
 
 public sealed class BoundedLogTests
 {

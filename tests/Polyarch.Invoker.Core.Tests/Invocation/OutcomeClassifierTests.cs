@@ -2,7 +2,7 @@ using System.Text;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 
-namespace Polyarch.Invoker.Tests.Invocation;
+namespace Polyarch.Invoker.Core.Tests.Invocation;
 
 public sealed class OutcomeClassifierTests
 {

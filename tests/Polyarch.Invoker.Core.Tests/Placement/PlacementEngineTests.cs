@@ -2,7 +2,7 @@ using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Tests.Placement;
+namespace Polyarch.Invoker.Core.Tests.Placement;
 
 public sealed class PlacementEngineTests
 {

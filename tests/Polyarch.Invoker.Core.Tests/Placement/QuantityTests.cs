@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Tests.Placement;
+namespace Polyarch.Invoker.Core.Tests.Placement;
 
 /// <summary>Kubernetes quantity semantics (k8s.io/apimachinery resource.Quantity) for every io.polyarch.requires.* label.</summary>
 public sealed class QuantityTests

@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Platforms;
 
-namespace Polyarch.Invoker.Tests.Placement;
+namespace Polyarch.Invoker.Core.Tests.Platforms;
 
 public sealed class PlatformNameTests
 {

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Polyarch.Invoker.Pool;
+using Polyarch.Invoker.Testing.Fakes;
 
-namespace Polyarch.Invoker.Tests.Pool;
+namespace Polyarch.Invoker.Core.Tests.Pool;
 
 public sealed class WarmPoolTests : IAsyncLifetime
 {

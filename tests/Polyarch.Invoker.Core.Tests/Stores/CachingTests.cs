@@ -4,7 +4,7 @@ using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Images;
 
-namespace Polyarch.Invoker.Tests.Stores;
+namespace Polyarch.Invoker.Core.Tests.Stores;
 
 public sealed class CachingTests
 {

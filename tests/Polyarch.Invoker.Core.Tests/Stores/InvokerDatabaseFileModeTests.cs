@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.State;
 
-namespace Polyarch.Invoker.Tests.Stores;
+namespace Polyarch.Invoker.Core.Tests.Stores;
 
 /// <summary>invoker.db holds action environment values: it and its WAL files are readable by their owner only.</summary>
 [SupportedOSPlatform("linux")]

@@ -2,7 +2,7 @@ using Npgsql;
 using Polyarch.Invoker.State;
 using Polyarch.Testing;
 
-namespace Polyarch.Invoker.Tests.Stores;
+namespace Polyarch.Invoker.Core.Tests.Stores;
 
 /// <summary>
 /// The store contract on the host's PostgreSQL (scripts/postgres.sh), a database of its own per test, plus what only a

@@ -5,7 +5,7 @@ using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.State;
 
-namespace Polyarch.Invoker.Tests.Stores;
+namespace Polyarch.Invoker.Core.Tests.Stores;
 
 /// <summary>The store contract on SQLite (invoker.db), plus what only SQLite has: stores of the releases before migrations.</summary>
 public sealed class SqliteStoreTests : StoreContractTests

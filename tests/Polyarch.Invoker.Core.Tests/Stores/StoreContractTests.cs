@@ -10,7 +10,7 @@ using Polyarch.Invoker.Triggers;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
 
-namespace Polyarch.Invoker.Tests.Stores;
+namespace Polyarch.Invoker.Core.Tests.Stores;
 
 /// <summary>
 /// What every invoker store does, whatever its provider: <see cref="SqliteStoreTests"/> and <see cref="PostgresStoreTests"/>

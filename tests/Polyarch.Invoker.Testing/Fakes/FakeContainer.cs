@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Pool;
 
-namespace Polyarch.Invoker.Tests.Pool;
+namespace Polyarch.Invoker.Testing.Fakes;
 
 internal sealed class FakeContainer(string id) : IWarmContainer
 {

@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Images;
 
-namespace Polyarch.Invoker.Tests.Support.Fakes;
+namespace Polyarch.Invoker.Testing.Fakes;
 
 /// <summary>A catalog that knows one image (unit tests of the invoker's core; the registry is tested for real elsewhere).</summary>
 internal sealed class FixedCatalog(ImageVariants image) : IVariantCatalog

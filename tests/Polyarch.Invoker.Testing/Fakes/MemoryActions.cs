@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Actions;
 
-namespace Polyarch.Invoker.Tests.Support.Fakes;
+namespace Polyarch.Invoker.Testing.Fakes;
 
 /// <summary>Actions in memory (unit tests of the invoker's core).</summary>
 internal sealed class MemoryActions(params ActionDefinition[] actions) : IActionStore

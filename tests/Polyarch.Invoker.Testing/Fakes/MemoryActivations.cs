@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Polyarch.Invoker.Activations;
 
-namespace Polyarch.Invoker.Tests.Support.Fakes;
+namespace Polyarch.Invoker.Testing.Fakes;
 
 /// <summary>Activation records in memory (unit tests of the invoker's core).</summary>
 internal sealed class MemoryActivations : IActivationStore

@@ -2,7 +2,7 @@ using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 
-namespace Polyarch.Invoker.Tests.Support.Fakes;
+namespace Polyarch.Invoker.Testing.Fakes;
 
 /// <summary>A backend whose inventory and runs a test scripts: the boundary between the core and a real engine or cluster.</summary>
 internal sealed class ScriptedBackend(BackendInventory inventory) : IActionBackend

@@ -2,7 +2,7 @@ using Polyarch.Invoker.Rules;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
 
-namespace Polyarch.Invoker.Tests.Triggers;
+namespace Polyarch.Invoker.Triggers.Tests.Rules;
 
 public sealed class RuleMatcherTests
 {

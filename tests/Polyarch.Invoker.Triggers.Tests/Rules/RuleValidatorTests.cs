@@ -1,6 +1,6 @@
 using Polyarch.Invoker.Rules;
 
-namespace Polyarch.Invoker.Tests.Triggers;
+namespace Polyarch.Invoker.Triggers.Tests.Rules;
 
 public sealed class RuleValidatorTests
 {

@@ -6,7 +6,7 @@ using Polyarch.Invoker.Rules;
 using Polyarch.Invoker.State;
 using Polyarch.Invoker.Triggers;
 
-namespace Polyarch.Invoker.Tests.Triggers;
+namespace Polyarch.Invoker.Triggers.Tests.Triggers;
 
 /// <summary>Rules stored before validation was strict: reconciliation says so in one line per rule, with no stack trace.</summary>
 public sealed class InvalidStoredRuleTests : IDisposable
