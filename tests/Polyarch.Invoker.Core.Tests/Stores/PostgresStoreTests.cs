@@ -6,7 +6,8 @@ namespace Polyarch.Invoker.Core.Tests.Stores;
 
 /// <summary>
 /// The store contract on the host's PostgreSQL (scripts/postgres.sh), a database of its own per test, plus what only a
-/// shared store does: replicas migrate once, claim side by side, and one of them leads.
+/// shared store does: replicas migrate once and one of them leads (the triggers' claims and reconciler lock:
+/// Polyarch.Invoker.Triggers.Tests' PostgresTriggerStoreTests).
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class PostgresStoreTests : StoreContractTests
@@ -84,62 +85,5 @@ public sealed class PostgresStoreTests : StoreContractTests
         await otherWork.DisposeAsync();
         await next.DisposeAsync();
         await afterDrop.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task Only_one_replicas_reconciler_holds_the_lock_and_another_takes_it_when_it_steps_down()
-    {
-        Polyarch.Invoker.Triggers.Reconciler ReconcilerOn(StoreDatabase store)
-        {
-            var triggers = new Polyarch.Invoker.Triggers.TriggerDatabase(store);
-            return new Polyarch.Invoker.Triggers.Reconciler(
-                new Polyarch.Invoker.Rules.DbRuleStore(triggers, TimeProvider.System), new Polyarch.Invoker.Triggers.PushStore(triggers, TimeProvider.System), triggers,
-                null!, new Polyarch.Invoker.Triggers.TriggerSignal(), Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Triggers.TriggerOptions()),
-                TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Polyarch.Invoker.Triggers.Reconciler>.Instance);
-        }
-
-        using var first = ReconcilerOn(Database);
-        using var second = ReconcilerOn(await ReplicaAsync());
-
-        var firstLeads = await first.TryLeadAsync(CancellationToken.None);
-        var secondLeads = await second.TryLeadAsync(CancellationToken.None);
-        var firstStillLeads = await first.TryLeadAsync(CancellationToken.None);
-        await first.StepDownAsync();
-        var secondLeadsNow = await second.TryLeadAsync(CancellationToken.None);
-        var firstAgain = await first.TryLeadAsync(CancellationToken.None);
-        await second.StepDownAsync();
-
-        firstLeads.ShouldBeTrue();
-        secondLeads.ShouldBeFalse();
-        firstStillLeads.ShouldBeTrue();
-        secondLeadsNow.ShouldBeTrue();
-        firstAgain.ShouldBeFalse();
-    }
-
-    [Fact]
-    public async Task Two_replicas_claiming_at_once_never_get_the_same_push()
-    {
-        var pushes = new Polyarch.Invoker.Triggers.PushStore(new Polyarch.Invoker.Triggers.TriggerDatabase(Database), TimeProvider.System);
-        var other = new Polyarch.Invoker.Triggers.PushStore(new Polyarch.Invoker.Triggers.TriggerDatabase(await ReplicaAsync()), TimeProvider.System);
-        await pushes.AddAsync(
-            [.. Enumerable.Range(0, 60).Select(i => new Polyarch.Registry.Notifications.ImagePush(
-                "r", "a", $"t{i}", Polyarch.Registry.References.Digest.Parse($"sha256:{i:x64}"), "m"))],
-            "webhook", CancellationToken.None);
-
-        async Task<List<long>> ClaimAllAsync(Polyarch.Invoker.Triggers.PushStore store)
-        {
-            var ids = new List<long>();
-            while ((await store.ClaimAsync(3, CancellationToken.None)) is { Count: > 0 } claimed)
-            {
-                ids.AddRange(claimed.Select(p => p.Id));
-            }
-
-            return ids;
-        }
-
-        var claims = await Task.WhenAll(Task.Run(() => ClaimAllAsync(pushes)), Task.Run(() => ClaimAllAsync(other)));
-
-        claims.SelectMany(c => c).Order().ShouldBe(Enumerable.Range(1, 60).Select(i => (long)i));
-        claims.ShouldAllBe(c => c.Count > 0);
     }
 }
