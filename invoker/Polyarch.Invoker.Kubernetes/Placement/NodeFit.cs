@@ -1,3 +1,4 @@
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Placement;
 
@@ -11,7 +12,7 @@ namespace Polyarch.Invoker.Kubernetes.Placement;
 /// </summary>
 internal static class NodeFit
 {
-    public static List<string> Reasons(ClusterNode node, IReadOnlyList<PodVariant> variants, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
+    public static List<string> Reasons(ClusterNode node, IReadOnlyList<VariantInfo> variants, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
     {
         var reasons = new List<string>();
         if (!node.Ready)

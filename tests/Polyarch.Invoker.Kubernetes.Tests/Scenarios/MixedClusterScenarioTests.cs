@@ -57,7 +57,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
         run.Status.ShouldBe(ActivationStatus.Success);
-        var pod = $"/api/v1/namespaces/polyarch/pods/{run.PodName}";
+        var pod = $"/api/v1/namespaces/polyarch/pods/{run.Container}";
         _server.Calls.Select(c => c.ToString()).ShouldBe(
         [
             "POST /api/v1/namespaces/polyarch/pods",
