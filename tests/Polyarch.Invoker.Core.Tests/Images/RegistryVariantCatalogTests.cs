@@ -17,6 +17,7 @@ namespace Polyarch.Invoker.Core.Tests.Images;
 /// only for an index without placement annotations (built elsewhere: index + manifest + config per variant), and
 /// stays at 1 conditional request warm and 0 pinned. Requests are counted in a real registry's access log.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed partial class RegistryVariantCatalogTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     private const string OciIndex = "application/vnd.oci.image.index.v1+json";
