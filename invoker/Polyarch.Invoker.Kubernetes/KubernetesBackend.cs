@@ -67,7 +67,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         return PodOwner.Apply(PodBuilder.Build(request, placement, _options.Instance, _template), _options.OwnerPodName, _options.OwnerPodUid);
     }
 
-    public async Task<KubernetesRun> RunAsync(PodRequest request, CancellationToken cancellationToken)
+    public async Task<BackendRun> RunAsync(PodRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var pod = Plan(request, out var placement);
@@ -102,7 +102,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         return _httpPods.Pool.SweepAsync();
     }
 
-    private async Task<KubernetesRun> RunExecAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    private async Task<BackendRun> RunExecAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
 
@@ -173,11 +173,11 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
             await _pods.DeleteAsync(name, CancellationToken.None);
         }
 
-        KubernetesRun Record(string status, JsonNode? result, PodLogs logs, PodObservation observation, string? platform, TimeSpan wait, TimeSpan run) =>
-            new(status, result, logs.Lines, logs.Truncated, Cold: true, name, placement.Image, observation.Node,
+        BackendRun Record(string status, JsonNode? result, PodLogs logs, PodObservation observation, string? platform, TimeSpan wait, TimeSpan run) =>
+            new(status, result, logs.Lines, logs.Truncated, Cold: true, wait, TimeSpan.Zero, run, observation.Node,
                 platform ?? (placement.Pinned ? placement.Variants[0].Platform : null),
                 platform is null ? (placement.Pinned ? placement.Variants[0].Digest : null) : placement.VariantFor(platform)?.Digest,
-                wait, TimeSpan.Zero, run);
+                Container: name, Image: placement.Image);
     }
 
     private string? PlatformOf(string? node) =>

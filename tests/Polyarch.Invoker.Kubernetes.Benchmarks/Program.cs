@@ -48,7 +48,7 @@ await backend.StartAsync(CancellationToken.None);
 Console.WriteLine($"inventory: {inventory.Snapshot.Nodes.Count} nodes listed and watched in {sync.ElapsedMilliseconds} ms ({inventory.Snapshot.ByPlatform.Count} platforms)");
 
 const string Repo = "127.0.0.1:5000/demo/echo";
-var variants = new List<PodVariant>
+var variants = new List<VariantInfo>
 {
     new("linux/amd64", "sha256:" + new string('a', 64), new Dictionary<string, string>()),
     new("linux/arm64", "sha256:" + new string('b', 64), new Dictionary<string, string>()),

@@ -4,7 +4,8 @@ namespace Polyarch.Invoker.Invocation;
 
 /// <summary>
 /// What a backend reports about one activation it ran (Node: where it ran, when the backend has several; Platform and
-/// ChildDigest: the variant it ran, when it chose one of <see cref="ActivationContext.AnyOf"/>).
+/// ChildDigest: the variant it ran, when it chose one of <see cref="ActivationContext.AnyOf"/>; Container: the container
+/// or pod that ran it, when the backend names it; Image: the reference it pulled, when the backend reports it).
 /// </summary>
 internal sealed record BackendRun(
     string Status,
@@ -17,4 +18,6 @@ internal sealed record BackendRun(
     TimeSpan Run,
     string? Node = null,
     string? Platform = null,
-    string? ChildDigest = null);
+    string? ChildDigest = null,
+    string? Container = null,
+    string? Image = null);

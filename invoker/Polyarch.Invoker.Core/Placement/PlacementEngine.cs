@@ -95,6 +95,31 @@ internal static class PlacementEngine
         return Failure(image, inventory, request, failures, verdicts);
     }
 
+    /// <summary>
+    /// The variants an explicit platform and the action's required platforms allow, the action's preferred platforms first
+    /// (in their order), then index order — the one platform filter and preference order, which a backend that judges its
+    /// own targets (Kubernetes nodes) applies before them. <paramref name="failures"/> says why when none is left.
+    /// </summary>
+    public static List<VariantInfo> Allowed(IReadOnlyList<VariantInfo> variants, string? platform, ActionPlacement rules, List<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(variants);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(failures);
+        var request = new PlacementRequest(platform, rules, new Requirements(0, 0, 0));
+        return [.. Filter([.. variants.Select((v, i) => (v, i))], request, failures)
+            .OrderBy(c => Preference(rules, c.v.Platform))
+            .ThenBy(c => c.i)
+            .Select(c => c.v)];
+    }
+
+    /// <summary>The position of the first of the action's preferred platforms the variant's platform satisfies (int.MaxValue: none).</summary>
+    public static int Preference(ActionPlacement rules, string platform)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var preferred = rules.Preferred.ToList().FindIndex(p => PlatformName.IsCompatible(p, platform));
+        return preferred < 0 ? int.MaxValue : preferred;
+    }
+
     private static List<(VariantInfo Variant, int Index)> Candidates(ImageVariants image, PlacementRequest request, List<string> failures, List<CandidateVerdict> verdicts)
     {
         var all = image.Variants.Select((v, i) => (v, i)).ToList();
@@ -214,9 +239,8 @@ internal static class PlacementEngine
 
     private static (int Load, int Preference, int Locality, int Emulated, int Index) Rank(PlacementDecision decision, BackendInventory inventory, PlacementRequest request, int index, PoolLoad load)
     {
-        var preferred = request.Rules.Preferred.ToList().FindIndex(p => PlatformName.IsCompatible(p, decision.Variant.Platform));
         var loadRank = load switch { PoolLoad.Idle => 0, PoolLoad.Full => 2, _ => 1 };
-        return (loadRank, preferred < 0 ? int.MaxValue : preferred, -LocalityScore(inventory, decision.Variant.Platform, request.Rules.DataLocality), decision.Platform.Emulated ? 1 : 0, index);
+        return (loadRank, Preference(request.Rules, decision.Variant.Platform), -LocalityScore(inventory, decision.Variant.Platform, request.Rules.DataLocality), decision.Platform.Emulated ? 1 : 0, index);
     }
 
     private static PlacementException Failure(ImageVariants image, BackendInventory inventory, PlacementRequest request, List<string> failures, List<CandidateVerdict> verdicts)

@@ -47,8 +47,7 @@ internal sealed class KubernetesActionBackend(KubernetesBackend backend, TimePro
     public async Task<BackendRun> RunAsync(ActivationContext context, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync(cancellationToken);
-        var run = await backend.RunAsync(KubernetesRequests.From(context, time), cancellationToken);
-        return new BackendRun(run.Status, run.Result, run.Logs, run.Truncated, run.Cold, run.Wait, run.Init, run.Run, run.Node, run.Platform, run.ChildDigest);
+        return await backend.RunAsync(KubernetesRequests.From(context, time), cancellationToken);
     }
 
     /// <summary>Starts warm http pods for the context's key (action, platform, digest, limits), like the Docker pool.</summary>

@@ -20,7 +20,7 @@ internal static class KubernetesRequests
             IndexDigest = context.Image.IndexDigest,
             // Pinned: the core's variant (child digest, one architecture). Unpinned: the ranked variants the core allows,
             // best first, so the pod placer pulls the index with affinity to their architectures (index ∩ allowed).
-            Variants = unpinned ? [.. context.AnyOf!.Select(v => new PodVariant(v.Platform, v.Digest, v.Labels))] : [.. context.Image.Variants.Select(v => new PodVariant(v.Platform, v.Digest, v.Labels))],
+            Variants = unpinned ? [.. context.AnyOf!] : [.. context.Image.Variants],
             Platform = unpinned ? null : context.Decision.Variant.Platform,
             AllowedPlatforms = context.Action.Placement.Required,
             PreferredPlatforms = unpinned ? [.. context.AnyOf!.Select(v => v.Platform)] : context.Action.Placement.Preferred,

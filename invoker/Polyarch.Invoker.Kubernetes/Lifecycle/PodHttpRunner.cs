@@ -49,7 +49,7 @@ internal sealed partial class PodHttpRunner : IDisposable
     public static PoolKey KeyOf(PodRequest request, PodPlacement placement) =>
         PoolKey.For(request.ActionName, placement.Variants[0].Platform, placement.Variants[0].Digest, placement.Needs, request.Port, request.Environment, request.Code);
 
-    public async Task<KubernetesRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
+    public async Task<BackendRun> RunAsync(PodRequest request, PodPlacement placement, V1Pod pod, CancellationToken cancellationToken)
     {
         var key = KeyOf(request, placement);
         var variant = placement.Variants[0];
@@ -90,8 +90,8 @@ internal sealed partial class PodHttpRunner : IDisposable
             }
 
             _pool.Release(lease, reusable: answer.Healthy);
-            return new KubernetesRun(answer.Status, answer.Result, logs.Lines, logs.Truncated, lease.Cold, warm.Id, placement.Image, warm.Node, variant.Platform, variant.Digest,
-                wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run);
+            return new BackendRun(answer.Status, answer.Result, logs.Lines, logs.Truncated, lease.Cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run,
+                warm.Node, variant.Platform, variant.Digest, Container: warm.Id, Image: placement.Image);
         }
     }
 
@@ -199,15 +199,15 @@ internal sealed partial class PodHttpRunner : IDisposable
         {
             var initLogs = await ReadLogsAsync(warm, cancellationToken);
             await warm.DisposeAsync();
-            throw new PodStartFailedException(new KubernetesRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, true, name, placement.Image, warm.Node,
-                variant.Platform, variant.Digest, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero));
+            throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
+                warm.Node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
         }
 
         return warm;
 
         PodStartFailedException Failed(string status, JsonNode result, string? node, PodLogs logs) =>
-            new(new KubernetesRun(status, result, logs.Lines, logs.Truncated, true, name, placement.Image, node, variant.Platform, variant.Digest,
-                _time.GetElapsedTime(start), TimeSpan.Zero, TimeSpan.Zero));
+            new(new BackendRun(status, result, logs.Lines, logs.Truncated, Cold: true, _time.GetElapsedTime(start), TimeSpan.Zero, TimeSpan.Zero,
+                node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
     }
 
     private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(PodActionContainer pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Placement;
 
@@ -11,7 +12,7 @@ namespace Polyarch.Invoker.Kubernetes.Placement;
 /// </summary>
 internal static class NodeFit
 {
-    public static List<string> Reasons(ClusterNode node, IReadOnlyList<PodVariant> variants, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
+    public static List<string> Reasons(ClusterNode node, IReadOnlyList<VariantInfo> variants, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
     {
         var reasons = new List<string>();
         if (!node.Ready)
@@ -63,7 +64,7 @@ internal static class NodeFit
 
         foreach (var taint in node.Taints)
         {
-            if (taint.Effect is "NoSchedule" or "NoExecute" && !Tolerated(taint, needs) && taint.Key != KubernetesLabels.Unschedulable)
+            if (taint.Effect is "NoSchedule" or "NoExecute" && !AcceleratorTolerations.Tolerates(needs, taint) && taint.Key != KubernetesLabels.Unschedulable)
             {
                 reasons.Add($"tainted {taint} (not tolerated)");
             }
@@ -71,8 +72,4 @@ internal static class NodeFit
 
         return reasons;
     }
-
-    /// <summary>The tolerations the pod builder adds: GPU pods tolerate nvidia.com/gpu, TPU pods google.com/tpu.</summary>
-    public static bool Tolerated(NodeTaint taint, Requirements needs) =>
-        (needs.Gpus > 0 && taint.Key == KubernetesLabels.NvidiaGpu) || (needs.Tpus > 0 && taint.Key == KubernetesLabels.GoogleTpu);
 }

@@ -1,4 +1,5 @@
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Placement;
 
@@ -17,8 +18,8 @@ internal static class PodPlacer
         ArgumentNullException.ThrowIfNull(snapshot);
         var problems = new List<string>();
         var candidates = Candidates(request);
-        var fitting = new List<(PodVariant Variant, Requirements Needs)>();
-        var needsByVariant = new Dictionary<PodVariant, Requirements>();
+        var fitting = new List<(VariantInfo Variant, Requirements Needs)>();
+        var needsByVariant = new Dictionary<VariantInfo, Requirements>();
         var asked = new Requirements(request.Gpus, request.MemoryBytes, request.Cpus, request.Tpus, request.GpuProduct);
         foreach (var variant in candidates)
         {
@@ -54,61 +55,35 @@ internal static class PodPlacer
         return new PodPlacement(same, Pinned: false, $"{request.RepositoryName}@{request.IndexDigest}", firstNeeds);
     }
 
-    /// <summary>Variants allowed by the explicit platform or the action's rules, preferred platforms first, then index order.</summary>
-    private static List<PodVariant> Candidates(PodRequest request)
+    /// <summary>
+    /// Variants allowed by the explicit platform or the action's required platforms, preferred platforms first, then
+    /// index order: the core's platform filter and preference order (<see cref="PlacementEngine.Allowed"/>), so both
+    /// backends read an action's platforms the same way.
+    /// </summary>
+    private static List<VariantInfo> Candidates(PodRequest request)
     {
         var image = $"{request.RepositoryName}@{request.IndexDigest}";
-        var available = string.Join(", ", request.Variants.Select(v => v.Platform));
         if (request.Variants.Count == 0)
         {
             throw new PlacementFailedException($"Image {image} has no runnable variants. Rebuild it for at least one linux platform.");
         }
 
-        IEnumerable<PodVariant> allowed = request.Variants;
-        if (request.Platform is { } platform)
+        var failures = new List<string>();
+        var rules = new ActionPlacement { Required = request.AllowedPlatforms, Preferred = request.PreferredPlatforms };
+        var allowed = PlacementEngine.Allowed(request.Variants, request.Platform, rules, failures);
+        if (allowed.Count == 0)
         {
-            allowed = allowed.Where(v => v.Matches(platform));
-            if (!allowed.Any())
-            {
-                throw new PlacementFailedException(
-                    $"Image {image} has no variant for {platform} (it has {available}). Build it with --platform {platform} or run it on one of those.");
-            }
+            throw new PlacementFailedException(
+                $"Cannot place {image}: {string.Join("; ", failures)} (it has {string.Join(", ", request.Variants.Select(v => v.Platform))}). " +
+                "Run it on one of those platforms, change the action's platforms, or rebuild the image for the platform.");
         }
 
-        if (request.AllowedPlatforms.Count > 0)
-        {
-            allowed = allowed.Where(v => request.AllowedPlatforms.Any(v.Matches));
-            if (!allowed.Any())
-            {
-                throw new PlacementFailedException(
-                    $"Image {image} has none of the action's allowed platforms ({string.Join(", ", request.AllowedPlatforms)}); it has {available}. Change the action's platforms or rebuild the image.");
-            }
-        }
-
-        return allowed
-            .Select((v, i) => (v, i))
-            .OrderBy(x => Preference(request, x.v))
-            .ThenBy(x => x.i)
-            .Select(x => x.v)
-            .ToList();
+        return allowed;
     }
 
-    private static int Preference(PodRequest request, PodVariant variant)
+    private static bool AnyNodeFits(ClusterSnapshot snapshot, VariantInfo variant, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
     {
-        for (var i = 0; i < request.PreferredPlatforms.Count; i++)
-        {
-            if (variant.Matches(request.PreferredPlatforms[i]))
-            {
-                return i;
-            }
-        }
-
-        return int.MaxValue;
-    }
-
-    private static bool AnyNodeFits(ClusterSnapshot snapshot, PodVariant variant, Requirements needs, IReadOnlyDictionary<string, string> nodeSelector)
-    {
-        PodVariant[] one = [variant];
+        VariantInfo[] one = [variant];
         foreach (var node in snapshot.SchedulableOn($"{variant.Os}/{variant.Architecture}"))
         {
             if (NodeFit.Reasons(node, one, needs, nodeSelector).Count == 0)
@@ -120,7 +95,7 @@ internal static class PodPlacer
         return false;
     }
 
-    private static NoFittingNodeException NoFit(PodRequest request, ClusterSnapshot snapshot, List<PodVariant> candidates, Dictionary<PodVariant, Requirements> needs)
+    private static NoFittingNodeException NoFit(PodRequest request, ClusterSnapshot snapshot, List<VariantInfo> candidates, Dictionary<VariantInfo, Requirements> needs)
     {
         var verdicts = snapshot.Nodes
             .Select(node =>

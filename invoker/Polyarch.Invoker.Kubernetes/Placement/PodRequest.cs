@@ -1,4 +1,5 @@
 using Polyarch.Invoker.Actions;
+using Polyarch.Invoker.Images;
 
 namespace Polyarch.Invoker.Kubernetes.Placement;
 
@@ -15,7 +16,7 @@ internal sealed record PodRequest
     public required string IndexDigest { get; init; }
 
     /// <summary>The image's runnable variants in index order (attestations already skipped).</summary>
-    public required IReadOnlyList<PodVariant> Variants { get; init; }
+    public required IReadOnlyList<VariantInfo> Variants { get; init; }
 
     /// <summary>An explicit platform ("linux/arm64"): the image is pinned to that variant.</summary>
     public string? Platform { get; init; }

@@ -145,17 +145,9 @@ internal static class PodBuilder
 
     private static List<V1Toleration>? Tolerations(Requirements needs)
     {
-        var tolerations = new List<V1Toleration>();
-        if (needs.Gpus > 0)
-        {
-            tolerations.Add(new V1Toleration { Key = KubernetesLabels.NvidiaGpu, OperatorProperty = "Exists", Effect = "NoSchedule" });
-        }
-
-        if (needs.Tpus > 0)
-        {
-            tolerations.Add(new V1Toleration { Key = KubernetesLabels.GoogleTpu, OperatorProperty = "Exists", Effect = "NoSchedule" });
-        }
-
+        var tolerations = AcceleratorTolerations.For(needs)
+            .Select(t => new V1Toleration { Key = t.Key, OperatorProperty = "Exists", Effect = t.Effect })
+            .ToList();
         return tolerations.Count == 0 ? null : tolerations;
     }
 }

@@ -34,11 +34,11 @@ public sealed class PortForwardTests : IAsyncLifetime
         first.Cold.ShouldBeTrue();
         second.Status.ShouldBe(ActivationStatus.Success, second.Result?.ToJsonString());
         second.Cold.ShouldBeFalse();
-        second.PodName.ShouldBe(first.PodName);
+        second.Container.ShouldBe(first.Container);
         second.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(2);
         _cluster.Proxy.Inits.ShouldBe(1);
         _cluster.Proxy.Runs.ShouldBe(2);
-        _cluster.Server.Calls.ShouldContain(c => c.Method == "GET" && c.Path == $"/api/v1/namespaces/polyarch/pods/{first.PodName}/portforward"
+        _cluster.Server.Calls.ShouldContain(c => c.Method == "GET" && c.Path == $"/api/v1/namespaces/polyarch/pods/{first.Container}/portforward"
             && c.Query == $"?ports={_cluster.Proxy.Port}", "the proxy was reached through the API server");
     }
 
@@ -70,15 +70,15 @@ public sealed class PortForwardTests : IAsyncLifetime
         var (client, ns) = KubernetesConnection.Connect(_cluster.Harness.Options);
         using (client as IDisposable)
         {
-            await k8s.CoreV1OperationsExtensions.DeleteNamespacedPodAsync(client.CoreV1, first.PodName, ns, cancellationToken: TestTimeout.Token());
+            await k8s.CoreV1OperationsExtensions.DeleteNamespacedPodAsync(client.CoreV1, first.Container!, ns, cancellationToken: TestTimeout.Token());
         }
 
         var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second" }, TestTimeout.Token());
 
         second.Status.ShouldBe(ActivationStatus.Success, second.Result?.ToJsonString());
         second.Cold.ShouldBeTrue("the dead warm pod was replaced by a new one");
-        second.PodName.ShouldNotBe(first.PodName);
-        _cluster.Server.Pods().Select(p => p.Metadata.Name).ShouldBe([second.PodName]);
+        second.Container.ShouldNotBe(first.Container);
+        _cluster.Server.Pods().Select(p => p.Metadata.Name).ShouldBe([second.Container!]);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Inventory;
 using Polyarch.Invoker.Kubernetes.Lifecycle;
 using Polyarch.Invoker.Kubernetes.Placement;
@@ -92,7 +93,7 @@ public sealed class RealClusterTests
             cold.Status.ShouldBe(ActivationStatus.Success, $"{variant.Platform}: {cold.Result?.ToJsonString()}");
             warm.Status.ShouldBe(ActivationStatus.Success, $"{variant.Platform}: {warm.Result?.ToJsonString()}");
             warm.Cold.ShouldBeFalse();
-            warm.PodName.ShouldBe(cold.PodName);
+            warm.Container.ShouldBe(cold.Container);
         }
 
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: KubernetesLabels.InstanceSelector(options.Instance))).Items.ShouldBeEmpty("the warm pod is deleted when the backend is disposed");
@@ -102,9 +103,9 @@ public sealed class RealClusterTests
         Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_IMAGE")
             ?? throw new InvalidOperationException("Set POLYARCH_K8S_E2E_IMAGE=repository@sha256:<index digest> (an index the cluster's nodes can pull).");
 
-    private static List<PodVariant> VariantsFromEnvironment() =>
+    private static List<VariantInfo> VariantsFromEnvironment() =>
         [.. (Environment.GetEnvironmentVariable("POLYARCH_K8S_E2E_VARIANTS") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(v => v.Split('=', 2))
-            .Select(v => new PodVariant(v[0], v[1], new Dictionary<string, string>()))];
+            .Select(v => new VariantInfo(v[0], v[1], new Dictionary<string, string>()))];
 }

@@ -57,8 +57,8 @@ public sealed class CodeActionPodTests : IAsyncLifetime
         var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
         var changed = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "changed", Code = ActionCode.FromText("v2"), ParamsJson = """{"n":3}""" }, TestTimeout.Token());
 
-        second.PodName.ShouldBe(first.PodName, "the same code reuses its warm pod");
-        changed.PodName.ShouldNotBe(first.PodName, "a changed code never reuses a pod initialised with the old one");
+        second.Container.ShouldBe(first.Container, "the same code reuses its warm pod");
+        changed.Container.ShouldNotBe(first.Container, "a changed code never reuses a pod initialised with the old one");
         _cluster.Proxy.LastInit!["value"]!["code"]!.GetValue<string>().ShouldBe("v2");
         first.Logs.ShouldBe(["init", """params {"n":1}"""], "what follows the second sentinel is not this activation's");
         second.Logs.ShouldBe(["""printed after the end of {"n":1}""", """params {"n":2}"""]);

@@ -69,7 +69,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         first.Status.ShouldBe(ActivationStatus.Success, first.Result?.ToJsonString());
         first.Cold.ShouldBeTrue();
         second.Cold.ShouldBeFalse();
-        second.PodName.ShouldBe(first.PodName);
+        second.Container.ShouldBe(first.Container);
         second.Result!["echo"]!["n"]!.GetValue<int>().ShouldBe(2);
         second.ChildDigest.ShouldBe(EchoImage.Arm64);
         proxy.Inits.ShouldBe(1, "/init once per pod");

@@ -44,7 +44,7 @@ public sealed class PrewarmTests : IAsyncLifetime
 
         run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         run.Cold.ShouldBeFalse();
-        pods.Select(p => p.Metadata.Name).ShouldContain(run.PodName);
+        pods.Select(p => p.Metadata.Name).ShouldContain(run.Container!);
         _cluster.Proxy.Inits.ShouldBe(2, "a prewarmed pod is not initialised again");
     }
 

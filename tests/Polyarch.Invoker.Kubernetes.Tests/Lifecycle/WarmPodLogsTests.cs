@@ -34,8 +34,8 @@ public sealed class WarmPodLogsTests : IAsyncLifetime
         var second = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "second", ParamsJson = """{"n":2}""" }, TestTimeout.Token());
         var third = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "third", ParamsJson = """{"n":3}""" }, TestTimeout.Token());
 
-        second.PodName.ShouldBe(first.PodName, "the pod is reused");
-        third.PodName.ShouldBe(first.PodName);
+        second.Container.ShouldBe(first.Container, "the pod is reused");
+        third.Container.ShouldBe(first.Container);
         first.Logs.ShouldBe(["init", """params {"n":1}"""], "the cold activation also gets the /init output; the end-of-activation sentinel is dropped");
         second.Logs.ShouldBe(["""params {"n":2}"""]);
         third.Logs.ShouldBe(["""params {"n":3}"""]);

@@ -139,6 +139,30 @@ public sealed class LoadLocalityAcceleratorTests
         pod.Spec.Tolerations.ShouldContain(t => t.Key == "google.com/tpu" && t.OperatorProperty == "Exists");
     }
 
+    [Theory]
+    [InlineData("nvidia.com/gpu", "NoSchedule")]
+    [InlineData("nvidia.com/gpu", "NoExecute")]
+    [InlineData("google.com/tpu", "NoSchedule")]
+    [InlineData("google.com/tpu", "NoExecute")]
+    public async Task An_accelerator_pod_tolerates_both_effects_its_node_pool_may_be_tainted_with(string resource, string effect)
+    {
+        // GKE taints GPU and TPU node pools <resource>=present:NoSchedule; EKS accelerated node groups and the NVIDIA
+        // GPU operator's guides use NoExecute too. A pod the placement judged to fit must not be refused by the scheduler.
+        var gpu = resource == "nvidia.com/gpu";
+        await using var cluster = await PlacementCluster.StartAsync(
+            Node("amd64-1", "amd64"),
+            Node("amd64-accel", "amd64", gpus: gpu ? 2 : 0, tpus: gpu ? 0 : 4, taints: [Taint(resource, "present", effect)]));
+        var action = Action(memoryMb: 256, protocol: ActionProtocol.Exec) with { Gpus = gpu ? 1 : 0, Tpus = gpu ? 0 : 1 };
+
+        var record = await cluster.Invoker(action).InvokeAsync(new InvocationRequest(action.Name, [], Platform: "linux/amd64"), TestTimeout.Token());
+
+        record.Status.ShouldBe(ActivationStatus.Success, record.Result?.ToJsonString());
+        record.Node.ShouldBe("amd64-accel");
+        var tolerations = cluster.Created.ShouldHaveSingleItem().Spec.Tolerations;
+        tolerations.Where(t => t.Key == resource && t.OperatorProperty == "Exists").Select(t => t.Effect).ShouldBe(["NoSchedule", "NoExecute"], ignoreOrder: true);
+        tolerations.ShouldAllBe(t => t.Key == resource, "a GPU pod tolerates no TPU taint and the other way round");
+    }
+
     private static ActionDefinition Action(int memoryMb, ActionProtocol protocol = ActionProtocol.Http) => new()
     {
         Name = "echo",

@@ -81,5 +81,5 @@ public sealed class SameLabelsBothBackendsTests
     private static PlacementRequest DefaultRequest() => PlacementRequest.For(ActionDefinition.ForImage($"{EchoImage.Repository}:latest"), platform: null);
 
     private static PodRequest PodRequest(Dictionary<string, string> labels) =>
-        EchoImage.Request() with { Variants = [new PodVariant("linux/amd64", EchoImage.Amd64, labels)] };
+        EchoImage.Request() with { Variants = [new VariantInfo("linux/amd64", EchoImage.Amd64, labels)] };
 }

@@ -36,7 +36,7 @@ public sealed class OwnerReferenceTests : IAsyncLifetime
         var run = await harness.Backend.RunAsync(request, TestTimeout.Token());
 
         run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
-        var owner = _server.Pod(run.PodName!)!.Metadata.OwnerReferences.ShouldHaveSingleItem();
+        var owner = _server.Pod(run.Container!)!.Metadata.OwnerReferences.ShouldHaveSingleItem();
         owner.ShouldSatisfyAllConditions(
             o => o.ApiVersion.ShouldBe("v1"),
             o => o.Kind.ShouldBe("Pod"),

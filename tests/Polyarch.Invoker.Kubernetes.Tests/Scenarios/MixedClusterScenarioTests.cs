@@ -57,7 +57,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         var run = await _harness.Backend.RunAsync(EchoImage.Request(platform: "linux/arm64"), TestTimeout.Token());
 
         run.Status.ShouldBe(ActivationStatus.Success);
-        var pod = $"/api/v1/namespaces/polyarch/pods/{run.PodName}";
+        var pod = $"/api/v1/namespaces/polyarch/pods/{run.Container}";
         _server.Calls.Select(c => c.ToString()).ShouldBe(
         [
             "POST /api/v1/namespaces/polyarch/pods",
@@ -81,7 +81,7 @@ public sealed class MixedClusterScenarioTests : IAsyncLifetime
         run.Status.ShouldBe(ActivationStatus.Success, run.Result?.ToJsonString());
         run.Node.ShouldBe(MixedCluster.Gpu);
         pod.Spec.Containers[0].Resources.Limits["nvidia.com/gpu"].ToString().ShouldBe("1");
-        pod.Spec.Tolerations.ShouldHaveSingleItem().Key.ShouldBe("nvidia.com/gpu");
+        pod.Spec.Tolerations.Select(t => $"{t.Key}:{t.Effect}").ShouldBe(["nvidia.com/gpu:NoSchedule", "nvidia.com/gpu:NoExecute"], ignoreOrder: true);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Kubernetes.Placement;
 
 namespace Polyarch.Invoker.Kubernetes.Tests.Support;
@@ -13,9 +14,9 @@ internal static class EchoImage
 
     private static readonly Dictionary<string, string> NoLabels = [];
 
-    public static IReadOnlyList<PodVariant> Variants(IReadOnlyDictionary<string, string>? amd64Labels = null, bool withPpc64le = true)
+    public static IReadOnlyList<VariantInfo> Variants(IReadOnlyDictionary<string, string>? amd64Labels = null, bool withPpc64le = true)
     {
-        var variants = new List<PodVariant>
+        var variants = new List<VariantInfo>
         {
             new("linux/amd64", Amd64, amd64Labels ?? NoLabels),
             new("linux/arm64", Arm64, NoLabels),

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Hosting;
@@ -6,6 +7,7 @@ using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Kubernetes;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Registry.References;
+using Polyarch.Testing;
 
 namespace Polyarch.Invoker.Tests.Hosting;
 
@@ -13,7 +15,8 @@ namespace Polyarch.Invoker.Tests.Hosting;
 /// The invoker is five projects with one-way references (invoker/README.md, "Layout"): the core knows no backend and
 /// no trigger, the backends and the triggers know only the core, and only the executable knows them all. Project
 /// references already refuse the other direction at build time; this checks what they cannot: which third-party
-/// libraries each assembly loads, and that each project logs in its own EventId range.
+/// libraries each assembly loads, and that each project logs in its own EventId range. The tests follow the same split:
+/// each test project references its own project and test support only.
 /// </summary>
 public sealed class ProjectLayoutTests
 {
@@ -76,6 +79,42 @@ public sealed class ProjectLayoutTests
         }
 
         all.GroupBy(e => e.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(e => e.Method))}").ShouldBeEmpty();
+    }
+
+    public static TheoryData<string, string[]> TestProjects => new()
+    {
+        // test project (under tests/), exactly the projects it references
+        { "Polyarch.Invoker.Testing", ["Polyarch.Invoker.Core", "Polyarch.Testing"] },
+        { "Polyarch.Invoker.Core.Tests", ["Polyarch.Invoker.Core", "Polyarch.Invoker.Testing", "Polyarch.Testing"] },
+        { "Polyarch.Invoker.Docker.Tests", ["Polyarch.Invoker.Docker", "Polyarch.Invoker.Testing", "Polyarch.Testing"] },
+        { "Polyarch.Invoker.Triggers.Tests", ["Polyarch.Invoker.Triggers", "Polyarch.Invoker.Testing", "Polyarch.Testing"] },
+        // Its CLI and deployment start-up tests run the executable with Invoker:Backend=Kubernetes.
+        { "Polyarch.Invoker.Kubernetes.Tests", ["Polyarch.Invoker", "Polyarch.Invoker.Kubernetes.ApiServerDouble"] },
+        { "Polyarch.Invoker.Tests", ["Polyarch.Invoker", "Polyarch.Invoker.Testing", "Polyarch.Testing"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(TestProjects))]
+    public void Each_test_project_references_only_its_project_and_test_support(string project, string[] expected)
+    {
+        var path = RepositoryRoot.Combine("tests", project, $"{project}.csproj");
+
+        var references = XDocument.Load(path).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')))
+            .Order(StringComparer.Ordinal);
+
+        references.ShouldBe(expected.Order(StringComparer.Ordinal), $"{path} references");
+    }
+
+    [Fact]
+    public void Every_invoker_test_project_is_in_the_layout_table()
+    {
+        var listed = TestProjects.Select(row => (string)row[0]).ToHashSet(StringComparer.Ordinal);
+
+        Directory.GetDirectories(RepositoryRoot.Combine("tests"), "Polyarch.Invoker*.Tests")
+            .Select(Path.GetFileName)
+            .Where(name => !listed.Contains(name!))
+            .ShouldBeEmpty("add each invoker test project to TestProjects with the one project it tests");
     }
 
     private static Assembly ByName(string name) =>

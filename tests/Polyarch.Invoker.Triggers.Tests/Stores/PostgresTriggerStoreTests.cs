@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polyarch.Invoker.Rules;
+using Polyarch.Invoker.State;
+using Polyarch.Registry.Notifications;
+using Polyarch.Registry.References;
+using Polyarch.Testing;
+
+namespace Polyarch.Invoker.Triggers.Tests.Stores;
+
+/// <summary>
+/// The triggers' store contract on the host's PostgreSQL (scripts/postgres.sh), a database of its own per test, plus what
+/// only a shared store does for them: replicas claim side by side and one reconciler holds the lock.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class PostgresTriggerStoreTests : TriggerStoreContractTests
+{
+    private readonly List<StoreDatabase> _replicas = [];
+    private PostgresDatabase? _server;
+
+    internal override async Task<StoreDatabase> CreateStoreAsync()
+    {
+        _server = await PostgresServer.CreateDatabaseAsync();
+        return new PostgresInvokerDatabase(_server.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
+    }
+
+    internal override Task<StoreDatabase> ReplicaAsync()
+    {
+        var replica = new PostgresInvokerDatabase(_server!.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
+        _replicas.Add(replica);
+        return Task.FromResult<StoreDatabase>(replica);
+    }
+
+    protected override async Task DropStoreAsync()
+    {
+        foreach (var replica in _replicas)
+        {
+            replica.Dispose();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Only_one_replicas_reconciler_holds_the_lock_and_another_takes_it_when_it_steps_down()
+    {
+        Reconciler ReconcilerOn(StoreDatabase store)
+        {
+            var triggers = new TriggerDatabase(store);
+            return new Reconciler(
+                new DbRuleStore(triggers, TimeProvider.System), new PushStore(triggers, TimeProvider.System), triggers,
+                null!, new TriggerSignal(), Options.Create(new TriggerOptions()),
+                TimeProvider.System, NullLogger<Reconciler>.Instance);
+        }
+
+        using var first = ReconcilerOn(Database);
+        using var second = ReconcilerOn(await ReplicaAsync());
+
+        var firstLeads = await first.TryLeadAsync(CancellationToken.None);
+        var secondLeads = await second.TryLeadAsync(CancellationToken.None);
+        var firstStillLeads = await first.TryLeadAsync(CancellationToken.None);
+        await first.StepDownAsync();
+        var secondLeadsNow = await second.TryLeadAsync(CancellationToken.None);
+        var firstAgain = await first.TryLeadAsync(CancellationToken.None);
+        await second.StepDownAsync();
+
+        firstLeads.ShouldBeTrue();
+        secondLeads.ShouldBeFalse();
+        firstStillLeads.ShouldBeTrue();
+        secondLeadsNow.ShouldBeTrue();
+        firstAgain.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Two_replicas_claiming_at_once_never_get_the_same_push()
+    {
+        var pushes = new PushStore(new TriggerDatabase(Database), TimeProvider.System);
+        var other = new PushStore(new TriggerDatabase(await ReplicaAsync()), TimeProvider.System);
+        await pushes.AddAsync(
+            [.. Enumerable.Range(0, 60).Select(i => new ImagePush(
+                "r", "a", $"t{i}", Digest.Parse($"sha256:{i:x64}"), "m"))],
+            "webhook", CancellationToken.None);
+
+        async Task<List<long>> ClaimAllAsync(PushStore store)
+        {
+            var ids = new List<long>();
+            while ((await store.ClaimAsync(3, CancellationToken.None)) is { Count: > 0 } claimed)
+            {
+                ids.AddRange(claimed.Select(p => p.Id));
+            }
+
+            return ids;
+        }
+
+        var claims = await Task.WhenAll(Task.Run(() => ClaimAllAsync(pushes)), Task.Run(() => ClaimAllAsync(other)));
+
+        claims.SelectMany(c => c).Order().ShouldBe(Enumerable.Range(1, 60).Select(i => (long)i));
+        claims.ShouldAllBe(c => c.Count > 0);
+    }
+}
