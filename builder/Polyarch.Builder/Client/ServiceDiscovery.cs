@@ -18,6 +18,9 @@ internal static class ServiceDiscovery
     /// <summary>How long the /healthz probe of a local service may take before the CLI works on its own.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The second, patient probe of a service whose process is alive but did not answer the first (a loaded machine).</summary>
+    public static readonly TimeSpan LoadedProbeTimeout = TimeSpan.FromSeconds(15);
+
     public static async Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, CancellationToken cancellationToken)
     {
         var options = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
@@ -40,20 +43,47 @@ internal static class ServiceDiscovery
             return null;
         }
 
-        return await AnswersAsync(local, record.Instance, cancellationToken) ? new ServiceConnection(local, key, Explicit: false) { KeySource = keySource } : null;
+        return await AnswersAsync(local, record, cancellationToken) ? new ServiceConnection(local, key, Explicit: false) { KeySource = keySource } : null;
     }
 
-    private static async Task<bool> AnswersAsync(Uri url, string instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// A refused connection or another instance means a stale serve.json: the CLI works on its own at once. A probe that times
+    /// out while the recorded process is alive is the service under load; building beside it would run the same work twice
+    /// on one state directory, so the CLI asks once more and waits up to <see cref="LoadedProbeTimeout"/>.
+    /// </summary>
+    private static async Task<bool> AnswersAsync(Uri url, ServiceEndpointRecord record, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = ProbeTimeout };
+        foreach (var timeout in IsAlive(record.Pid) ? new[] { ProbeTimeout, LoadedProbeTimeout } : [ProbeTimeout])
+        {
+            using var http = new HttpClient { Timeout = timeout };
+            try
+            {
+                var health = await http.GetFromJsonAsync<JsonElement>(new Uri(url, "/healthz"), cancellationToken);
+                return health.ValueKind == JsonValueKind.Object && health.TryGetProperty("instance", out var id) && id.GetString() == record.Instance;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Timed out: slow, perhaps not gone. A live process gets the longer probe; otherwise the loop ends.
+            }
+            catch (Exception exception) when (exception is HttpRequestException or JsonException)
+            {
+                return false; // Not running (a stale serve.json): the CLI builds on its own.
+            }
+        }
+
+        return false; // Never answered: the CLI builds on its own.
+    }
+
+    private static bool IsAlive(int pid)
+    {
         try
         {
-            var health = await http.GetFromJsonAsync<JsonElement>(new Uri(url, "/healthz"), cancellationToken);
-            return health.ValueKind == JsonValueKind.Object && health.TryGetProperty("instance", out var id) && id.GetString() == instance;
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
         {
-            return false; // Not running (a stale serve.json) or not answering quickly: the CLI builds on its own.
+            return false;
         }
     }
 
