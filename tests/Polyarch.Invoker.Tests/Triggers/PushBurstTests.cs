@@ -92,12 +92,12 @@ public sealed class PushBurstTests(TriggersFixture fixture) : IDisposable
     private static string RandomDigest() => $"sha256:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}";
 
     private string Envelope(params (string MediaType, string Tag, string Digest)[] events) =>
-        $$"""{"events":[{{string.Join(",", events.Select(e => $$"""
-            {"id":"{{Guid.NewGuid()}}","timestamp":"2026-11-26T14:51:46Z","action":"push",
-             "target":{"mediaType":"{{e.MediaType}}","size":1,"digest":"{{e.Digest}}","repository":"demo/echo",
-               "url":"http://{{fixture.Registry}}/v2/demo/echo/manifests/{{e.Digest}}","tag":"{{e.Tag}}"},
-             "request":{"id":"r","addr":"127.0.0.1:1","host":"{{fixture.Registry}}","method":"PUT","useragent":"buildkit"}}
-            """))}}]}""";
+        "{\"events\":[" + string.Join(",", events.Select(e => $$$"""
+            {"id":"{{{Guid.NewGuid()}}}","timestamp":"2026-11-26T14:51:46Z","action":"push",
+             "target":{"mediaType":"{{{e.MediaType}}}","size":1,"digest":"{{{e.Digest}}}","repository":"demo/echo",
+               "url":"http://{{{fixture.Registry}}}/v2/demo/echo/manifests/{{{e.Digest}}}","tag":"{{{e.Tag}}}"},
+             "request":{"id":"r","addr":"127.0.0.1:1","host":"{{{fixture.Registry}}}","method":"PUT","useragent":"buildkit"}}
+            """)) + "]}";
 
     /// <summary>The echo index with one annotation more under <paramref name="tag"/>: an index digest of its own.</summary>
     private async Task<Digest> PushVariantIndexAsync(string tag)
