@@ -12,7 +12,7 @@
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
 #   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
-#   --quick     the scale rows P9–P11 at a tenth of their size (100,000 records; 100 pushes in 6 s; 50 actions), for CI-like runs.
+#   --quick     the scale rows P9–P11 at a tenth of their size (100,000 records; 100 pushes in 6 s; 50 actions under 512 MiB), for CI-like runs.
 # Exit code: 0 when every benchmark ran (a missed target is a result, not a failure), 1 when one failed to run.
 set -euo pipefail
 # shellcheck source=lib/common.sh
@@ -114,16 +114,16 @@ run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imaget
 run artifacts "A1: storing / loading a 10 MB OCI artifact vs raw HttpClient PUT / GET of the same bytes (median of 10)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --artifacts --runs 10 --json "$OUT/raw/artifacts.json"
 # The scale rows (issue 18). --quick shrinks them tenfold; the rows say the sizes they ran at.
-if [ "$QUICK" = 1 ]; then p9_records=100000 p10_pushes=100 p10_seconds=6 p11_actions=50 p11_invocations=300
-else p9_records=1000000 p10_pushes=1000 p10_seconds=60 p11_actions=500 p11_invocations=1000; fi
+if [ "$QUICK" = 1 ]; then p9_records=100000 p10_pushes=100 p10_seconds=6 p11_actions=50 p11_invocations=300 p11_cap=512
+else p9_records=1000000 p10_pushes=1000 p10_seconds=60 p11_actions=500 p11_invocations=1000 p11_cap=2048; fi
 run p9 "P9: activation store at scale, $p9_records records in SQLite and PostgreSQL (baseline: the same at 10,000)" \
   dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --store sqlite,postgres --records "$p9_records" --baseline 10000 --json "$OUT/raw/p9.json"
 run p10 "P10: $p10_pushes index pushes in $p10_seconds s (the registry's recorded notifications) against serve (baseline: single pushes)" \
   dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --push-burst --pushes "$p10_pushes" --seconds "$p10_seconds" \
     --registry "$POLYARCH_REGISTRY" --image "$NOOP_IMAGE" --json "$OUT/raw/p10.json"
-run p11 "P11: $p11_actions actions, warm pool capped at 2 GiB (baseline: one hot action)" \
+run p11 "P11: $p11_actions actions, warm pool capped at $p11_cap MiB (baseline: one hot action)" \
   dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --many-actions --actions "$p11_actions" --invocations "$p11_invocations" \
-    --concurrency 4 --memory 32 --memory-cap 2048 --image "$NOOP_IMAGE" --json "$OUT/raw/p11.json"
+    --concurrency 4 --memory 32 --memory-cap "$p11_cap" --image "$NOOP_IMAGE" --json "$OUT/raw/p11.json"
 for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts p9 p10 p11; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")

@@ -108,7 +108,7 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
       end)),
     # P10: a burst of index pushes, the registry's recorded notification sequence each, against a running serve.
     (if $p10 == null then notrun("P10"; "push burst: index pushes → firings"; "exactly one firing per push") else
-      ($p10.eventToStart | pick) + {id: "P10", what: "index push event → activation start in a burst of \($p10.pushes) pushes over \($p10.seconds) s (sent in \($p10.sentSeconds | round) s; \($p10.envelopesPerPush) recorded notifications each, the webhook token): \($p10.firings) firings of \($p10.expectedFirings), \($p10.duplicates) duplicates, \($p10.lost) lost, \($p10.webhookFailures) webhook failures", unit: "ms",
+      ($p10.eventToStart | pick) + {id: "P10", what: "index push event → activation start in a burst of \($p10.pushes) pushes over \($p10.seconds) s (sent in \($p10.sentSeconds | round) s; \($p10.envelopesPerPush) recorded notifications each, the webhook token): \($p10.firings) firings for \($p10.expectedFirings) pushes (the burst and \($p10.singles) single ones), \($p10.duplicates) duplicates, \($p10.lost) lost, \($p10.webhookFailures) webhook failures", unit: "ms",
         firings: $p10.firings, expectedFirings: $p10.expectedFirings, duplicates: $p10.duplicates, lost: $p10.lost,
         baseline: {what: "single pushes, one at a time", median: $p10.singleEventToStart.median, p99: $p10.singleEventToStart.p99},
         ratio: ($p10.eventToStart.median / $p10.singleEventToStart.median), ratioUnit: "× single",
