@@ -6,10 +6,13 @@
 #   P7 index-push event → activation start                              P8 emulated vs native warm invocation
 #   K1 Kubernetes placement on 5,000 simulated nodes                    P14 `manifest inspect` / `create` vs `imagetools`
 #   A1 storing / loading a 10 MB artifact vs raw HttpClient PUT / GET
+#   P9 activation store at 1,000,000 records (SQLite, PostgreSQL)       P10 1,000 index pushes in a minute → firings
+#   P11 500 actions, warm pool capped by memory, vs one hot action
 #   P15 hello.py as a code action on polyarch/python:3.11, cold/warm, native/emulated, vs `docker run --rm`
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
 #   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
+#   --quick     the scale rows P9–P11 at a tenth of their size (100,000 records; 100 pushes in 6 s; 50 actions under 512 MiB), for CI-like runs.
 # Exit code: 0 when every benchmark ran (a missed target is a result, not a failure), 1 when one failed to run.
 set -euo pipefail
 # shellcheck source=lib/common.sh
@@ -17,11 +20,13 @@ set -euo pipefail
 export POLYARCH_STATE_DIR
 
 OUT="$POLYARCH_STATE_DIR/bench"
+QUICK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || die "--out needs a directory" 2; OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$1' (usage: scripts/bench.sh [--out DIR])" 2 ;;
+    --quick) QUICK=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (usage: scripts/bench.sh [--out DIR] [--quick])" 2 ;;
   esac
 done
 mkdir -p "$OUT/raw"
@@ -108,7 +113,18 @@ run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imaget
     bash tests/Polyarch.Builder.Tests/Benchmarks/manifest-vs-imagetools.sh "$ECHO_IMAGE" --json "$OUT/raw/p14.json"
 run artifacts "A1: storing / loading a 10 MB OCI artifact vs raw HttpClient PUT / GET of the same bytes (median of 10)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --artifacts --runs 10 --json "$OUT/raw/artifacts.json"
-for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts; do
+# The scale rows (issue 18). --quick shrinks them tenfold; the rows say the sizes they ran at.
+if [ "$QUICK" = 1 ]; then p9_records=100000 p10_pushes=100 p10_seconds=6 p11_actions=50 p11_invocations=300 p11_cap=512
+else p9_records=1000000 p10_pushes=1000 p10_seconds=60 p11_actions=500 p11_invocations=1000 p11_cap=2048; fi
+run p9 "P9: activation store at scale, $p9_records records in SQLite and PostgreSQL (baseline: the same at 10,000)" \
+  dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --store sqlite,postgres --records "$p9_records" --baseline 10000 --json "$OUT/raw/p9.json"
+run p10 "P10: $p10_pushes index pushes in $p10_seconds s (the registry's recorded notifications) against serve (baseline: single pushes)" \
+  dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --push-burst --pushes "$p10_pushes" --seconds "$p10_seconds" \
+    --registry "$POLYARCH_REGISTRY" --image "$NOOP_IMAGE" --json "$OUT/raw/p10.json"
+run p11 "P11: $p11_actions actions, warm pool capped at $p11_cap MiB (baseline: one hot action)" \
+  dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --many-actions --actions "$p11_actions" --invocations "$p11_invocations" \
+    --concurrency 4 --memory 32 --memory-cap "$p11_cap" --image "$NOOP_IMAGE" --json "$OUT/raw/p11.json"
+for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts p9 p10 p11; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -127,6 +143,7 @@ jq -n \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
   --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
   --argjson p7 "$(raw p7)" --argjson p15 "$(raw p15)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
+  --argjson p9 "$(raw p9)" --argjson p10 "$(raw p10)" --argjson p11 "$(raw p11)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo

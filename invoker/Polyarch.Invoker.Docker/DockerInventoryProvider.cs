@@ -10,6 +10,9 @@ internal sealed class DockerInventoryProvider(DockerClientProvider docker, IOpti
     private readonly SemaphoreSlim _lock = new(1, 1);
     private BackendInventory? _inventory;
 
+    /// <summary>Whether the inventory has been read (serve reads it at start-up, off the first activation's path).</summary>
+    public bool IsRead => _inventory is not null;
+
     public async Task<BackendInventory> GetAsync(CancellationToken cancellationToken)
     {
         if (_inventory is { } cached)

@@ -8,16 +8,22 @@ namespace Polyarch.Invoker.Benchmarks;
 /// <summary>The invoker wired as `serve` wires it, as its own instance with its own state directory.</summary>
 internal static class BenchmarkHost
 {
-    public static ServiceProvider Create(string instanceId, string stateDirectory) 
+    public static ServiceProvider Create(string instanceId, string stateDirectory, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Invoker:InstanceId"] = instanceId,
             ["Invoker:StateDirectory"] = stateDirectory,
             ["Docker:ExtraLabels:io.polyarch.benchmark"] = instanceId,
             ["WarmPool:MaxContainersPerKey"] = "8",
             ["WarmPool:MaxContainers"] = "64",
-        }).Build();
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

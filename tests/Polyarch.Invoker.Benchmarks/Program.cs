@@ -19,6 +19,18 @@ using Polyarch.Invoker.Invocation;
 // --throughput-image IMAGE: measure throughput (P6) on this image (e.g. the noop above) instead of IMAGE; the
 //   ceiling is measured too: the same warm container called directly, sequentially, by one pooled HttpClient.
 // --json FILE: also write the results as JSON (scripts/bench.sh aggregates them).
+// --store sqlite,postgres [--records N] [--baseline N]: P9 instead, the activation store at scale (StoreScale/).
+if (args.Contains("--store"))
+{
+    return await Polyarch.Invoker.Benchmarks.StoreScale.StoreScaleCommand.RunAsync(args);
+}
+
+// --push-burst (P10) / --many-actions (P11): see ScaleCommands.
+if (args.Contains("--push-burst") || args.Contains("--many-actions"))
+{
+    return await ScaleCommands.RunAsync(args);
+}
+
 var image = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "127.0.0.1:5000/demo/echo:latest";
 var warmCount = Option("--warm", 300);
 var coldCount = Option("--cold", 8);

@@ -44,12 +44,24 @@ internal sealed partial class PushProcessor(
     /// <summary>Processes every pending push once (the loop's body; tests call it directly).</summary>
     public async Task ProcessPendingAsync(CancellationToken cancellationToken)
     {
-        // Few at a time: each may wait Triggers:MissingTagWait, and the claim's lease should outlast the batch.
-        foreach (var push in await pushes.ClaimAsync(20, cancellationToken))
+        // Few at a time: each may wait Triggers:MissingTagWait, and the claim's lease should outlast the batch. Batch after
+        // batch until the due pushes are done: a burst larger than one batch is not left to the next signal or poll
+        // (Triggers:PollInterval, 5 s, per 20 pushes once the burst's notifications stop: issue 18, P10).
+        // A push that stays pending (a failed attempt) ends the pass, so its retries stay a poll apart.
+        IReadOnlyList<StoredPush> batch;
+        var settled = true;
+        do
         {
-            await ProcessAsync(push, cancellationToken);
+            batch = await pushes.ClaimAsync(ClaimBatch, _options.ManifestSettleDelay, cancellationToken);
+            foreach (var push in batch)
+            {
+                settled &= await ProcessAsync(push, cancellationToken);
+            }
         }
+        while (batch.Count == ClaimBatch && settled && !cancellationToken.IsCancellationRequested);
     }
+
+    private const int ClaimBatch = 20;
 
     /// <summary>
     /// Starts the pending firings this replica may run: at start-up on SQLite every one (the one process that ran them
@@ -99,7 +111,8 @@ internal sealed partial class PushProcessor(
         }
     }
 
-    private async Task ProcessAsync(StoredPush stored, CancellationToken cancellationToken)
+    /// <summary>Processes one claimed push; false when it stays pending (not due yet, or an attempt failed).</summary>
+    private async Task<bool> ProcessAsync(StoredPush stored, CancellationToken cancellationToken)
     {
         var push = stored.Push;
         var repositoryName = $"{push.Registry}/{push.Repository}";
@@ -107,7 +120,7 @@ internal sealed partial class PushProcessor(
         {
             LogIgnoredTag(repositoryName, push.Tag, push.Digest);
             await pushes.CompleteAsync(stored, cancellationToken);
-            return;
+            return true;
         }
 
         // An artifact is pushed once and no index replaces it: it needs no settling.
@@ -115,7 +128,7 @@ internal sealed partial class PushProcessor(
             && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - stored.Received < (long)_options.ManifestSettleDelay.TotalMilliseconds)
         {
             await pushes.ReleaseAsync(stored, cancellationToken);
-            return;
+            return false;
         }
 
         try
@@ -126,7 +139,7 @@ internal sealed partial class PushProcessor(
             {
                 LogSuperseded(repositoryName, push.Tag, push.Digest, current.Digest);
                 await pushes.SupersedeAsync(stored, cancellationToken);
-                return;
+                return true;
             }
 
             if (current is null)
@@ -180,12 +193,14 @@ internal sealed partial class PushProcessor(
             }
 
             await pushes.CompleteAsync(stored, cancellationToken);
+            return true;
         }
         catch (Exception exception) when (exception is ImageResolutionException or RegistryException or HttpRequestException)
         {
             var giveUp = stored.Attempts + 1 >= _options.MaxAttempts;
             LogResolutionFailed(exception, $"{repositoryName}:{push.Tag}", push.Digest.ToString(), stored.Attempts + 1, giveUp);
             await pushes.FailAttemptAsync(stored, exception.Message, giveUp, cancellationToken);
+            return giveUp;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Polyarch.Invoker.State;
+using Polyarch.Registry.Manifests;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
 
@@ -8,7 +9,7 @@ namespace Polyarch.Invoker.Triggers;
 /// <summary>
 /// Pushes accepted from the webhook or found by reconciliation, and the tag → digest each repository was last seen with.
 /// Every replica receives the registry's notifications: a push is stored pending once (a unique index on PostgreSQL) and
-/// processed by the replica that claims it (<see cref="ClaimAsync"/>: a lease, <c>FOR UPDATE SKIP LOCKED</c>).
+/// processed by the replica that claims it (<see cref="ClaimAsync(int, TimeSpan, CancellationToken)"/>: a lease, <c>FOR UPDATE SKIP LOCKED</c>).
 /// </summary>
 internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvider)
 {
@@ -66,13 +67,22 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
     /// Claims up to <paramref name="limit"/> pending pushes no other replica holds (or whose holder's lease expired) for
     /// <see cref="StoreDatabase.LeaseDuration"/>, oldest first; replicas claim side by side (SKIP LOCKED).
     /// </summary>
-    public async Task<IReadOnlyList<StoredPush>> ClaimAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredPush>> ClaimAsync(int limit, CancellationToken cancellationToken) =>
+        ClaimAsync(limit, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ClaimAsync(int, CancellationToken)"/>, but only pushes that are due: an index at once, any other
+    /// manifest once it has settled for <paramref name="settleDelay"/>. Unsettled pushes are left pending without being
+    /// claimed, so they never fill a batch ahead of an index push behind them (a burst's per-child tag pushes did: issue 18).
+    /// </summary>
+    public async Task<IReadOnlyList<StoredPush>> ClaimAsync(int limit, TimeSpan settleDelay, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var claimed = await QueryAsync(
             $"""
             UPDATE pushes SET lease_owner = @owner, lease_expires = @expires
             WHERE id IN (SELECT id FROM pushes WHERE state = 'pending' AND (lease_expires IS NULL OR lease_expires < @now)
+                AND (media_type IN (@ociIndex, @dockerList) OR received <= @settled)
                 ORDER BY id LIMIT @limit{Store.SkipLocked})
             RETURNING {Columns}
             """,
@@ -80,6 +90,9 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
             ("owner", Store.Owner),
             ("expires", (now + Store.LeaseDuration).ToUnixTimeMilliseconds()),
             ("now", now.ToUnixTimeMilliseconds()),
+            ("ociIndex", MediaTypes.OciIndex),
+            ("dockerList", MediaTypes.DockerManifestList),
+            ("settled", (now - settleDelay).ToUnixTimeMilliseconds()),
             ("limit", limit));
         return [.. claimed.OrderBy(p => p.Id)];
     }

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Invoker.DockerEngine;
+using Polyarch.Invoker.Tests.Triggers;
+using Polyarch.Testing;
+
+namespace Polyarch.Invoker.Tests.Hosting;
+
+/// <summary>What `serve` does before it takes requests, so the first push or invocation does not wait for it (issue 18, P7).</summary>
+[Trait("Category", "Integration")] // the Docker engine's inventory (GET /info) and InvokerStartup's clean-up need the engine.
+public sealed class InvokerStartupTests : IDisposable
+{
+    private readonly string _state = Directory.CreateTempSubdirectory("invoker-startup-").FullName;
+
+    [Fact]
+    public async Task Serve_reads_the_backend_inventory_at_start_up_not_on_the_first_activation()
+    {
+        await using var server = await TriggerServer.StartAsync(_state, $"t{TestRun.Id}-startup", HostSettings.Registry, processPushes: false);
+
+        // No request has been made: only start-up can have read it. Before, the first activation read it on its path
+        // (the engine's GET /info: 0.1–0.5 s of the first push's event → start).
+        server.Services.GetRequiredService<DockerInventoryProvider>().IsRead.ShouldBeTrue(
+            "serve should read the backend's inventory at start-up, off the first activation's path");
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_state, recursive: true);
+    }
+}
