@@ -15,6 +15,7 @@ internal static class InvokerCommandLine
             ActionsCommand.Create(),
             ActivationsCommand.Create(),
             RulesCommand.Create(),
+            WorkflowsCommand.Create(),
             Logging.CliLogging.VerboseOption(),
             Logging.CliLogging.LogFormatOption(),
         };
