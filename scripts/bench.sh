@@ -6,6 +6,7 @@
 #   P7 index-push event → activation start                              P8 emulated vs native warm invocation
 #   K1 Kubernetes placement on 5,000 simulated nodes                    P14 `manifest inspect` / `create` vs `imagetools`
 #   A1 storing / loading a 10 MB artifact vs raw HttpClient PUT / GET
+#   W1 the workflow engine's overhead per step vs invoking the same actions directly
 #   P15 hello.py as a code action on polyarch/python:3.11, cold/warm, native/emulated, vs `docker run --rm`
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
@@ -108,7 +109,9 @@ run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imaget
     bash tests/Polyarch.Builder.Tests/Benchmarks/manifest-vs-imagetools.sh "$ECHO_IMAGE" --json "$OUT/raw/p14.json"
 run artifacts "A1: storing / loading a 10 MB OCI artifact vs raw HttpClient PUT / GET of the same bytes (median of 10)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --artifacts --runs 10 --json "$OUT/raw/artifacts.json"
-for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts; do
+run workflows "W1: workflow engine overhead per step (5-step chain of warm examples/echo) vs invoking the same actions directly (20 runs)" \
+  dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" "$ECHO_IMAGE" --workflow --steps 5 --runs 20 --json "$OUT/raw/workflows.json"
+for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts workflows; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -126,7 +129,7 @@ jq -n \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
   --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
-  --argjson p7 "$(raw p7)" --argjson p15 "$(raw p15)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
+  --argjson p7 "$(raw p7)" --argjson p15 "$(raw p15)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" --argjson workflows "$(raw workflows)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo

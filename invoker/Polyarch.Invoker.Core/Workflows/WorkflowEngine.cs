@@ -95,6 +95,14 @@ internal sealed partial class WorkflowEngine(
         {
             await driven.Cancel.CancelAsync();
         }
+        else if (await store.ClaimAsync(runId, cancellationToken)
+            && await store.GetRunAsync(runId, cancellationToken) is { } run
+            && await store.GetRunDefinitionAsync(runId, cancellationToken) is { } definition)
+        {
+            // Nobody drives it (stored by a CLI without --wait, no serve running): end it here, cancelled, at once.
+            Drive(run, definition);
+            await WaitAsync(runId, cancellationToken);
+        }
 
         return true;
     }

@@ -8,7 +8,7 @@ namespace Polyarch.Invoker.Workflows;
 /// <summary>
 /// Workflow definitions and runs in the invoker's store (SQLite or PostgreSQL). A run row holds its record, the
 /// definition it started with, a cancel flag and the lease of the replica driving it: one replica drives a run, and a
-/// run whose lease expired (its replica died or stopped) is taken over by another (<see cref="ClaimAsync"/>).
+/// run whose lease expired (its replica died or stopped) is taken over by another (<see cref="ClaimAsync(CancellationToken)"/>).
 /// </summary>
 internal sealed class WorkflowStore(StoreDatabase database, TimeProvider timeProvider)
 {
@@ -116,6 +116,17 @@ internal sealed class WorkflowStore(StoreDatabase database, TimeProvider timePro
         }
 
         return ids;
+    }
+
+    /// <summary>Takes over one unfinished run if nobody holds it (never leased, or its lease expired).</summary>
+    public async Task<bool> ClaimAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(null, """
+            UPDATE workflow_runs SET lease_owner = @owner, lease_expires = @expires
+            WHERE id = @id AND status IN ('pending', 'running') AND (lease_expires IS NULL OR lease_expires < @now)
+            """,
+            cancellationToken, ("id", id), ("owner", database.Owner), ("expires", Expiry()), ("now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds())) > 0;
     }
 
     /// <summary>Extends this replica's lease on a run it drives; false when another replica holds it now.</summary>
