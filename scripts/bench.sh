@@ -8,6 +8,7 @@
 #   A1 storing / loading a 10 MB artifact vs raw HttpClient PUT / GET
 #   P9 activation store at 1,000,000 records (SQLite, PostgreSQL)       P10 1,000 index pushes in a minute → firings
 #   P11 500 actions, warm pool capped by memory, vs one hot action
+#   W1 the workflow engine's overhead per step vs invoking the same actions directly
 #   P15 hello.py as a code action on polyarch/python:3.11, cold/warm, native/emulated, vs `docker run --rm`
 # Sets up what it needs (scripts/host.sh up, Release builds, demo/echo and the no-op image pushed), runs each
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
@@ -113,6 +114,8 @@ run p14 "P14: polyarch-builder manifest inspect / create vs docker buildx imaget
     bash tests/Polyarch.Builder.Tests/Benchmarks/manifest-vs-imagetools.sh "$ECHO_IMAGE" --json "$OUT/raw/p14.json"
 run artifacts "A1: storing / loading a 10 MB OCI artifact vs raw HttpClient PUT / GET of the same bytes (median of 10)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --artifacts --runs 10 --json "$OUT/raw/artifacts.json"
+run workflows "W1: workflow engine overhead per step (5-step chain of warm examples/echo) vs invoking the same actions directly (20 runs)" \
+  dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" "$ECHO_IMAGE" --workflow --steps 5 --runs 20 --json "$OUT/raw/workflows.json"
 # The scale rows (issue 18). --quick shrinks them tenfold; the rows say the sizes they ran at.
 if [ "$QUICK" = 1 ]; then p9_records=100000 p10_pushes=100 p10_seconds=6 p11_actions=50 p11_invocations=300 p11_cap=512
 else p9_records=1000000 p10_pushes=1000 p10_seconds=60 p11_actions=500 p11_invocations=1000 p11_cap=2048; fi
@@ -124,7 +127,7 @@ run p10 "P10: $p10_pushes index pushes in $p10_seconds s (the registry's recorde
 run p11 "P11: $p11_actions actions, warm pool capped at $p11_cap MiB (baseline: one hot action)" \
   dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --many-actions --actions "$p11_actions" --invocations "$p11_invocations" \
     --concurrency 4 --memory 32 --memory-cap "$p11_cap" --image "$NOOP_IMAGE" --json "$OUT/raw/p11.json"
-for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts p9 p10 p11; do
+for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts workflows p9 p10 p11; do
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -143,7 +146,7 @@ jq -n \
   --argjson failed "$(printf '%s\n' "${failed[@]}" | jq -R . | jq -s 'map(select(length > 0))')" \
   --argjson invoker "$(raw invoker)" --argjson registry "$(raw registry)" --argjson builder "$(raw builder)" --argjson builderService "$(raw builder-service)" \
   --argjson p7 "$(raw p7)" --argjson p15 "$(raw p15)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
-  --argjson p9 "$(raw p9)" --argjson p10 "$(raw p10)" --argjson p11 "$(raw p11)" \
+  --argjson workflows "$(raw workflows)" --argjson p9 "$(raw p9)" --argjson p10 "$(raw p10)" --argjson p11 "$(raw p11)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo

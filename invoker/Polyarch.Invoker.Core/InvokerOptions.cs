@@ -23,6 +23,16 @@ public sealed class InvokerOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxResultBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Largest total of files an action may send or return in one activation (decoded bytes, <c>"polyarch:files"</c>),
+    /// passed to runtimes as <c>POLYARCH_FILES_MAX_BYTES</c>. Default 64 MiB.
+    /// </summary>
+    [Range(0, 512 * 1024 * 1024)]
+    public int MaxFilesBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>How much of a /run answer is read: the result's cap plus the files' cap in base64 (the files leave the result before it is kept).</summary>
+    public int MaxAnswerBytes => (int)Math.Min(int.MaxValue, MaxResultBytes + ((long)MaxFilesBytes * 4 / 3) + 64 * 1024);
+
     /// <summary>Largest log kept per activation, in bytes (OpenWhisk: about 10 MB). Default 10 MiB.</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public int MaxLogBytes { get; set; } = 10 * 1024 * 1024;

@@ -117,9 +117,9 @@ internal sealed class DockerHttpRunner(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutTimer.Token);
         try
         {
-            var response = await http.RunAsync(container.BaseUri, payload, _invoker.MaxResultBytes, timeout.Token);
+            var response = await http.RunAsync(container.BaseUri, payload, _invoker.MaxAnswerBytes, timeout.Token);
             var run = timeProvider.GetElapsedTime(started);
-            var outcome = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _invoker.MaxResultBytes);
+            var outcome = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _invoker.MaxAnswerBytes);
             return new RunAttempt(outcome, run, Reusable: response.IsOk && !response.Exceeded, Retry: false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

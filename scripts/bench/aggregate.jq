@@ -1,4 +1,4 @@
-# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $p15, $kubernetes, $p14, $artifacts, $p9, $p10, $p11; null when
+# scripts/bench.sh: the raw results of every benchmark ($invoker, $registry, $builder, $builderService, $p7, $p15, $kubernetes, $p14, $artifacts, $workflows, $p9, $p10, $p11; null when
 # one did not run) → bench.json: the machine, and one row per measurement with median, p99, min/max, the
 # baseline measured in the same run, the ratio, the target and whether it holds.
 def at($s; $q): if ($s | length) == 0 then null else $s[([(($q * ($s | length)) | ceil) - 1, 0] | max)] end;
@@ -155,7 +155,14 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
         stats($artifacts[$ours].samplesMs) + {id: "A1", what: $what, unit: "ms",
           baseline: ({what: $peer} + (stats($artifacts[$raw].samplesMs) | {median, p99, min, max})),
           ratio: (stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median), ratioUnit: "×",
-          target: "≤ 1.5× raw (median)", holds: ((stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median) <= 1.5)} end))
+          target: "≤ 1.5× raw (median)", holds: ((stats($artifacts[$ours].samplesMs).median / stats($artifacts[$raw].samplesMs).median) <= 1.5)} end)),
+    # W1: the workflow engine per step (start, DAG, references, every state change stored, record read back) over the
+    # same actions invoked directly one after another; each run pairs one engine run with one direct chain.
+    (if $workflows == null then notrun("W1"; "workflow engine overhead per step"; "≤ 5 ms per step (median)") else
+      stats($workflows.overheadPerStepMs) + {id: "W1", what: "workflow engine overhead per step: a \($workflows.steps)-step chain of warm examples/echo (linux/amd64) run by the engine minus the same invocations made directly, ÷ steps", unit: "ms",
+        baseline: {what: "direct invocations, per step", median: (stats($workflows.directMs).median / $workflows.steps), p99: (stats($workflows.directMs).p99 / $workflows.steps)},
+        ratio: (stats($workflows.workflowMs).median / stats($workflows.directMs).median), ratioUnit: "× direct",
+        target: "≤ 5 ms per step (median)", holds: (stats($workflows.overheadPerStepMs).median <= 5)} end)
   ],
-  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, p15: $p15, kubernetes: $kubernetes, p14: $p14, artifacts: $artifacts, p9: $p9, p10: $p10, p11: $p11}
+  raw: {invoker: $invoker, registry: $registry, builder: $builder, builderService: $builderService, p7: $p7, p15: $p15, kubernetes: $kubernetes, p14: $p14, artifacts: $artifacts, workflows: $workflows, p9: $p9, p10: $p10, p11: $p11}
 }

@@ -19,6 +19,7 @@ using Polyarch.Invoker.Invocation;
 // --throughput-image IMAGE: measure throughput (P6) on this image (e.g. the noop above) instead of IMAGE; the
 //   ceiling is measured too: the same warm container called directly, sequentially, by one pooled HttpClient.
 // --json FILE: also write the results as JSON (scripts/bench.sh aggregates them).
+// --workflow [--steps N] [--runs N]: only W1, the workflow engine's per-step overhead vs invoking the same actions directly.
 // --store sqlite,postgres [--records N] [--baseline N]: P9 instead, the activation store at scale (StoreScale/).
 if (args.Contains("--store"))
 {
@@ -41,6 +42,12 @@ var throughputImage = throughputIndex >= 0 && throughputIndex + 1 < args.Length 
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonFile = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
 const string DockerCli = "/usr/bin/docker";
+// --workflow: W1 only, the workflow engine's overhead per step (--steps N, --runs N) on IMAGE's linux/amd64 variant.
+if (args.Contains("--workflow"))
+{
+    return await WorkflowBenchmark.RunAsync(image, Option("--steps", 5), Option("--runs", 20), jsonFile);
+}
+
 const string Platform = "linux/amd64";
 
 var instance = $"bench{Environment.ProcessId}";

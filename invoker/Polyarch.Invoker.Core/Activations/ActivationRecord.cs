@@ -44,6 +44,13 @@ public sealed record ActivationRecord
 
     public bool Truncated { get; init; }
 
+    /// <summary>
+    /// The files the action returned under <c>"polyarch:files"</c> (taken out of <see cref="Result"/>): a workflow step
+    /// stores them as its OCI artifact; the record keeps only their names and sizes in <see cref="Logs"/>.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<ActivationFile> Files { get; init; } = [];
+
     [JsonIgnore]
     public bool IsSuccess => Status == ActivationStatus.Success;
 }

@@ -190,6 +190,28 @@ internal sealed partial class ActionInvoker(
             run = new BackendRun(outcome.Status, outcome.Result, [], false, Cold: true, TimeSpan.Zero, TimeSpan.Zero, timeProvider.GetElapsedTime(clock));
         }
 
+        // Files the action returned (the /run files contract) leave the result before the record is stored: a workflow
+        // step stores them as its artifact; the record keeps their names and sizes in its logs.
+        var (result, files, filesError) = ResultFiles.Extract(run.Result);
+        var status = run.Status;
+        var logs = run.Logs;
+        var truncated = run.Truncated;
+        if (filesError is not null)
+        {
+            status = ActivationStatus.DeveloperError;
+            result = OutcomeClassifier.ErrorObject(filesError);
+        }
+        else if (result is not null && System.Text.Encoding.UTF8.GetByteCount(result.ToJsonString()) > _options.MaxResultBytes)
+        {
+            // The answer is read up to the result's cap plus the files' cap; without its files the result keeps its own cap.
+            var dropped = OutcomeClassifier.DeveloperError($"The action produced a result larger than the limit of {_options.MaxResultBytes} bytes; it was dropped.", truncated: true);
+            (status, result, truncated, files) = (dropped.Status, dropped.Result, true, []);
+        }
+        else if (files.Count > 0)
+        {
+            logs = [.. logs, ResultFiles.LogLine(files)];
+        }
+
         var record = new ActivationRecord
         {
             ActivationId = id,
@@ -207,10 +229,11 @@ internal sealed partial class ActionInvoker(
             RunMs = (long)run.Run.TotalMilliseconds,
             Start = start,
             End = start + timeProvider.GetElapsedTime(clock),
-            Status = run.Status,
-            Result = run.Result,
-            Logs = run.Logs,
-            Truncated = run.Truncated,
+            Status = status,
+            Result = result,
+            Logs = logs,
+            Truncated = truncated,
+            Files = files,
         };
         await activations.SaveAsync(record, CancellationToken.None);
         LogActivation(id, action.Name, record.Platform, record.Status, record.Cold);

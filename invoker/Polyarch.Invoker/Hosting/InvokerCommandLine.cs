@@ -17,6 +17,7 @@ internal static class InvokerCommandLine
             RulesCommand.Create(),
             ArtifactsCommand.Create(),
             CompletionCommand.Create(),
+            WorkflowsCommand.Create(),
             Logging.CliLogging.VerboseOption(),
             Logging.CliLogging.LogFormatOption(),
         };

@@ -6,6 +6,7 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Pool;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Workflows;
 using Polyarch.Registry;
 using Polyarch.Registry.Client;
 
@@ -62,6 +63,13 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<DockerExecRunner>();
         services.AddSingleton<IActionBackend, DockerBackend>();
         services.AddSingleton<ActionInvoker>();
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WorkflowStore>();
+        services.AddSingleton<StepArtifacts>();
+        services.AddSingleton<WorkflowStepExecutor>();
+        services.AddSingleton<WorkflowScheduler>();
+        services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<IWorkflowStarter>(sp => sp.GetRequiredService<WorkflowEngine>());
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggers(services, configuration);
         if (string.Equals(configuration[$"{InvokerOptions.SectionName}:Backend"], Kubernetes.KubernetesBackend.Name, StringComparison.OrdinalIgnoreCase))
         {

@@ -51,6 +51,8 @@ internal static class ServeCommand
         // After InvokerStartup (which removes the containers of the last run): settles the non-blocking calls it left.
         builder.Services.AddSingleton<Invocation.AcceptedActivationRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Invocation.AcceptedActivationRunner>());
+        // Resumes the workflow runs the last run of this invoker (or a replica that died) left, and takes up runs a CLI started.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Workflows.WorkflowEngine>());
         Triggers.TriggersServiceCollectionExtensions.AddPolyarchTriggerProcessing(builder.Services);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Activations.ActivationPruner>());
         Fitness.FitnessExtensions.AddPolyarchFitness(builder.Services, builder.Configuration, urls);
@@ -65,6 +67,7 @@ internal static class ServeCommand
         app.MapInvokerApi();
         RegistryWebhookEndpoint.MapRegistryWebhook(app);
         RuleEndpoints.MapRuleApi(app);
+        WorkflowEndpoints.MapWorkflowApi(app);
         Readiness.ReadinessExtensions.MapPolyarchInvokerReadiness(app);
         Dashboard.DashboardEndpoints.MapPolyarchDashboard(app);
         return app;

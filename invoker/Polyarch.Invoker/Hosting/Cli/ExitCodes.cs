@@ -26,7 +26,7 @@ internal static class ExitCodes
     {
         Client.ServiceCallException call => call.ExitCode,
         Rules.InvalidRuleException => InvalidInput,
-        InvalidActionException or ActionNotFoundException or ArgumentException or FormatException or EngineConfigurationException => InvalidInput,
+        InvalidActionException or ActionNotFoundException or Workflows.InvalidWorkflowException or Workflows.WorkflowNotFoundException or Workflows.WorkflowRunNotFoundException or ArgumentException or FormatException or EngineConfigurationException => InvalidInput,
         ImageResolutionException { DependencyUnavailable: true } => Unavailable,
         ImageResolutionException or PlacementException => Failed,
         Kubernetes.ClusterUnavailableException or EngineUnavailableException or ImagePullException or HttpRequestException or SocketException or Docker.DotNet.DockerApiException or TimeoutException => Unavailable,

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polyarch.Invoker.Json;
+using Polyarch.Invoker.Workflows;
+
+namespace Polyarch.Invoker.Hosting.Rest;
+
+/// <summary>
+/// PUT/GET/DELETE /v1/workflows/{name}, GET /v1/workflows, POST /v1/workflows/{name}/runs, GET /v1/workflow-runs[/{id}],
+/// POST /v1/workflow-runs/{id}/cancel. Errors are problem details (400 names every problem of a definition).
+/// </summary>
+internal static class WorkflowEndpoints
+{
+    public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Workflows");
+        v1.MapGet("/workflows", async (WorkflowStore store, CancellationToken ct) => Json(await store.ListAsync(ct)));
+        v1.MapGet("/workflows/{name}", async (string name, WorkflowStore store, CancellationToken ct) =>
+            await store.GetAsync(name, ct) is { } workflow ? Json(workflow) : Problem(404, "Unknown workflow", $"There is no workflow '{name}'. Create it with PUT /v1/workflows/{name}."));
+        v1.MapPut("/workflows/{name}", PutAsync);
+        v1.MapDelete("/workflows/{name}", async (string name, WorkflowStore store, CancellationToken ct) =>
+            await store.DeleteAsync(name, ct) ? Results.NoContent() : Problem(404, "Unknown workflow", $"There is no workflow '{name}'."));
+        v1.MapPost("/workflows/{name}/runs", RunAsync);
+        v1.MapGet("/workflow-runs", async (string? workflow, int? limit, WorkflowStore store, CancellationToken ct) =>
+            Json(await store.ListRunsAsync(workflow, Math.Clamp(limit ?? 30, 1, 1000), ct)));
+        v1.MapGet("/workflow-runs/{id}", async (string id, WorkflowStore store, CancellationToken ct) =>
+            await store.GetRunAsync(id, ct) is { } run ? Json(run) : Problem(404, "Unknown run", $"There is no workflow run '{id}'. List runs with GET /v1/workflow-runs."));
+        v1.MapPost("/workflow-runs/{id}/cancel", async (string id, WorkflowEngine engine, CancellationToken ct) =>
+        {
+            if (await engine.CancelAsync(id, ct))
+            {
+                return Results.Json(new { id, status = "cancelling" }, InvokerJson.Options, statusCode: 202);
+            }
+
+            return await engine.GetRunAsync(id, ct) is { } run
+                ? Problem(409, "Run finished", $"Workflow run '{id}' already ended {run.Status}; there is nothing to cancel.")
+                : Problem(404, "Unknown run", $"There is no workflow run '{id}'.");
+        });
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string name, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(ct);
+        try
+        {
+            var workflow = WorkflowDefinitionReader.Read(text, name, "the request body");
+            return Json(await engine.PutAsync(workflow, ct));
+        }
+        catch (InvalidWorkflowException invalid)
+        {
+            return Results.Json(
+                new { type = "about:blank", title = "Invalid workflow", status = 400, detail = invalid.Message, errors = invalid.Errors },
+                InvokerJson.Options, "application/problem+json", 400);
+        }
+    }
+
+    private static async Task<IResult> RunAsync(string name, bool? wait, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        JsonObject parameters = [];
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                if (await JsonNode.ParseAsync(request.Body, cancellationToken: ct) is JsonObject body)
+                {
+                    parameters = body;
+                }
+                else
+                {
+                    return Problem(400, "Invalid params", "The body must be the run's params as a JSON object, e.g. {\"threshold\": 0.95}.");
+                }
+            }
+            catch (JsonException exception)
+            {
+                return Problem(400, "Invalid params", $"The body is not JSON ({exception.Message}); send the run's params as a JSON object.");
+            }
+        }
+
+        var key = request.Headers["Idempotency-Key"].FirstOrDefault();
+        WorkflowRunStart start;
+        try
+        {
+            start = await engine.StartAsync(new WorkflowStartRequest(name, parameters, null, key), ct);
+        }
+        catch (WorkflowNotFoundException notFound)
+        {
+            return Problem(404, "Unknown workflow", notFound.Message);
+        }
+
+        if (wait == true)
+        {
+            return Json(await engine.WaitAsync(start.RunId, ct));
+        }
+
+        return Results.Json(new { runId = start.RunId, created = start.Created, status = WorkflowRunStatus.Running }, InvokerJson.Options, statusCode: 202);
+    }
+
+    private static IResult Json<T>(T value) => Results.Json(value, InvokerJson.Options);
+
+    private static IResult Problem(int status, string title, string detail) =>
+        Results.Json(new { type = "about:blank", title, status, detail }, InvokerJson.Options, "application/problem+json", status);
+}
