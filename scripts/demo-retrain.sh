@@ -6,6 +6,7 @@
 #
 #   scripts/demo-retrain.sh [--threshold X] [--timeout SECONDS]   push the next batch, wait for the run, print the table
 #   scripts/demo-retrain.sh --table RUN.json                       print the table of a recorded run (`-` = stdin)
+#   scripts/demo-retrain.sh --make-batches [DIR]                   only make the batches (default $POLYARCH_STATE_DIR/retrain)
 #   scripts/demo-retrain.sh --help
 #
 # Idempotent: the host, the runtime image, the services, the batches, the actions, the workflow and the rule are
@@ -31,7 +32,7 @@ WORKFLOW=retrain
 RULE=retrain-digits
 EXAMPLES="$POLYARCH_ROOT/examples/retrain"
 
-usage() { sed -n '7,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '7,10p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # render_table FILE: the demo's table from a run record (`workflows runs get RUN --output json`; invoker/README.md
 # "Workflows"): one row per architecture the test step ran on — accuracy, whether its predictions agree with the
@@ -76,10 +77,27 @@ render_table() {
   [ "$status" = succeeded ] || { printf 'error: run %s %s: %s\n' "$(jq -r .id <<<"$json")" "$status" "$(jq -r '.reason // "no reason recorded"' <<<"$json")" >&2; return 1; }
 }
 
-threshold=0.9 timeout=1200 table=""
+# make_batches DIR RUNTIME: batch-1.csv … batch-6.csv in DIR, made by examples/retrain/make_batches.py in the runtime
+# image on this machine's own platform (scikit-learn ships the digits set: nothing to download, no network). Once.
+make_batches() {
+  local dir=$1 runtime=$2 native
+  if [ -s "$dir/batch-$BATCHES.csv" ]; then info "batches present in $dir"; return 0; fi
+  case "$(uname -m)" in x86_64) native=linux/amd64 ;; aarch64|arm64) native=linux/arm64 ;; ppc64le) native=linux/ppc64le ;; *) native="linux/$(uname -m)" ;; esac
+  say "Batches: the digits set scikit-learn ships, without the held-out quarter, in $BATCHES batches → $dir"
+  mkdir -p "$dir"
+  "$DOCKER" run --rm --platform "$native" --network none --user "$(id -u):$(id -g)" --entrypoint python3 \
+    -l io.polyarch.demo=retrain -v "$EXAMPLES:/retrain:ro" -v "$dir:/out" "$runtime" /retrain/make_batches.py /out "$BATCHES" \
+    | sed 's/^/    /' || die "making the batches in $runtime failed (see above)" 1
+  [ -s "$dir/batch-$BATCHES.csv" ] || die "make_batches.py wrote no $dir/batch-$BATCHES.csv" 1
+}
+
+threshold=0.9 timeout=1200 table="" batches_only=0 data_dir="$POLYARCH_STATE_DIR/retrain"
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --make-batches)
+      batches_only=1; shift
+      if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then data_dir=$1; shift; fi ;;
     --table) [ $# -ge 2 ] || die "--table needs a file: the output of 'polyarch-invoker workflows runs get RUN --output json' (- for stdin)" 2; table=$2; shift 2 ;;
     --threshold)
       [ $# -ge 2 ] && [[ $2 =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || die "--threshold needs an accuracy between 0 and 1, e.g. --threshold 0.9 (got '${2:-}')" 2
@@ -87,11 +105,17 @@ while [ $# -gt 0 ]; do
     --timeout)
       [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--timeout needs a number of seconds, e.g. --timeout 1200 (got '${2:-}')" 2
       timeout=$2; shift 2 ;;
-    *) die "unknown argument '$1' (usage: scripts/demo-retrain.sh [--threshold X] [--timeout SECONDS] | --table RUN.json | --help)" 2 ;;
+    *) die "unknown argument '$1' (usage: scripts/demo-retrain.sh [--threshold X] [--timeout SECONDS] | --table RUN.json | --make-batches [DIR] | --help)" 2 ;;
   esac
 done
 command -v jq >/dev/null || die "jq is missing; install it (apt-get install jq)" 3
 if [ -n "$table" ]; then render_table "$table"; exit $?; fi
+if [ $batches_only -eq 1 ]; then
+  "$POLYARCH_ROOT/scripts/runtimes.sh" check python \
+    || die "the Python runtime $("$POLYARCH_ROOT/scripts/runtimes.sh" tag python) is not in the registry; build it with scripts/runtimes.sh ensure" 3
+  make_batches "$data_dir" "$("$POLYARCH_ROOT/scripts/runtimes.sh" tag python)"
+  exit 0
+fi
 
 "$POLYARCH_ROOT/scripts/host.sh" up
 "$POLYARCH_ROOT/scripts/runtimes.sh" ensure python
@@ -103,15 +127,8 @@ CLI="$POLYARCH_STATE_DIR/bin/invoker/polyarch-invoker"
 [ -x "$CLI" ] || die "$CLI is missing; scripts/services.sh up publishes it" 3
 cli() { "$CLI" "$@"; }
 
-case "$(uname -m)" in x86_64) native=linux/amd64 ;; aarch64|arm64) native=linux/arm64 ;; ppc64le) native=linux/ppc64le ;; *) native="linux/$(uname -m)" ;; esac
-DATA="$POLYARCH_STATE_DIR/retrain"
-if [ ! -s "$DATA/batch-$BATCHES.csv" ]; then
-  say "Batches: the digits set scikit-learn ships, without the held-out quarter, in $BATCHES batches → $DATA"
-  mkdir -p "$DATA"
-  "$DOCKER" run --rm --platform "$native" --network none --user "$(id -u):$(id -g)" --entrypoint python3 \
-    -l io.polyarch.demo=retrain -v "$EXAMPLES:/retrain:ro" -v "$DATA:/out" "$RUNTIME" /retrain/make_batches.py /out "$BATCHES" \
-    | sed 's/^/    /' || die "making the batches in $RUNTIME failed (see above)" 1
-fi
+DATA=$data_dir
+make_batches "$DATA" "$RUNTIME"
 
 say "Actions retrain-train, retrain-test, retrain-decide on $RUNTIME; workflow $WORKFLOW; rule $RULE"
 cli actions create retrain-train --image "$RUNTIME" --code "$EXAMPLES/train.py" --memory 1024 --timeout 600000 >/dev/null
@@ -143,7 +160,8 @@ else
   for k in $(seq 1 "$next"); do files+=("$DATA/batch-$k.csv"); done
   ref="$POLYARCH_REGISTRY/$DATASET_REPOSITORY:batches-$next"
   say "Pushing $ref (batch-1.csv … batch-$next.csv, $(cat "${files[@]}" | wc -l) lines) as $DATASET_TYPE"
-  cli artifacts push "$ref" "${files[@]}" --type "$DATASET_TYPE" | sed 's/^/    /'
+  cli artifacts push "$ref" "${files[@]}" --type "$DATASET_TYPE" | sed 's/^/    /' \
+    || die "could not push $ref (the CLI's error is above); is the registry at $POLYARCH_REGISTRY up (scripts/host.sh status)?" 1
   digest=$(manifest_digest "batches-$next")
 fi
 [ -n "$digest" ] || die "the registry at $POLYARCH_REGISTRY does not know $DATASET_REPOSITORY:batches-$next after the push" 1

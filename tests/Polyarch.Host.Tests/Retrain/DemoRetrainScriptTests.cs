@@ -22,11 +22,13 @@ public sealed class DemoRetrainScriptTests
         result.ExitCode.ShouldBe(0, result.StandardError);
         result.StandardOutput.ShouldContain("scripts/demo-retrain.sh [--threshold X] [--timeout SECONDS]");
         result.StandardOutput.ShouldContain("--table RUN.json");
+        result.StandardOutput.ShouldContain("--make-batches [DIR]");
         result.StandardOutput.ShouldNotContain("==>", customMessage: "--help sets nothing up");
     }
 
     [Theory]
     [InlineData(new[] { "--frob" }, "unknown argument '--frob'")]
+    [InlineData(new[] { "--make-batches", "--frob" }, "unknown argument '--frob'")]
     [InlineData(new[] { "--threshold" }, "--threshold needs an accuracy between 0 and 1")]
     [InlineData(new[] { "--threshold", "1.5" }, "--threshold needs an accuracy between 0 and 1, e.g. --threshold 0.9 (got '1.5')")]
     [InlineData(new[] { "--threshold", "high" }, "(got 'high')")]
