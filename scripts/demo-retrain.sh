@@ -131,8 +131,8 @@ DATA=$data_dir
 make_batches "$DATA" "$RUNTIME"
 
 say "Actions retrain-train, retrain-test, retrain-decide on $RUNTIME; workflow $WORKFLOW; rule $RULE"
-cli actions create retrain-train --image "$RUNTIME" --code "$EXAMPLES/train.py" --memory 1024 --timeout 600000 >/dev/null
-cli actions create retrain-test --image "$RUNTIME" --code "$EXAMPLES/test.ipynb" --memory 1024 --timeout 600000 >/dev/null
+cli actions create retrain-train --image "$RUNTIME" --code "$EXAMPLES/train.py" --memory 1024 --timeout 300000 >/dev/null
+cli actions create retrain-test --image "$RUNTIME" --code "$EXAMPLES/test.ipynb" --memory 1024 --timeout 300000 >/dev/null
 cli actions create retrain-decide --image "$RUNTIME" --code "$EXAMPLES/decide.py" --memory 256 >/dev/null
 if ! cli workflows create "$WORKFLOW" --file "$EXAMPLES/workflow.yaml" >/dev/null 2>"$RUN_DIR/demo-retrain.err"; then
   # Replace an older definition (the file changed); anything else is the CLI's message.
@@ -193,7 +193,11 @@ rc=0
 render_table - <<<"$record" || rc=$?
 info ""
 info "model artifacts: $(jq -r '[.steps[] | select(.name == "train") | .runs[]?.artifact.reference // empty] | first // "-"' <<<"$record")"
-info "lineage:         polyarch-invoker artifacts referrers $POLYARCH_REGISTRY/$DATASET_REPOSITORY@$digest"
+# The step artifacts live in the workflow's results repository and name the dataset as their subject there.
+results_repo=$(jq -r '.results // empty' <<<"$record"); results_repo=${results_repo:-$POLYARCH_REGISTRY/workflows/$WORKFLOW}
+info "lineage:         polyarch-invoker artifacts referrers $results_repo@$digest   (what was derived from this dataset)"
+[ "$(jq -r '.steps[] | select(.name == "promote") | .status' <<<"$record")" != succeeded ] \
+  || info "production:      $results_repo:production → $(jq -r '[.steps[] | select(.name == "train") | .runs[]?.artifact.digest // empty] | first // "-"' <<<"$record")"
 info "the record:      $DATA/run-$run.json   (polyarch-invoker workflows runs get $run)"
 info "Run this script again to push the next batch ($((next < BATCHES ? next + 1 : BATCHES)) of $BATCHES)."
 exit $rc

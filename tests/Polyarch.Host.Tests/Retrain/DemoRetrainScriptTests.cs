@@ -108,6 +108,26 @@ public sealed class DemoRetrainScriptTests
         result.StandardOutput.ShouldNotContain("decision:");
     }
 
+    /// <summary>
+    /// Records of real runs (recorded-run-*.json): the workflows and datatriggers branches merged with this one, a
+    /// `serve` of that build, `artifacts push` of one and then two batches to a rule's repository — one batch reaches
+    /// 0.8619 everywhere (not promoted), two reach 0.9109 (promoted, :production tagged).
+    /// </summary>
+    [Theory]
+    [InlineData("recorded-run-1-batch.json", "0.8619", "no", "sha256:f3605efa8b88", "decision: not promoted: below the threshold 0.9: linux/amd64 0.8619")]
+    [InlineData("recorded-run-2-batches.json", "0.9109", "yes", "sha256:4ab10118f890", "decision: promoted: 3 architectures reach 0.9 and predict the same labels")]
+    public async Task The_table_of_a_recorded_engine_run_shows_three_architectures(string record, string accuracy, string promoted, string model, string decision)
+    {
+        var result = await RunAsync("--table", Fixture(record));
+
+        result.ExitCode.ShouldBe(0, result.StandardError);
+        var rows = Rows(result.StandardOutput);
+        rows.Select(row => row[0]).ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"]);
+        rows.ShouldAllBe(row => row[1] == accuracy && row[2] == "yes" && row[5] == model && row[6] == promoted);
+        result.StandardOutput.ShouldContain(decision);
+        result.StandardOutput.ShouldContain("train on linux/amd64:");
+    }
+
     [Fact]
     public async Task The_table_reads_a_run_record_from_stdin()
     {
