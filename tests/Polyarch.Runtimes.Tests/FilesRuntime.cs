@@ -15,7 +15,7 @@ public sealed class FilesRuntime : IAsyncLifetime
     /// <summary>
     /// mode "copy" (default): every input → "upper-NAME" (upper-cased) and "direct.txt" written into output_dir(), and
     /// the modes of what it saw; "save": save_output(name, size bytes); "none": no files; "previous": whether a
-    /// directory exists; "reserved": a result holding the reserved key.
+    /// directory exists; "reserved": a result holding the reserved key; "rmdir": output_dir() removed.
     /// </summary>
     internal const string FilesAction = """
         import os
@@ -34,6 +34,9 @@ public sealed class FilesRuntime : IAsyncLifetime
                 return {"exists": os.path.exists(args["dir"])}
             if mode == "reserved":
                 return {"polyarch:files": {"x.txt": "eA=="}}
+            if mode == "rmdir":
+                os.rmdir(polyarch.output_dir())
+                return {}
             answer = {"params": sorted(args), "inputs": polyarch.inputs(), "root": os.path.dirname(polyarch.output_dir())}
             if mode == "copy":
                 for name in polyarch.inputs():

@@ -132,6 +132,16 @@ public sealed class FilesTests(FilesRuntime runtime) : IClassFixture<FilesRuntim
     }
 
     [Fact]
+    public async Task An_output_dir_the_action_removed_fails_the_activation_saying_what_to_do_and_the_next_one_works()
+    {
+        var answer = await runtime.Code.RunAsync(new JsonObject { ["mode"] = "rmdir" });
+
+        answer.Status.ShouldBe(HttpStatusCode.BadGateway, answer.ToString());
+        answer.Error.ShouldContain("output_dir() cannot be read");
+        (await runtime.Code.RunAsync(new JsonObject { [ProxyFiles.Key] = ProxyFiles.OfText(("a.txt", "a")) })).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Input_files_past_the_cap_fail_the_activation_naming_the_file_its_size_the_cap_and_the_fix()
     {
         var answer = await runtime.Capped.RunAsync(new JsonObject

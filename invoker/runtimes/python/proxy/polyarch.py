@@ -141,7 +141,11 @@ def collect():
     activation = _require()
     answer = {}
     total = 0
-    for name in sorted(os.listdir(activation.output_dir)):
+    try:
+        names = sorted(os.listdir(activation.output_dir))
+    except OSError as error:
+        raise FilesError(f"output_dir() cannot be read ({error.strerror}); leave the directory in place and save files with polyarch.save_output(name, data).") from None
+    for name in names:
         path = os.path.join(activation.output_dir, name)
         _check_name(name, "output")
         if os.path.islink(path) or not os.path.isfile(path):
@@ -150,8 +154,11 @@ def collect():
         total += size
         if total > activation.max_bytes:
             raise _past_cap("output", name, size, total, activation.max_bytes)
-        with open(path, "rb") as file:
-            answer[name] = base64.b64encode(file.read()).decode("ascii")
+        try:
+            with open(path, "rb") as file:
+                answer[name] = base64.b64encode(file.read()).decode("ascii")
+        except OSError as error:
+            raise FilesError(f"The output file '{name}' cannot be read ({error.strerror}); keep saved files readable until main returns.") from None
     return answer
 
 
