@@ -13,6 +13,9 @@ internal static class ExampleActions
     /// <summary>examples/notebook-train/train.ipynb.</summary>
     public static string TrainNotebook => RepositoryRoot.Combine("examples", "notebook-train", "train.ipynb");
 
+    /// <summary>examples/retrain/NAME: the retrain workflow's actions (make_batches.py, train.py, test.ipynb, decide.py).</summary>
+    public static string Retrain(string name) => RepositoryRoot.Combine("examples", "retrain", name);
+
     /// <summary>
     /// A zip with <c>__main__.py</c> importing a module beside it (<c>helpers/greeting.py</c>): answers the machine and
     /// the GREETING environment value, and raises ValueError with the <c>fail</c> parameter's text when there is one.

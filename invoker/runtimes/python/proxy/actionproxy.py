@@ -10,11 +10,23 @@ import os
 import sys
 import threading
 
+import polyarch
 from loader import ActionError, load_action
 from streams import end_activation, install_tracking_streams, print_traceback
 
 PORT = int(os.environ.get("POLYARCH_ACTION_PORT", "8080"))
-MAX_BODY = int(os.environ.get("POLYARCH_ACTION_MAX_BODY", str(48 * 1024 * 1024)))
+
+
+def _default_max_body():
+    """48 MiB of code or params, plus the input files' cap as base64 (4 characters per 3 bytes)."""
+    try:
+        files = polyarch.max_bytes()
+    except polyarch.FilesError:
+        files = polyarch.DEFAULT_MAX_BYTES
+    return 48 * 1024 * 1024 + (files + 2) // 3 * 4
+
+
+MAX_BODY = int(os.environ.get("POLYARCH_ACTION_MAX_BODY") or _default_max_body())
 
 
 class Proxy:
@@ -71,23 +83,46 @@ class Proxy:
                     if key != "value":
                         os.environ["__OW_" + str(key).upper()] = val if isinstance(val, str) else json.dumps(val)
                 try:
-                    result = self.action.run(params)
-                except ActionError as error:
+                    # "polyarch:files" leaves the params here: main sees only its own parameters.
+                    polyarch.begin(params)
+                except polyarch.FilesError as error:
                     print(f"activation failed: {error}", file=sys.stderr)
                     return 502, {"error": str(error)}
-                except BaseException as error:  # noqa: BLE001 - SystemExit from user code must not end the server
-                    print_traceback(error)
-                    return 502, {"error": f"{type(error).__name__}: {error}"}
-                if not isinstance(result, dict):
-                    print(f"activation failed: the action returned {type(result).__name__}, not a dict", file=sys.stderr)
-                    return 502, {"error": f"The action did not return a dictionary (it returned {type(result).__name__})."}
                 try:
-                    return 200, json.loads(json.dumps(result, default=_to_json))
-                except (TypeError, ValueError) as error:
-                    print(f"activation failed: the result is not JSON: {error}", file=sys.stderr)
-                    return 502, {"error": f"The action's result cannot be written as JSON: {error}"}
+                    return self._run(params)
+                finally:
+                    polyarch.end()
             finally:
                 end_activation()
+
+    def _run(self, params):
+        try:
+            result = self.action.run(params)
+        except ActionError as error:
+            print(f"activation failed: {error}", file=sys.stderr)
+            return 502, {"error": str(error)}
+        except BaseException as error:  # noqa: BLE001 - SystemExit from user code must not end the server
+            print_traceback(error)
+            return 502, {"error": f"{type(error).__name__}: {error}"}
+        if not isinstance(result, dict):
+            print(f"activation failed: the action returned {type(result).__name__}, not a dict", file=sys.stderr)
+            return 502, {"error": f"The action did not return a dictionary (it returned {type(result).__name__})."}
+        if polyarch.FILES_KEY in result:
+            print(f"activation failed: the result holds the reserved key {polyarch.FILES_KEY}", file=sys.stderr)
+            return 502, {"error": f'The result holds the reserved key "{polyarch.FILES_KEY}"; save files with polyarch.save_output(name, data) instead.'}
+        try:
+            answer = json.loads(json.dumps(result, default=_to_json))
+        except (TypeError, ValueError) as error:
+            print(f"activation failed: the result is not JSON: {error}", file=sys.stderr)
+            return 502, {"error": f"The action's result cannot be written as JSON: {error}"}
+        try:
+            files = polyarch.collect()
+        except polyarch.FilesError as error:
+            print(f"activation failed: {error}", file=sys.stderr)
+            return 502, {"error": str(error)}
+        if files:
+            answer[polyarch.FILES_KEY] = files
+        return 200, answer
 
 
 def _to_json(value):
