@@ -24,7 +24,7 @@ internal static class ManifestCliOptions
     public static bool IsStructured(string format) => format is Json or Yaml;
 
     /// <summary>The answer's JSON as the format asks: as it is, or the same document in YAML.</summary>
-    public static string Render(string json, string format) => format == Yaml ? Cli.StructuredOutput.ToYaml(json) : json;
+    public static string Render(string json, string format) => format == Yaml ? Cli.YamlText.FromJson(json) : json;
 
     public static Option<bool> Insecure() => new("--insecure")
     {

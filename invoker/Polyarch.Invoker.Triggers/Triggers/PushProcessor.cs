@@ -155,7 +155,7 @@ internal sealed partial class PushProcessor(
             {
                 await FireArtifactAsync(stored, artifact, current, cancellationToken);
                 await pushes.CompleteAsync(stored, cancellationToken);
-                return;
+                return true;
             }
 
             var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push) && IsValid(r)).ToList();

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
-using Polyarch.Invoker.Tests.Support.Fakes;
+using Polyarch.Invoker.Testing.Fakes;
 using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Tests.Workflows;
