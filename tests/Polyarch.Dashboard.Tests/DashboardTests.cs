@@ -234,12 +234,73 @@ public sealed class DashboardTests(DashboardFixture fixture)
         fixture.Output.ShouldNotContain(fixture.ApiKey);
     }
 
+    [Fact]
+    public async Task A_workflow_run_shows_its_steps_as_a_graph_with_a_chip_per_platform_linked_to_its_activations()
+    {
+        fixture.Green.ExitCode.ShouldBe(0, fixture.Green.ToString());
+        var definition = Path.Combine(fixture.StateDirectory, "dashboard-workflow.yaml");
+        await File.WriteAllTextAsync(definition, """
+            name: dashboard-fan
+            steps:
+              - name: first
+                action: wf-echo
+                platforms: linux/amd64
+              - name: everywhere
+                action: wf-echo
+                needs: [first]
+                platforms: all
+                params: { before: "${steps.first.result}" }
+            """);
+        await InvokerCliAsync("actions", "create", "wf-echo", "--image", $"{fixture.Green.Repository}:latest");
+        await InvokerCliAsync("workflows", "create", "dashboard-fan", "--file", definition);
+        using var run = JsonDocument.Parse(await InvokerCliAsync("workflows", "run", "dashboard-fan", "--wait", "--output", "json"));
+        var id = run.RootElement.GetProperty("id").GetString()!;
+        run.RootElement.GetProperty("status").GetString().ShouldBe("succeeded", run.RootElement.ToString());
+
+        await using var context = await fixture.SignedInContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/workflows");
+        var row = page.Locator($"#workflow-runs a[href='/workflows/runs/{id}']");
+        await row.ClickAsync();
+        var fan = page.Locator("#workflow-graph g.step[data-step='everywhere']");
+        (await fan.GetAttributeAsync("data-status")).ShouldBe("succeeded");
+        var chips = fan.Locator("a[data-platform]");
+        (await chips.CountAsync()).ShouldBe(3, "one chip per platform of the fan-out");
+        var platforms = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            platforms.Add((await chips.Nth(i).GetAttributeAsync("data-platform"))!);
+            (await chips.Nth(i).GetAttributeAsync("data-status")).ShouldBe("succeeded");
+        }
+
+        platforms.ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"], ignoreOrder: true);
+        (await page.Locator("#workflow-graph line.edge").CountAsync()).ShouldBe(1, "everywhere needs first");
+        (await page.Locator("#workflow-steps tbody tr").CountAsync()).ShouldBe(4, "first on one platform, everywhere on three");
+        await ScreenshotAsync(page, "workflow-run.png");
+
+        var activation = await chips.First.GetAttributeAsync("href");
+        await chips.First.ClickAsync();
+        page.Url.ShouldEndWith(activation!);
+    }
+
+    private async Task<string> InvokerCliAsync(params string[] arguments)
+    {
+        var result = await Cli.Wrap("dotnet")
+            .WithArguments([DashboardFixture.Bin("polyarch-invoker"), .. arguments])
+            .WithEnvironmentVariables(fixture.Environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        result.ExitCode.ShouldBe(0, $"polyarch-invoker {string.Join(' ', arguments)}: {result.StandardOutput}{result.StandardError}");
+        return result.StandardOutput;
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/builds")]
     [InlineData("/activations")]
     [InlineData("/images")]
     [InlineData("/rules")]
+    [InlineData("/workflows")]
     public async Task Axe_finds_no_serious_or_critical_violations(string path)
     {
         var axe = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vendor", "axe-core", "axe.min.js"));

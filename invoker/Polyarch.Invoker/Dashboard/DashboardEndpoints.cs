@@ -33,6 +33,8 @@ internal static class DashboardEndpoints
         pages.MapGet("/activations", ActivationsPage.ListAsync);
         pages.MapGet("/activations/{id}", ActivationsPage.DetailAsync);
         pages.MapGet("/rules", RulesPage.RenderAsync);
+        pages.MapGet("/workflows", WorkflowsPage.ListAsync);
+        pages.MapGet("/workflows/runs/{id}", WorkflowsPage.DetailAsync);
         pages.MapGet("/dashboard/events", DashboardEvents.Stream);
         pages.MapPost("/logout", LoginPage.LogoutAsync);
 

@@ -7,7 +7,7 @@ namespace Polyarch.Invoker.Dashboard;
 /// <summary>Server-rendered HTML: every value is encoded here; the layout links only the invoker's own CSS and JS.</summary>
 internal static class Html
 {
-    public static readonly string[] Sections = ["Overview", "Builds", "Images", "Activations", "Rules"];
+    public static readonly string[] Sections = ["Overview", "Builds", "Images", "Activations", "Rules", "Workflows"];
 
     public static string E(string? value) => HtmlEncoder.Default.Encode(value ?? string.Empty);
 
@@ -39,6 +39,7 @@ internal static class Html
         "success" or "succeeded" => "ok",
         "failed" or "application error" or "action developer error" or "system error" => "bad",
         "running" or "queued" or "pending" => "busy",
+        "cancelled" or "skipped" => "idle",
         _ => "idle",
     };
 
