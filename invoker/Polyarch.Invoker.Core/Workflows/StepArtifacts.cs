@@ -43,7 +43,7 @@ internal sealed class StepArtifacts(IArtifactStore artifacts, IRegistryClient re
         var manifest = await artifacts.GetAsync(results.WithDigest(pushed.Digest), cancellationToken);
         var layers = manifest?.Files ?? [];
         return new WorkflowArtifact(
-            results.WithDigest(pushed.Digest).ToString(),
+            $"{results.RepositoryName}@{pushed.Digest}", // pinned by digest alone: the results repository has no tag of its own
             pushed.Digest.ToString(),
             tag,
             [.. layers.Select(l => new WorkflowFile(l.Annotations?.GetValueOrDefault("org.opencontainers.image.title") ?? "", l.Size, l.Digest.ToString()))]);

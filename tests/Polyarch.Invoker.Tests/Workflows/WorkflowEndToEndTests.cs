@@ -98,6 +98,7 @@ public sealed class WorkflowEndToEndTests(WorkflowsFixture fixture)
         foreach (var (step, entry) in produced)
         {
             var artifact = entry.Artifact!;
+            artifact.Reference.ShouldBe($"{ImageReference.Parse(artifact.Reference).RepositoryName}@{artifact.Digest}", "pinned by digest, no made-up :latest");
             var document = (await host.Registry.GetManifestAsync(ImageReference.Parse(artifact.Reference))).ShouldNotBeNull();
             OciSchemaValidator.ValidateManifest(document.Content.Span).ShouldBeEmpty();
             var manifest = document.Manifest.ShouldNotBeNull();
