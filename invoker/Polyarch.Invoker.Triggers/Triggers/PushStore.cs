@@ -71,7 +71,7 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
         ClaimAsync(limit, TimeSpan.Zero, cancellationToken);
 
     /// <summary>
-    /// As <see cref="ClaimAsync(int, CancellationToken)"/>, but only pushes that are due: an index at once, any other
+    /// As <see cref="ClaimAsync(int, CancellationToken)"/>, but only pushes that are due: an index or an artifact at once, any other
     /// manifest once it has settled for <paramref name="settleDelay"/>. Unsettled pushes are left pending without being
     /// claimed, so they never fill a batch ahead of an index push behind them (a burst's per-child tag pushes did: issue 18).
     /// </summary>
@@ -82,7 +82,7 @@ internal sealed class PushStore(TriggerDatabase database, TimeProvider timeProvi
             $"""
             UPDATE pushes SET lease_owner = @owner, lease_expires = @expires
             WHERE id IN (SELECT id FROM pushes WHERE state = 'pending' AND (lease_expires IS NULL OR lease_expires < @now)
-                AND (media_type IN (@ociIndex, @dockerList) OR received <= @settled)
+                AND (media_type IN (@ociIndex, @dockerList) OR config_media_type IS NOT NULL OR received <= @settled)
                 ORDER BY id LIMIT @limit{Store.SkipLocked})
             RETURNING {Columns}
             """,
