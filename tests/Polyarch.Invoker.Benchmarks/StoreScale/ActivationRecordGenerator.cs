@@ -25,7 +25,8 @@ internal sealed class ActivationRecordGenerator(int seed, DateTimeOffset end, Ti
     public ActivationRecord Next()
     {
         var index = _next++;
-        var start = end - span + (span * index / total);
+        // The fraction first: span * index overflows TimeSpan's ticks from about 356,000 records of a 30-day span.
+        var start = end - span + (span * ((double)index / total));
         var platform = Platforms[_random.Next(Platforms.Length)];
         var error = _random.Next(10) == 0;
         var parameters = new JsonObject();
