@@ -35,6 +35,8 @@ private_log_dir "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/raw/*.json
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) started_s=$SECONDS
+# The commit measured: read at the start (a commit made during the run must not be named in its results).
+commit=$(git -C "$POLYARCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 "$POLYARCH_ROOT/scripts/host.sh" up
 if ! command -v jq >/dev/null 2>&1; then
@@ -139,7 +141,7 @@ engine=$("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null || echo un
 buildx=$("$DOCKER" buildx version 2>/dev/null | awk '{print $2}' || echo unknown)
 jq -n \
   --arg started "$started" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson seconds "$((SECONDS - started_s))" \
-  --arg commit "$(git -C "$POLYARCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
+  --arg commit "$commit" \
   --argjson cores "$(nproc)" --arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
   --arg kernel "$(uname -r)" --arg engine "$engine" --arg buildx "$buildx" --arg dotnet "$(dotnet --version)" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson memMb "$(awk '/^MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
