@@ -15,6 +15,9 @@ public sealed class RetrainActionTests(RetrainActions actions) : IClassFixture<R
 {
     private const int Digits = 1797;
 
+    // What the workflow passes as `model`: step train's artifact, repository@digest.
+    private const string ModelReference = "127.0.0.1:5000/workflows/retrain@sha256:21df06f2d077468715cfd831a585927d8694e6901e33a10dc6bfda2f3d174833";
+
     [Fact]
     public async Task Make_batches_cuts_the_digits_without_the_held_out_quarter_into_six_batches()
     {
@@ -61,8 +64,8 @@ public sealed class RetrainActionTests(RetrainActions actions) : IClassFixture<R
 
         var modelFiles = ProxyFiles.Of(("model.pkl", model["model.pkl"]));
         var tests = await Task.WhenAll(
-            actions.TestAmd64.RunAsync(new JsonObject { ["model"] = "ref", [ProxyFiles.Key] = modelFiles.DeepClone() }),
-            actions.TestArm64.RunAsync(new JsonObject { ["model"] = "ref", [ProxyFiles.Key] = modelFiles.DeepClone() }));
+            actions.TestAmd64.RunAsync(new JsonObject { ["model"] = ModelReference, [ProxyFiles.Key] = modelFiles.DeepClone() }),
+            actions.TestArm64.RunAsync(new JsonObject { ["model"] = ModelReference, [ProxyFiles.Key] = modelFiles.DeepClone() }));
 
         foreach (var (answer, platform) in tests.Zip(["linux/amd64", "linux/arm64"]))
         {
@@ -72,6 +75,14 @@ public sealed class RetrainActionTests(RetrainActions actions) : IClassFixture<R
             answer.Body["accuracy"]!.GetValue<double>().ShouldBeInRange(0.8, 1.0, answer.ToString());
             answer.Body["checksum"]!.GetValue<string>().ShouldMatch("^sha256:[0-9a-f]{64}$");
             answer.Body["seconds"]!.GetValue<double>().ShouldBeGreaterThan(0);
+            // The report file becomes the test step's artifact: it names the model it scored (lineage in the registry).
+            var report = ProxyFiles.In(answer.Body);
+            report.Keys.ShouldBe(["report.json"]);
+            var saved = JsonNode.Parse(report["report.json"])!;
+            saved["model"]!.GetValue<string>().ShouldBe(ModelReference);
+            saved["accuracy"]!.GetValue<double>().ShouldBe(answer.Body["accuracy"]!.GetValue<double>());
+            saved["checksum"]!.GetValue<string>().ShouldBe(answer.Body["checksum"]!.GetValue<string>());
+            saved["platform"]!.GetValue<string>().ShouldBe(platform);
         }
 
         tests[1].Body!["checksum"]!.GetValue<string>().ShouldBe(tests[0].Body!["checksum"]!.GetValue<string>(), "arm64 under QEMU predicts what amd64 predicts");

@@ -109,23 +109,33 @@ public sealed class DemoRetrainScriptTests
     }
 
     /// <summary>
-    /// Records of real runs (recorded-run-*.json): the workflows and datatriggers branches merged with this one, a
-    /// `serve` of that build, `artifacts push` of one and then two batches to a rule's repository — one batch reaches
-    /// 0.8619 everywhere (not promoted), two reach 0.9109 (promoted, :production tagged).
+    /// Records of real runs (recorded-run-*.json), each the file `scripts/demo-retrain.sh` wrote (`workflows runs get RUN
+    /// --output json`), recorded 2026-11-30 by running `./scripts/demo-retrain.sh` four times in a row on one container
+    /// host (services published from the branch's tree): runs 1 and 2 at main f1504cf (test reports were no files then,
+    /// so only train has an artifact), runs 3 and 4 at retrain3 fe3729a (test.ipynb saves report.json: a test artifact
+    /// per architecture). Each run pushes one batch more to datasets/digits: one batch reaches 0.8619 everywhere (not
+    /// promoted), two 0.9109, three and four 0.9399 (promoted, :production moved to each new model). Since 163dd6e a step
+    /// artifact's reference is repository@digest (it read …/retrain:latest@sha256:…, a tag the registry never had).
     /// </summary>
     [Theory]
-    [InlineData("recorded-run-1-batch.json", "0.8619", "no", "sha256:f3605efa8b88", "decision: not promoted: below the threshold 0.9: linux/amd64 0.8619")]
-    [InlineData("recorded-run-2-batches.json", "0.9109", "yes", "sha256:4ab10118f890", "decision: promoted: 3 architectures reach 0.9 and predict the same labels")]
-    public async Task The_table_of_a_recorded_engine_run_shows_three_architectures(string record, string accuracy, string promoted, string model, string decision)
+    [InlineData("recorded-run-1-batch.json", 225, "0.8619", "no", "sha256:14f91f8ad845752be7b8bf7a9d12f493330f848cd470fcad125fba1ab05537fc", "decision: not promoted: below the threshold 0.9: linux/amd64 0.8619, linux/arm64 0.8619, linux/ppc64le 0.8619")]
+    [InlineData("recorded-run-2-batches.json", 450, "0.9109", "yes", "sha256:21df06f2d077468715cfd831a585927d8694e6901e33a10dc6bfda2f3d174833", "decision: promoted: 3 architectures reach 0.9 and predict the same labels")]
+    [InlineData("recorded-run-3-batches.json", 675, "0.9399", "yes", "sha256:9a51b2565de7ffaf314c6223647ce460045e720cb6a71f72ab7fd6961e94c057", "decision: promoted: 3 architectures reach 0.9 and predict the same labels")]
+    [InlineData("recorded-run-4-batches.json", 900, "0.9399", "yes", "sha256:bb8181e84ddf16451c2be4c8f73f5d25318328f00b2fd9c03e1c9647f6fedb7f", "decision: promoted: 3 architectures reach 0.9 and predict the same labels")]
+    public async Task The_table_of_a_recorded_demo_run_shows_three_architectures_and_the_model_by_digest(string record, int samples, string accuracy, string promoted, string model, string decision)
     {
         var result = await RunAsync("--table", Fixture(record));
 
         result.ExitCode.ShouldBe(0, result.StandardError);
         var rows = Rows(result.StandardOutput);
+        var shortDigest = model.Substring(0, 19);
         rows.Select(row => row[0]).ShouldBe(["linux/amd64", "linux/arm64", "linux/ppc64le"]);
-        rows.ShouldAllBe(row => row[1] == accuracy && row[2] == "yes" && row[5] == model && row[6] == promoted);
+        rows.ShouldAllBe(row => row[1] == accuracy && row[2] == "yes" && row[5] == shortDigest && row[6] == promoted);
+        result.StandardOutput.ShouldContain("dataset datasets/digits@sha256:");
         result.StandardOutput.ShouldContain(decision);
-        result.StandardOutput.ShouldContain("train on linux/amd64:");
+        // The model as the results repository names it: repository@digest, no tag in front of the digest.
+        var train = result.StandardOutput.Split('\n').Single(line => line.StartsWith("    train on ", StringComparison.Ordinal));
+        train.ShouldMatch($@"^    train on linux/amd64: {samples} samples, [0-9.]+ s fit, model 127\.0\.0\.1:5000/workflows/retrain@{model}$");
     }
 
     [Fact]
