@@ -50,6 +50,9 @@ public sealed class ActionProxyDouble : IAsyncDisposable
     /// </summary>
     public string? AfterTheEnd { get; set; }
 
+    /// <summary>How long /init takes before it answers (a slow runtime start); the invoker's abort ends the wait.</summary>
+    public TimeSpan InitDelay { get; set; }
+
     /// <summary>How long /run takes before it answers (a slow or hanging action); the invoker's abort ends the wait.</summary>
     public TimeSpan RunDelay { get; set; }
 
@@ -70,6 +73,18 @@ public sealed class ActionProxyDouble : IAsyncDisposable
         {
             proxy.LastInit = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
             proxy.Output?.Invoke("init");
+            if (proxy.InitDelay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(proxy.InitDelay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty;
+                }
+            }
+
             return Interlocked.Increment(ref proxy._inits) == 1 || !proxy.RefuseSecondInit
                 ? Results.Json(new JsonObject { ["ok"] = true })
                 : Results.Json(new JsonObject { ["error"] = "Cannot initialize the action more than once." }, statusCode: 403);

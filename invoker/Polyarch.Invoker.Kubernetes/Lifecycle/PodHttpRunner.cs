@@ -202,25 +202,41 @@ internal sealed partial class PodHttpRunner : IDisposable
 
         if (observation.Phase != PodPhase.Running || (_http.Access == PodAccess.PodIp && observation.PodIp is null))
         {
-            var logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
-            await _pods.DeleteAsync(name, CancellationToken.None);
+            PodLogs logs;
+            try
+            {
+                logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
+            }
+            finally
+            {
+                await _pods.DeleteAsync(name, CancellationToken.None);
+            }
+
             var (status, result) = PodFailures.Describe(observation, name, placement.Image, variant.Platform);
             throw Failed(status, result, observation.Node, logs);
         }
 
         var warm = new PodActionContainer(_pods, name, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
-        var initStart = _time.GetTimestamp();
-        var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment, request.Code, _invoker.MaxFilesBytes), request.Timeout, cancellationToken);
-        warm.InitDuration = _time.GetElapsedTime(initStart);
-        if (initAnswer.Status != ActivationStatus.Success)
+        try
         {
-            var initLogs = await ReadLogsAsync(warm, cancellationToken);
-            await warm.DisposeAsync();
-            throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
-                warm.Node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
-        }
+            var initStart = _time.GetTimestamp();
+            var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment, request.Code, _invoker.MaxFilesBytes), request.Timeout, cancellationToken);
+            warm.InitDuration = _time.GetElapsedTime(initStart);
+            if (initAnswer.Status != ActivationStatus.Success)
+            {
+                var initLogs = await ReadLogsAsync(warm, cancellationToken);
+                throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
+                    warm.Node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
+            }
 
-        return warm;
+            return warm;
+        }
+        catch
+        {
+            // A refused, cancelled or broken /init: the pool never got this pod, so nothing else would delete it.
+            await warm.DisposeAsync();
+            throw;
+        }
 
         PodStartFailedException Failed(string status, JsonNode result, string? node, PodLogs logs) =>
             new(new BackendRun(status, result, logs.Lines, logs.Truncated, Cold: true, _time.GetElapsedTime(start), TimeSpan.Zero, TimeSpan.Zero,

@@ -39,4 +39,24 @@ public sealed class CancelledWarmPodTests : IAsyncLifetime
         _cluster.Harness.Pool.RemovedAfterActivation.ShouldBe(1);
         await Eventually.TrueAsync(() => _cluster.Server.Pod(busyPod) is null, "the cancelled activation's pod was deleted");
     }
+
+    [Fact]
+    public async Task A_cold_start_cancelled_during_init_deletes_its_pod_and_frees_the_slot()
+    {
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = Actions.ActionProtocol.Http, Port = _cluster.Proxy.Port };
+        _cluster.Proxy.InitDelay = TimeSpan.FromMinutes(5);
+        using var cancel = new CancellationTokenSource();
+        var starting = _cluster.Harness.Backend.RunAsync(request, cancel.Token);
+        await Eventually.TrueAsync(() => _cluster.Proxy.LastInit is not null, "the first /init reached the action");
+        var initialising = _cluster.Server.Pods().Single().Metadata.Name;
+
+        await cancel.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(starting);
+        _cluster.Proxy.InitDelay = TimeSpan.Zero;
+        var next = await _cluster.Harness.Backend.RunAsync(request with { ActivationId = "next" }, TestTimeout.Token(TimeSpan.FromSeconds(15)));
+
+        next.Status.ShouldBe(ActivationStatus.Success, next.Result?.ToJsonString());
+        next.Container.ShouldNotBe(initialising);
+        await Eventually.TrueAsync(() => _cluster.Server.Pod(initialising) is null, "the pod whose /init was cancelled was deleted");
+    }
 }
