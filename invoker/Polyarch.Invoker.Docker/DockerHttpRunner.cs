@@ -50,16 +50,32 @@ internal sealed class DockerHttpRunner(
                 container.Logs.Drain();
             }
 
-            var result = await RunOnceAsync(context, container, cancellationToken);
-            if (result.Retry && !lease.Cold && attempt == 0)
+            RunAttempt result;
+            IReadOnlyList<string> logs;
+            bool truncated;
+            try
             {
-                // A warm container that refuses connections died (engine restart, crash while idle): replace it.
-                pool.Release(lease, reusable: false);
-                continue;
+                result = await RunOnceAsync(context, container, cancellationToken);
+                if (result.Retry && !lease.Cold && attempt == 0)
+                {
+                    // A warm container that refuses connections died (engine restart, crash while idle): replace it.
+                    pool.Release(lease, reusable: false, "it refused the connection");
+                    continue;
+                }
+
+                (logs, truncated) = await ActivationLogsAsync(context, container, result, cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                // Cancelled (a workflow step's timeout, a stopping invoker) or broken mid-answer: the action may still
+                // be running in it, so the container is removed and its pool slot freed — never handed to the next
+                // activation, never held for ever (OpenWhisk destroys a container whose run did not end cleanly).
+                container.MarkDead();
+                pool.Release(lease, reusable: false, exception is OperationCanceledException ? "its activation was cancelled" : $"its activation failed ({exception.GetType().Name})");
+                throw;
             }
 
-            var (logs, truncated) = await ActivationLogsAsync(context, container, result, cancellationToken);
-            pool.Release(lease, reusable: result.Reusable);
+            pool.Release(lease, reusable: result.Reusable, result.Reusable ? null : result.DiscardReason);
             return new BackendRun(result.Outcome.Status, result.Outcome.Result, logs, truncated || result.Outcome.Truncated, lease.Cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, result.Run);
         }
     }
@@ -119,25 +135,30 @@ internal sealed class DockerHttpRunner(
         {
             var response = await http.RunAsync(container.BaseUri, payload, _invoker.MaxAnswerBytes, timeout.Token);
             var run = timeProvider.GetElapsedTime(started);
-            var outcome = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _invoker.MaxAnswerBytes);
-            return new RunAttempt(outcome, run, Reusable: response.IsOk && !response.Exceeded, Retry: false);
+            var outcome = response.Exceeded
+                ? OutcomeClassifier.AnswerTooLarge(_invoker)
+                : OutcomeClassifier.FromResponse(response.Body, response.IsOk, exceeded: false, _invoker.MaxAnswerBytes);
+            var reusable = response.IsOk && !response.Exceeded;
+            return new RunAttempt(outcome, run, reusable, Retry: false, reusable ? null : $"/run answered {response.StatusCode}{(response.Exceeded ? " over the answer limit" : "")}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             container.MarkDead();
-            return new RunAttempt(OutcomeClassifier.Timeout(context.Action.TimeoutMs), timeProvider.GetElapsedTime(started), Reusable: false, Retry: false);
+            return new RunAttempt(OutcomeClassifier.Timeout(context.Action.TimeoutMs), timeProvider.GetElapsedTime(started), Reusable: false, Retry: false, "its activation timed out");
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
+            // HttpRequestException: no answer (refused, reset before the headers); IOException: the answer broke off
+            // after its headers (HttpIOException "the response ended prematurely").
             container.MarkDead();
             var run = timeProvider.GetElapsedTime(started);
             if (exception.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
             {
                 // Never delivered: safe to retry on a new container.
-                return new RunAttempt(OutcomeClassifier.SystemError($"The warm container {container.Id[..12]} refused the connection: {exception.Message}"), run, Reusable: false, Retry: true);
+                return new RunAttempt(OutcomeClassifier.SystemError($"The warm container {container.Id[..12]} refused the connection: {exception.Message}"), run, Reusable: false, Retry: true, "it refused the connection");
             }
 
-            return new RunAttempt(await ClassifyBrokenAsync(context, container, exception), run, Reusable: false, Retry: false);
+            return new RunAttempt(await ClassifyBrokenAsync(context, container, exception), run, Reusable: false, Retry: false, "its connection broke during the activation");
         }
     }
 
@@ -218,7 +239,7 @@ internal sealed class DockerHttpRunner(
 
     private async Task InitAsync(ActivationContext context, DockerActionContainer container, long started, CancellationToken cancellationToken)
     {
-        var payload = ActionHttpClient.InitPayload(context.Action.Name, context.Action.Environment, context.Action.Code);
+        var payload = ActionHttpClient.InitPayload(context.Action.Name, context.Action.Environment, context.Action.Code, _invoker.MaxFilesBytes);
         var delay = TimeSpan.FromMilliseconds(2);
         var attempts = 0;
         while (true)
@@ -280,7 +301,7 @@ internal sealed class DockerHttpRunner(
         return new ActionStartException(outcome, logs, truncated, timeProvider.GetElapsedTime(started));
     }
 
-    private sealed record RunAttempt(Outcome Outcome, TimeSpan Run, bool Reusable, bool Retry);
+    private sealed record RunAttempt(Outcome Outcome, TimeSpan Run, bool Reusable, bool Retry, string? DiscardReason);
 
     // Milliseconds (an action's limit) or a TimeSpan (an option) as a TimeSpan for the provider's timers.
     private static TimeSpan Span(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);

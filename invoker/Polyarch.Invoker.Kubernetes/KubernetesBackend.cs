@@ -29,7 +29,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
     private readonly PodHttpRunner _httpPods;
 
     public KubernetesBackend(
-        NodeInventory inventory, PodClient pods, KubernetesBackendOptions options, V1Pod? template,
+        NodeInventory inventory, PodClient pods, KubernetesBackendOptions options, InvokerOptions invoker, V1Pod? template,
         HttpClient http, WarmPool pool, TimeProvider time, ILogger<KubernetesBackend> logger)
     {
         _inventory = inventory;
@@ -40,7 +40,7 @@ internal sealed partial class KubernetesBackend : IAsyncDisposable
         _logger = logger;
         var access = KubernetesConnection.ResolveAccess(options);
         var podHttp = access == PodAccess.PortForward ? PodHttp.ForPortForward(pods.OpenPortForwardAsync) : PodHttp.ForPodIp(http);
-        _httpPods = new PodHttpRunner(pods, options, podHttp, pool, time, logger);
+        _httpPods = new PodHttpRunner(pods, options, invoker, podHttp, pool, time, logger);
     }
 
     public const string Name = "kubernetes";

@@ -42,7 +42,11 @@ public sealed class KubernetesBackendOptions
     [Range(1024, 1L << 30)]
     public long MaxLogBytes { get; set; } = 10L << 20;
 
-    /// <summary>Upper bound of the result size. <value>Default: 1 MiB (OpenWhisk's).</value></summary>
+    /// <summary>
+    /// Upper bound of the result kept: an exec action's result line, /init's answer, and an http action's /run result
+    /// without its files (the /run answer itself is read up to Invoker:MaxAnswerBytes, files included, as on Docker).
+    /// <value>Default: 1 MiB (OpenWhisk's).</value>
+    /// </summary>
     [Range(16, 64L << 20)]
     public int MaxResultBytes { get; set; } = 1 << 20;
 

@@ -50,6 +50,15 @@ public sealed class ActionProxyDouble : IAsyncDisposable
     /// </summary>
     public string? AfterTheEnd { get; set; }
 
+    /// <summary>How long /init takes before it answers (a slow runtime start); the invoker's abort ends the wait.</summary>
+    public TimeSpan InitDelay { get; set; }
+
+    /// <summary>How long /run takes before it answers (a slow or hanging action); the invoker's abort ends the wait.</summary>
+    public TimeSpan RunDelay { get; set; }
+
+    /// <summary>When above 0, /run's answer also carries a file <c>big.bin</c> of this many bytes under "polyarch:files" (base64).</summary>
+    public int AnswerFileBytes { get; set; }
+
     /// <summary>What OpenWhisk action proxies print after each activation, on stdout and stderr.</summary>
     public const string Sentinel = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
 
@@ -64,6 +73,18 @@ public sealed class ActionProxyDouble : IAsyncDisposable
         {
             proxy.LastInit = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
             proxy.Output?.Invoke("init");
+            if (proxy.InitDelay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(proxy.InitDelay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty;
+                }
+            }
+
             return Interlocked.Increment(ref proxy._inits) == 1 || !proxy.RefuseSecondInit
                 ? Results.Json(new JsonObject { ["ok"] = true })
                 : Results.Json(new JsonObject { ["error"] = "Cannot initialize the action more than once." }, statusCode: 403);
@@ -81,7 +102,25 @@ public sealed class ActionProxyDouble : IAsyncDisposable
                 proxy.Output?.Invoke($"{after} {body?["value"]?.ToJsonString()}");
             }
 
-            return Results.Json(new JsonObject { ["echo"] = body?["value"]?.DeepClone(), ["inits"] = proxy.Inits });
+            if (proxy.RunDelay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(proxy.RunDelay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty;
+                }
+            }
+
+            var answer = new JsonObject { ["echo"] = body?["value"]?.DeepClone(), ["inits"] = proxy.Inits };
+            if (proxy.AnswerFileBytes > 0)
+            {
+                answer["polyarch:files"] = new JsonObject { ["big.bin"] = Convert.ToBase64String(new byte[proxy.AnswerFileBytes]) };
+            }
+
+            return Results.Json(answer);
         });
         await app.StartAsync();
         proxy.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;

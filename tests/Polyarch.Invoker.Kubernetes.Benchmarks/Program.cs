@@ -42,7 +42,7 @@ var options = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath,
 var (client, ns) = KubernetesConnection.Connect(options);
 await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
 using var http = new HttpClient();
-await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, new Polyarch.Invoker.InvokerOptions(), null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
 var sync = Stopwatch.StartNew();
 await backend.StartAsync(CancellationToken.None);
 Console.WriteLine($"inventory: {inventory.Snapshot.Nodes.Count} nodes listed and watched in {sync.ElapsedMilliseconds} ms ({inventory.Snapshot.ByPlatform.Count} platforms)");
@@ -120,7 +120,7 @@ foreach (var access in new[] { PodAccess.PodIp, PodAccess.PortForward })
     // The pool owns the warm pods (as the host's container owns it in serve): disposing it deletes them, so the next
     // access mode starts from an empty namespace rather than meeting the previous mode's pods.
     await using var pool = new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance);
-    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, null, http, pool, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+    await using var httpBackend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), httpOptions, new Polyarch.Invoker.InvokerOptions(), null, http, pool, TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
     var httpRequest = Request(1) with { ActionName = "echo-http", Platform = "linux/arm64", Protocol = ActionProtocol.Http, Port = proxy.Port, DataLocality = [], MemoryBytes = 256L << 20, Cpus = 0.5 };
     var cold = await httpBackend.RunAsync(httpRequest, CancellationToken.None);
     for (var i = 0; i < 20; i++)

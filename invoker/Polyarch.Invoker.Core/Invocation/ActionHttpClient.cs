@@ -50,22 +50,37 @@ internal sealed class ActionHttpClient : IDisposable
         _owned = true;
     }
 
+    /// <summary>The variable /init's <c>env</c> always carries: the invoker's files cap (<c>Invoker:MaxFilesBytes</c>).</summary>
+    public const string FilesMaxBytesVariable = "POLYARCH_FILES_MAX_BYTES";
+
     /// <summary>
     /// The /init body, OpenWhisk's <c>{"value": {"name", "main", "code", "binary", "env"}}</c>: a code action sends its
     /// code (text, or a zip in base64 with <c>binary: true</c>) and main; a blackbox action (the image carries its code)
-    /// sends an empty code, as OpenWhisk does for its own blackbox images.
+    /// sends an empty code, as OpenWhisk does for its own blackbox images. <c>env</c> is the action's environment plus
+    /// <see cref="FilesMaxBytesVariable"/> = <paramref name="maxFilesBytes"/>, so the runtime's files cap is the
+    /// invoker's (it wins over an action's own value: the invoker reads no more than that).
     /// </summary>
-    public static JsonObject InitPayload(string actionName, IReadOnlyDictionary<string, string> environment, ActionCode? code = null) => new()
+    public static JsonObject InitPayload(string actionName, IReadOnlyDictionary<string, string> environment, ActionCode? code, int maxFilesBytes)
     {
-        ["value"] = new JsonObject
+        ArgumentNullException.ThrowIfNull(environment);
+        var env = new JsonObject(environment
+            .Where(kv => !string.Equals(kv.Key, FilesMaxBytesVariable, StringComparison.Ordinal))
+            .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))))
         {
-            ["name"] = actionName,
-            ["main"] = code?.Main ?? ActionCode.DefaultMain,
-            ["code"] = code?.Content ?? "",
-            ["binary"] = code?.Binary ?? false,
-            ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
-        },
-    };
+            [FilesMaxBytesVariable] = maxFilesBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return new JsonObject
+        {
+            ["value"] = new JsonObject
+            {
+                ["name"] = actionName,
+                ["main"] = code?.Main ?? ActionCode.DefaultMain,
+                ["code"] = code?.Content ?? "",
+                ["binary"] = code?.Binary ?? false,
+                ["env"] = env,
+            },
+        };
+    }
 
     /// <summary>
     /// The /run body: the parameters as <c>value</c> and OpenWhisk's activation fields — <c>namespace</c>,

@@ -76,6 +76,19 @@ internal static class OutcomeClassifier
         return DeveloperError($"The action's container exited with code {exitCode} before it answered.");
     }
 
+    /// <summary>
+    /// A /run answer past <see cref="InvokerOptions.MaxAnswerBytes"/> (the result's cap plus the files' cap in base64),
+    /// on either backend: names the cap and the options that make it.
+    /// </summary>
+    public static Outcome AnswerTooLarge(InvokerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return DeveloperError(
+            $"The action's answer to /run is larger than the limit of {options.MaxAnswerBytes} bytes (Invoker:MaxResultBytes {options.MaxResultBytes} for the result " +
+            $"plus Invoker:MaxFilesBytes {options.MaxFilesBytes} for its files in base64); it was dropped. Return smaller files, or raise Invoker:MaxFilesBytes.",
+            truncated: true);
+    }
+
     public static Outcome Timeout(int timeoutMs) =>
         DeveloperError($"The action exceeded its time limit of {timeoutMs} ms and was stopped.");
 

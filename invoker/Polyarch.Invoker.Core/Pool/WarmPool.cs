@@ -18,6 +18,7 @@ internal sealed partial class WarmPool : IAsyncDisposable
     private readonly ILogger<WarmPool> _logger;
     private readonly ITimer _sweeper;
     private int _total;
+    private long _removedAfterActivation;
     private bool _disposed;
 
     public WarmPool(IOptions<WarmPoolOptions> options, TimeProvider timeProvider, ILogger<WarmPool> logger)
@@ -165,9 +166,16 @@ internal sealed partial class WarmPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Gives a container back: kept warm when <paramref name="reusable"/> and alive, else removed.</summary>
-    public void Release(PoolLease lease, bool reusable)
+    /// <summary>Containers removed when their activation gave them back not reusable (timed out, cancelled, broken).</summary>
+    public long RemovedAfterActivation => Interlocked.Read(ref _removedAfterActivation);
+
+    /// <summary>
+    /// Gives a container back: kept warm when <paramref name="reusable"/> and alive, else removed — its slot freed at once —
+    /// and, with a <paramref name="reason"/>, logged and counted in <see cref="RemovedAfterActivation"/>.
+    /// </summary>
+    public void Release(PoolLease lease, bool reusable, string? reason = null)
     {
+        ArgumentNullException.ThrowIfNull(lease);
         KeyState state;
         var remove = false;
         lock (_gate)
@@ -187,6 +195,12 @@ internal sealed partial class WarmPool : IAsyncDisposable
 
         if (remove)
         {
+            if (reason is not null)
+            {
+                Interlocked.Increment(ref _removedAfterActivation);
+                LogRemovedAfterActivation(lease.Container.Id, lease.Key.Owner, reason);
+            }
+
             DisposeInBackground([lease.Container]);
         }
 
@@ -333,6 +347,9 @@ internal sealed partial class WarmPool : IAsyncDisposable
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Could not remove warm container {ContainerId}")]
     private partial void LogRemoveFailed(Exception exception, string containerId);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Removed warm container {ContainerId} of {Action}: {Reason}")]
+    private partial void LogRemovedAfterActivation(string containerId, string action, string reason);
 
     private sealed record IdleEntry(IWarmContainer Container, DateTimeOffset Since);
 

@@ -32,6 +32,7 @@ internal static class KubernetesServiceCollectionExtensions
                 sp.GetRequiredService<NodeInventory>(),
                 sp.GetRequiredService<PodClient>(),
                 options,
+                sp.GetRequiredService<IOptions<InvokerOptions>>().Value,
                 PodTemplateLoader.Load(options.PodTemplateFile),
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(KubernetesBackend)),
                 sp.GetRequiredService<WarmPool>(),

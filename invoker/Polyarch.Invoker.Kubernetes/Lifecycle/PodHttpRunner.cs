@@ -24,16 +24,18 @@ internal sealed partial class PodHttpRunner : IDisposable
 
     private readonly PodClient _pods;
     private readonly KubernetesBackendOptions _options;
+    private readonly InvokerOptions _invoker;
     private readonly PodHttp _http;
     private readonly WarmPool _pool;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ActionHttpClient _proxy;
 
-    public PodHttpRunner(PodClient pods, KubernetesBackendOptions options, PodHttp http, WarmPool pool, TimeProvider time, ILogger logger)
+    public PodHttpRunner(PodClient pods, KubernetesBackendOptions options, InvokerOptions invoker, PodHttp http, WarmPool pool, TimeProvider time, ILogger logger)
     {
         _pods = pods;
         _options = options;
+        _invoker = invoker;
         _http = http;
         _pool = pool;
         _time = time;
@@ -70,26 +72,41 @@ internal sealed partial class PodHttpRunner : IDisposable
             var wait = lease.Wait - init;
             var runStart = _time.GetTimestamp();
             var body = ActionHttpClient.RunPayload(JsonNode.Parse(request.ParamsJson), request.ActionName, request.ActivationId, _time.GetUtcNow() + request.Timeout);
-            var answer = await PostAsync(warm, "run", body, request.Timeout, cancellationToken);
-            var run = _time.GetElapsedTime(runStart);
-            if (answer.Unreachable && !lease.Cold && attempt == 0)
+            (string Status, JsonNode? Result, bool Healthy, bool Unreachable) answer;
+            TimeSpan run;
+            PodLogs logs;
+            try
             {
-                // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): the pool
-                // drops it and the activation gets a new one, as a Docker container that refuses connections.
-                var reason = answer.Result?["error"]?.ToString() ?? "";
-                LogWarmPodGone(_logger, warm.Id, reason);
+                answer = await PostAsync(warm, "run", body, request.Timeout, cancellationToken);
+                run = _time.GetElapsedTime(runStart);
+                if (answer.Unreachable && !lease.Cold && attempt == 0)
+                {
+                    // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): the pool
+                    // drops it and the activation gets a new one, as a Docker container that refuses connections.
+                    var reason = answer.Result?["error"]?.ToString() ?? "";
+                    LogWarmPodGone(_logger, warm.Id, reason);
+                    warm.MarkDead();
+                    _pool.Release(lease, reusable: false, "it could not be reached");
+                    continue;
+                }
+
+                logs = await ReadLogsAsync(warm, cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                // Cancelled (a workflow step's timeout, a stopping invoker) or failed mid-activation: the action may still
+                // run in the pod, so the pod is deleted and its pool slot freed, never handed to the next activation.
                 warm.MarkDead();
-                _pool.Release(lease, reusable: false);
-                continue;
+                _pool.Release(lease, reusable: false, exception is OperationCanceledException ? "its activation was cancelled" : $"its activation failed ({exception.GetType().Name})");
+                throw;
             }
 
-            var logs = await ReadLogsAsync(warm, cancellationToken);
             if (!answer.Healthy)
             {
                 warm.MarkDead();
             }
 
-            _pool.Release(lease, reusable: answer.Healthy);
+            _pool.Release(lease, reusable: answer.Healthy, answer.Healthy ? null : "its activation did not end cleanly (timed out, broke or failed)");
             return new BackendRun(answer.Status, answer.Result, logs.Lines, logs.Truncated, lease.Cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run,
                 warm.Node, variant.Platform, variant.Digest, Container: warm.Id, Image: placement.Image);
         }
@@ -185,25 +202,41 @@ internal sealed partial class PodHttpRunner : IDisposable
 
         if (observation.Phase != PodPhase.Running || (_http.Access == PodAccess.PodIp && observation.PodIp is null))
         {
-            var logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
-            await _pods.DeleteAsync(name, CancellationToken.None);
+            PodLogs logs;
+            try
+            {
+                logs = observation.IsFinal ? await _pods.ReadLogsAsync(name, _options.MaxLogBytes, cancellationToken) : PodLogs.None;
+            }
+            finally
+            {
+                await _pods.DeleteAsync(name, CancellationToken.None);
+            }
+
             var (status, result) = PodFailures.Describe(observation, name, placement.Image, variant.Platform);
             throw Failed(status, result, observation.Node, logs);
         }
 
         var warm = new PodActionContainer(_pods, name, observation.Node, _http.AddressOf(name, observation.PodIp, request.Port)) { LastLogRead = _time.GetTimestamp() };
-        var initStart = _time.GetTimestamp();
-        var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment, request.Code), request.Timeout, cancellationToken);
-        warm.InitDuration = _time.GetElapsedTime(initStart);
-        if (initAnswer.Status != ActivationStatus.Success)
+        try
         {
-            var initLogs = await ReadLogsAsync(warm, cancellationToken);
-            await warm.DisposeAsync();
-            throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
-                warm.Node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
-        }
+            var initStart = _time.GetTimestamp();
+            var initAnswer = await PostAsync(warm, "init", ActionHttpClient.InitPayload(request.ActionName, request.Environment, request.Code, _invoker.MaxFilesBytes), request.Timeout, cancellationToken);
+            warm.InitDuration = _time.GetElapsedTime(initStart);
+            if (initAnswer.Status != ActivationStatus.Success)
+            {
+                var initLogs = await ReadLogsAsync(warm, cancellationToken);
+                throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
+                    warm.Node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
+            }
 
-        return warm;
+            return warm;
+        }
+        catch
+        {
+            // A refused, cancelled or broken /init: the pool never got this pod, so nothing else would delete it.
+            await warm.DisposeAsync();
+            throw;
+        }
 
         PodStartFailedException Failed(string status, JsonNode result, string? node, PodLogs logs) =>
             new(new BackendRun(status, result, logs.Lines, logs.Truncated, Cold: true, _time.GetElapsedTime(start), TimeSpan.Zero, TimeSpan.Zero,
@@ -217,16 +250,32 @@ internal sealed partial class PodHttpRunner : IDisposable
         var where = _http.Access == PodAccess.PortForward ? $"pod {pod.Id} (through the API server's port-forward to port {pod.Address.Port})" : $"{pod.Address}";
         try
         {
+            // /run's answer may carry files ("polyarch:files", base64): it is read up to the invoker's answer bound, as on
+            // Docker; the result kept without its files must still fit MaxResultBytes (below, and the core's own check).
             var response = path == "init"
                 ? await _proxy.InitAsync(pod.Address, body, _options.MaxResultBytes, linked.Token)
-                : await _proxy.RunAsync(pod.Address, body, _options.MaxResultBytes, linked.Token);
+                : await _proxy.RunAsync(pod.Address, body, _invoker.MaxAnswerBytes, linked.Token);
             if (!response.IsOk && path == "init")
             {
                 return (ActivationStatus.DeveloperError, OutcomeClassifier.FromInitResponse(response.StatusCode, response.Body).Result, false, false);
             }
 
-            var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, response.Exceeded, _options.MaxResultBytes);
-            return (status, result, response.IsOk && !response.Exceeded && status is ActivationStatus.Success or ActivationStatus.ApplicationError, false);
+            if (response.Exceeded)
+            {
+                var tooLarge = path == "init"
+                    ? OutcomeClassifier.FromResponse([], okStatus: true, exceeded: true, _options.MaxResultBytes)
+                    : OutcomeClassifier.AnswerTooLarge(_invoker);
+                return (tooLarge.Status, tooLarge.Result, false, false);
+            }
+
+            var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, exceeded: false, _options.MaxResultBytes);
+            if (response.Body.Length > _options.MaxResultBytes && ResultBytesWithoutFiles(result) > _options.MaxResultBytes)
+            {
+                var dropped = OutcomeClassifier.DeveloperError($"The action produced a result larger than the limit of {_options.MaxResultBytes} bytes (Kubernetes:MaxResultBytes; files under \"{ResultFiles.Key}\" do not count); it was dropped.", truncated: true);
+                return (dropped.Status, dropped.Result, response.IsOk, false);
+            }
+
+            return (status, result, response.IsOk && status is ActivationStatus.Success or ActivationStatus.ApplicationError, false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -240,6 +289,26 @@ internal sealed partial class PodHttpRunner : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    // The bytes of the result as kept: every member but the files, which leave it before the record is stored.
+    private static long ResultBytesWithoutFiles(JsonNode? result)
+    {
+        if (result is not JsonObject answer)
+        {
+            return result is null ? 0 : Encoding.UTF8.GetByteCount(result.ToJsonString());
+        }
+
+        long total = 2;
+        foreach (var (name, value) in answer)
+        {
+            if (!string.Equals(name, ResultFiles.Key, StringComparison.Ordinal))
+            {
+                total += Encoding.UTF8.GetByteCount(name) + 4 + (value is null ? 4 : Encoding.UTF8.GetByteCount(value.ToJsonString()));
+            }
+        }
+
+        return total;
+    }
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 

@@ -25,14 +25,39 @@ public sealed class ActionProtocolPayloadTests
     {
         var env = new Dictionary<string, string> { ["K"] = "V" };
 
-        var text = ActionHttpClient.InitPayload("a", env, ActionCode.FromText("print(1)\n", "run"));
-        var zip = ActionHttpClient.InitPayload("a", env, ActionCode.FromZip([(byte)'P', (byte)'K', 3, 4]));
-        var blackbox = ActionHttpClient.InitPayload("a", env);
+        var text = ActionHttpClient.InitPayload("a", env, ActionCode.FromText("print(1)\n", "run"), 5000);
+        var zip = ActionHttpClient.InitPayload("a", env, ActionCode.FromZip([(byte)'P', (byte)'K', 3, 4]), 5000);
+        var blackbox = ActionHttpClient.InitPayload("a", env, code: null, 5000);
 
-        text.ToJsonString().ShouldBe("""{"value":{"name":"a","main":"run","code":"print(1)\n","binary":false,"env":{"K":"V"}}}""");
+        text.ToJsonString().ShouldBe("""{"value":{"name":"a","main":"run","code":"print(1)\n","binary":false,"env":{"K":"V","POLYARCH_FILES_MAX_BYTES":"5000"}}}""");
         zip["value"]!["binary"]!.GetValue<bool>().ShouldBeTrue();
         zip["value"]!["code"]!.GetValue<string>().ShouldBe("UEsDBA==");
-        blackbox.ToJsonString().ShouldBe("""{"value":{"name":"a","main":"main","code":"","binary":false,"env":{"K":"V"}}}""");
+        blackbox.ToJsonString().ShouldBe("""{"value":{"name":"a","main":"main","code":"","binary":false,"env":{"K":"V","POLYARCH_FILES_MAX_BYTES":"5000"}}}""");
+    }
+
+    [Fact]
+    public void Init_env_carries_the_invokers_files_cap_over_an_actions_own_value()
+    {
+        var env = new Dictionary<string, string> { ["POLYARCH_FILES_MAX_BYTES"] = "999999999", ["K"] = "V" };
+
+        var body = ActionHttpClient.InitPayload("a", env, ActionCode.FromText("x"), 4096);
+
+        body["value"]!["env"]!.ToJsonString().ShouldBe("""{"K":"V","POLYARCH_FILES_MAX_BYTES":"4096"}""");
+    }
+
+    [Fact]
+    public void An_answer_over_the_bound_names_the_cap_and_the_options()
+    {
+        var options = new InvokerOptions { MaxResultBytes = 2048, MaxFilesBytes = 3000 };
+
+        var outcome = OutcomeClassifier.AnswerTooLarge(options);
+
+        outcome.Status.ShouldBe(ActivationStatus.DeveloperError);
+        outcome.Truncated.ShouldBeTrue();
+        var error = outcome.Result!["error"]!.GetValue<string>();
+        error.ShouldContain($"larger than the limit of {options.MaxAnswerBytes} bytes");
+        error.ShouldContain("Invoker:MaxResultBytes 2048");
+        error.ShouldContain("Invoker:MaxFilesBytes 3000");
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class RealClusterTests
         var (client, ns) = KubernetesConnection.Connect(options);
         await using var inventory = new NodeInventory(client, NullLogger<NodeInventory>.Instance, TimeProvider.System);
         using var http = new HttpClient();
-        await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
+        await using var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, new InvokerOptions(), null, http, new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance), TimeProvider.System, NullLogger<KubernetesBackend>.Instance);
         await backend.StartAsync(CancellationToken.None);
 
         var platforms = variants.Where(v => inventory.Snapshot.SchedulableOn(v.Platform).Any()).ToList();
@@ -67,7 +67,7 @@ public sealed class RealClusterTests
         using var http = new HttpClient();
         // The warm pod lives in the core's pool: disposing the pool deletes it.
         await using (var pool = new Polyarch.Invoker.Pool.WarmPool(Microsoft.Extensions.Options.Options.Create(new Polyarch.Invoker.Pool.WarmPoolOptions()), TimeProvider.System, NullLogger<Polyarch.Invoker.Pool.WarmPool>.Instance))
-        await using (var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, null, http, pool, TimeProvider.System, NullLogger<KubernetesBackend>.Instance))
+        await using (var backend = new KubernetesBackend(inventory, new PodClient(client, ns, NullLogger<PodClient>.Instance), options, new InvokerOptions(), null, http, pool, TimeProvider.System, NullLogger<KubernetesBackend>.Instance))
         {
             await backend.StartAsync(CancellationToken.None);
             var variant = variants.FirstOrDefault(v => inventory.Snapshot.SchedulableOn(v.Platform).Any())

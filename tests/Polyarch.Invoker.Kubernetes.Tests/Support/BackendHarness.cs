@@ -34,7 +34,7 @@ internal sealed class BackendHarness : IAsyncDisposable
 
     public static async Task<BackendHarness> StartAsync(
         ApiServerDouble.ApiServerDouble server, TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, string? templateFile = null,
-        Action<WarmPoolOptions>? configurePool = null)
+        Action<WarmPoolOptions>? configurePool = null, Action<InvokerOptions>? configureInvoker = null)
     {
         var options = new KubernetesBackendOptions { Kubeconfig = server.KubeconfigPath, Instance = "test-invoker", PodTemplateFile = templateFile };
         configure?.Invoke(options);
@@ -47,7 +47,9 @@ internal sealed class BackendHarness : IAsyncDisposable
         var poolOptions = new WarmPoolOptions();
         configurePool?.Invoke(poolOptions);
         var pool = new WarmPool(Microsoft.Extensions.Options.Options.Create(poolOptions), time, NullLogger<WarmPool>.Instance);
-        var backend = new KubernetesBackend(inventory, pods, options, template, http, pool, time, NullLogger<KubernetesBackend>.Instance);
+        var invoker = new InvokerOptions();
+        configureInvoker?.Invoke(invoker);
+        var backend = new KubernetesBackend(inventory, pods, options, invoker, template, http, pool, time, NullLogger<KubernetesBackend>.Instance);
         await backend.StartAsync(TestTimeout.Token());
         return new BackendHarness(server, backend, options, pool, poolOptions, http);
     }

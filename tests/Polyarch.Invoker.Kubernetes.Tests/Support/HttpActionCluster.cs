@@ -24,15 +24,16 @@ internal sealed class HttpActionCluster : IAsyncDisposable
     /// <param name="configure">Backend options for the test.</param>
     /// <param name="prepare">Runs before the backend starts (e.g. to script the proxy double).</param>
     /// <param name="configurePool">The core's warm pool options (caps, idle timeout) for the test.</param>
+    /// <param name="configureInvoker">The core's invoker options (result and files caps) for the test.</param>
     public static async Task<HttpActionCluster> StartAsync(
         TimeProvider? time = null, Action<KubernetesBackendOptions>? configure = null, Action<HttpActionCluster>? prepare = null,
-        Action<Polyarch.Invoker.Pool.WarmPoolOptions>? configurePool = null)
+        Action<Polyarch.Invoker.Pool.WarmPoolOptions>? configurePool = null, Action<InvokerOptions>? configureInvoker = null)
     {
         var server = await MixedCluster.StartAsync();
         server.Behaviour = _ => PodBehaviour.Serve;
         var cluster = new HttpActionCluster(server, await ActionProxyDouble.StartAsync());
         prepare?.Invoke(cluster);
-        cluster.Harness = await BackendHarness.StartAsync(server, time, configure, configurePool: configurePool);
+        cluster.Harness = await BackendHarness.StartAsync(server, time, configure, configurePool: configurePool, configureInvoker: configureInvoker);
         return cluster;
     }
 

@@ -43,7 +43,7 @@ public sealed class CodeActionProtocolTests(InvokerEngineFixture fixture)
         value["main"]!.GetValue<string>().ShouldBe("hello");
         value["code"]!.GetValue<string>().ShouldBe(code.Content);
         value["binary"]!.GetValueKind().ShouldBe(System.Text.Json.JsonValueKind.False);
-        value["env"]!.ToJsonString().ShouldBe("{\"GREETING\":\"hi\"}");
+        value["env"]!.ToJsonString().ShouldBe("{\"GREETING\":\"hi\",\"POLYARCH_FILES_MAX_BYTES\":\"67108864\"}", "the invoker's files cap (Invoker:MaxFilesBytes, 64 MiB) reaches the runtime");
 
         var run = record.Result!["run"]!.AsObject();
         run.Select(p => p.Key).Order(StringComparer.Ordinal).ShouldBe(["action_name", "activation_id", "deadline", "namespace", "transaction_id", "value"]);
