@@ -138,6 +138,25 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Activations_SaveMany_OneIdTwiceInABatchOrFromTwoReplicasAtOnce_IsOneRecord_TheBatchsLast()
+    {
+        var store = new DbActivationStore(Database);
+        var replica = new DbActivationStore(await ReplicaAsync());
+        var tied = Enumerable.Range(0, 3).Select(_ => Record(ActivationId.New(), "tied", Now)).ToList();
+        static ActivationRecord Same(DateTimeOffset start) => Record("0123456789abcdef0123456789abcdef", "twice", start);
+
+        await store.SaveManyAsync([Same(Now), .. tied, Same(Now.AddSeconds(1)) with { Status = ActivationStatus.Success }], CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? store : replica).SaveManyAsync([Same(Now.AddSeconds(2)) with { Status = ActivationStatus.Success }], CancellationToken.None))));
+
+        var twice = await store.ListAsync("twice", 10, CancellationToken.None);
+        twice.ShouldHaveSingleItem().Start.ShouldBe(Now.AddSeconds(2));
+        twice[0].Status.ShouldBe(ActivationStatus.Success);
+        // Records that started at the same moment list newest-saved first: the batch's order is the insertion order.
+        (await store.ListAsync("tied", 10, CancellationToken.None)).Select(r => r.ActivationId).ShouldBe(tied.Select(r => r.ActivationId).Reverse());
+    }
+
+    [Fact]
     public async Task AcceptedActivations_AreTakenOverOnlyAfterTheirLeaseExpired()
     {
         var clock = new FakeTimeProvider(Now);
