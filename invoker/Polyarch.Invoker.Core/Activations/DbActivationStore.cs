@@ -12,13 +12,25 @@ internal sealed class DbActivationStore(StoreDatabase database) : IActivationSto
     public Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken) => SaveManyAsync([record], cancellationToken);
 
     /// <summary>
-    /// All records in one transaction: one commit for a batch instead of one per record. The same transaction
-    /// retires each record's accepted non-blocking invocation (<see cref="AcceptedActivationStore"/>), so a crash
-    /// leaves an id with its row or with its record.
+    /// All records at once, each upserted by activation id (the last one wins when a batch holds an id twice), and each
+    /// record's accepted non-blocking invocation (<see cref="AcceptedActivationStore"/>) retired with it, so a crash leaves
+    /// an id with its row or with its record. PostgreSQL: one statement for the batch (one round trip); SQLite: one
+    /// transaction (one commit), a statement per record (in-process, no round trip to save).
     /// </summary>
     public async Task SaveManyAsync(IReadOnlyList<ActivationRecord> records, CancellationToken cancellationToken)
     {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (database.IsPostgres)
+        {
+            await SaveInOneStatementAsync(connection, records, cancellationToken);
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.Command(transaction, """
             INSERT INTO activations (id, action, start, status, record) VALUES (@id, @action, @start, @status, @record)
@@ -44,6 +56,31 @@ internal sealed class DbActivationStore(StoreDatabase database) : IActivationSto
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch as arrays in one statement (atomic on its own, so no transaction round trips): the upsert and the
+    /// retirement of the accepted rows in one CTE. DISTINCT ON keeps an id's last record (an upsert may not touch a row
+    /// twice in one statement); the insert runs in batch order, so the insertion order (seq) is the batch's.
+    /// </summary>
+    private static async Task SaveInOneStatementAsync(System.Data.Common.DbConnection connection, IReadOnlyList<ActivationRecord> records, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("""
+            WITH incoming AS (
+                SELECT DISTINCT ON (id) id, action, start, status, record, n
+                FROM unnest(@ids, @actions, @starts, @statuses, @records) WITH ORDINALITY AS r(id, action, start, status, record, n)
+                ORDER BY id, n DESC),
+            retired AS (DELETE FROM accepted_activations WHERE id IN (SELECT id FROM incoming))
+            INSERT INTO activations (id, action, start, status, record)
+            SELECT id, action, start, status, record FROM incoming ORDER BY n
+            ON CONFLICT(id) DO UPDATE SET action = excluded.action, start = excluded.start, status = excluded.status, record = excluded.record
+            """,
+            ("ids", records.Select(r => r.ActivationId).ToArray()),
+            ("actions", records.Select(r => r.Action).ToArray()),
+            ("starts", records.Select(r => r.Start.ToUnixTimeMilliseconds()).ToArray()),
+            ("statuses", records.Select(r => r.Status).ToArray()),
+            ("records", records.Select(r => JsonSerializer.Serialize(r, InvokerJson.Options)).ToArray()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<ActivationRecord?> GetAsync(string activationId, CancellationToken cancellationToken)

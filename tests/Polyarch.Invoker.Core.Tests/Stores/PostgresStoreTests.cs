@@ -1,6 +1,5 @@
-using Npgsql;
 using Polyarch.Invoker.State;
-using Polyarch.Testing;
+using Polyarch.Invoker.Testing.Stores;
 
 namespace Polyarch.Invoker.Core.Tests.Stores;
 
@@ -12,34 +11,9 @@ namespace Polyarch.Invoker.Core.Tests.Stores;
 [Trait("Category", "Integration")]
 public sealed class PostgresStoreTests : StoreContractTests
 {
-    private readonly List<StoreDatabase> _replicas = [];
-    private PostgresDatabase? _server;
-
-    internal override async Task<StoreDatabase> CreateStoreAsync()
+    public PostgresStoreTests()
+        : base(StoreFixture.Postgres())
     {
-        _server = await PostgresServer.CreateDatabaseAsync();
-        return new PostgresInvokerDatabase(_server.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
-    }
-
-    internal override Task<StoreDatabase> ReplicaAsync()
-    {
-        var replica = new PostgresInvokerDatabase(_server!.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
-        _replicas.Add(replica);
-        return Task.FromResult<StoreDatabase>(replica);
-    }
-
-    protected override async Task DropStoreAsync()
-    {
-        foreach (var replica in _replicas)
-        {
-            replica.Dispose();
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
     }
 
     [Fact]

@@ -2,30 +2,24 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Testing.Stores;
 
 namespace Polyarch.Invoker.Core.Tests.Stores;
 
 /// <summary>The store contract on SQLite (invoker.db), plus what only SQLite has: stores of the releases before migrations.</summary>
 public sealed class SqliteStoreTests : StoreContractTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("invoker-db-").FullName;
-
-    internal override Task<StoreDatabase> CreateStoreAsync() =>
-        Task.FromResult<StoreDatabase>(new InvokerDatabase(Path.Combine(_dir, "nested", "invoker.db")));
-
-    internal override Task<StoreDatabase> ReplicaAsync() => Task.FromResult(Database);
-
-    protected override Task DropStoreAsync()
+    public SqliteStoreTests()
+        : base(StoreFixture.Sqlite())
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
+
+    private string StoreDirectory => ((SqliteStoreFixture)Store).Directory;
 
     [Fact]
     public async Task A_store_of_the_release_before_migrations_is_adopted_and_upgraded_in_place()
     {
-        var path = Path.Combine(_dir, "old", "invoker.db");
+        var path = Path.Combine(StoreDirectory, "old", "invoker.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using (var old = new SqliteConnection($"Data Source={path}"))
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Testing.Stores;
 
 namespace Polyarch.Invoker.Core.Tests.Stores;
 
@@ -19,21 +20,19 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     private StoreDatabase? _database;
 
+    /// <summary>A fresh, empty store per test (<see cref="StoreFixture"/>: a temporary SQLite file or a PostgreSQL database of its own).</summary>
+    private protected StoreContractTests(StoreFixture store) => Store = store;
+
+    internal StoreFixture Store { get; }
+
     internal StoreDatabase Database => _database!;
 
-    public async Task InitializeAsync() => _database = await CreateStoreAsync();
+    public async Task InitializeAsync() => _database = await Store.OpenAsync();
 
-    public async Task DisposeAsync()
-    {
-        _database?.Dispose();
-        await DropStoreAsync();
-    }
+    public async Task DisposeAsync() => await Store.DisposeAsync();
 
-    /// <summary>A fresh, empty store; each call for the same test is another replica of the same store (Postgres) .</summary>
-    internal abstract Task<StoreDatabase> CreateStoreAsync();
-
-    /// <summary>Removes what <see cref="CreateStoreAsync"/> made.</summary>
-    protected abstract Task DropStoreAsync();
+    /// <summary>Another replica on the same store (PostgreSQL); SQLite has one process, so the same store.</summary>
+    internal Task<StoreDatabase> ReplicaAsync() => Store.ReplicaAsync();
 
     [Fact]
     public async Task Actions_PutGetListDelete_RoundTrip()
@@ -139,6 +138,25 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Activations_SaveMany_OneIdTwiceInABatchOrFromTwoReplicasAtOnce_IsOneRecord_TheBatchsLast()
+    {
+        var store = new DbActivationStore(Database);
+        var replica = new DbActivationStore(await ReplicaAsync());
+        var tied = Enumerable.Range(0, 3).Select(_ => Record(ActivationId.New(), "tied", Now)).ToList();
+        static ActivationRecord Same(DateTimeOffset start) => Record("0123456789abcdef0123456789abcdef", "twice", start);
+
+        await store.SaveManyAsync([Same(Now), .. tied, Same(Now.AddSeconds(1)) with { Status = ActivationStatus.Success }], CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? store : replica).SaveManyAsync([Same(Now.AddSeconds(2)) with { Status = ActivationStatus.Success }], CancellationToken.None))));
+
+        var twice = await store.ListAsync("twice", 10, CancellationToken.None);
+        twice.ShouldHaveSingleItem().Start.ShouldBe(Now.AddSeconds(2));
+        twice[0].Status.ShouldBe(ActivationStatus.Success);
+        // Records that started at the same moment list newest-saved first: the batch's order is the insertion order.
+        (await store.ListAsync("tied", 10, CancellationToken.None)).Select(r => r.ActivationId).ShouldBe(tied.Select(r => r.ActivationId).Reverse());
+    }
+
+    [Fact]
     public async Task AcceptedActivations_AreTakenOverOnlyAfterTheirLeaseExpired()
     {
         var clock = new FakeTimeProvider(Now);
@@ -232,9 +250,6 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         (await condition()).ShouldBeTrue("not within 5 s");
     }
-
-    /// <summary>Another replica on the same store (PostgreSQL); SQLite has one process, so the same store.</summary>
-    internal abstract Task<StoreDatabase> ReplicaAsync();
 
     internal static ActivationRecord Record(string id, string action, DateTimeOffset start) => new()
     {

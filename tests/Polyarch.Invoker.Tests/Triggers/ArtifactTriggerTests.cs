@@ -1,13 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Polyarch.Invoker.DockerEngine;
-using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Invoker.Workflows;
 using Polyarch.Registry;
 using Polyarch.Registry.Artifacts;
-using Polyarch.Registry.Client;
 using Polyarch.Registry.Manifests;
 using Polyarch.Registry.References;
 using Polyarch.Testing;
@@ -22,22 +19,12 @@ namespace Polyarch.Invoker.Tests.Triggers;
 [Trait("Category", "Integration")]
 public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifetime
 {
-    private static int _counter;
-    private readonly string _state = Directory.CreateTempSubdirectory("invoker-artifacts-").FullName;
-    private readonly string _instance = $"t{TestRun.Id}-art{Interlocked.Increment(ref _counter)}";
+    private readonly TriggerTestHost _host = new(fixture, "art");
     private readonly string _repository = $"demo/digits-{Guid.NewGuid().ToString("N")[..8]}";
 
     public Task InitializeAsync() => ContainerHost.EnsureUpAsync();
 
-    public async Task DisposeAsync()
-    {
-        var janitor = new DockerJanitor(
-            new DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new DockerBackendOptions())),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DockerJanitor>.Instance);
-        await janitor.RemoveInstanceLeftoversAsync(_instance, CancellationToken.None);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_state, recursive: true);
-    }
+    public Task DisposeAsync() => _host.CleanUpAsync();
 
     [Fact]
     public async Task ArtifactPushBurst_StartsTheWorkflowExactlyOnce_AndReplaysAndARestartStartNothing()
@@ -46,11 +33,11 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
         Pushed pushed;
         await using (var server = await StartAsync(workflows))
         {
-            await PutRuleAsync(server, "retrain-on-data", new { repository = _repository, artifactType = ArtifactBurst.DatasetType, workflow = "retrain", @params = new { threshold = 0.9 } });
+            await server.PutRuleAsync("retrain-on-data", new { repository = _repository, artifactType = ArtifactBurst.DatasetType, workflow = "retrain", @params = new { threshold = 0.9 } });
             pushed = await PushArtifactsAsync(server);
             var burst = Burst(pushed);
 
-            await PostAsync(server, burst);
+            await server.PostAllAsync(burst);
             await server.WaitUntilQuietAsync();
 
             var request = workflows.Requests.ShouldHaveSingleItem();
@@ -75,8 +62,8 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
             stored.ShouldAllBe(p => p.ConfigMediaType == MediaTypes.OciEmpty);
 
             // The registry re-delivers (its queue retries) and a replay posts the same burst again: no second start.
-            await PostAsync(server, burst);
-            await PostAsync(server, burst);
+            await server.PostAllAsync(burst);
+            await server.PostAllAsync(burst);
             await server.WaitUntilQuietAsync();
             workflows.Requests.Count.ShouldBe(1);
             (await server.FiringsAsync()).ShouldHaveSingleItem().Workflow.ShouldBe("retrain");
@@ -86,7 +73,7 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
         var afterRestart = new RecordingWorkflowStarter("retrain");
         await using (var server = await StartAsync(afterRestart))
         {
-            await PostAsync(server, Burst(pushed));
+            await server.PostAllAsync(Burst(pushed));
             await server.WaitUntilQuietAsync();
             afterRestart.Requests.ShouldBeEmpty();
         }
@@ -97,13 +84,13 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
     {
         var workflows = new RecordingWorkflowStarter("on-image", "on-data", "on-model");
         await using var server = await StartAsync(workflows);
-        await PutRuleAsync(server, "image-rule", new { repository = "**", workflow = "on-image" });
-        await PutRuleAsync(server, "data-rule", new { repository = "**", artifactType = ArtifactBurst.DatasetType, workflow = "on-data" });
-        await PutRuleAsync(server, "model-rule", new { repository = "demo/elsewhere", artifactType = ArtifactBurst.StepResultType, workflow = "on-model" });
+        await server.PutRuleAsync("image-rule", new { repository = "**", workflow = "on-image" });
+        await server.PutRuleAsync("data-rule", new { repository = "**", artifactType = ArtifactBurst.DatasetType, workflow = "on-data" });
+        await server.PutRuleAsync("model-rule", new { repository = "demo/elsewhere", artifactType = ArtifactBurst.StepResultType, workflow = "on-model" });
         var pushed = await PushArtifactsAsync(server);
-        var indexDigest = await TagEchoAsync(server, "v2");
+        var indexDigest = await _host.TagEchoAsync("v2");
 
-        await PostAsync(server, [.. NotificationBurst.Envelopes(fixture.Registry, indexDigest), .. Burst(pushed)]);
+        await server.PostAllAsync([.. NotificationBurst.Envelopes(fixture.Registry, indexDigest), .. Burst(pushed)]);
         await server.WaitUntilQuietAsync();
 
         var byWorkflow = workflows.Requests.ToDictionary(r => r.Workflow);
@@ -121,7 +108,7 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
     {
         var workflows = new RecordingWorkflowStarter("retrain");
         await using var server = await StartAsync(workflows, processPushes: false);
-        await PutRuleAsync(server, "retrain-on-data", new { repository = _repository, artifactType = ArtifactBurst.DatasetType, workflow = "retrain" });
+        await server.PutRuleAsync("retrain-on-data", new { repository = _repository, artifactType = ArtifactBurst.DatasetType, workflow = "retrain" });
         var pushed = await PushArtifactsAsync(server);
 
         // No notification: the reconciler finds what was pushed since the rule was made.
@@ -146,10 +133,10 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
         await using var server = await StartAsync(new RecordingWorkflowStarter());
         var action = await server.Http.PutAsJsonAsync("/v1/actions/echo-data", new { image = fixture.EchoImage });
         action.StatusCode.ShouldBe(HttpStatusCode.OK, await action.Content.ReadAsStringAsync());
-        await PutRuleAsync(server, "echo-on-data", new { repository = _repository, tag = "batch-*", artifactType = ArtifactBurst.DatasetType, action = "echo-data", platforms = new[] { "linux/amd64", "linux/arm64" } });
+        await server.PutRuleAsync("echo-on-data", new { repository = _repository, tag = "batch-*", artifactType = ArtifactBurst.DatasetType, action = "echo-data", platforms = new[] { "linux/amd64", "linux/arm64" } });
         var pushed = await PushArtifactsAsync(server);
 
-        await PostAsync(server, Burst(pushed));
+        await server.PostAllAsync(Burst(pushed));
         await server.WaitUntilQuietAsync();
 
         var activations = await server.ActivationsAsync();
@@ -165,8 +152,7 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
     }
 
     private Task<TriggerServer> StartAsync(RecordingWorkflowStarter workflows, bool processPushes = true) =>
-        TriggerServer.StartAsync(_state, _instance, fixture.Registry, processPushes,
-            services: services => services.AddSingleton<IWorkflowStarter>(workflows));
+        _host.StartAsync(processPushes, services => services.AddSingleton<IWorkflowStarter>(workflows));
 
     private sealed record Pushed(PushedArtifact Dataset, PushedArtifact Result);
 
@@ -192,29 +178,4 @@ public sealed class ArtifactTriggerTests(TriggersFixture fixture) : IAsyncLifeti
 
     private IReadOnlyList<string> Burst(Pushed pushed) =>
         ArtifactBurst.Envelopes(fixture.Registry, _repository, pushed.Dataset.Digest.Hex, pushed.Result.Digest.Hex, pushed.Result.ReferrersIndexDigest!.Hex);
-
-    private static async Task PostAsync(TriggerServer server, IEnumerable<string> burst)
-    {
-        foreach (var envelope in burst)
-        {
-            var response = await server.PostEnvelopeAsync(envelope);
-            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        }
-    }
-
-    private static async Task PutRuleAsync(TriggerServer server, string name, object rule)
-    {
-        var response = await server.Http.PutAsJsonAsync($"/v1/rules/{name}", rule);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>Tags the fixture's echo index (what the recorded image burst names) and returns its digest.</summary>
-    private async Task<string> TagEchoAsync(TriggerServer server, string tag)
-    {
-        var client = server.Services.GetRequiredService<IRegistryClient>();
-        var source = ImageReference.Parse(fixture.EchoImage);
-        var manifest = (await client.GetManifestAsync(source))!;
-        await client.PutManifestAsync(source.WithTag(tag), manifest.Content, manifest.MediaType);
-        return (await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None)).IndexDigest;
-    }
 }

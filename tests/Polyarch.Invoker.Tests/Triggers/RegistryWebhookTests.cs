@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
-using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Registry;
@@ -18,31 +17,21 @@ namespace Polyarch.Invoker.Tests.Triggers;
 [Trait("Category", "Integration")]
 public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifetime
 {
-    private static int _counter;
-    private readonly string _state = Directory.CreateTempSubdirectory("invoker-triggers-").FullName;
-    private readonly string _instance = $"t{TestRun.Id}-trg{Interlocked.Increment(ref _counter)}";
+    private readonly TriggerTestHost _host = new(fixture, "trg");
 
     public Task InitializeAsync() => ContainerHost.EnsureUpAsync();
 
-    public async Task DisposeAsync()
-    {
-        var janitor = new DockerJanitor(
-            new DockerClientProvider(Microsoft.Extensions.Options.Options.Create(new DockerBackendOptions())),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DockerJanitor>.Instance);
-        await janitor.RemoveInstanceLeftoversAsync(_instance, CancellationToken.None);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_state, recursive: true);
-    }
+    public Task DisposeAsync() => _host.CleanUpAsync();
 
     [Fact]
     public async Task Burst_PostedAsTheRegistryPostsIt_FiresOncePerMatchingRule_AndTheSameBurstAgainFiresNothing()
     {
         await using var server = await StartAsync();
         var burst = await BurstAsync(server);
-        await PutRuleAsync(server, "echo-all", new { repository = "demo/echo", tag = "v*", platforms = new[] { "all" }, @params = new { x = 1 } });
-        await PutRuleAsync(server, "echo-arm", new { repository = $"{fixture.Registry}/demo/*", tag = "*", platforms = new[] { "linux/arm64" } });
-        await PutRuleAsync(server, "other-repo", new { repository = "demo/other", tag = "*", platforms = new[] { "all" } });
-        await PutRuleAsync(server, "other-tag", new { repository = "demo/echo", tag = "latest", platforms = new[] { "all" } });
+        await server.PutRuleAsync("echo-all", new { repository = "demo/echo", tag = "v*", platforms = new[] { "all" }, @params = new { x = 1 } });
+        await server.PutRuleAsync("echo-arm", new { repository = $"{fixture.Registry}/demo/*", tag = "*", platforms = new[] { "linux/arm64" } });
+        await server.PutRuleAsync("other-repo", new { repository = "demo/other", tag = "*", platforms = new[] { "all" } });
+        await server.PutRuleAsync("other-tag", new { repository = "demo/echo", tag = "latest", platforms = new[] { "all" } });
 
         foreach (var envelope in burst)
         {
@@ -79,7 +68,7 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         var burst = await BurstAsync(server);
         var action = await server.Http.PutAsJsonAsync("/v1/actions/echo-native-only", new { image = fixture.EchoImage, placement = new { allowEmulation = false } });
         action.StatusCode.ShouldBe(HttpStatusCode.OK, await action.Content.ReadAsStringAsync());
-        await PutRuleAsync(server, "echo-ppc", new { repository = "demo/echo", tag = "v*", action = "echo-native-only", platforms = new[] { "linux/ppc64le" } });
+        await server.PutRuleAsync("echo-ppc", new { repository = "demo/echo", tag = "v*", action = "echo-native-only", platforms = new[] { "linux/ppc64le" } });
 
         foreach (var envelope in burst)
         {
@@ -108,9 +97,9 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
     public async Task BuilderStagingPush_NeverFires_TheVerifiedTagAfterwardsDoes()
     {
         await using var server = await StartAsync();
-        await PutRuleAsync(server, "every-tag", new { repository = "demo/echo", tag = "*", platforms = new[] { "linux/amd64" } });
+        await server.PutRuleAsync("every-tag", new { repository = "demo/echo", tag = "*", platforms = new[] { "linux/amd64" } });
         var staging = $"polyarch-build-{TestRun.Id}";
-        await TagEchoAsync(staging);
+        await _host.TagEchoAsync(staging);
         var image = await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None);
 
         // What the registry posts while polyarch-builder pushes a build to its staging tag: nothing fires.
@@ -123,7 +112,7 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         (await server.FiringsAsync()).ShouldBeEmpty();
 
         // The builder verified the index and moved the real tag by a manifest PUT: that fires, once, for that tag.
-        await TagEchoAsync("v2");
+        await _host.TagEchoAsync("v2");
         foreach (var envelope in NotificationBurst.Envelopes(fixture.Registry, image.IndexDigest))
         {
             (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -143,9 +132,9 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         // make the invoker call it, even for a rule whose pattern names no registry.
         await using var elsewhere = await RegistryProxy.StartAsync(fixture.Registry);
         await using var server = await StartAsync();
-        await TagEchoAsync("v2");
+        await _host.TagEchoAsync("v2");
         var image = await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None);
-        await PutRuleAsync(server, "any-registry", new { repository = "demo/echo", tag = "*", platforms = new[] { "linux/amd64" } });
+        await server.PutRuleAsync("any-registry", new { repository = "demo/echo", tag = "*", platforms = new[] { "linux/amd64" } });
 
         var answers = new List<System.Text.Json.Nodes.JsonNode>();
         foreach (var envelope in NotificationBurst.Envelopes(elsewhere.Address, image.IndexDigest))
@@ -201,7 +190,7 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         await using (var standby = await StartAsync(processPushes: false))
         {
             burst = await BurstAsync(standby);
-            await PutRuleAsync(standby, "echo-all", new { repository = "demo/echo", tag = "v2", platforms = new[] { "all" } });
+            await standby.PutRuleAsync("echo-all", new { repository = "demo/echo", tag = "v2", platforms = new[] { "all" } });
             foreach (var envelope in burst)
             {
                 (await standby.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -230,11 +219,11 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         var tag = $"recon-{TestRun.Id}";
         await using (var first = await StartAsync())
         {
-            await PutRuleAsync(first, "recon", new { repository = "demo/echo", tag = "recon-*", platforms = new[] { "linux/amd64" } });
+            await first.PutRuleAsync("recon", new { repository = "demo/echo", tag = "recon-*", platforms = new[] { "linux/amd64" } });
         }
 
         // The push happens while no invoker listens: the registry's notification is lost.
-        await TagEchoAsync(tag);
+        await _host.TagEchoAsync(tag);
 
         await using (var restarted = await StartAsync())
         {
@@ -257,10 +246,10 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         var tag = $"globrecon-{TestRun.Id}";
         await using (var first = await StartAsync())
         {
-            await PutRuleAsync(first, "glob-recon", new { repository = "demo/ech*", tag = "globrecon-*", platforms = new[] { "linux/amd64" } });
+            await first.PutRuleAsync("glob-recon", new { repository = "demo/ech*", tag = "globrecon-*", platforms = new[] { "linux/amd64" } });
         }
 
-        await TagEchoAsync(tag);
+        await _host.TagEchoAsync(tag);
 
         await using var restarted = await StartAsync();
         await WaitForAsync(async () => (await restarted.FiringsAsync()).Count > 0);
@@ -281,7 +270,7 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
             .AddSource("Polyarch.Invoker").AddInMemoryExporter(spans).Build();
         await using var server = await StartAsync();
         var digest = await PushTracedEchoAsync("v2", $"00-{build.TraceId}-{build.SpanId}-01");
-        await PutRuleAsync(server, "traced", new { repository = "demo/echo", tag = "v*", platforms = new[] { "linux/amd64" } });
+        await server.PutRuleAsync("traced", new { repository = "demo/echo", tag = "v*", platforms = new[] { "linux/amd64" } });
 
         foreach (var envelope in NotificationBurst.Envelopes(fixture.Registry, digest))
         {
@@ -307,12 +296,6 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         trace.Single(s => s.DisplayName == "run").ParentSpanId.ShouldBe(activation.SpanId);
     }
 
-    private static async Task PutRuleAsync(TriggerServer server, string name, object rule)
-    {
-        var response = await server.Http.PutAsJsonAsync($"/v1/rules/{name}", rule);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
-
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 600 && !await condition(); i++)
@@ -323,8 +306,7 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         (await condition()).ShouldBeTrue("the condition did not hold within 2 minutes");
     }
 
-    private Task<TriggerServer> StartAsync(bool processPushes = true) =>
-        TriggerServer.StartAsync(_state, _instance, fixture.Registry, processPushes);
+    private Task<TriggerServer> StartAsync(bool processPushes = true) => _host.StartAsync(processPushes);
 
     /// <summary>Points another tag of the echo repository at the echo index (a push as the registry sees it).</summary>
     /// <summary>Tags a copy of the echo index that carries the build's traceparent, as the builder pushes it; returns its digest.</summary>
@@ -343,22 +325,10 @@ public sealed class RegistryWebhookTests(TriggersFixture fixture) : IAsyncLifeti
         }
     }
 
-    private async Task TagEchoAsync(string tag)
-    {
-        var services = new ServiceCollection().AddLogging().AddPolyarchRegistry().BuildServiceProvider();
-        await using (services)
-        {
-            var client = services.GetRequiredService<IRegistryClient>();
-            var source = ImageReference.Parse(fixture.EchoImage);
-            var manifest = (await client.GetManifestAsync(source))!;
-            await client.PutManifestAsync(source.WithTag(tag), manifest.Content, manifest.MediaType);
-        }
-    }
-
     private async Task<IReadOnlyList<string>> BurstAsync(TriggerServer server)
     {
         // The recorded burst pushed demo/echo:v2; the tag must point at the index the rewritten burst names.
-        await TagEchoAsync("v2");
+        await _host.TagEchoAsync("v2");
         var image = await server.Services.GetRequiredService<IVariantCatalog>().GetAsync(fixture.EchoImage, CancellationToken.None);
         return NotificationBurst.Envelopes(fixture.Registry, image.IndexDigest);
     }

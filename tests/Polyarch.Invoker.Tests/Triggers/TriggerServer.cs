@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,6 +62,23 @@ internal sealed class TriggerServer : IAsyncDisposable
         }
 
         return await Http.SendAsync(request);
+    }
+
+    /// <summary>Posts a burst envelope by envelope, each answered 200 (the registry's view: delivered).</summary>
+    public async Task PostAllAsync(IEnumerable<string> burst)
+    {
+        foreach (var envelope in burst)
+        {
+            using var response = await PostEnvelopeAsync(envelope);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>Creates or replaces rule <paramref name="name"/> through the REST API, answered 200.</summary>
+    public async Task PutRuleAsync(string name, object rule)
+    {
+        using var response = await Http.PutAsJsonAsync($"/v1/rules/{name}", rule);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Waits (up to 3 min) until no push is pending and every started firing has finished.</summary>

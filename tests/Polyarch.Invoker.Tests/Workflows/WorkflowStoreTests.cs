@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Testing.Stores;
 using Polyarch.Invoker.Workflows;
-using Polyarch.Testing;
 
 namespace Polyarch.Invoker.Tests.Workflows;
 
@@ -11,29 +11,16 @@ public sealed class WorkflowStoreTests
     [Fact]
     public async Task Sqlite_keeps_runs_idempotent_leased_and_cancellable()
     {
-        var directory = Directory.CreateTempSubdirectory("wf-store-").FullName;
-        try
-        {
-            using var first = new InvokerDatabase(Path.Combine(directory, "invoker.db")) { LeaseDuration = TimeSpan.FromSeconds(30) };
-            using var second = new InvokerDatabase(Path.Combine(directory, "invoker.db")) { LeaseDuration = TimeSpan.FromSeconds(30) };
-            await ContractAsync(first, second);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
+        await using var store = StoreFixture.Sqlite();
+        await ContractAsync(await store.OpenAsync(), await store.OpenAsync());
     }
 
     [Fact]
     [Trait("Category", "Integration")]
     public async Task Postgres_keeps_runs_idempotent_leased_and_cancellable()
     {
-        await using var server = await PostgresServer.CreateDatabaseAsync();
-        using var first = new PostgresInvokerDatabase(server.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
-        using var second = new PostgresInvokerDatabase(server.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
-        await ContractAsync(first, second);
-        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var store = StoreFixture.Postgres();
+        await ContractAsync(await store.OpenAsync(), await store.OpenAsync());
     }
 
     private static async Task ContractAsync(StoreDatabase firstDatabase, StoreDatabase secondDatabase)

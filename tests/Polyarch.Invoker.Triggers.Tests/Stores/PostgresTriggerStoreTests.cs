@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Polyarch.Invoker.Rules;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Testing.Stores;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
-using Polyarch.Testing;
 
 namespace Polyarch.Invoker.Triggers.Tests.Stores;
 
@@ -16,34 +15,9 @@ namespace Polyarch.Invoker.Triggers.Tests.Stores;
 [Trait("Category", "Integration")]
 public sealed class PostgresTriggerStoreTests : TriggerStoreContractTests
 {
-    private readonly List<StoreDatabase> _replicas = [];
-    private PostgresDatabase? _server;
-
-    internal override async Task<StoreDatabase> CreateStoreAsync()
+    public PostgresTriggerStoreTests()
+        : base(StoreFixture.Postgres())
     {
-        _server = await PostgresServer.CreateDatabaseAsync();
-        return new PostgresInvokerDatabase(_server.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
-    }
-
-    internal override Task<StoreDatabase> ReplicaAsync()
-    {
-        var replica = new PostgresInvokerDatabase(_server!.ConnectionString) { LeaseDuration = TimeSpan.FromSeconds(30) };
-        _replicas.Add(replica);
-        return Task.FromResult<StoreDatabase>(replica);
-    }
-
-    protected override async Task DropStoreAsync()
-    {
-        foreach (var replica in _replicas)
-        {
-            replica.Dispose();
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Testing.Stores;
 using Polyarch.Invoker.Triggers;
 
 namespace Polyarch.Invoker.Triggers.Tests.Stores;
@@ -7,24 +8,17 @@ namespace Polyarch.Invoker.Triggers.Tests.Stores;
 /// <summary>The triggers' store contract on SQLite (invoker.db), plus a push a store of the release before migrations held.</summary>
 public sealed class SqliteTriggerStoreTests : TriggerStoreContractTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("invoker-db-").FullName;
-
-    internal override Task<StoreDatabase> CreateStoreAsync() =>
-        Task.FromResult<StoreDatabase>(new InvokerDatabase(Path.Combine(_dir, "nested", "invoker.db")));
-
-    internal override Task<StoreDatabase> ReplicaAsync() => Task.FromResult(Database);
-
-    protected override Task DropStoreAsync()
+    public SqliteTriggerStoreTests()
+        : base(StoreFixture.Sqlite())
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
+
+    private string StoreDirectory => ((SqliteStoreFixture)Store).Directory;
 
     [Fact]
     public async Task A_push_a_store_of_the_release_before_migrations_held_is_claimed_after_the_upgrade()
     {
-        var path = Path.Combine(_dir, "old", "invoker.db");
+        var path = Path.Combine(StoreDirectory, "old", "invoker.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using (var old = new SqliteConnection($"Data Source={path}"))
         {

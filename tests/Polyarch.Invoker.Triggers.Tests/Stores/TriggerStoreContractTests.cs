@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Rules;
 using Polyarch.Invoker.State;
+using Polyarch.Invoker.Testing.Stores;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Registry.Notifications;
 using Polyarch.Registry.References;
@@ -22,24 +23,19 @@ public abstract class TriggerStoreContractTests : IAsyncLifetime
 
     private StoreDatabase? _database;
 
+    /// <summary>A fresh, empty store per test (<see cref="StoreFixture"/>: a temporary SQLite file or a PostgreSQL database of its own).</summary>
+    private protected TriggerStoreContractTests(StoreFixture store) => Store = store;
+
+    internal StoreFixture Store { get; }
+
     internal StoreDatabase Database => _database!;
 
-    public async Task InitializeAsync() => _database = await CreateStoreAsync();
+    public async Task InitializeAsync() => _database = await Store.OpenAsync();
 
-    public async Task DisposeAsync()
-    {
-        _database?.Dispose();
-        await DropStoreAsync();
-    }
-
-    /// <summary>A fresh, empty store.</summary>
-    internal abstract Task<StoreDatabase> CreateStoreAsync();
+    public async Task DisposeAsync() => await Store.DisposeAsync();
 
     /// <summary>Another replica on the same store (PostgreSQL); SQLite has one process, so the same store.</summary>
-    internal abstract Task<StoreDatabase> ReplicaAsync();
-
-    /// <summary>Removes what <see cref="CreateStoreAsync"/> made.</summary>
-    protected abstract Task DropStoreAsync();
+    internal Task<StoreDatabase> ReplicaAsync() => Store.ReplicaAsync();
 
     [Fact]
     public async Task Rules_PutGetListDelete_RoundTrip()

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.Manifests;
+using Polyarch.Registry.References;
 using Shouldly;
 
 namespace Polyarch.Testing.Hosting;
@@ -220,6 +224,50 @@ public abstract class HostingConventionCases : IDisposable
         lines.Where(l => l.Contains("FORGED", StringComparison.Ordinal)).ShouldAllBe(l => l.Contains("/v1/x\\nFORGED-LF", StringComparison.Ordinal), text);
         text.ShouldNotContain("\u001b");
         text.ShouldNotContain("\r");
+    }
+
+    [Theory]
+    [Trait("Category", "Integration")]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RegistryRequests_AreNotLoggedOneByOneAtInformation_UnlessSerilogOverridesAskForThem(bool overridden)
+    {
+        await ContainerHost.EnsureUpAsync();
+        var log = Path.Combine(_state, "logs", $"{Service.Name}.log");
+        string[] chatty = ["Polly", "Microsoft.Extensions.Http", "System.Net.Http.HttpClient"];
+        await using (var serve = await Service.StartAsync(_state, [
+            "--Service:RequireApiKey=true", $"--Service:ApiKey={Key}", $"--ServiceLog:Path={log}", "--ServiceLog:ConsoleLevel=Fatal",
+            Service.RegistrySetting(HostSettings.Registry),
+            .. overridden ? chatty.Select(c => $"--Serilog:MinimumLevel:Override:{c}=Information") : []]))
+        {
+            // An image of its own, pushed and then resolved through the service's registry client (its resilience pipeline).
+            var client = serve.Services.GetRequiredService<IRegistryClient>();
+            var reference = ImageReference.Parse($"{HostSettings.Registry}/polyarch-test/log-levels:{TestRun.Id}-{Service.Name}");
+            var config = "{}"u8.ToArray();
+            var configDigest = Digest.Compute(config);
+            await client.PushBlobAsync(reference, configDigest, config.Length, new MemoryStream(config));
+            var manifest = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = MediaTypes.OciManifest,
+                ["config"] = new Dictionary<string, object> { ["mediaType"] = MediaTypes.OciEmpty, ["digest"] = configDigest.ToString(), ["size"] = config.Length },
+                ["layers"] = Array.Empty<object>(),
+            });
+            await client.PutManifestAsync(reference, manifest, MediaTypes.OciManifest);
+            (await client.GetManifestAsync(reference)).ShouldNotBeNull();
+            await serve.StopAsync();
+        }
+
+        var lines = await File.ReadAllLinesAsync(log);
+        var perRequest = lines.Where(l => l.Contains("[INF]", StringComparison.Ordinal) && chatty.Any(c => l.Contains($"] {c}", StringComparison.Ordinal))).ToList();
+        if (overridden)
+        {
+            perRequest.ShouldNotBeEmpty(string.Join('\n', lines));
+        }
+        else
+        {
+            perRequest.ShouldBeEmpty(string.Join('\n', perRequest));
+        }
     }
 
     [Fact]

@@ -5,9 +5,9 @@ using Serilog.Formatting.Compact;
 namespace Polyarch.Invoker.Hosting.Logging;
 
 /// <summary>
-/// The Serilog configuration of `serve`: ASP.NET Core's per-request chatter off, per-activation request lines at
-/// Debug, the console, and the rotating file of <see cref="ServiceLogOptions"/>. The "Serilog" configuration section
-/// still overrides levels (Serilog:MinimumLevel:Default=Debug brings the per-activation lines back).
+/// The Serilog configuration of `serve`: ASP.NET Core's and the registry client's per-request chatter off, per-activation
+/// request lines at Debug, the console, and the rotating file of <see cref="ServiceLogOptions"/>. The "Serilog" configuration
+/// section still overrides levels (Serilog:MinimumLevel:Default=Debug brings the per-activation lines back).
 /// </summary>
 internal static class ServiceLogging
 {
@@ -17,6 +17,11 @@ internal static class ServiceLogging
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            // Every registry request's resilience pipeline (Polly's "Execution attempt") and HttpClient factory lines:
+            // thousands per push burst. Serilog:MinimumLevel:Override:Polly=Information (and likewise
+            // Microsoft.Extensions.Http, System.Net.Http.HttpClient) brings them back.
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
             .ReadFrom.Configuration(appConfiguration)
             .Enrich.FromLogContext()
             .Enrich.With<Fitness.ControlCharacterEscaper>(); // after every other enricher: request-derived values cannot forge log lines
