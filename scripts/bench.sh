@@ -14,6 +14,8 @@
 # benchmark with warm-up and repetitions, and writes bench.json + bench.md (printed at the end) to
 #   --out DIR   (default $POLYARCH_STATE_DIR/bench); raw results and logs under DIR/raw and DIR/logs.
 #   --quick     the scale rows P9–P11 at a tenth of their size (100,000 records; 100 pushes in 6 s; 50 actions under 512 MiB), for CI-like runs.
+#   --only ID[,ID…]  just these rows (e.g. --only P4,P5,P7; ids: P1–P11, P14, P15, K1, A1, W1), building and pushing only what
+#               they need; bench.json/bench.md then hold just those rows (and bench.json's "only" lists them).
 # Exit code: 0 when every benchmark ran (a missed target is a result, not a failure), 1 when one failed to run.
 set -euo pipefail
 # shellcheck source=lib/common.sh
@@ -22,14 +24,38 @@ export POLYARCH_STATE_DIR
 
 OUT="$POLYARCH_STATE_DIR/bench"
 QUICK=0
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || die "--out needs a directory" 2; OUT=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$1' (usage: scripts/bench.sh [--out DIR] [--quick])" 2 ;;
+    --only) [ $# -ge 2 ] || die "--only needs benchmark ids, e.g. --only P4,P5,P7" 2; ONLY=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (usage: scripts/bench.sh [--out DIR] [--quick] [--only ID[,ID…]])" 2 ;;
   esac
 done
+# The rows each run measures (a run writes raw/NAME.json); --only keeps the runs that measure a row it names.
+declare -A RUN_IDS=([invoker]="P1 P2 P6 P8" [registry]="P3" [builder]="P4 P5" [builder-service]="P4" [p7]="P7" [p15]="P15"
+  [kubernetes]="K1" [p14]="P14" [artifacts]="A1" [workflows]="W1" [p9]="P9" [p10]="P10" [p11]="P11")
+ALL_IDS="P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P14 P15 K1 A1 W1"
+SELECTED=()
+if [ -n "$ONLY" ]; then
+  IFS=',' read -ra wanted_ids <<<"${ONLY^^}"
+  for id in "${wanted_ids[@]}"; do
+    id=${id// /}
+    [[ -n "$id" && " $ALL_IDS " == *" $id "* ]] || die "unknown benchmark id '$id' in --only $ONLY (known: ${ALL_IDS// /, })" 2
+    SELECTED+=("$id")
+  done
+fi
+# wants NAME...: whether one of these runs measures a selected row (always, without --only).
+wants() {
+  [ -z "$ONLY" ] && return 0
+  local name id
+  for name in "$@"; do
+    for id in ${RUN_IDS[$name]}; do [[ " ${SELECTED[*]} " == *" $id "* ]] && return 0; done
+  done
+  return 1
+}
 mkdir -p "$OUT/raw"
 private_log_dir "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
@@ -49,16 +75,24 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 cd "$POLYARCH_ROOT"
 
 say "Building the benchmarks (Release)"
-for project in tests/Polyarch.Invoker.Benchmarks tests/Polyarch.Registry.Benchmarks tests/Polyarch.Invoker.Kubernetes.Benchmarks \
-               builder/Polyarch.Builder tests/Polyarch.Builder.Tests tests/Polyarch.Invoker.Tests; do
+projects=()
+wants invoker workflows p9 p10 p11 && projects+=(tests/Polyarch.Invoker.Benchmarks)
+wants registry artifacts && projects+=(tests/Polyarch.Registry.Benchmarks)
+wants kubernetes && projects+=(tests/Polyarch.Invoker.Kubernetes.Benchmarks)
+wants builder builder-service p14 && projects+=(builder/Polyarch.Builder)
+wants builder-service && projects+=(tests/Polyarch.Builder.Tests)
+wants p7 p15 && projects+=(tests/Polyarch.Invoker.Tests)
+for project in "${projects[@]}"; do
   dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly >"$(private_log "$OUT/logs/build.log")" 2>&1 \
     || { cat "$OUT/logs/build.log" >&2; die "dotnet build -c Release $project failed" 1; }
 done
 release() { echo "$POLYARCH_ROOT/$1/bin/Release/net10.0/$2"; }
 # The CLI rows (P4 one-shot, P5, P14) run polyarch-builder as users get it: published with ReadyToRun, as services.sh does.
-say "Publishing polyarch-builder (ReadyToRun) for the CLI rows"
-dotnet_publish_cli builder/Polyarch.Builder "$OUT/bin/builder" "$(private_log "$OUT/logs/publish-builder.log")" \
-  || { cat "$OUT/logs/publish-builder.log" >&2; die "publishing polyarch-builder failed" 1; }
+if wants builder p14; then
+  say "Publishing polyarch-builder (ReadyToRun) for the CLI rows"
+  dotnet_publish_cli builder/Polyarch.Builder "$OUT/bin/builder" "$(private_log "$OUT/logs/publish-builder.log")" \
+    || { cat "$OUT/logs/publish-builder.log" >&2; die "publishing polyarch-builder failed" 1; }
+fi
 
 # retry N COMMAND...: distribution 2.8 sometimes answers a push with a transient 500 (see container-host notes).
 retry() {
@@ -68,18 +102,21 @@ retry() {
 }
 ECHO_IMAGE="$POLYARCH_REGISTRY/demo/echo:latest"
 NOOP_IMAGE="$POLYARCH_REGISTRY/polyarch-bench/noop:latest"
-say "Images: $ECHO_IMAGE (3 platforms), $NOOP_IMAGE"
-REGISTRY="$POLYARCH_REGISTRY" retry 3 "$DOCKER" buildx bake --push --progress plain echo >"$(private_log "$OUT/logs/images.log")" 2>&1 \
-  || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx bake --push echo failed" 1; }
-retry 3 "$DOCKER" buildx build --progress plain --platform linux/amd64 --push -t "$NOOP_IMAGE" \
-  --build-arg "BASE_IMAGE=$POLYARCH_REGISTRY/polyarch/busybox:latest" tests/Polyarch.Invoker.Benchmarks/noop >>"$OUT/logs/images.log" 2>&1 \
-  || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx build of the no-op image failed" 1; }
+if wants invoker workflows p14 p10 p11; then
+  say "Images: $ECHO_IMAGE (3 platforms), $NOOP_IMAGE"
+  REGISTRY="$POLYARCH_REGISTRY" retry 3 "$DOCKER" buildx bake --push --progress plain echo >"$(private_log "$OUT/logs/images.log")" 2>&1 \
+    || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx bake --push echo failed" 1; }
+  retry 3 "$DOCKER" buildx build --progress plain --platform linux/amd64 --push -t "$NOOP_IMAGE" \
+    --build-arg "BASE_IMAGE=$POLYARCH_REGISTRY/polyarch/busybox:latest" tests/Polyarch.Invoker.Benchmarks/noop >>"$OUT/logs/images.log" 2>&1 \
+    || { tail -20 "$OUT/logs/images.log" >&2; die "docker buildx build of the no-op image failed" 1; }
+fi
 
 failed=()
 # run NAME DESCRIPTION COMMAND...: one benchmark, its output in logs/NAME.log (and on the terminal, only the
 # lines matching $SHOW when it is set).
 run() {
   local name=$1 what=$2; shift 2
+  wants "$name" || return 0
   say "$what"
   local t0=$SECONDS
   if "$@" 2>&1 | tee "$(private_log "$OUT/logs/$name.log")" | { grep --line-buffered -E "${SHOW:-.}" || true; } | sed 's/^/    /'; then
@@ -130,6 +167,7 @@ run p11 "P11: $p11_actions actions, warm pool capped at $p11_cap MiB (baseline: 
   dotnet "$(release tests/Polyarch.Invoker.Benchmarks Polyarch.Invoker.Benchmarks.dll)" --many-actions --actions "$p11_actions" --invocations "$p11_invocations" \
     --concurrency 4 --memory 32 --memory-cap "$p11_cap" --image "$NOOP_IMAGE" --json "$OUT/raw/p11.json"
 for name in invoker registry builder builder-service p7 p15 kubernetes p14 artifacts workflows p9 p10 p11; do
+  wants "$name" || continue
   if [ ! -s "$OUT/raw/$name.json" ] && [[ " ${failed[*]} " != *" $name "* ]]; then
     warn "$name wrote no results"; failed+=("$name")
   fi
@@ -150,6 +188,12 @@ jq -n \
   --argjson p7 "$(raw p7)" --argjson p15 "$(raw p15)" --argjson kubernetes "$(raw kubernetes)" --argjson p14 "$(raw p14)" --argjson artifacts "$(raw artifacts)" \
   --argjson workflows "$(raw workflows)" --argjson p9 "$(raw p9)" --argjson p10 "$(raw p10)" --argjson p11 "$(raw p11)" \
   -f "$POLYARCH_ROOT/scripts/bench/aggregate.jq" >"$OUT/bench.json"
+if [ -n "$ONLY" ]; then
+  # Just the rows asked for (the other runs did not run: their rows would only say "not run").
+  jq --argjson only "$(printf '%s\n' "${SELECTED[@]}" | jq -R . | jq -s .)" \
+    '.only = $only | .rows |= map(select(.id as $id | $only | index($id)))' "$OUT/bench.json" >"$OUT/bench.json.tmp"
+  mv "$OUT/bench.json.tmp" "$OUT/bench.json"
+fi
 jq -r -f "$POLYARCH_ROOT/scripts/bench/markdown.jq" "$OUT/bench.json" >"$OUT/bench.md"
 echo
 cat "$OUT/bench.md"

@@ -133,6 +133,21 @@ internal sealed partial class PushProcessor(
 
         try
         {
+            // A pushed index that an action rule matches is resolved while its tag is looked up: the two do not depend on
+            // each other, and a cold resolution (index, then each variant's manifest and config for an image built
+            // elsewhere) is most of a repository's first push's event → start (P7, issue 18). A digest names the same image
+            // whatever the tag says: a superseded push only wastes the read.
+            var matching = stored.Artifact is null
+                ? (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push) && IsValid(r)).ToList()
+                : [];
+            Task<ImageVariants>? resolving = null;
+            if (MediaTypes.IsIndex(push.MediaType) && matching.Any(r => r.Workflow is null))
+            {
+                resolving = catalog.GetAsync($"{repositoryName}@{push.Digest}", cancellationToken);
+                // Observed when the push ends before it is awaited (superseded, the tag look-up failed).
+                _ = resolving.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+
             // Only the image a tag points at now matters: the engine's child pushes and older re-pushes are replaced.
             var current = await HeadTagAsync(ImageReference.Parse($"{repositoryName}:{push.Tag}"), cancellationToken);
             if (current is not null && current.Digest != push.Digest)
@@ -158,7 +173,6 @@ internal sealed partial class PushProcessor(
                 return true;
             }
 
-            var matching = (await rules.ListAsync(cancellationToken)).Where(r => RuleMatcher.Matches(r, push) && IsValid(r)).ToList();
             ImageVariants? image = null;
             foreach (var rule in matching)
             {
@@ -175,7 +189,7 @@ internal sealed partial class PushProcessor(
                     continue;
                 }
 
-                image ??= await catalog.GetAsync($"{repositoryName}@{push.Digest}", cancellationToken);
+                image ??= await (resolving ??= catalog.GetAsync($"{repositoryName}@{push.Digest}", cancellationToken));
                 var platforms = await planner.PlatformsAsync(rule, image, cancellationToken);
                 if (platforms is null)
                 {

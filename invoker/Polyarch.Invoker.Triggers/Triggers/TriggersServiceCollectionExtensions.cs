@@ -28,6 +28,7 @@ internal static class TriggersServiceCollectionExtensions
         services.AddSingleton<RuleService>();
         services.AddSingleton<WebhookToken>();
         services.AddSingleton<TriggerRegistries>();
+        services.AddSingleton<PushPathWarmUp>();
         return services;
     }
 

@@ -4,19 +4,21 @@ using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Images;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
+using Polyarch.Invoker.Triggers;
 using Polyarch.Registry.Notifications;
 
 namespace Polyarch.Invoker.Hosting;
 
 /// <summary>
 /// At start-up of `serve`: remove containers an earlier run of this instance left, read the backend's inventory, then
-/// prewarm actions.
+/// warm up the push path, then prewarm actions.
 /// </summary>
 internal sealed partial class InvokerStartup(
     DockerJanitor janitor,
     IActionBackend backend,
     IActionStore actions,
     ActionInvoker invoker,
+    PushPathWarmUp pushPath,
     IOptions<InvokerOptions> options,
     ILogger<InvokerStartup> logger) : IHostedService
 {
@@ -38,6 +40,10 @@ internal sealed partial class InvokerStartup(
         {
             LogInventoryDeferred(exception, backend.Name);
         }
+
+        // The push path's database steps, compiled before the first push (and before /readyz answers: hosted services
+        // start before the server does).
+        await pushPath.WarmUpAsync(cancellationToken);
 
         foreach (var action in await actions.ListAsync(cancellationToken))
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Tests.Triggers;
+using Polyarch.Invoker.Triggers;
 using Polyarch.Testing;
 
 namespace Polyarch.Invoker.Tests.Hosting;
@@ -20,6 +21,19 @@ public sealed class InvokerStartupTests : IDisposable
         // (the engine's GET /info: 0.1–0.5 s of the first push's event → start).
         server.Services.GetRequiredService<DockerInventoryProvider>().IsRead.ShouldBeTrue(
             "serve should read the backend's inventory at start-up, off the first activation's path");
+    }
+
+    [Fact]
+    public async Task Serve_runs_the_push_paths_database_steps_at_start_up_and_writes_nothing()
+    {
+        await using var server = await TriggerServer.StartAsync(_state, $"t{TestRun.Id}-startup", HostSettings.Registry, processPushes: false);
+
+        // app.StartAsync returned: the server listens, so /readyz can answer; the steps must have run before it.
+        server.Services.GetRequiredService<PushPathWarmUp>().Steps.ShouldBe(
+            ["pushes.add", "registries.list", "pushes.pending", "rules.list", "firings.exists", "activations.get"],
+            "serve should run the first push's database steps at start-up, off that push's event → start (P7)");
+        (await server.Services.GetRequiredService<PushStore>().ListAsync(10, CancellationToken.None)).ShouldBeEmpty("the warm-up stores no push");
+        (await server.Services.GetRequiredService<FiringStore>().ListAsync(CancellationToken.None)).ShouldBeEmpty("the warm-up stores no firing");
     }
 
     public void Dispose()

@@ -96,6 +96,26 @@ public sealed class PushBeforeTagTests(TriggersFixture fixture) : IAsyncLifetime
         (await server.ActivationsAsync()).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Pushed_index_is_resolved_while_its_tag_is_still_looked_up_not_after()
+    {
+        await using var server = await StartWithRuleAsync();
+        _proxy.HideTag("demo/echo", Tag, answers: 4);
+
+        var (digest, _) = await PushAndWaitForTheFiringAsync(server);
+
+        // The tag answers only its 5th HEAD (after 50 + 100 + 200 + 400 ms); the index by digest does not depend on it. Before,
+        // the index was read only after the tag's HEAD answered: on a repository's first push, its whole cold resolution sat
+        // behind the tag look-up (P7, issue 18).
+        var requests = _proxy.Requests.ToList();
+        var lastHead = requests.FindLastIndex(r => r == $"HEAD /v2/demo/echo/manifests/{Tag}");
+        var firstRead = requests.FindIndex(r => r.Contains($"/v2/demo/echo/manifests/{digest}", StringComparison.Ordinal));
+        lastHead.ShouldBeGreaterThanOrEqualTo(4, string.Join(Environment.NewLine, requests));
+        firstRead.ShouldBeGreaterThanOrEqualTo(0, string.Join(Environment.NewLine, requests));
+        firstRead.ShouldBeLessThan(lastHead, $"the index was read only after its tag's HEAD answered:{Environment.NewLine}{string.Join(Environment.NewLine, requests)}");
+        (await server.FiringsAsync()).ShouldHaveSingleItem().Digest.ShouldBe(digest);
+    }
+
     /// <summary>
     /// A rule for the tag on the proxy's registry, created by an earlier run on the same state, then the invoker that
     /// takes the push — started once its start-up reconciliation has looked at the repository (before the tag exists).

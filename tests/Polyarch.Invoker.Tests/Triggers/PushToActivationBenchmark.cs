@@ -29,6 +29,16 @@ public sealed class PushToActivationBenchmark(TriggersFixture fixture, ITestOutp
     [Fact]
     public async Task Index_push_event_to_activation_start()
     {
+        // The spans of the first two pushes (the webhook, the registry's HTTP requests, firing, placement, activation), each
+        // as its start and end after the event was posted: where the first push's time goes (issue 18, P7).
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "Polyarch.Invoker" or "System.Net.Http" or "Experimental.System.Net.Http.Connections" or "Experimental.System.Net.NameResolution",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
         await using var server = await TriggerServer.StartAsync(_state, _instance, fixture.Registry);
         var rule = await server.Http.PutAsJsonAsync("/v1/rules/bench", new { repository = "demo/echo", tag = "bench-*", platforms = new[] { "linux/amd64" } });
         rule.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -39,6 +49,7 @@ public sealed class PushToActivationBenchmark(TriggersFixture fixture, ITestOutp
             var tag = $"bench-{i}";
             var digest = await PushVariantIndexAsync(tag, i);
             var envelope = IndexPushEnvelope(fixture.Registry, tag, digest);
+            spans.Clear();
             var posted = TimeProvider.System.GetUtcNow();
             (await server.PostEnvelopeAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.OK);
             ActivationRecord? record = null;
@@ -56,6 +67,10 @@ public sealed class PushToActivationBenchmark(TriggersFixture fixture, ITestOutp
             record.ShouldNotBeNull($"no activation for push {i}");
             record.Status.ShouldBe("success");
             latencies.Add((record.Start - posted).TotalMilliseconds);
+            if (i < 2)
+            {
+                WriteSpans(i, posted, spans);
+            }
         }
 
         var sorted = latencies.Order().ToList();
@@ -72,6 +87,17 @@ public sealed class PushToActivationBenchmark(TriggersFixture fixture, ITestOutp
                 ["samplesMs"] = new System.Text.Json.Nodes.JsonArray([.. latencies.Select(l => (System.Text.Json.Nodes.JsonNode)l)]),
             };
             await File.WriteAllTextAsync(jsonFile, json.ToJsonString());
+        }
+    }
+
+    private void WriteSpans(int sample, DateTimeOffset posted, IEnumerable<Activity> spans)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spans of push {sample} (ms after the event was posted: start → end, duration):"));
+        foreach (var span in spans.Where(s => s.StartTimeUtc >= posted.UtcDateTime.AddSeconds(-1)).OrderBy(s => s.StartTimeUtc))
+        {
+            var from = (span.StartTimeUtc - posted.UtcDateTime).TotalMilliseconds;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {from,8:F1} → {from + span.Duration.TotalMilliseconds,8:F1} ({span.Duration.TotalMilliseconds,7:F1})  {span.Source.Name}: {span.DisplayName} {span.GetTagItem("url.full") ?? span.GetTagItem("polyarch.image") ?? ""}"));
         }
     }
 
