@@ -54,23 +54,87 @@ public sealed class CliRemoteTests(InvokerEngineFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task What_a_service_cannot_do_for_the_cli_is_refused_with_exit_2_naming_the_way_out()
+    public async Task Images_fan_outs_data_rules_schedules_and_code_go_through_a_service_as_on_the_local_state()
+    {
+        await Json("actions", "create", "echo", "--image", fixture.EchoImage, "--output", "json");
+        var code = Path.Combine(_state, "hello.py");
+        await File.WriteAllTextAsync(code, "def main(args):\n    return {\"hello\": args.get(\"name\", \"world\")}\n");
+        await Json("actions", "create", "hello", "--image", fixture.EchoImage, "--code", code, "--output", "json");
+        var workflow = Path.Combine(_state, "wf.yaml");
+        await File.WriteAllTextAsync(workflow, "steps:\n  - { name: a, action: echo }\n");
+        await Json("workflows", "create", "wf", "--file", workflow, "--output", "json");
+        await using var serve = await new InvokerUnderTest().StartAsync(_state, []);
+        string[] remote = ["--url", serve.Http.BaseAddress!.ToString()];
+
+        // An image by reference and a fan-out over every platform of the image: run by the service.
+        var image = await Json(["invoke", fixture.EchoImage, "--platform", "linux/amd64", "-p", "x=1", "--output", "json", .. remote]);
+        var fanOut = await Json(["invoke", "echo", "--all-platforms", "-p", "x=2", "--output", "json", .. remote]);
+        var localFanOut = await Json("invoke", "echo", "--all-platforms", "-p", "x=2", "--output", "json");
+
+        image["image"]!.GetValue<string>().ShouldBe(fixture.EchoImage);
+        image["result"]!["arch"]!.GetValue<string>().ShouldBe("x86_64");
+        JsonNode.DeepEquals(image, await Json("activations", "get", image["activationId"]!.GetValue<string>(), "--output", "json")).ShouldBeTrue();
+        fanOut.AsArray().Select(r => r!["platform"]!.GetValue<string>()).ShouldBe(localFanOut.AsArray().Select(r => r!["platform"]!.GetValue<string>()));
+        fanOut.AsArray().Select(r => r!["activation"]!["status"]!.GetValue<string>()).ShouldAllBe(s => s == "success");
+        fanOut.AsArray().Select(r => r!["activation"]!["result"]!["arch"]!.GetValue<string>()).ShouldBe(["x86_64", "aarch64", "ppc64le"], ignoreOrder: true);
+        var table = await InvokerCli.RunAsync(_state, ["invoke", "echo", "--all-platforms", .. remote]);
+        table.ExitCode.ShouldBe(0, table.StandardError);
+        InvokerCli.Lines(table.StandardOutput).Length.ShouldBe(3);
+
+        // Rules that start a workflow on an artifact push or a schedule, and a code action's code: the same JSON both ways.
+        string[][] verbs =
+        [
+            ["rules", "create", "on-data", "--repository", "127.0.0.1:5000/datasets/*", "--artifact-type", "application/vnd.polyarch.dataset.v1", "--workflow", "wf"],
+            ["rules", "create", "nightly", "--schedule", "0 3 * * *", "--time-zone", "Europe/Berlin", "--workflow", "wf", "-p", "full=true"],
+            ["rules", "get", "nightly"], ["rules", "list"], ["actions", "get", "hello", "--show-code"],
+        ];
+        foreach (var verb in verbs)
+        {
+            var local = await Json([.. verb, "--output", "json"]);
+            var service = await Json([.. verb, "--output", "json", .. remote]);
+            JsonNode.DeepEquals(local, service).ShouldBeTrue($"{string.Join(' ', verb)}\nlocal:  {local.ToJsonString()}\nremote: {service.ToJsonString()}");
+        }
+
+        (await Json(["rules", "get", "on-data", .. remote]))["artifactType"]!.GetValue<string>().ShouldBe("application/vnd.polyarch.dataset.v1");
+        (await InvokerCli.RunAsync(_state, ["actions", "get", "hello", "--show-code", .. remote])).StandardOutput.ShouldContain("return {\"hello\"");
+
+        // Refusals: the same words and exit code.
+        string[][] refused =
+        [
+            ["rules", "create", "bad", "--schedule", "*/5 * *", "--workflow", "wf"],
+            ["rules", "create", "bad", "--repository", "demo/x", "--workflow", "no-such-workflow"],
+            ["invoke", "nothing-here"],
+            ["actions", "create", "bad", "--image", "UPPER/Case"],
+        ];
+        foreach (var verb in refused)
+        {
+            var local = await InvokerCli.RunAsync(_state, [.. verb, "--output", "json"]);
+            var service = await InvokerCli.RunAsync(_state, [.. verb, "--output", "json", .. remote]);
+            var what = $"{string.Join(' ', verb)}\nlocal:  {local.StandardError}\nremote: {service.StandardError}";
+            local.ExitCode.ShouldBe(2, what);
+            service.ExitCode.ShouldBe(2, what);
+            service.StandardError.ShouldBe(local.StandardError, what);
+            service.StandardOutput.ShouldBe(local.StandardOutput, what);
+        }
+    }
+
+    [Fact]
+    public async Task What_only_runs_on_this_machine_is_refused_with_exit_2_naming_the_way_out()
     {
         var url = "http://127.0.0.1:9/";
 
-        var image = await InvokerCli.RunAsync(_state, "invoke", fixture.EchoImage, "--url", url);
-        var fanOut = await InvokerCli.RunAsync(_state, "invoke", "echo", "--all-platforms", "--url", url);
+        var dryRun = await InvokerCli.RunAsync(_state, "invoke", "echo", "--dry-run", "--url", url);
         var backend = await InvokerCli.RunAsync(_state, "platforms", "--backend", "kubernetes", "--url", url);
         var notUrl = await InvokerCli.RunAsync(_state, "actions", "list", "--url", "ftp://127.0.0.1/");
+        var artifacts = await InvokerCli.RunAsync(_state, "artifacts", "--help");
 
-        image.ExitCode.ShouldBe(2, image.StandardError);
-        image.StandardError.ShouldContain("invokes actions by name");
-        fanOut.ExitCode.ShouldBe(2, fanOut.StandardError);
-        fanOut.StandardError.ShouldContain("--platform");
+        dryRun.ExitCode.ShouldBe(2, dryRun.StandardError);
+        dryRun.StandardError.ShouldContain("leave out --url");
         backend.ExitCode.ShouldBe(2, backend.StandardError);
         backend.StandardError.ShouldContain("Leave them out, or leave out --url");
         notUrl.ExitCode.ShouldBe(2, notUrl.StandardError);
         notUrl.StandardError.ShouldContain("is not an http(s) URL");
+        artifacts.StandardOutput.ShouldContain("the registry, not the invoker");
     }
 
     private async Task<JsonNode> Json(params string[] arguments)

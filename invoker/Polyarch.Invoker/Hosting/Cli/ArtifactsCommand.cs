@@ -15,7 +15,7 @@ namespace Polyarch.Invoker.Hosting.Cli;
 /// </summary>
 internal static class ArtifactsCommand
 {
-    public static Command Create() => new("artifacts", "Push, list and pull OCI artifacts (files in the registry, e.g. a data set that fires an artifact rule)")
+    public static Command Create() => new("artifacts", "Push, list and pull OCI artifacts (files in the registry, e.g. a data set that fires an artifact rule). These verbs talk to the registry, not the invoker: they take no --url")
     {
         PushVerb(), ReferrersVerb(), PullVerb(),
     };

@@ -14,10 +14,29 @@ internal static class CliErrors
     public static async Task<int> ReportAsync(Exception exception, OutputFormat format)
     {
         var code = ExitCodes.For(exception);
-        await Console.Error.WriteLineAsync($"error: {exception.Message}");
+        if (exception is Workflows.InvalidWorkflowException invalid)
+        {
+            // One line per problem of the definition, each naming the workflow (the same on the local state and from a service).
+            foreach (var problem in invalid.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: workflow '{invalid.Workflow}': {problem}");
+            }
+        }
+        else
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+        }
+
         if (format != OutputFormat.Table)
         {
-            var error = new JsonObject { ["error"] = exception.Message, ["exitCode"] = code, ["kind"] = exception.GetType().Name };
+            var error = new JsonObject { ["error"] = exception.Message };
+            if (exception is Workflows.InvalidWorkflowException { Errors: var problems })
+            {
+                error["errors"] = new JsonArray([.. problems.Select(p => (JsonNode?)p)]);
+            }
+
+            error["exitCode"] = code;
+            error["kind"] = exception.GetType().Name;
             if (exception is PlacementException placement)
             {
                 error["imagePlatforms"] = new JsonArray([.. placement.ImagePlatforms.Select(p => (JsonNode?)p)]);

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Polyarch.Invoker.Json;
+using Polyarch.Invoker.Hosting.Client;
 using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Hosting.Cli;
 
-/// <summary>`polyarch-invoker workflows create|get|list|delete|run` and `workflows runs list|get|cancel`.</summary>
+/// <summary>`polyarch-invoker workflows create|get|list|delete|run` and `workflows runs list|get|cancel`, on the local state or a service (--url).</summary>
 internal static class WorkflowsCommand
 {
     public static Command Create() => new("workflows", "Manage workflows (steps in a DAG whose files are OCI artifacts) and their runs")
@@ -18,94 +17,82 @@ internal static class WorkflowsCommand
     private static Command CreateVerb()
     {
         var name = new Argument<string>("NAME") { Description = "The workflow's name (wins over the file's name:)" };
-        var file = new Option<FileInfo>("--file", "-f") { Description = "The definition, YAML or JSON (see invoker/README.md \"Workflows\")", Required = true };
+        var file = new Option<FileInfo>("--file", "-f") { Description = "The definition, YAML or JSON (see invoker/README.md \"Workflows\"); read here, also with --url", Required = true };
         var output = CliOptions.Output();
-        var command = new Command("create", "Create or replace a workflow from a YAML or JSON file") { name, file, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("create", "Create or replace a workflow from a YAML or JSON file") { name, file, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
             var path = parseResult.GetValue(file)!;
             if (!path.Exists)
             {
-                return await CliErrors.ReportAsync(new FormatException($"--file {path.FullName} does not exist; write the definition there first"), json);
+                throw new FormatException($"--file {path.FullName} does not exist; write the definition there first");
             }
 
-            await using var services = CliHost.Create();
-            try
+            // Read on this side in both cases, so a syntax error names the file (a service validates what it would run).
+            var workflow = WorkflowDefinitionReader.Read(await File.ReadAllTextAsync(path.FullName, cancellationToken), parseResult.GetValue(name), path.FullName);
+            workflow = await api.PutWorkflowAsync(workflow, cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                var workflow = WorkflowDefinitionReader.Read(await File.ReadAllTextAsync(path.FullName, cancellationToken), parseResult.GetValue(name), path.FullName);
-                workflow = await services.GetRequiredService<WorkflowEngine>().PutAsync(workflow, cancellationToken);
-                Console.WriteLine(json
-                    ? JsonSerializer.Serialize(workflow, InvokerJson.Indented)
-                    : $"ok: workflow {workflow.Name}: {workflow.Steps.Count} steps ({string.Join(", ", workflow.Steps.Select(s => s.Name))})");
-                return ExitCodes.Success;
+                StructuredOutput.Write(Console.Out, workflow, format);
             }
-            catch (InvalidWorkflowException invalid)
+            else
             {
-                foreach (var error in invalid.Errors)
-                {
-                    await Console.Error.WriteLineAsync($"error: workflow '{invalid.Workflow}': {error}");
-                }
-
-                if (json)
-                {
-                    Console.WriteLine(new JsonObject
-                    {
-                        ["error"] = invalid.Message,
-                        ["errors"] = new JsonArray([.. invalid.Errors.Select(e => (JsonNode?)e)]),
-                        ["exitCode"] = ExitCodes.InvalidInput,
-                        ["kind"] = nameof(InvalidWorkflowException),
-                    }.ToJsonString(InvokerJson.Indented));
-                }
-
-                return ExitCodes.InvalidInput;
+                Console.WriteLine($"ok: workflow {workflow.Name}: {workflow.Steps.Count} steps ({string.Join(", ", workflow.Steps.Select(s => s.Name))})");
             }
-        });
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
     private static Command GetVerb()
     {
         var name = new Argument<string>("NAME") { Description = "The workflow's name" };
-        var output = CliOptions.Output();
-        var command = new Command("get", "Show a workflow's definition as JSON") { name, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        // `workflows get` always printed the definition as JSON: that stays its default.
+        var output = CliOptions.Output(defaultValue: "json");
+        var command = ClientOptions.AddTo(new Command("get", "Show a workflow's definition (JSON unless --output says otherwise)") { name, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var workflowName = parseResult.GetValue(name)!;
-            if (await services.GetRequiredService<WorkflowStore>().GetAsync(workflowName, cancellationToken) is { } workflow)
+            var workflow = await api.GetWorkflowAsync(workflowName, cancellationToken) ?? throw new WorkflowNotFoundException(workflowName);
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(workflow, InvokerJson.Indented));
+                StructuredOutput.Write(Console.Out, workflow, format);
                 return ExitCodes.Success;
             }
 
-            return await CliErrors.ReportAsync(new WorkflowNotFoundException(workflowName), CliOptions.IsJson(parseResult.GetValue(output)));
-        });
+            Console.WriteLine($"workflow {workflow.Name}{(workflow.Results is null ? "" : $" → {workflow.Results}")}");
+            foreach (var step in workflow.Steps)
+            {
+                var needs = step.Needs.Count == 0 ? "" : $" after {string.Join(", ", step.Needs)}";
+                Console.WriteLine($"  {step.Name,-16} {step.Action ?? "(tag)"} on {step.Platforms?.ToJsonString() ?? "(placed)"}{needs}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
     private static Command ListVerb()
     {
         var output = CliOptions.Output();
-        var command = new Command("list", "List workflows") { output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("list", "List workflows") { output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
-            var workflows = await services.GetRequiredService<WorkflowStore>().ListAsync(cancellationToken);
-            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            var workflows = await api.ListWorkflowsAsync(cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(workflows, InvokerJson.Indented));
+                StructuredOutput.Write(Console.Out, workflows, format);
+                return ExitCodes.Success;
             }
-            else
+
+            foreach (var workflow in workflows)
             {
-                foreach (var workflow in workflows)
-                {
-                    Console.WriteLine($"{workflow.Name,-24} {string.Join(" → ", workflow.Steps.Select(s => s.Name))}");
-                }
+                Console.WriteLine($"{workflow.Name,-24} {string.Join(" → ", workflow.Steps.Select(s => s.Name))}");
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
@@ -113,20 +100,26 @@ internal static class WorkflowsCommand
     {
         var name = new Argument<string>("NAME") { Description = "The workflow's name" };
         var output = CliOptions.Output();
-        var command = new Command("delete", "Delete a workflow (its runs are kept)") { name, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("delete", "Delete a workflow (its runs are kept)") { name, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var workflowName = parseResult.GetValue(name)!;
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            if (await services.GetRequiredService<WorkflowStore>().DeleteAsync(workflowName, cancellationToken))
+            if (!await api.DeleteWorkflowAsync(workflowName, cancellationToken))
             {
-                Console.WriteLine(json ? new JsonObject { ["deleted"] = workflowName }.ToJsonString(InvokerJson.Indented) : $"ok: deleted workflow {workflowName}");
-                return ExitCodes.Success;
+                throw new WorkflowNotFoundException(workflowName);
             }
 
-            return await CliErrors.ReportAsync(new WorkflowNotFoundException(workflowName), json);
-        });
+            if (format != OutputFormat.Table)
+            {
+                StructuredOutput.Write(Console.Out, new JsonObject { ["deleted"] = workflowName }, format);
+            }
+            else
+            {
+                Console.WriteLine($"ok: deleted workflow {workflowName}");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
@@ -134,46 +127,42 @@ internal static class WorkflowsCommand
     {
         var name = new Argument<string>("NAME") { Description = "The workflow to run" };
         var param = new Option<string[]>("--param", "-p") { Description = "KEY=VALUE run param (VALUE may be JSON); repeatable" };
-        var wait = new Option<bool>("--wait") { Description = "Drive the run in this process and wait for its end (else a running `serve` takes it up)" };
-        var output = CliOptions.Output();
-        var command = new Command("run", "Start a run of a workflow") { name, param, wait, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var wait = new Option<bool>("--wait")
         {
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
+            Description = "Wait for the run's end and print its record (local state: this process drives the run; --url: the service drives it, Ctrl-C only stops waiting)",
+        };
+        var output = CliOptions.Output();
+        var command = ClientOptions.AddTo(new Command("run", "Start a run of a workflow") { name, param, wait, output });
+        command.SetAction((parseResult, cancellationToken) =>
+        {
             var waiting = parseResult.GetValue(wait);
-            var services = waiting ? CliHost.CreateForInvoke() : CliHost.Create();
-            try
-            {
-                var parameters = ParamsParser.Parse(parseResult.GetValue(param) ?? [], null);
-                var engine = services.GetRequiredService<WorkflowEngine>();
-                var start = await engine.StartAsync(new WorkflowStartRequest(parseResult.GetValue(name)!, parameters), drive: waiting, cancellationToken);
-                if (!waiting)
+            return InvokerVerb.RunAsync(
+                parseResult,
+                async (api, format) =>
                 {
-                    Console.WriteLine(json
-                        ? new JsonObject { ["runId"] = start.RunId, ["status"] = WorkflowRunStatus.Pending }.ToJsonString(InvokerJson.Indented)
-                        : $"ok: run {start.RunId} stored; a running `polyarch-invoker serve` takes it up (see `workflows runs get {start.RunId}`)");
-                    return ExitCodes.Success;
-                }
+                    var parameters = ParamsParser.Parse(parseResult.GetValue(param) ?? [], null);
+                    var start = await api.StartWorkflowRunAsync(parseResult.GetValue(name)!, parameters, waiting, cancellationToken);
+                    if (!waiting)
+                    {
+                        if (format != OutputFormat.Table)
+                        {
+                            StructuredOutput.Write(Console.Out, new JsonObject { ["runId"] = start.RunId, ["status"] = start.Status }, format);
+                        }
+                        else
+                        {
+                            Console.WriteLine(start.Status == WorkflowRunStatus.Pending
+                                ? $"ok: run {start.RunId} stored; a running `polyarch-invoker serve` takes it up (see `workflows runs get {start.RunId}`)"
+                                : $"ok: run {start.RunId} running on {api.Source} (see `workflows runs get {start.RunId}`)");
+                        }
 
-                var run = await engine.WaitAsync(start.RunId, cancellationToken);
-                Console.WriteLine(json ? JsonSerializer.Serialize(run, InvokerJson.Indented) : Summary(run));
-                return run.Status == WorkflowRunStatus.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
-            }
-            catch (Exception exception) when (CliErrors.IsReportable(exception))
-            {
-                return await CliErrors.ReportAsync(exception, json);
-            }
-            finally
-            {
-                if (waiting)
-                {
-                    await CliHost.CleanUpAsync(services);
-                }
-                else
-                {
-                    await services.DisposeAsync();
-                }
-            }
+                        return ExitCodes.Success;
+                    }
+
+                    var run = await api.WaitForWorkflowRunAsync(start.RunId, cancellationToken);
+                    Print(run, format);
+                    return run.Status == WorkflowRunStatus.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+                },
+                ownInstance: waiting);
         });
         return command;
     }
@@ -183,25 +172,23 @@ internal static class WorkflowsCommand
         var workflow = new Option<string?>("--workflow") { Description = "Only this workflow's runs" };
         var limit = new Option<int>("--limit") { Description = "How many, newest first", DefaultValueFactory = _ => 30 };
         var output = CliOptions.Output();
-        var command = new Command("list", "List runs, newest first") { workflow, limit, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("list", "List runs, newest first") { workflow, limit, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
-            var runs = await services.GetRequiredService<WorkflowStore>().ListRunsAsync(parseResult.GetValue(workflow), Math.Clamp(parseResult.GetValue(limit), 1, 1000), cancellationToken);
-            if (CliOptions.IsJson(parseResult.GetValue(output)))
+            var runs = await api.ListWorkflowRunsAsync(parseResult.GetValue(workflow), Math.Clamp(parseResult.GetValue(limit), 1, 1000), cancellationToken);
+            if (format != OutputFormat.Table)
             {
-                Console.WriteLine(JsonSerializer.Serialize(runs, InvokerJson.Indented));
+                StructuredOutput.Write(Console.Out, runs, format);
+                return ExitCodes.Success;
             }
-            else
+
+            foreach (var run in runs)
             {
-                foreach (var run in runs)
-                {
-                    Console.WriteLine($"{run.Id}  {run.Workflow,-20} {run.Status,-10} {run.StartedAt:u}  {run.Reason}");
-                }
+                Console.WriteLine($"{run.Id}  {run.Workflow,-20} {run.Status,-10} {run.StartedAt:u}  {run.Reason}");
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
@@ -209,20 +196,13 @@ internal static class WorkflowsCommand
     {
         var id = new Argument<string>("RUN") { Description = "The run's id" };
         var output = CliOptions.Output();
-        var command = new Command("get", "Show a run: its steps, platforms, activations and artifacts") { id, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("get", "Show a run: its steps, platforms, activations and artifacts") { id, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var runId = parseResult.GetValue(id)!;
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            if (await services.GetRequiredService<WorkflowStore>().GetRunAsync(runId, cancellationToken) is not { } run)
-            {
-                return await CliErrors.ReportAsync(new WorkflowRunNotFoundException(runId), json);
-            }
-
-            Console.WriteLine(json ? JsonSerializer.Serialize(run, InvokerJson.Indented) : Summary(run));
+            Print(await api.GetWorkflowRunAsync(runId, cancellationToken) ?? throw new WorkflowRunNotFoundException(runId), format);
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
@@ -230,24 +210,38 @@ internal static class WorkflowsCommand
     {
         var id = new Argument<string>("RUN") { Description = "The run's id" };
         var output = CliOptions.Output();
-        var command = new Command("cancel", "Cancel a run: no step starts any more, running steps are cancelled") { id, output };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        var command = ClientOptions.AddTo(new Command("cancel", "Cancel a run: no step starts any more, running steps are cancelled") { id, output });
+        command.SetAction((parseResult, cancellationToken) => InvokerVerb.RunAsync(parseResult, async (api, format) =>
         {
-            await using var services = CliHost.Create();
             var runId = parseResult.GetValue(id)!;
-            var json = CliOptions.IsJson(parseResult.GetValue(output));
-            var engine = services.GetRequiredService<WorkflowEngine>();
-            if (await engine.CancelAsync(runId, cancellationToken))
+            if (!await api.CancelWorkflowRunAsync(runId, cancellationToken))
             {
-                Console.WriteLine(json ? new JsonObject { ["id"] = runId, ["status"] = "cancelling" }.ToJsonString(InvokerJson.Indented) : $"ok: run {runId} is being cancelled by the invoker driving it");
-                return ExitCodes.Success;
+                throw new WorkflowRunNotFoundException(runId);
             }
 
-            return await engine.GetRunAsync(runId, cancellationToken) is { } run
-                ? await CliErrors.ReportAsync(new InvalidOperationException($"run {runId} already ended {run.Status}; there is nothing to cancel"), json)
-                : await CliErrors.ReportAsync(new WorkflowRunNotFoundException(runId), json);
-        });
+            if (format != OutputFormat.Table)
+            {
+                StructuredOutput.Write(Console.Out, new JsonObject { ["id"] = runId, ["status"] = "cancelling" }, format);
+            }
+            else
+            {
+                Console.WriteLine($"ok: run {runId} is being cancelled by the invoker driving it");
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
+    }
+
+    private static void Print(WorkflowRun run, OutputFormat format)
+    {
+        if (format != OutputFormat.Table)
+        {
+            StructuredOutput.Write(Console.Out, run, format);
+            return;
+        }
+
+        Console.WriteLine(Summary(run));
     }
 
     /// <summary>One line per step and platform: status, attempt, duration, activation, artifact.</summary>

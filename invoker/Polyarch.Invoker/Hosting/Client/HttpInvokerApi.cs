@@ -10,6 +10,7 @@ using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Rules;
+using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Hosting.Client;
 
@@ -43,7 +44,9 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
             body["main"] = code.Main;
         }
 
-        using var response = await SendAsync(HttpMethod.Put, $"v1/actions/{Escape(action.Name)}", body, cancellationToken);
+        using var response = await SendAsync(
+            HttpMethod.Put, $"v1/actions/{Escape(action.Name)}", body, cancellationToken,
+            refuse: (status, problem) => status == HttpStatusCode.BadRequest && Errors(problem) is { } errors ? new InvalidActionException(errors) : null);
         var stored = (await response.Content.ReadFromJsonAsync<JsonObject>(InvokerJson.Options, cancellationToken))!;
         var warnings = stored["warnings"] is JsonArray list ? list.Select(w => w!.GetValue<string>()).ToList() : [];
         stored.Remove("warnings");
@@ -54,22 +57,15 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
 
     public async Task<ActivationRecord> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
-        // An image reference has a registry host or repository path (ActionInvoker.FindAsync); action names have neither.
-        if (request.Target.Contains('/', StringComparison.Ordinal))
-        {
-            throw new ServiceCallException(
-                $"The invoker service at {connection.Url} invokes actions by name (POST /v1/actions/NAME/invocations); '{request.Target}' is an image. " +
-                "Create an action for it (polyarch-invoker actions create NAME --image …) or leave out --url to run the image here.", 2);
-        }
-
-        var query = request.Platform is null ? "" : $"?platform={Uri.EscapeDataString(request.Platform)}";
-        using var response = await SendAsync(HttpMethod.Post, $"v1/actions/{Escape(request.Target)}/invocations{query}", request.Params, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, InvocationPath(request, allPlatforms: false), request.Params, cancellationToken, refuse: NotFound(request.Target));
         return await ReadAsync<ActivationRecord>(response, cancellationToken);
     }
 
-    public Task<IReadOnlyList<FanOutResult>> InvokeAllPlatformsAsync(InvocationRequest request, CancellationToken cancellationToken) =>
-        throw new ServiceCallException(
-            $"--all-platforms fans out in this process; {Source} runs one platform per call. Pass --platform for each, or leave out --url.", 2);
+    public async Task<IReadOnlyList<FanOutResult>> InvokeAllPlatformsAsync(InvocationRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, InvocationPath(request, allPlatforms: true), request.Params, cancellationToken, refuse: NotFound(request.Target));
+        return await ReadAsync<List<FanOutResult>>(response, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ActivationRecord>> ListActivationsAsync(string? action, int limit, CancellationToken cancellationToken) =>
         await GetAsync<List<ActivationRecord>>(
@@ -96,11 +92,73 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
 
     public async Task<RuleDefinition> PutRuleAsync(RuleDefinition rule, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Put, $"v1/rules/{Escape(rule.Name)}", JsonSerializer.SerializeToNode(rule, InvokerJson.Options), cancellationToken);
+        using var response = await SendAsync(
+            HttpMethod.Put, $"v1/rules/{Escape(rule.Name)}", JsonSerializer.SerializeToNode(rule, InvokerJson.Options), cancellationToken,
+            refuse: (status, problem) => status == HttpStatusCode.BadRequest && Errors(problem) is { } errors ? new InvalidRuleException(errors) : null);
         return await ReadAsync<RuleDefinition>(response, cancellationToken);
     }
 
     public Task<bool> DeleteRuleAsync(string name, CancellationToken cancellationToken) => DeleteAsync($"v1/rules/{Escape(name)}", cancellationToken);
+
+    public async Task<IReadOnlyList<WorkflowDefinition>> ListWorkflowsAsync(CancellationToken cancellationToken) =>
+        await GetAsync<List<WorkflowDefinition>>("v1/workflows", cancellationToken);
+
+    public async Task<WorkflowDefinition?> GetWorkflowAsync(string name, CancellationToken cancellationToken) =>
+        await GetOrNullAsync<WorkflowDefinition>($"v1/workflows/{Escape(name)}", cancellationToken);
+
+    public async Task<WorkflowDefinition> PutWorkflowAsync(WorkflowDefinition workflow, CancellationToken cancellationToken)
+    {
+        // The definition as the CLI read it (its file's syntax errors are named on this side, with the file's path).
+        using var response = await SendAsync(
+            HttpMethod.Put, $"v1/workflows/{Escape(workflow.Name)}", JsonSerializer.SerializeToNode(workflow, InvokerJson.Options), cancellationToken,
+            refuse: (status, problem) => status == HttpStatusCode.BadRequest && Errors(problem) is { } errors ? new InvalidWorkflowException(workflow.Name, errors) : null);
+        return await ReadAsync<WorkflowDefinition>(response, cancellationToken);
+    }
+
+    public Task<bool> DeleteWorkflowAsync(string name, CancellationToken cancellationToken) => DeleteAsync($"v1/workflows/{Escape(name)}", cancellationToken);
+
+    public async Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, CancellationToken cancellationToken)
+    {
+        // The service drives the run (202 {runId}); a waiting CLI then long-polls its record (WaitForWorkflowRunAsync).
+        using var response = await SendAsync(
+            HttpMethod.Post, $"v1/workflows/{Escape(workflow)}/runs", parameters, cancellationToken,
+            refuse: (status, _) => status == HttpStatusCode.NotFound ? new WorkflowNotFoundException(workflow) : null);
+        var started = await ReadAsync<JsonObject>(response, cancellationToken);
+        return new StartedWorkflowRun(started["runId"]!.GetValue<string>(), WorkflowRunStatus.Running);
+    }
+
+    public async Task<WorkflowRun> WaitForWorkflowRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Each request is bounded (GET /v1/workflow-runs/{id}?waitSeconds=N answers when the run ends or N seconds passed).
+            using var response = await SendAsync(
+                HttpMethod.Get, $"v1/workflow-runs/{Escape(runId)}?waitSeconds={WaitSeconds}", null, cancellationToken,
+                refuse: (status, _) => status == HttpStatusCode.NotFound ? new WorkflowRunNotFoundException(runId) : null);
+            var run = await ReadAsync<WorkflowRun>(response, cancellationToken);
+            if (WorkflowRunStatus.IsFinal(run.Status))
+            {
+                return run;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<WorkflowRun>> ListWorkflowRunsAsync(string? workflow, int limit, CancellationToken cancellationToken) =>
+        await GetAsync<List<WorkflowRun>>(
+            $"v1/workflow-runs?limit={limit}{(workflow is null ? "" : $"&workflow={Uri.EscapeDataString(workflow)}")}", cancellationToken);
+
+    public async Task<WorkflowRun?> GetWorkflowRunAsync(string runId, CancellationToken cancellationToken) =>
+        await GetOrNullAsync<WorkflowRun>($"v1/workflow-runs/{Escape(runId)}", cancellationToken);
+
+    public async Task<bool> CancelWorkflowRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            HttpMethod.Post, $"v1/workflow-runs/{Escape(runId)}/cancel", null, cancellationToken, notFoundIsNull: true,
+            refuse: (status, problem) => status == HttpStatusCode.Conflict
+                ? new WorkflowRunEndedException(runId, problem?["runStatus"]?.GetValue<string>() ?? "already")
+                : null);
+        return response.StatusCode != HttpStatusCode.NotFound;
+    }
 
     public ValueTask DisposeAsync()
     {
@@ -108,7 +166,45 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>How long one long-poll of a run may wait on the service (GET /v1/workflow-runs/{id}?waitSeconds=, at most 60).</summary>
+    internal const int WaitSeconds = 30;
+
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    /// <summary>
+    /// An action by name (POST /v1/actions/NAME/invocations) or an image reference (POST /v1/images/invocations?image=REF):
+    /// an image has a registry host or repository path (ActionInvoker.FindAsync); action names have neither.
+    /// </summary>
+    private static string InvocationPath(InvocationRequest request, bool allPlatforms)
+    {
+        var query = new List<string>();
+        var path = "v1/actions/" + Escape(request.Target) + "/invocations";
+        if (request.Target.Contains('/', StringComparison.Ordinal))
+        {
+            path = "v1/images/invocations";
+            query.Add("image=" + Uri.EscapeDataString(request.Target));
+        }
+
+        if (request.Platform is not null)
+        {
+            query.Add("platform=" + Uri.EscapeDataString(request.Platform));
+        }
+
+        if (allPlatforms)
+        {
+            query.Add("allPlatforms=true");
+        }
+
+        return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
+    }
+
+    /// <summary>An unknown action is the same <see cref="ActionNotFoundException"/> (same words, exit 2) as on the local state.</summary>
+    private static Func<HttpStatusCode, JsonObject?, Exception?> NotFound(string target) =>
+        (status, _) => status == HttpStatusCode.NotFound ? new ActionNotFoundException(target) : null;
+
+    /// <summary>The problems a 400 lists (<c>errors</c>), when it lists any.</summary>
+    private static List<string>? Errors(JsonObject? problem) =>
+        problem?["errors"] is JsonArray { Count: > 0 } errors ? [.. errors.Select(e => e?.GetValue<string>() ?? "")] : null;
 
     private static HttpClient Create(ServiceConnection connection)
     {
@@ -141,7 +237,13 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
         return response.StatusCode != HttpStatusCode.NotFound;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, bool notFoundIsNull = false)
+    /// <summary>
+    /// Sends one request; a failure is a <see cref="ServiceCallException"/>, or what <c>refuse</c> makes of it: the exception the
+    /// local state throws for the same refusal (status, problem body), so the CLI says the same words either way.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, bool notFoundIsNull = false,
+        Func<HttpStatusCode, JsonObject?, Exception?>? refuse = null)
     {
         HttpResponseMessage response;
         using (var request = new HttpRequestMessage(method, path))
@@ -169,17 +271,19 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
 
         using (response)
         {
-            throw await ErrorAsync(response, cancellationToken);
+            throw await ErrorAsync(response, refuse, cancellationToken);
         }
     }
 
-    private async Task<ServiceCallException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<Exception> ErrorAsync(HttpResponseMessage response, Func<HttpStatusCode, JsonObject?, Exception?>? refuse, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         string? detail = null;
+        JsonObject? problem = null;
         try
         {
-            if (await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken) is JsonObject problem)
+            problem = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken) as JsonObject;
+            if (problem is not null)
             {
                 detail = problem["detail"]?.GetValue<string>() ?? problem["error"]?.GetValue<string>();
                 if (problem["errors"] is JsonArray errors && errors.Count > 0)
@@ -191,6 +295,11 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
         catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
         {
             // Not a JSON error: the status says enough.
+        }
+
+        if (refuse?.Invoke(response.StatusCode, problem) is { } refused)
+        {
+            return refused;
         }
 
         return response.StatusCode switch

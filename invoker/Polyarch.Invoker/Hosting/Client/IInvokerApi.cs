@@ -1,8 +1,10 @@
+using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Rules;
+using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Hosting.Client;
 
@@ -45,4 +47,28 @@ internal interface IInvokerApi : IAsyncDisposable
     public Task<RuleDefinition> PutRuleAsync(RuleDefinition rule, CancellationToken cancellationToken);
 
     public Task<bool> DeleteRuleAsync(string name, CancellationToken cancellationToken);
+    public Task<IReadOnlyList<WorkflowDefinition>> ListWorkflowsAsync(CancellationToken cancellationToken);
+
+    public Task<WorkflowDefinition?> GetWorkflowAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Validates and stores the definition (<see cref="InvalidWorkflowException"/> naming every problem when invalid).</summary>
+    public Task<WorkflowDefinition> PutWorkflowAsync(WorkflowDefinition workflow, CancellationToken cancellationToken);
+
+    public Task<bool> DeleteWorkflowAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a run (<see cref="WorkflowNotFoundException"/> for an unknown workflow). With <paramref name="wait"/> the local
+    /// state drives it in this process (else a `serve` takes it up); a service drives it either way.
+    /// </summary>
+    public Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, CancellationToken cancellationToken);
+
+    /// <summary>Waits until the run has ended and returns its record (<see cref="WorkflowRunNotFoundException"/> for an unknown run).</summary>
+    public Task<WorkflowRun> WaitForWorkflowRunAsync(string runId, CancellationToken cancellationToken);
+
+    public Task<IReadOnlyList<WorkflowRun>> ListWorkflowRunsAsync(string? workflow, int limit, CancellationToken cancellationToken);
+
+    public Task<WorkflowRun?> GetWorkflowRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Asks the run to cancel; false when there is no such run, <see cref="WorkflowRunEndedException"/> when it already ended.</summary>
+    public Task<bool> CancelWorkflowRunAsync(string runId, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Polyarch.Invoker.Actions;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Hosting.Cli;
@@ -6,6 +7,7 @@ using Polyarch.Invoker.Invocation;
 using Polyarch.Invoker.Json;
 using Polyarch.Invoker.Placement;
 using Polyarch.Invoker.Rules;
+using Polyarch.Invoker.Workflows;
 
 namespace Polyarch.Invoker.Hosting.Client;
 
@@ -83,6 +85,45 @@ internal sealed class LocalInvokerApi(ServiceProvider services, bool ownInstance
 
     public Task<bool> DeleteRuleAsync(string name, CancellationToken cancellationToken) =>
         services.GetRequiredService<RuleService>().DeleteAsync(name, cancellationToken);
+
+    public Task<IReadOnlyList<WorkflowDefinition>> ListWorkflowsAsync(CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowStore>().ListAsync(cancellationToken);
+
+    public Task<WorkflowDefinition?> GetWorkflowAsync(string name, CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowStore>().GetAsync(name, cancellationToken);
+
+    public Task<WorkflowDefinition> PutWorkflowAsync(WorkflowDefinition workflow, CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowEngine>().PutAsync(workflow, cancellationToken);
+
+    public Task<bool> DeleteWorkflowAsync(string name, CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowStore>().DeleteAsync(name, cancellationToken);
+
+    public async Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, CancellationToken cancellationToken)
+    {
+        // Waiting, this process drives the run (it holds the lease); else it is stored with a free lease for a `serve`.
+        var start = await services.GetRequiredService<WorkflowEngine>().StartAsync(new WorkflowStartRequest(workflow, parameters), drive: wait, cancellationToken);
+        return new StartedWorkflowRun(start.RunId, wait ? WorkflowRunStatus.Running : WorkflowRunStatus.Pending);
+    }
+
+    public Task<WorkflowRun> WaitForWorkflowRunAsync(string runId, CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowEngine>().WaitAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<WorkflowRun>> ListWorkflowRunsAsync(string? workflow, int limit, CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowStore>().ListRunsAsync(workflow, limit, cancellationToken);
+
+    public Task<WorkflowRun?> GetWorkflowRunAsync(string runId, CancellationToken cancellationToken) =>
+        services.GetRequiredService<WorkflowStore>().GetRunAsync(runId, cancellationToken);
+
+    public async Task<bool> CancelWorkflowRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        var engine = services.GetRequiredService<WorkflowEngine>();
+        if (await engine.CancelAsync(runId, cancellationToken))
+        {
+            return true;
+        }
+
+        return await engine.GetRunAsync(runId, cancellationToken) is { } run ? throw new WorkflowRunEndedException(runId, run.Status) : false;
+    }
 
     public async ValueTask DisposeAsync()
     {

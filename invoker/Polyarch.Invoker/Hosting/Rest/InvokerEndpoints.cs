@@ -24,7 +24,10 @@ internal static class InvokerEndpoints
         v1.MapPut("/actions/{name}", PutActionAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         v1.MapDelete("/actions/{name}", async (string name, IActionStore store, CancellationToken ct) =>
             await store.DeleteAsync(name, ct) ? Results.NoContent() : NotFound($"There is no action '{name}'."));
-        v1.MapPost("/actions/{name}/invocations", InvokeAsync);
+        v1.MapPost("/actions/{name}/invocations", InvokeActionAsync);
+        // An image by reference, as `invoke IMAGE` runs it (no action needed): the same rights as creating an action with that
+        // image and invoking it, so the same API key guards it.
+        v1.MapPost("/images/invocations", InvokeImageAsync);
         v1.MapGet("/activations", async (string? action, int? limit, IActivationStore store, CancellationToken ct) =>
             Json(await store.ListAsync(action, limit ?? 30, ct)));
         v1.MapGet("/activations/{id}", GetActivationAsync);
@@ -187,25 +190,43 @@ internal static class InvokerEndpoints
         InvokerJson.Options,
         statusCode: 413);
 
-    private static async Task<IResult> InvokeAsync(
-        string name,
-        bool? blocking,
-        string? platform,
-        HttpRequest request,
-        ActionInvoker invoker,
-        AcceptedActivationRunner nonBlocking,
-        IActionStore store,
-        CancellationToken ct)
+    private static async Task<IResult> InvokeActionAsync(
+        string name, bool? blocking, string? platform, bool? allPlatforms, HttpRequest request, ActionInvoker invoker,
+        AcceptedActivationRunner nonBlocking, IActionStore store, CancellationToken ct) =>
+        await store.GetAsync(name, ct) is null
+            ? NotFound($"There is no action '{name}'. Create it with PUT /v1/actions/{name}.")
+            : await InvokeAsync(name, blocking, platform, allPlatforms, request, invoker, nonBlocking, ct);
+
+    private static async Task<IResult> InvokeImageAsync(
+        string? image, bool? blocking, string? platform, bool? allPlatforms, HttpRequest request, ActionInvoker invoker,
+        AcceptedActivationRunner nonBlocking, CancellationToken ct)
     {
-        if (await store.GetAsync(name, ct) is null)
+        // An image names a registry host or a repository path; an action name has neither (ActionInvoker.FindAsync).
+        if (string.IsNullOrWhiteSpace(image) || !image.Contains('/', StringComparison.Ordinal))
         {
-            return NotFound($"There is no action '{name}'. Create it with PUT /v1/actions/{name}.");
+            return Problem(400, $"?image= must be an image reference such as 127.0.0.1:5000/demo/echo:latest (got '{image}'); invoke an action with POST /v1/actions/NAME/invocations.");
         }
 
+        return await InvokeAsync(image, blocking, platform, allPlatforms, request, invoker, nonBlocking, ct);
+    }
+
+    /// <summary>
+    /// One invocation of an action or image: blocking → 200 + record, non-blocking → 202; <c>allPlatforms=true</c> → 200 + one
+    /// result per platform of the image (<c>[{platform, activation, error}]</c>, run concurrently; blocking only).
+    /// </summary>
+    private static async Task<IResult> InvokeAsync(
+        string target, bool? blocking, string? platform, bool? allPlatforms, HttpRequest request, ActionInvoker invoker,
+        AcceptedActivationRunner nonBlocking, CancellationToken ct)
+    {
         // Checked before anything is accepted (a non-blocking call answers 202 first).
         if (platform is not null && !Platforms.PlatformName.TryNormalize(platform, out _, out var platformError))
         {
             return Results.Json(new { error = "Invalid platform.", errors = new[] { platformError } }, InvokerJson.Options, statusCode: 400);
+        }
+
+        if (allPlatforms == true && (platform is not null || blocking == false))
+        {
+            return Problem(400, "allPlatforms=true runs every platform of the image and answers when all have ended: leave out platform= and blocking=false.");
         }
 
         JsonObject parameters;
@@ -219,7 +240,7 @@ internal static class InvokerEndpoints
             return Problem(400, $"The body must be a JSON object of params: {exception.Message}");
         }
 
-        var invocation = new InvocationRequest(name, parameters, platform) { ActivationId = ActivationId.New() };
+        var invocation = new InvocationRequest(target, parameters, platform) { ActivationId = ActivationId.New() };
         if (blocking == false)
         {
             // Stored before the 202: from here on the id ends in a record, also across a crash (AcceptedActivationRunner).
@@ -229,7 +250,9 @@ internal static class InvokerEndpoints
 
         try
         {
-            return Json(await invoker.InvokeAsync(invocation, ct));
+            return allPlatforms == true
+                ? Json(await invoker.InvokeAllPlatformsAsync(new InvocationRequest(target, parameters, null), ct))
+                : Json(await invoker.InvokeAsync(invocation, ct));
         }
         catch (Exception exception) when (exception is InvokerException)
         {

@@ -12,6 +12,9 @@ namespace Polyarch.Invoker.Hosting.Rest;
 /// </summary>
 internal static class WorkflowEndpoints
 {
+    /// <summary>The longest one GET /v1/workflow-runs/{id}?waitSeconds= waits.</summary>
+    public const int MaxWaitSeconds = 60;
+
     public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Workflows");
@@ -24,8 +27,7 @@ internal static class WorkflowEndpoints
         v1.MapPost("/workflows/{name}/runs", RunAsync);
         v1.MapGet("/workflow-runs", async (string? workflow, int? limit, WorkflowStore store, CancellationToken ct) =>
             Json(await store.ListRunsAsync(workflow, Math.Clamp(limit ?? 30, 1, 1000), ct)));
-        v1.MapGet("/workflow-runs/{id}", async (string id, WorkflowStore store, CancellationToken ct) =>
-            await store.GetRunAsync(id, ct) is { } run ? Json(run) : Problem(404, "Unknown run", $"There is no workflow run '{id}'. List runs with GET /v1/workflow-runs."));
+        v1.MapGet("/workflow-runs/{id}", GetRunAsync);
         v1.MapPost("/workflow-runs/{id}/cancel", async (string id, WorkflowEngine engine, CancellationToken ct) =>
         {
             if (await engine.CancelAsync(id, ct))
@@ -34,10 +36,46 @@ internal static class WorkflowEndpoints
             }
 
             return await engine.GetRunAsync(id, ct) is { } run
-                ? Problem(409, "Run finished", $"Workflow run '{id}' already ended {run.Status}; there is nothing to cancel.")
+                ? Results.Json(
+                    new { type = "about:blank", title = "Run finished", status = 409, detail = $"Workflow run '{id}' already ended {run.Status}; there is nothing to cancel.", runStatus = run.Status },
+                    InvokerJson.Options, "application/problem+json", 409)
                 : Problem(404, "Unknown run", $"There is no workflow run '{id}'.");
         });
         return app;
+    }
+
+    /// <summary>
+    /// The run's record; with <c>waitSeconds=N</c> (1–60) a long poll: the answer comes when the run has ended or N seconds
+    /// passed, whichever is first (200 either way: the record's <c>status</c> says which). Bounded, so no proxy or client
+    /// timeout cuts a wait for a long run; a client waits by asking again.
+    /// </summary>
+    private static async Task<IResult> GetRunAsync(string id, int? waitSeconds, WorkflowEngine engine, TimeProvider timeProvider, CancellationToken ct)
+    {
+        if (waitSeconds is < 0 or > MaxWaitSeconds)
+        {
+            return Problem(400, "Invalid waitSeconds", $"waitSeconds={waitSeconds} is outside 0–{MaxWaitSeconds}; ask again after each answer to wait longer.");
+        }
+
+        if (await engine.GetRunAsync(id, ct) is not { } run)
+        {
+            return Problem(404, "Unknown run", $"There is no workflow run '{id}'. List runs with GET /v1/workflow-runs.");
+        }
+
+        if (waitSeconds is > 0 && !WorkflowRunStatus.IsFinal(run.Status))
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(waitSeconds.Value), timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, bound.Token);
+            try
+            {
+                run = await engine.WaitAsync(id, linked.Token);
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                run = await engine.GetRunAsync(id, ct) ?? run;
+            }
+        }
+
+        return Json(run);
     }
 
     private static async Task<IResult> PutAsync(string name, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
