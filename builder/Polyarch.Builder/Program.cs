@@ -6,7 +6,10 @@ using Serilog;
 // A manifest verb becomes the ahead-of-time polyarch-builder-manifest when it is installed next to this binary (P14).
 NativeManifestTool.ExecIfPresent(args, AppContext.BaseDirectory);
 
+PhaseTimer.Current = PhaseTimer.FromEnvironment(Environment.GetEnvironmentVariable(PhaseTimer.Variable), Console.Error, TimeProvider.System);
+PhaseTimer.Current.Mark("runtime started, Main entered");
 var parseResult = BuilderCommandLine.Create().Parse(args);
+PhaseTimer.Current.Mark("command line parsed");
 
 // Logs go to stderr so that stdout stays machine-readable (--output json). CLI verbs log warnings as one line each
 // (--verbose: everything, with stack traces); `serve` replaces this logger with its own (ServiceLogging).
@@ -24,6 +27,7 @@ try
 finally
 {
     await Log.CloseAndFlushAsync();
+    PhaseTimer.Current.Mark("logger flushed, exiting");
 }
 
 /// <summary>The polyarch-builder entry point (partial so tests can host it with WebApplicationFactory).</summary>

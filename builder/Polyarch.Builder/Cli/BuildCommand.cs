@@ -55,6 +55,7 @@ internal static class BuildCommand
             // A CLI given registry settings of its own (Registry: CA files, credentials, insecure hosts) builds itself: a
             // running service would push with its settings, not these. An explicit --url still hands off.
             var configuration = BuildCliServices.Configuration();
+            PhaseTimer.Current.Mark("configuration read");
             if (!local && parse.GetValue(url) is null
                 && configuration.GetSection("Registry").AsEnumerable(makePathsRelative: true).Any(setting => setting.Value is not null))
             {
@@ -74,6 +75,7 @@ internal static class BuildCommand
                     return exception.ExitCode;
                 }
 
+                PhaseTimer.Current.Mark(connection is null ? "no service answered: building in this process" : $"service found at {connection.Url} (serve.json + /healthz)");
                 if (connection is not null)
                 {
                     using var client = new BuilderServiceClient(connection);
@@ -83,6 +85,7 @@ internal static class BuildCommand
 
             await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue<bool>(CliLogging.VerboseName));
             var handler = services.GetRequiredService<BuildCommandHandler>();
+            PhaseTimer.Current.Mark("services composed (in-process build)");
             return await handler.RunAsync(input, Console.Out, Console.Error, cancellationToken);
         });
         return command;

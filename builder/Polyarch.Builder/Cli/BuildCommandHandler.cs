@@ -22,7 +22,9 @@ internal sealed class BuildCommandHandler(
         try
         {
             var request = await requests.CreateAsync(input.ToSubmission(), "cli", cancellationToken);
+            PhaseTimer.Current.Mark("source resolved (git mirror fetched)");
             var submitted = await submitter.SubmitAsync(request, deliveryId: null, cancellationToken);
+            PhaseTimer.Current.Mark("build stored");
             var build = submitted.Build;
             var reused = !submitted.Created && build.Status == BuildStatus.Succeeded;
             if (!reused)
@@ -31,7 +33,9 @@ internal sealed class BuildCommandHandler(
                 build = await RunOrWaitAsync(build, new ConsoleProgress(stderr), cancellationToken);
             }
 
-            return Report(build, reused, input.Format, stdout, stderr);
+            var exitCode = Report(build, reused, input.Format, stdout, stderr);
+            PhaseTimer.Current.Mark("build finished, report written");
+            return exitCode;
         }
         catch (BuilderException exception)
         {

@@ -18,6 +18,7 @@ internal static class HandedOffBuild
         {
             var answer = await client.SubmitAsync(input.ToSubmission() with { Source = Absolute(input.Source), Trigger = "cli" }, cancellationToken);
             var build = answer.Build;
+            PhaseTimer.Current.Mark($"submitted: build {build.Id} (created {answer.Created})");
             buildId = build.Id;
             var reused = !answer.Created && build.Status == BuildStatus.Succeeded;
             if (!reused)
@@ -26,6 +27,7 @@ internal static class HandedOffBuild
                 var progress = new ConsoleProgress(stderr);
                 await foreach (var next in client.EventsAsync(build.Id, cancellationToken))
                 {
+                    PhaseTimer.Current.Mark(next.Build is null ? "event: progress" : "event: final record");
                     if (next.Progress is { } step)
                     {
                         progress.Report(step);
@@ -40,7 +42,9 @@ internal static class HandedOffBuild
                 }
             }
 
-            return BuildCommandHandler.Report(build, reused, input.Format, stdout, stderr);
+            var exitCode = BuildCommandHandler.Report(build, reused, input.Format, stdout, stderr);
+            PhaseTimer.Current.Mark("report written");
+            return exitCode;
         }
         catch (BuilderException exception)
         {
