@@ -198,9 +198,22 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
         return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
     }
 
-    /// <summary>An unknown action is the same <see cref="ActionNotFoundException"/> (same words, exit 2) as on the local state.</summary>
+    /// <summary>
+    /// An unknown action is the same <see cref="ActionNotFoundException"/> (same words, exit 2) as on the local state, and a 422
+    /// with the why-not table the same <see cref="PlacementException"/> (exit 1, the error document with the platforms).
+    /// </summary>
     private static Func<HttpStatusCode, JsonObject?, Exception?> NotFound(string target) =>
-        (status, _) => status == HttpStatusCode.NotFound ? new ActionNotFoundException(target) : null;
+        (status, problem) => status switch
+        {
+            HttpStatusCode.NotFound => new ActionNotFoundException(target),
+            HttpStatusCode.UnprocessableEntity when problem?["imagePlatforms"] is JsonArray && problem["detail"] is JsonValue detail => new PlacementException(
+                detail.GetValue<string>(),
+                problem["imagePlatforms"].Deserialize<List<string>>(InvokerJson.Options) ?? [],
+                problem["backendPlatforms"].Deserialize<List<BackendPlatform>>(InvokerJson.Options) ?? [],
+                problem["failures"].Deserialize<List<string>>(InvokerJson.Options) ?? [],
+                problem["candidates"].Deserialize<List<CandidateVerdict>>(InvokerJson.Options)),
+            _ => null,
+        };
 
     /// <summary>The problems a 400 lists (<c>errors</c>), when it lists any.</summary>
     private static List<string>? Errors(JsonObject? problem) =>
