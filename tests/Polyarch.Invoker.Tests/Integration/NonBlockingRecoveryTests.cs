@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,7 +31,14 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         using var docker = ContainerHost.CreateDockerClient();
         foreach (var container in await ContainersAsync())
         {
-            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            try
+            {
+                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            }
+            catch (DockerApiException exception) when (exception.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+            {
+                // The stopped invoker removes the containers of the activations it cancelled: already gone, or going.
+            }
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
