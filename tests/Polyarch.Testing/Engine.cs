@@ -47,7 +47,13 @@ public static class Engine
     }
 
     /// <summary>Removes every container this test run created (by label), also those a failed test left.</summary>
-    public static async Task RemoveTestContainersAsync()
+    public static Task RemoveTestContainersAsync() => RemoveContainersLabelledAsync($"{TestRun.LabelKey}={TestRun.Id}");
+
+    /// <summary>
+    /// Removes every container carrying <paramref name="label"/> (<c>key=value</c>), e.g. one invoker instance's. One that is
+    /// already gone, or whose removal is in progress, is no failure: the code under test removes its own containers too.
+    /// </summary>
+    public static async Task RemoveContainersLabelledAsync(string label)
     {
         using var docker = ContainerHost.CreateDockerClient();
         var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
@@ -55,7 +61,7 @@ public static class Engine
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{TestRun.LabelKey}={TestRun.Id}"] = true },
+                ["label"] = new Dictionary<string, bool> { [label] = true },
             },
         });
         foreach (var container in containers)
@@ -66,7 +72,7 @@ public static class Engine
             }
             catch (DockerApiException exception) when (exception.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
             {
-                // Already gone, or its removal is in progress (the code under test removes its own containers too).
+                // Already gone, or its removal is in progress.
             }
         }
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -28,18 +27,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
 
     public async Task DisposeAsync()
     {
-        using var docker = ContainerHost.CreateDockerClient();
-        foreach (var container in await ContainersAsync())
-        {
-            try
-            {
-                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-            }
-            catch (DockerApiException exception) when (exception.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
-            {
-                // The stopped invoker removes the containers of the activations it cancelled: already gone, or going.
-            }
-        }
+        await Engine.RemoveContainersLabelledAsync($"{ImageLabels.Instance}={_instance}");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_state, recursive: true);

@@ -93,18 +93,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        using var docker = ContainerHost.CreateDockerClient();
-        foreach (var container in await ContainersAsync())
-        {
-            try
-            {
-                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-            }
-            catch (Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
-            {
-                // The invoker's own clean-up is removing it (409 "removal already in progress") or already did.
-            }
-        }
+        await Engine.RemoveContainersLabelledAsync($"{ImageLabels.Instance}={InstanceId}");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_stateDirectory, recursive: true);

@@ -83,22 +83,7 @@ internal sealed class WorkflowHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        using var docker = ContainerHost.CreateDockerClient();
-        var left = await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ImageLabels.Instance}={InstanceId}"] = true } },
-        });
-        foreach (var container in left)
-        {
-            try
-            {
-                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-            }
-            catch (Docker.DotNet.DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
-            {
-            }
-        }
+        await Polyarch.Testing.Engine.RemoveContainersLabelledAsync($"{ImageLabels.Instance}={InstanceId}");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
