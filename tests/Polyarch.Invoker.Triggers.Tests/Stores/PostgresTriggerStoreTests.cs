@@ -60,18 +60,37 @@ public sealed class PostgresTriggerStoreTests : TriggerStoreContractTests
                 "r", "a", $"t{i}", Digest.Parse($"sha256:{i:x64}"), "m"))],
             "webhook", CancellationToken.None);
 
-        async Task<List<long>> ClaimAllAsync(PushStore store)
+        // The replicas claim in lock-step: each round both ask at the same moment (a barrier), so their claims overlap on
+        // every round rather than whenever the scheduler lets the second start (one replica alone could otherwise take all
+        // 60 before the other's first query and the test would prove nothing about two at once).
+        using var together = new Barrier(2);
+
+        List<long> ClaimAll(PushStore store)
         {
             var ids = new List<long>();
-            while ((await store.ClaimAsync(3, CancellationToken.None)) is { Count: > 0 } claimed)
+            try
             {
-                ids.AddRange(claimed.Select(p => p.Id));
-            }
+                while (true)
+                {
+                    together.SignalAndWait(TimeSpan.FromSeconds(30)).ShouldBeTrue("the other replica never reached the round");
+                    var claimed = store.ClaimAsync(3, CancellationToken.None).GetAwaiter().GetResult();
+                    if (claimed.Count == 0)
+                    {
+                        return ids;
+                    }
 
-            return ids;
+                    ids.AddRange(claimed.Select(p => p.Id));
+                }
+            }
+            finally
+            {
+                together.RemoveParticipant();
+            }
         }
 
-        var claims = await Task.WhenAll(Task.Run(() => ClaimAllAsync(pushes)), Task.Run(() => ClaimAllAsync(other)));
+        var claims = await Task.WhenAll(
+            Task.Factory.StartNew(() => ClaimAll(pushes), TaskCreationOptions.LongRunning),
+            Task.Factory.StartNew(() => ClaimAll(other), TaskCreationOptions.LongRunning));
 
         claims.SelectMany(c => c).Order().ShouldBe(Enumerable.Range(1, 60).Select(i => (long)i));
         claims.ShouldAllBe(c => c.Count > 0);
