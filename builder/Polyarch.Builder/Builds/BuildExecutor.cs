@@ -43,6 +43,7 @@ internal sealed partial class BuildExecutor(
         using var requested = cancellations.Register(build.Id);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, requested.Token);
         var run = new BuildRun(build);
+        run.Phases.Add(("queued", (build.StartedAt ?? time.GetUtcNow()) - build.CreatedAt));
         Log.Started(logger, build.Id, build.Request.Repository, build.Request.Commit);
         var parent = BuilderTelemetry.Parent(build.Request.TraceParent);
         BuilderTelemetry.Record("queued", parent, build.CreatedAt, build.StartedAt ?? time.GetUtcNow(), ("polyarch.build.id", build.Id));
@@ -56,6 +57,12 @@ internal sealed partial class BuildExecutor(
         {
             var images = await RunAsync(run, onProgress, linked.Token);
             await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, run.Warnings, null, run.Logs, CancellationToken.None);
+            run.EndPhase("record");
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var phases = run.DescribePhases();
+                Log.Phases(logger, build.Id, phases);
+            }
             metrics.Finished(build, BuildStatus.Succeeded, run.Timings);
             var references = string.Join(", ", images.Select(i => i.Reference));
             Log.Succeeded(logger, build.Id, references);
@@ -126,6 +133,7 @@ internal sealed partial class BuildExecutor(
             await Task.WhenAll(
                 publisher.EnsureReachableAsync(request.Registry, cancellationToken),
                 git.CheckoutAsync(request.SourceUrl, request.Commit, checkout, cancellationToken));
+            run.EndPhase("checkout");
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -134,6 +142,7 @@ internal sealed partial class BuildExecutor(
         }
 
         var definition = await definitions.ResolveAsync(checkout, work, request.Repository, cancellationToken);
+        run.EndPhase("definition");
         // Several targets push to <repository>/<target>: names known only now, checked before anything is built.
         BuildRequestValidator.Throw([.. definition.Targets
             .Select(t => RegistryNames.RepositoryProblem(request.Registry, t.Repository) is { } problem ? $"Bake target '{t.Name}': {problem} Rename the target or pass a shorter repository." : null)
@@ -154,6 +163,8 @@ internal sealed partial class BuildExecutor(
             {
                 RecordPlatforms(bakeSpan, bakeStarted, run.Timings);
             }
+
+            run.EndPhase("bake");
         }
 
         var images = new List<(BuildTarget Target, VerifiedImage Image)>();
@@ -169,6 +180,8 @@ internal sealed partial class BuildExecutor(
                 images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
             }
 
+            run.EndPhase("verify");
+
             // What placement reads from each config goes onto its index entry too (one round trip to place); that rewrites
             // every index, so the annotated ones are what gets verified again and tagged.
             // The index also carries the build's trace context, so the invoker's firing joins this trace.
@@ -177,6 +190,8 @@ internal sealed partial class BuildExecutor(
             {
                 images[i] = (images[i].Target, await publisher.AnnotateAsync(request.Registry, images[i].Image, invocation.StagingTag, cancellationToken, indexAnnotations));
             }
+
+            run.EndPhase("annotate");
         }
 
         // Every target is verified: only now do the real tags move.
@@ -189,6 +204,8 @@ internal sealed partial class BuildExecutor(
                 tagSpan?.AddEvent(new ActivityEvent($"{request.Registry}/{target.Repository}@{image.IndexDigest}"));
                 await publisher.TagAsync(request.Registry, target.Repository, image.IndexDigest, tags, run.Retries.Add, cancellationToken);
             }
+
+            run.EndPhase("tag");
         }
 
         // The staging tags served their purpose; removing them is best effort and never fails the build.
@@ -196,6 +213,8 @@ internal sealed partial class BuildExecutor(
         {
             await stagingTags.DeleteAsync(request.Registry, target.Repository, invocation.StagingTag, image.IndexDigest, cancellationToken);
         }
+
+        run.EndPhase("staging tag removed");
 
         return [.. images.Select(i => new BuiltImage(i.Target.Name, request.Registry, i.Target.Repository, i.Image.IndexDigest, tags, i.Image.Platforms))];
     }
@@ -379,6 +398,9 @@ internal sealed partial class BuildExecutor(
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Build {BuildId} interrupted by shutdown; queued again")]
         public static partial void Requeued(ILogger logger, string buildId);
+
+        [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Build {BuildId} took {Phases}")]
+        public static partial void Phases(ILogger logger, string buildId, string phases);
 
         [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Build {BuildId} cancelled by request")]
         public static partial void Cancelled(ILogger logger, string buildId);
