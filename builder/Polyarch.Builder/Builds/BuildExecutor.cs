@@ -36,13 +36,27 @@ internal sealed partial class BuildExecutor(
     /// <remarks>
     /// When <paramref name="cancellationToken"/> fires, the build goes back to the queue (service shutdown) or,
     /// with <paramref name="requeueOnCancel"/> false (a user's Ctrl+C in the CLI), fails as cancelled.
+    /// <para><c>onRecorded</c> is called once the final record is stored (succeeded, failed or cancelled), before the
+    /// housekeeping that follows it — the staging tags' removal and the work directory's — so that whoever follows the
+    /// build (the events stream) hears the outcome without waiting for what cannot change it.</para>
     /// </remarks>
-    public async Task<BuildRecord> ExecuteAsync(BuildRecord build, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken, bool requeueOnCancel = true)
+    public async Task<BuildRecord> ExecuteAsync(
+        BuildRecord build, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken, bool requeueOnCancel = true, Action? onRecorded = null)
     {
         using var timeout = new CancellationTokenSource(_options.BuildTimeout, time);
         using var requested = cancellations.Register(build.Id);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, requested.Token);
         var run = new BuildRun(build);
+        var announced = false;
+        void Announce()
+        {
+            if (!announced)
+            {
+                announced = true;
+                onRecorded?.Invoke();
+            }
+        }
+
         run.Phases.Add(("queued", (build.StartedAt ?? time.GetUtcNow()) - build.CreatedAt));
         Log.Started(logger, build.Id, build.Request.Repository, build.Request.Commit);
         var parent = BuilderTelemetry.Parent(build.Request.TraceParent);
@@ -58,6 +72,7 @@ internal sealed partial class BuildExecutor(
             var images = await RunAsync(run, onProgress, linked.Token);
             await store.FinishAsync(build.Id, BuildStatus.Succeeded, images, run.Timings, run.Retries, run.Warnings, null, run.Logs, CancellationToken.None);
             run.EndPhase("record");
+            Announce();
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var phases = run.DescribePhases();
@@ -104,9 +119,11 @@ internal sealed partial class BuildExecutor(
         }
         finally
         {
+            await RemoveStagingTagsAsync(run, linked.Token);
             TryDelete(WorkDirectory(build.Id));
         }
 
+        Announce(); // A failed or cancelled build (a succeeded one was announced as soon as it was recorded).
         return (await store.GetAsync(build.Id, CancellationToken.None))!;
     }
 
@@ -208,13 +225,8 @@ internal sealed partial class BuildExecutor(
             run.EndPhase("tag");
         }
 
-        // The staging tags served their purpose; removing them is best effort and never fails the build.
-        foreach (var (target, image) in images)
-        {
-            await stagingTags.DeleteAsync(request.Registry, target.Repository, invocation.StagingTag, image.IndexDigest, cancellationToken);
-        }
-
-        run.EndPhase("staging tag removed");
+        // The staging tags served their purpose: removed once the record is final (RemoveStagingTagsAsync).
+        run.StagingTags.AddRange(images.Select(i => new StagingTag(request.Registry, i.Target.Repository, invocation.StagingTag, i.Image.IndexDigest)));
 
         return [.. images.Select(i => new BuiltImage(i.Target.Name, request.Registry, i.Target.Repository, i.Image.IndexDigest, tags, i.Image.Platforms))];
     }
@@ -334,6 +346,22 @@ internal sealed partial class BuildExecutor(
 
         run.Logs[""] = $"Commit {run.Build.Request.Commit} was already built by {built.Id}; tagged {string.Join(", ", tags)} by manifest PUT.\n";
         return images;
+    }
+
+    /// <summary>Best effort, never failing the build: a staging tag left behind never triggers anything (Triggers:IgnoredTags).</summary>
+    private async Task RemoveStagingTagsAsync(BuildRun run, CancellationToken cancellationToken)
+    {
+        foreach (var staging in run.StagingTags)
+        {
+            try
+            {
+                await stagingTags.DeleteAsync(staging.Registry, staging.Repository, staging.Tag, staging.VerifiedDigest, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // Shutting down or timed out: the next build's tags are unaffected.
+            }
+        }
     }
 
     private async Task FailAsync(BuildRun run, BuildError error)

@@ -58,7 +58,7 @@ internal sealed partial class BuildQueueWorker(
                 {
                     try
                     {
-                        await executor.ExecuteAsync(build, p => progress.Publish(build.Id, p), stoppingToken);
+                        await executor.ExecuteAsync(build, p => progress.Publish(build.Id, p), stoppingToken, onRecorded: () => progress.Complete(build.Id));
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                     {

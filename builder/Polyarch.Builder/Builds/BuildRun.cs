@@ -17,6 +17,9 @@ internal sealed class BuildRun(BuildRecord build)
 
     public Dictionary<string, string> Logs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The staging tags this run pushed and verified, removed once its record is final.</summary>
+    public List<StagingTag> StagingTags { get; } = [];
+
     /// <summary>How long each phase took, in order (checkout, definition, bake, verify, annotate, tag, …).</summary>
     public List<(string Phase, TimeSpan Took)> Phases { get; } = [];
 

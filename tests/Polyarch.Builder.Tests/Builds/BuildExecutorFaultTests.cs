@@ -55,6 +55,52 @@ public sealed class BuildExecutorFaultTests(RegistryFixture registry) : IDisposa
     }
 
     [Fact]
+    public async Task The_outcome_is_announced_once_recorded_and_the_staging_tag_removed_after_it()
+    {
+        using var docker = FakeDocker.Replaying("cache-export-fails.rawjson", exitCode: 1);
+        using var services = Services(docker);
+        var commit = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
+        var store = services.GetRequiredService<IBuildStore>();
+        var submitted = await store.SubmitAsync(new BuildRequest(_repository.Path, registry.Address, "demo/announced", commit, "main", true, Platforms, "test"), null, CancellationToken.None);
+        var stagingTag = $"polyarch-build-{submitted.Build.Id}";
+        var context = Polyarch.Testing.Buildx.CreateContext(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\nRUN uname -m > /arch\n" });
+        await Polyarch.Testing.Buildx.BuildAndPushAsync(context, $"{registry.Address}/demo/announced:{stagingTag}", Platforms);
+        using var harness = new BuildHarness(registry.Address);
+        var announcements = new List<(BuildStatus Status, string? Staging)>();
+
+        var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync(
+            (await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None,
+            onRecorded: () => announcements.Add((
+                store.GetAsync(submitted.Build.Id, CancellationToken.None).GetAwaiter().GetResult()!.Status,
+                harness.TagDigestAsync("demo/announced", stagingTag).GetAwaiter().GetResult())));
+
+        build.Status.ShouldBe(BuildStatus.Succeeded, build.Error?.Message);
+        // Announced once, with the final record already stored and before the housekeeping that cannot change it.
+        var announced = announcements.ShouldHaveSingleItem();
+        announced.Status.ShouldBe(BuildStatus.Succeeded);
+        announced.Staging.ShouldNotBeNull("the staging tag was removed before the outcome was announced");
+        (await harness.TagDigestAsync("demo/announced", stagingTag)).ShouldBeNull("the staging tag outlived the build");
+        (await harness.TagDigestAsync("demo/announced", "latest")).ShouldBe(build.Images.ShouldHaveSingleItem().IndexDigest);
+    }
+
+    [Fact]
+    public async Task A_failed_build_is_announced_once()
+    {
+        using var docker = FakeDocker.Replaying("cache-export-fails.rawjson", exitCode: 1);
+        using var services = Services(docker, ("Builder:PushRetries", "0"));
+        var commit = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
+        var store = services.GetRequiredService<IBuildStore>();
+        await store.SubmitAsync(new BuildRequest(_repository.Path, registry.Address, "demo/announced-failed", commit, "main", true, Platforms, "test"), null, CancellationToken.None);
+        var announcements = 0;
+
+        var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync(
+            (await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None, onRecorded: () => announcements++);
+
+        build.Status.ShouldBe(BuildStatus.Failed);
+        announcements.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_cache_export_failure_without_a_pushed_image_fails_the_build()
     {
         using var docker = FakeDocker.Replaying("cache-export-fails.rawjson", exitCode: 1);
