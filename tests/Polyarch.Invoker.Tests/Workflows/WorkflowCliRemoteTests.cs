@@ -151,6 +151,48 @@ public sealed class WorkflowCliRemoteTests(WorkflowsFixture fixture) : IDisposab
         JsonNode.Parse(refused.StandardOutput)!["exitCode"]!.GetValue<int>().ShouldBe(2);
     }
 
+    [Fact]
+    public async Task An_idempotency_key_starts_one_run_whether_asked_through_the_service_or_on_the_local_state()
+    {
+        (await InvokerCli.RunAsync(_state, "actions", "create", "wf-echo", "--image", fixture.EchoImage)).ExitCode.ShouldBe(0);
+        var file = await WriteAsync("keyed.yaml", "steps:\n  - { name: a, action: wf-echo, platforms: linux/amd64 }\n");
+        (await InvokerCli.RunAsync(_state, "workflows", "create", "keyed", "--file", file)).ExitCode.ShouldBe(0);
+        await using var serve = await new InvokerUnderTest().StartAsync(_state, ["--Service:RequireApiKey=true", $"--Service:ApiKey={Key}"]);
+        var remote = await RemoteOptionsAsync(serve.Http.BaseAddress!);
+
+        var first = await Json(["workflows", "run", "keyed", "--idempotency-key", "ci-job-42", "--output", "json", .. remote]);
+        var again = await Json(["workflows", "run", "keyed", "--idempotency-key", "ci-job-42", "--output", "json", .. remote]);
+        var locally = await Json("workflows", "run", "keyed", "--idempotency-key", "ci-job-42", "--output", "json");
+        var table = await InvokerCli.RunAsync(_state, ["workflows", "run", "keyed", "--idempotency-key", "ci-job-42", .. remote]);
+        var other = await Json(["workflows", "run", "keyed", "--idempotency-key", "ci-job-43", "--output", "json", .. remote]);
+
+        var runId = first["runId"]!.GetValue<string>();
+        first["created"]!.GetValue<bool>().ShouldBeTrue();
+        again["runId"]!.GetValue<string>().ShouldBe(runId);
+        again["created"]!.GetValue<bool>().ShouldBeFalse();
+        locally["runId"]!.GetValue<string>().ShouldBe(runId, "the local state and the service share one store: one run per key");
+        locally["created"]!.GetValue<bool>().ShouldBeFalse();
+        table.ExitCode.ShouldBe(0, table.StandardError);
+        table.StandardOutput.ShouldStartWith($"ok: run {runId} was started before with this idempotency key (");
+        other["runId"]!.GetValue<string>().ShouldNotBe(runId);
+        other["created"]!.GetValue<bool>().ShouldBeTrue();
+        (await Json(["workflows", "runs", "list", "--workflow", "keyed", "--output", "json", .. remote])).AsArray().Count.ShouldBe(2);
+
+        // Refused at the edge: the CLI before any call, the service for any other client.
+        var refused = await InvokerCli.RunAsync(_state, ["workflows", "run", "keyed", "--idempotency-key", new string('k', 513), .. remote]);
+        refused.ExitCode.ShouldBe(2, refused.StandardError);
+        refused.StandardError.ShouldContain("--idempotency-key must be 1–512 characters (it has 513)");
+        using var http = new HttpClient { BaseAddress = serve.Http.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/workflows/keyed/runs");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        request.Headers.Add("Idempotency-Key", new string('k', 600));
+        using var response = await http.SendAsync(request);
+        ((int)response.StatusCode).ShouldBe(400);
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>()
+            .ShouldStartWith("The Idempotency-Key header must be 1–512 characters (it has 600)");
+        (await Json(["workflows", "runs", "list", "--workflow", "keyed", "--output", "json", .. remote])).AsArray().Count.ShouldBe(2, "a refused start starts nothing");
+    }
+
     /// <summary>Runs the verb on the local state and through the service; both exit <paramref name="exitCode"/> and print the same.</summary>
     private async Task<BufferedCommandResult> SameAsync(string[] remote, int exitCode, params string[] verb)
     {

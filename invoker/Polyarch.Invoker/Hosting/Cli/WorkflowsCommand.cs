@@ -131,8 +131,12 @@ internal static class WorkflowsCommand
         {
             Description = "Wait for the run's end and print its record (local state: this process drives the run; --url: the service drives it, Ctrl-C only stops waiting)",
         };
+        var idempotencyKey = new Option<string?>("--idempotency-key")
+        {
+            Description = "Start at most one run for this key: the same key again answers the first run (e.g. a CI job's id, so a retried job does not run the workflow twice)",
+        };
         var output = CliOptions.Output();
-        var command = ClientOptions.AddTo(new Command("run", "Start a run of a workflow") { name, param, wait, output });
+        var command = ClientOptions.AddTo(new Command("run", "Start a run of a workflow") { name, param, wait, idempotencyKey, output });
         command.SetAction((parseResult, cancellationToken) =>
         {
             var waiting = parseResult.GetValue(wait);
@@ -141,12 +145,22 @@ internal static class WorkflowsCommand
                 async (api, format) =>
                 {
                     var parameters = ParamsParser.Parse(parseResult.GetValue(param) ?? [], null);
-                    var start = await api.StartWorkflowRunAsync(parseResult.GetValue(name)!, parameters, waiting, cancellationToken);
+                    var key = parseResult.GetValue(idempotencyKey);
+                    if (key is not null && IdempotencyKeys.Problem(key, "--idempotency-key") is { } problem)
+                    {
+                        throw new FormatException(problem);
+                    }
+
+                    var start = await api.StartWorkflowRunAsync(parseResult.GetValue(name)!, parameters, waiting, key, cancellationToken);
                     if (!waiting)
                     {
                         if (format != OutputFormat.Table)
                         {
-                            StructuredOutput.Write(Console.Out, new JsonObject { ["runId"] = start.RunId, ["status"] = start.Status }, format);
+                            StructuredOutput.Write(Console.Out, new JsonObject { ["runId"] = start.RunId, ["status"] = start.Status, ["created"] = start.Created }, format);
+                        }
+                        else if (!start.Created)
+                        {
+                            Console.WriteLine($"ok: run {start.RunId} was started before with this idempotency key ({start.Status}); no new run (see `workflows runs get {start.RunId}`)");
                         }
                         else
                         {

@@ -117,14 +117,18 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
 
     public Task<bool> DeleteWorkflowAsync(string name, CancellationToken cancellationToken) => DeleteAsync($"v1/workflows/{Escape(name)}", cancellationToken);
 
-    public async Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, CancellationToken cancellationToken)
+    public async Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        // The service drives the run (202 {runId}); a waiting CLI then long-polls its record (WaitForWorkflowRunAsync).
+        // The service drives the run (202 {runId, created, status}); a waiting CLI then long-polls its record (WaitForWorkflowRunAsync).
         using var response = await SendAsync(
             HttpMethod.Post, $"v1/workflows/{Escape(workflow)}/runs", parameters, cancellationToken,
-            refuse: (status, _) => status == HttpStatusCode.NotFound ? new WorkflowNotFoundException(workflow) : null);
+            refuse: (status, _) => status == HttpStatusCode.NotFound ? new WorkflowNotFoundException(workflow) : null,
+            headers: idempotencyKey is null ? null : [("Idempotency-Key", idempotencyKey)]);
         var started = await ReadAsync<JsonObject>(response, cancellationToken);
-        return new StartedWorkflowRun(started["runId"]!.GetValue<string>(), WorkflowRunStatus.Running);
+        return new StartedWorkflowRun(
+            started["runId"]!.GetValue<string>(),
+            started["status"]?.GetValue<string>() ?? WorkflowRunStatus.Running,
+            started["created"]?.GetValue<bool>() ?? true);
     }
 
     public async Task<WorkflowRun> WaitForWorkflowRunAsync(string runId, CancellationToken cancellationToken)
@@ -256,11 +260,16 @@ internal sealed class HttpInvokerApi(ServiceConnection connection) : IInvokerApi
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, bool notFoundIsNull = false,
-        Func<HttpStatusCode, JsonObject?, Exception?>? refuse = null)
+        Func<HttpStatusCode, JsonObject?, Exception?>? refuse = null, IReadOnlyList<(string Name, string Value)>? headers = null)
     {
         HttpResponseMessage response;
         using (var request = new HttpRequestMessage(method, path))
         {
+            foreach (var (header, value) in headers ?? [])
+            {
+                request.Headers.Add(header, value);
+            }
+
             if (body is not null)
             {
                 request.Content = new StringContent(body.ToJsonString(InvokerJson.Options), Encoding.UTF8, "application/json");

@@ -58,9 +58,10 @@ internal interface IInvokerApi : IAsyncDisposable
 
     /// <summary>
     /// Starts a run (<see cref="WorkflowNotFoundException"/> for an unknown workflow). With <paramref name="wait"/> the local
-    /// state drives it in this process (else a `serve` takes it up); a service drives it either way.
+    /// state drives it in this process (else a `serve` takes it up); a service drives it either way. The same
+    /// <paramref name="idempotencyKey"/> again answers the first run with it instead of starting another.
     /// </summary>
-    public Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, CancellationToken cancellationToken);
+    public Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, string? idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Waits until the run has ended and returns its record (<see cref="WorkflowRunNotFoundException"/> for an unknown run).</summary>
     public Task<WorkflowRun> WaitForWorkflowRunAsync(string runId, CancellationToken cancellationToken);

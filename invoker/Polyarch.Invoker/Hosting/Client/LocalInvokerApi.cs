@@ -98,10 +98,17 @@ internal sealed class LocalInvokerApi(ServiceProvider services, bool ownInstance
     public Task<bool> DeleteWorkflowAsync(string name, CancellationToken cancellationToken) =>
         services.GetRequiredService<WorkflowStore>().DeleteAsync(name, cancellationToken);
 
-    public async Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, CancellationToken cancellationToken)
+    public async Task<StartedWorkflowRun> StartWorkflowRunAsync(string workflow, JsonObject parameters, bool wait, string? idempotencyKey, CancellationToken cancellationToken)
     {
         // Waiting, this process drives the run (it holds the lease); else it is stored with a free lease for a `serve`.
-        var start = await services.GetRequiredService<WorkflowEngine>().StartAsync(new WorkflowStartRequest(workflow, parameters), drive: wait, cancellationToken);
+        var engine = services.GetRequiredService<WorkflowEngine>();
+        var start = await engine.StartAsync(new WorkflowStartRequest(workflow, parameters, IdempotencyKey: idempotencyKey), drive: wait, cancellationToken);
+        if (!start.Created)
+        {
+            var existing = await engine.GetRunAsync(start.RunId, cancellationToken);
+            return new StartedWorkflowRun(start.RunId, existing?.Status ?? WorkflowRunStatus.Pending, Created: false);
+        }
+
         return new StartedWorkflowRun(start.RunId, wait ? WorkflowRunStatus.Running : WorkflowRunStatus.Pending);
     }
 

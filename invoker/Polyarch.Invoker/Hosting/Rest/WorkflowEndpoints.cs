@@ -118,6 +118,11 @@ internal static class WorkflowEndpoints
         }
 
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (key is not null && IdempotencyKeys.Problem(key, "The Idempotency-Key header") is { } problem)
+        {
+            return Problem(400, "Invalid Idempotency-Key", problem);
+        }
+
         WorkflowRunStart start;
         try
         {
@@ -133,7 +138,9 @@ internal static class WorkflowEndpoints
             return Json(await engine.WaitAsync(start.RunId, ct));
         }
 
-        return Results.Json(new { runId = start.RunId, created = start.Created, status = WorkflowRunStatus.Running }, InvokerJson.Options, statusCode: 202);
+        // A repeated key answers the first run as it is now (it may have ended).
+        var status = start.Created ? WorkflowRunStatus.Running : (await engine.GetRunAsync(start.RunId, ct))?.Status ?? WorkflowRunStatus.Running;
+        return Results.Json(new { runId = start.RunId, created = start.Created, status }, InvokerJson.Options, statusCode: 202);
     }
 
     private static IResult Json<T>(T value) => Results.Json(value, InvokerJson.Options);
