@@ -56,6 +56,12 @@ public sealed class ActionProxyDouble : IAsyncDisposable
     /// <summary>How long /run takes before it answers (a slow or hanging action); the invoker's abort ends the wait.</summary>
     public TimeSpan RunDelay { get; set; }
 
+    /// <summary>
+    /// When set, /run reads the whole request (it counts in <see cref="Runs"/>: the action ran) and then closes the
+    /// connection without answering, as a proxy whose process crashed mid-activation.
+    /// </summary>
+    public bool BreakRun { get; set; }
+
     /// <summary>When above 0, /run's answer also carries a file <c>big.bin</c> of this many bytes under "polyarch:files" (base64).</summary>
     public int AnswerFileBytes { get; set; }
 
@@ -100,6 +106,12 @@ public sealed class ActionProxyDouble : IAsyncDisposable
             {
                 proxy.Output?.Invoke(Sentinel);
                 proxy.Output?.Invoke($"{after} {body?["value"]?.ToJsonString()}");
+            }
+
+            if (proxy.BreakRun)
+            {
+                context.Abort();
+                return Results.Empty;
             }
 
             if (proxy.RunDelay > TimeSpan.Zero)

@@ -33,6 +33,9 @@ public sealed class ApiServerDouble : IAsyncDisposable
 
     // Cancelled when a pod is deleted: its port-forward connections end, as they do when a real pod's container is killed.
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _podLifetimes = new(StringComparer.Ordinal);
+
+    // Pods whose process no longer listens (see StopListening).
+    private readonly ConcurrentDictionary<string, bool> _notListening = new(StringComparer.Ordinal);
     private readonly string _directory;
 
     private ApiServerDouble(WebApplication app, string directory)
@@ -94,6 +97,17 @@ public sealed class ApiServerDouble : IAsyncDisposable
     public IReadOnlyList<V1Pod> Pods() => _state.List("Pod", _ => true).Items.Cast<V1Pod>().ToList();
 
     public V1Pod? Pod(string name) => _state.GetPod(Namespace, name);
+
+    /// <summary>
+    /// The pod's process stops listening while the pod stays Running (its proxy crashed, a restart is pending): its
+    /// forwarded connections end, and every new port-forward to it gets the kubelet's dial failure ("connect: connection
+    /// refused") on the error channel — nothing sent on such a connection reaches the pod.
+    /// </summary>
+    public void StopListening(string podName)
+    {
+        _notListening[$"{Namespace}/{podName}"] = true;
+        EndPodLifetime($"{Namespace}/{podName}");
+    }
 
     public void ClearCalls() => _calls.Clear();
 
@@ -157,7 +171,7 @@ public sealed class ApiServerDouble : IAsyncDisposable
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/log", ReadLog);
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}/portforward", (HttpContext context, string ns, string name) =>
             _state.GetPod(ns, name) is { } pod
-                ? PortForwarder.ServeAsync(context, pod, Json, _podLifetimes.GetOrAdd($"{ns}/{name}", _ => new CancellationTokenSource()).Token)
+                ? PortForwarder.ServeAsync(context, pod, Json, _podLifetimes.GetOrAdd($"{ns}/{name}", _ => new CancellationTokenSource()).Token, listening: !_notListening.ContainsKey($"{ns}/{name}"))
                 : Json(context, 404, Statuses.NotFound("pods", name)));
     }
 

@@ -22,7 +22,8 @@ internal static class PortForwarder
     public const string Protocol = "v4.channel.k8s.io";
 
     /// <param name="podGone">Cancelled when the pod is deleted: the forwarded connections end, as a killed container's do.</param>
-    public static async Task ServeAsync(HttpContext context, V1Pod pod, Func<HttpContext, int, object, Task> json, CancellationToken podGone)
+    /// <param name="listening">False: nothing listens in the pod (every dial is refused, as on a closed port).</param>
+    public static async Task ServeAsync(HttpContext context, V1Pod pod, Func<HttpContext, int, object, Task> json, CancellationToken podGone, bool listening = true)
     {
         var name = pod.Metadata.Name;
         if (!context.WebSockets.IsWebSocketRequest)
@@ -82,6 +83,11 @@ internal static class PortForwarder
                 var client = new TcpClient();
                 try
                 {
+                    if (!listening)
+                    {
+                        throw new SocketException((int)SocketError.ConnectionRefused);
+                    }
+
                     await client.ConnectAsync(pod.Status.PodIP, ports[i], done.Token);
                     connections[i] = client;
                     pumps.Add(PodToClientAsync(client.GetStream(), socket, send, (byte)(2 * i), done.Token));

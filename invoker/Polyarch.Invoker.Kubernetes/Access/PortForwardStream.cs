@@ -29,6 +29,7 @@ internal sealed class PortForwardStream : Stream
     private int _pendingCount;
     private int _channel = -1;
     private bool _ended;
+    private bool _dataSeen;
 
     public PortForwardStream(WebSocket socket, string pod, int port)
     {
@@ -108,12 +109,28 @@ internal sealed class PortForwardStream : Stream
 
             _pendingOffset = offset;
             _pendingCount = result.Count - offset;
+            _dataSeen |= _pendingCount > 0;
         }
     }
 
-    private int End() => _error.Length == 0
-        ? 0
-        : throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Port-forward to pod {_pod} port {_port} failed: {_error}"));
+    private int End()
+    {
+        if (_error.Length == 0)
+        {
+            return 0;
+        }
+
+        var message = string.Create(CultureInfo.InvariantCulture, $"Port-forward to pod {_pod} port {_port} failed: {_error}");
+        // The kubelet reports a failed dial of the pod's port on the error channel ("… failed to connect to localhost:8080
+        // inside namespace … connect: connection refused" from containerd and CRI-O, socat's "Connection refused" from
+        // dockershim): then nothing written here reached the pod. Any other error (a copy that broke) may come after it did.
+        throw !_dataSeen && DialFailed(_error.ToString())
+            ? new PortForwardDialFailedException(message)
+            : new IOException(message);
+    }
+
+    private static bool DialFailed(string error) =>
+        error.Contains("connection refused", StringComparison.OrdinalIgnoreCase) || error.Contains("failed to connect", StringComparison.OrdinalIgnoreCase);
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {

@@ -72,7 +72,7 @@ internal sealed partial class PodHttpRunner : IDisposable
             var wait = lease.Wait - init;
             var runStart = _time.GetTimestamp();
             var body = ActionHttpClient.RunPayload(JsonNode.Parse(request.ParamsJson), request.ActionName, request.ActivationId, _time.GetUtcNow() + request.Timeout);
-            (string Status, JsonNode? Result, bool Healthy, bool Unreachable) answer;
+            PostAnswer answer;
             TimeSpan run;
             PodLogs logs;
             try
@@ -81,8 +81,10 @@ internal sealed partial class PodHttpRunner : IDisposable
                 run = _time.GetElapsedTime(runStart);
                 if (answer.Unreachable && !lease.Cold && attempt == 0)
                 {
-                    // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): the pool
-                    // drops it and the activation gets a new one, as a Docker container that refuses connections.
+                    // A warm pod that cannot be reached died while idle (evicted, node lost, deleted by someone): the request
+                    // never reached an action (see PostAsync), so the pool drops the pod and the activation gets a new one, as
+                    // a Docker container that refuses connections. A connection that broke after the request went out is not
+                    // retried: the action may have run (OpenWhisk does not retry it either).
                     var reason = answer.Result?["error"]?.ToString() ?? "";
                     LogWarmPodGone(_logger, warm.Id, reason);
                     warm.MarkDead();
@@ -107,7 +109,7 @@ internal sealed partial class PodHttpRunner : IDisposable
             }
 
             _pool.Release(lease, reusable: answer.Healthy, answer.Healthy ? null : "its activation did not end cleanly (timed out, broke or failed)");
-            return new BackendRun(answer.Status, answer.Result, logs.Lines, logs.Truncated, lease.Cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run,
+            return new BackendRun(answer.Status, answer.Result, logs.Lines, logs.Truncated || answer.Truncated, lease.Cold, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, init, run,
                 warm.Node, variant.Platform, variant.Digest, Container: warm.Id, Image: placement.Image);
         }
     }
@@ -225,7 +227,7 @@ internal sealed partial class PodHttpRunner : IDisposable
             if (initAnswer.Status != ActivationStatus.Success)
             {
                 var initLogs = await ReadLogsAsync(warm, cancellationToken);
-                throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
+                throw new PodStartFailedException(new BackendRun(initAnswer.Status, initAnswer.Result, initLogs.Lines, initLogs.Truncated || initAnswer.Truncated, Cold: true, TimeSpan.Zero, warm.InitDuration, TimeSpan.Zero,
                     warm.Node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
             }
 
@@ -243,7 +245,14 @@ internal sealed partial class PodHttpRunner : IDisposable
                 node, variant.Platform, variant.Digest, Container: name, Image: placement.Image));
     }
 
-    private async Task<(string Status, JsonNode? Result, bool Healthy, bool Unreachable)> PostAsync(PodActionContainer pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// POSTs /init or /run. <see cref="PostAnswer.Unreachable"/> only when the request provably never reached the action:
+    /// the connection could not be opened (refused, no route, the port-forward WebSocket refused because the pod is gone)
+    /// or the kubelet reported that it could not dial the pod's port. A connection that broke once the request was out
+    /// is a failed activation (the action may have run), never a retry. /init is never retried either way: a pod whose
+    /// /init fails is deleted and the activation fails with the reason (PodStartFailedException).
+    /// </summary>
+    private async Task<PostAnswer> PostAsync(PodActionContainer pod, string path, JsonObject body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
@@ -257,7 +266,7 @@ internal sealed partial class PodHttpRunner : IDisposable
                 : await _proxy.RunAsync(pod.Address, body, _invoker.MaxAnswerBytes, linked.Token);
             if (!response.IsOk && path == "init")
             {
-                return (ActivationStatus.DeveloperError, OutcomeClassifier.FromInitResponse(response.StatusCode, response.Body).Result, false, false);
+                return new PostAnswer(ActivationStatus.DeveloperError, OutcomeClassifier.FromInitResponse(response.StatusCode, response.Body).Result, false, false);
             }
 
             if (response.Exceeded)
@@ -265,27 +274,57 @@ internal sealed partial class PodHttpRunner : IDisposable
                 var tooLarge = path == "init"
                     ? OutcomeClassifier.FromResponse([], okStatus: true, exceeded: true, _options.MaxResultBytes)
                     : OutcomeClassifier.AnswerTooLarge(_invoker);
-                return (tooLarge.Status, tooLarge.Result, false, false);
+                return new PostAnswer(tooLarge.Status, tooLarge.Result, false, false, tooLarge.Truncated);
             }
 
             var (status, result, _) = OutcomeClassifier.FromResponse(response.Body, response.IsOk, exceeded: false, _options.MaxResultBytes);
             if (response.Body.Length > _options.MaxResultBytes && ResultBytesWithoutFiles(result) > _options.MaxResultBytes)
             {
                 var dropped = OutcomeClassifier.DeveloperError($"The action produced a result larger than the limit of {_options.MaxResultBytes} bytes (Kubernetes:MaxResultBytes; files under \"{ResultFiles.Key}\" do not count); it was dropped.", truncated: true);
-                return (dropped.Status, dropped.Result, response.IsOk, false);
+                return new PostAnswer(dropped.Status, dropped.Result, response.IsOk, false, dropped.Truncated);
             }
 
-            return (status, result, response.IsOk && status is ActivationStatus.Success or ActivationStatus.ApplicationError, false);
+            return new PostAnswer(status, result, response.IsOk && status is ActivationStatus.Success or ActivationStatus.ApplicationError, false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
+            return new PostAnswer(ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action did not answer /{path} within {timeout.TotalMilliseconds:0} ms."), false, false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.WebSockets.WebSocketException or k8s.Autorest.HttpOperationException)
         {
             var detail = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
-            return (ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
+            if (NeverDelivered(ex))
+            {
+                return new PostAnswer(ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject($"The action's container at {where} did not answer /{path}: {detail}"), false, true);
+            }
+
+            // Sent, then the connection broke without a (whole) answer: the action may have run, so the activation fails
+            // once — a developer error, as OpenWhisk records a container that failed mid-activation — and the pod is deleted.
+            return new PostAnswer(ActivationStatus.DeveloperError, OutcomeClassifier.ErrorObject(
+                $"The connection to the action's container at {where} broke during /{path}, after the request was sent: {detail}. " +
+                "The action may have run, so the activation was not retried; check the action's logs (did its process exit or crash?)."), false, false);
         }
+    }
+
+    // Only a connection that was never opened, or a port-forward whose kubelet could not dial the pod, proves that no byte
+    // of the request reached the action. SocketsHttpHandler reports its connect step (and its ConnectCallback, which opens
+    // the port-forward WebSocket) as ConnectionError; a failure while sending or reading is Unknown or ResponseEnded.
+    private static bool NeverDelivered(Exception exception)
+    {
+        if (exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+        {
+            return true;
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PortForwardDialFailedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose() => _http.Dispose();
@@ -309,6 +348,9 @@ internal sealed partial class PodHttpRunner : IDisposable
 
         return total;
     }
+
+    /// <summary>What /init or /run came to: the outcome, whether the pod may serve again, whether nothing was delivered, whether the result was cut.</summary>
+    private sealed record PostAnswer(string Status, JsonNode? Result, bool Healthy, bool Unreachable, bool Truncated = false);
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 

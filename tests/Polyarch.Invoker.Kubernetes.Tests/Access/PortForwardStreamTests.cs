@@ -85,6 +85,31 @@ public sealed class PortForwardStreamTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_dial_failure_before_any_data_says_nothing_reached_the_pod()
+    {
+        await SendAsync([0, 0x90, 0x1F], endOfMessage: true);
+        await SendAsync([1, 0x90, 0x1F], endOfMessage: true);
+        await SendAsync([1, .. "error forwarding port 8080 to pod 1234, uid : failed to connect to localhost:8080 inside namespace: connect: connection refused"u8.ToArray()], endOfMessage: true);
+        await _server.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, TestTimeout.Token());
+
+        await Should.ThrowAsync<PortForwardDialFailedException>(() => ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task An_error_after_the_pod_sent_data_is_a_plain_io_failure_not_a_dial_failure()
+    {
+        await SendAsync([0, 0x90, 0x1F], endOfMessage: true);
+        await SendAsync([1, 0x90, 0x1F], endOfMessage: true);
+        await SendAsync([0, (byte)'H', (byte)'T'], endOfMessage: true);
+        await SendAsync([1, .. "error forwarding port 8080 to pod 1234: connection refused"u8.ToArray()], endOfMessage: true);
+        await _server.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, TestTimeout.Token());
+
+        var failure = await Should.ThrowAsync<IOException>(() => ReadToEndAsync());
+
+        failure.ShouldNotBeOfType<PortForwardDialFailedException>("the pod answered something: the request may have reached it");
+    }
+
+    [Fact]
     public async Task A_zero_byte_read_waits_for_data_and_consumes_nothing()
     {
         var waiting = _stream.ReadAsync(Memory<byte>.Empty, TestTimeout.Token()).AsTask();

@@ -40,6 +40,7 @@ public sealed class AnswerBoundTests
         var error = run.Result!["error"]!.GetValue<string>();
         error.ShouldContain($"larger than the limit of {invoker.MaxAnswerBytes} bytes");
         error.ShouldContain("Invoker:MaxFilesBytes 1048576");
+        run.Truncated.ShouldBeTrue("the answer was cut, as Docker marks it");
         cluster.Proxy.LastInit!["value"]!["env"]!["POLYARCH_FILES_MAX_BYTES"]!.GetValue<string>().ShouldBe("1048576");
     }
 
@@ -53,5 +54,22 @@ public sealed class AnswerBoundTests
 
         run.Status.ShouldBe(ActivationStatus.DeveloperError);
         run.Result!["error"]!.GetValue<string>().ShouldContain("larger than the limit of 64 bytes (Kubernetes:MaxResultBytes");
+    }
+
+    [Fact]
+    public async Task A_result_dropped_for_MaxResultBytes_is_marked_truncated_as_on_Docker()
+    {
+        // The core copies BackendRun.Truncated into the activation record's "truncated" (ActionInvoker); Docker sets it
+        // for a dropped result (DockerHttpRunner: truncated || outcome.Truncated), so Kubernetes must too.
+        await using var cluster = await HttpActionCluster.StartAsync(configure: o => o.MaxResultBytes = 64);
+        var request = EchoImage.Request(platform: "linux/arm64") with { Protocol = Actions.ActionProtocol.Http, Port = cluster.Proxy.Port, ParamsJson = $$"""{"text":"{{new string('a', 200)}}"}""" };
+        var small = await cluster.Harness.Backend.RunAsync(request with { ActivationId = "small", ParamsJson = """{"n":1}""" }, TestTimeout.Token());
+
+        var run = await cluster.Harness.Backend.RunAsync(request, TestTimeout.Token());
+
+        small.Status.ShouldBe(ActivationStatus.Success, small.Result?.ToJsonString());
+        small.Truncated.ShouldBeFalse();
+        run.Status.ShouldBe(ActivationStatus.DeveloperError);
+        run.Truncated.ShouldBeTrue("the result was dropped for Kubernetes:MaxResultBytes");
     }
 }
