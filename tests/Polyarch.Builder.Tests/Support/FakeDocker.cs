@@ -14,6 +14,22 @@ public sealed class FakeDocker : IDisposable
 
     public string ExecutablePath => _directory.Combine("docker");
 
+    /// <summary>The same fake as the buildx plugin binary (<c>docker-buildx</c>, commands at its root), sharing this fake's logs.</summary>
+    public string PluginPath
+    {
+        get
+        {
+            var path = _directory.Combine("docker-buildx");
+            if (!File.Exists(path))
+            {
+                File.Copy(ExecutablePath, path);
+                File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+            }
+
+            return path;
+        }
+    }
+
     public IReadOnlyList<string> Calls => Read("calls");
 
     public IReadOnlyList<string> Events => Read("events");
