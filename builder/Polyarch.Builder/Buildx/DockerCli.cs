@@ -18,6 +18,10 @@ internal sealed partial class DockerCli
     // A builder started from a plugin would pass it on, so the direct run clears it. (The CLI also passes
     // DOCKER_CLI_PLUGIN_SOCKET, to end the plugin when the CLI exits, and OTEL_RESOURCE_ATTRIBUTES, telemetry only.)
     private const string PluginMarkerVariable = "DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND";
+    // buildx runs `git rev-parse` in the build context on every bake (≈ 5 ms) for vcs info in the provenance; the checkout has
+    // no .git (TreeExporter), so it finds nothing — or, when the state directory sits inside some repository, that one's
+    // commit and remote URL (six git runs). The builder writes its own source/revision labels and annotations.
+    private const string GitInfoVariable = "BUILDX_GIT_INFO";
     private readonly string _dockerPath;
     private readonly string? _buildxPath;
     private readonly TimeSpan _gracePeriod;
@@ -76,7 +80,8 @@ internal sealed partial class DockerCli
         using var forceful = new CancellationTokenSource();
         await using var registration = cancellationToken.Register(() => forceful.CancelAfter(_gracePeriod));
         var setsid = processFile is null ? null : OrphanedBakes.SetsidPath;
-        var direct = _buildxPath is not null && arguments.Count > 0 && arguments[0] == "buildx";
+        var buildx = arguments.Count > 0 && arguments[0] == "buildx";
+        var direct = buildx && _buildxPath is not null;
         var executable = direct ? _buildxPath! : _dockerPath;
         IReadOnlyList<string> executableArguments = direct ? [.. arguments.Skip(1)] : arguments;
         var command = (setsid is null ? CliWrap.Cli.Wrap(executable).WithArguments(executableArguments) : CliWrap.Cli.Wrap(setsid).WithArguments([executable, .. executableArguments]))
@@ -85,6 +90,11 @@ internal sealed partial class DockerCli
                 if (direct)
                 {
                     environment.Set(PluginMarkerVariable, null);
+                }
+
+                if (buildx)
+                {
+                    environment.Set(GitInfoVariable, "0");
                 }
             })
             .WithWorkingDirectory(workingDirectory)

@@ -76,6 +76,24 @@ public sealed class DirectBuildxTests : IDisposable
         docker.Pids.ShouldAllBe(pid => !FakeDocker.IsRunning(pid));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_bake_runs_without_buildx_git_info_the_checkout_has_no_git_and_an_enclosing_repository_is_not_ours(bool directPlugin)
+    {
+        using var docker = FakeDocker.Replaying("arm64-step-fails.rawjson", 0);
+        using var services = BuilderServices.Create(_state.Path, new Dictionary<string, string?>
+        {
+            ["Builder:DockerPath"] = docker.ExecutablePath,
+            ["Builder:BuildxPath"] = directPlugin ? docker.PluginPath : "docker",
+        });
+
+        var result = await services.GetRequiredService<DockerCli>().RunAsync(["buildx", "bake", "--", "default"], _state.Path, null, CancellationToken.None);
+
+        result.ExitCode.ShouldBe(0);
+        docker.BakeEnvironment.ShouldBe(["BUILDX_GIT_INFO=0"]);
+    }
+
     [Fact]
     public async Task A_missing_plugin_fails_with_a_message_that_names_it_and_the_way_back_to_docker()
     {

@@ -36,6 +36,9 @@ public sealed class FakeDocker : IDisposable
 
     public IReadOnlyList<int> Pids => [.. Read("pids").Select(int.Parse)];
 
+    /// <summary>What each <c>buildx bake</c> call found in its environment (<c>BUILDX_GIT_INFO=…</c>), in order.</summary>
+    public IReadOnlyList<string> BakeEnvironment => Read("bake-env");
+
     /// <summary>The pids of the <c>buildx bake</c> calls, in order.</summary>
     public IReadOnlyList<int> BakePids => [.. Read("bake-pids").Select(int.Parse)];
 
