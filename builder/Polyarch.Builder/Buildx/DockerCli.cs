@@ -6,21 +6,51 @@ using Polyarch.Builder.Hosting;
 
 namespace Polyarch.Builder.Buildx;
 
-/// <summary>Runs the docker client through CliWrap with argument lists (never a shell string).</summary>
-internal sealed class DockerCli
+/// <summary>
+/// Runs the docker client through CliWrap with argument lists (never a shell string); <c>buildx …</c> commands run the
+/// buildx plugin directly when <see cref="BuildxPlugin.Resolve"/> finds one (Builder:BuildxPath).
+/// </summary>
+internal sealed partial class DockerCli
 {
     private const int TailLines = 60;
+
+    // The docker CLI sets it for a plugin it runs; buildx then expects to be a plugin ("buildx" as its first argument).
+    // A builder started from a plugin would pass it on, so the direct run clears it. (The CLI also passes
+    // DOCKER_CLI_PLUGIN_SOCKET, to end the plugin when the CLI exits, and OTEL_RESOURCE_ATTRIBUTES, telemetry only.)
+    private const string PluginMarkerVariable = "DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND";
+    // buildx runs `git rev-parse` in the build context on every bake (≈ 5 ms) for vcs info in the provenance; the checkout has
+    // no .git (TreeExporter), so it finds nothing — or, when the state directory sits inside some repository, that one's
+    // commit and remote URL (six git runs). The builder writes its own source/revision labels and annotations.
+    private const string GitInfoVariable = "BUILDX_GIT_INFO";
     private readonly string _dockerPath;
+    private readonly string? _buildxPath;
     private readonly TimeSpan _gracePeriod;
 
-    public DockerCli(IOptions<BuilderOptions> options)
+    public DockerCli(IOptions<BuilderOptions> options, ILogger<DockerCli>? logger = null)
     {
         _dockerPath = options.Value.DockerPath;
+        _buildxPath = BuildxPlugin.Resolve(options.Value);
         _gracePeriod = options.Value.CancelGracePeriod;
+        if (logger is null)
+        {
+            return;
+        }
+
+        if (_buildxPath is null)
+        {
+            Log.BuildxThroughDocker(logger, _dockerPath);
+        }
+        else
+        {
+            Log.BuildxDirect(logger, _buildxPath);
+        }
     }
 
     /// <summary>The docker executable used.</summary>
     public string DockerPath => _dockerPath;
+
+    /// <summary>The buildx plugin run directly for <c>buildx …</c> commands, or null when they go through <see cref="DockerPath"/>.</summary>
+    public string? BuildxPath => _buildxPath;
 
     /// <summary>
     /// Runs docker; <paramref name="cancellationToken"/> first interrupts it (SIGINT, buildx cancels its
@@ -50,7 +80,23 @@ internal sealed class DockerCli
         using var forceful = new CancellationTokenSource();
         await using var registration = cancellationToken.Register(() => forceful.CancelAfter(_gracePeriod));
         var setsid = processFile is null ? null : OrphanedBakes.SetsidPath;
-        var command = (setsid is null ? CliWrap.Cli.Wrap(_dockerPath).WithArguments(arguments) : CliWrap.Cli.Wrap(setsid).WithArguments([_dockerPath, .. arguments]))
+        var buildx = arguments.Count > 0 && arguments[0] == "buildx";
+        var direct = buildx && _buildxPath is not null;
+        var executable = direct ? _buildxPath! : _dockerPath;
+        IReadOnlyList<string> executableArguments = direct ? [.. arguments.Skip(1)] : arguments;
+        var command = (setsid is null ? CliWrap.Cli.Wrap(executable).WithArguments(executableArguments) : CliWrap.Cli.Wrap(setsid).WithArguments([executable, .. executableArguments]))
+            .WithEnvironmentVariables(environment =>
+            {
+                if (direct)
+                {
+                    environment.Set(PluginMarkerVariable, null);
+                }
+
+                if (buildx)
+                {
+                    environment.Set(GitInfoVariable, "0");
+                }
+            })
             .WithWorkingDirectory(workingDirectory)
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
@@ -73,12 +119,12 @@ internal sealed class DockerCli
             var group = setsid is null ? null : $"-{task.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
             if (processFile is not null)
             {
-                // setsid execs docker in place (it is not a group leader), so the pid is the new group's id. Written as soon
+                // setsid execs docker (or the plugin) in place (it is not a group leader), so the pid is the new group's id. Written as soon
                 // as the process exists; a builder killed in the microseconds before leaves that one bake unrecorded.
                 await OrphanedBakes.WriteAsync(processFile, task.ProcessId, isGroup: setsid is not null, arguments).ConfigureAwait(false);
             }
 
-            // CliWrap interrupts and kills docker itself; the whole group (the buildx plugin too) gets the same signals.
+            // CliWrap interrupts and kills docker (or the plugin) itself; the whole group (docker's buildx plugin too) gets the same signals.
             await using var interruptGroup = group is null ? default : cancellationToken.Register(() => _ = SignalAsync("INT", group));
             await using var killGroup = group is null ? default : forceful.Token.Register(() => _ = SignalAsync("KILL", group));
             CommandResult result;
@@ -103,6 +149,12 @@ internal sealed class DockerCli
 
             return new DockerCliResult(result.ExitCode, stdout.ToString(), tailText);
         }
+        catch (System.ComponentModel.Win32Exception exception) when (direct)
+        {
+            throw new DependencyUnavailableException(
+                $"Could not start the buildx plugin {executable}: {exception.Message}. Install docker-buildx (see ./scripts/host.sh up), " +
+                "set Builder:BuildxPath to the plugin, or to `docker` to run buildx through Builder:DockerPath.", exception);
+        }
         catch (System.ComponentModel.Win32Exception exception)
         {
             throw new DependencyUnavailableException(
@@ -122,5 +174,14 @@ internal sealed class DockerCli
 #pragma warning restore CA1031
         {
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "buildx commands run the plugin {BuildxPath} directly")]
+        public static partial void BuildxDirect(ILogger logger, string buildxPath);
+
+        [LoggerMessage(EventId = 312, Level = LogLevel.Information, Message = "buildx commands run through {DockerPath} buildx")]
+        public static partial void BuildxThroughDocker(ILogger logger, string dockerPath);
     }
 }

@@ -12,10 +12,10 @@ public sealed class BuildHarness : IDisposable
     private readonly TempDirectory _state = new();
     private readonly ServiceProvider _services;
 
-    public BuildHarness(string registry)
+    public BuildHarness(string registry, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Registry = registry;
-        _services = BuilderServices.Create(_state.Path, new Dictionary<string, string?> { ["Builder:Registry"] = registry });
+        _services = BuilderServices.Create(_state.Path, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Builder:Registry"] = registry });
     }
 
     public string Registry { get; }

@@ -1,3 +1,4 @@
+using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Records;
 using Polyarch.Builder.Tests.Support;
 using Polyarch.Testing;
@@ -16,6 +17,8 @@ public sealed class EchoBuildTests(RegistryFixture registry) : IDisposable
     public async Task I_can_build_examples_echo_for_three_platforms_run_each_variant_and_rebuild_nothing()
     {
         var commit = _repository.CommitDirectory(RepositoryRoot.Combine("examples", "echo"));
+        // These builds run buildx as its plugin binary (Builder:BuildxPath=auto with the default docker client).
+        _harness.Services.GetRequiredService<DockerCli>().BuildxPath.ShouldNotBeNull("the host's docker-buildx is found where the docker CLI finds it");
 
         var result = await _harness.BuildAsync(_repository.Path, "demo/echo");
 
@@ -64,6 +67,30 @@ public sealed class EchoBuildTests(RegistryFixture registry) : IDisposable
         retag.IndexDigest().ShouldBe(first.IndexDigest());
         (await _harness.TagDigestAsync("demo/retag", "release-1.0")).ShouldBe(first.IndexDigest());
         (await _harness.TagDigestAsync("demo/retag", "latest")).ShouldBe(first.IndexDigest());
+    }
+
+    [Fact]
+    public async Task A_bake_run_as_the_buildx_plugin_itself_pushes_a_verified_three_platform_index()
+    {
+        var plugin = BuildxPlugin.Find(Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), BuildxPlugin.SystemDirectories);
+        plugin.ShouldNotBeNull("docker-buildx is installed (scripts/host.sh up)");
+        using var wrapperDirectory = new TempDirectory();
+        var calls = wrapperDirectory.Combine("calls");
+        var wrapper = wrapperDirectory.Combine("docker-buildx");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{calls}'\nexec '{plugin}' \"$@\"\n");
+        File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
+        using var harness = new BuildHarness(registry.Address, new Dictionary<string, string?> { ["Builder:BuildxPath"] = wrapper });
+        _repository.CommitDirectory(RepositoryRoot.Combine("examples", "echo"));
+        _repository.Commit(new Dictionary<string, string> { ["docker-bake.hcl"] = "target \"default\" {\n  dockerfile = \"Dockerfile\"\n}\n" }); // bake --print too
+
+        var result = await harness.BuildAsync(_repository.Path, "demo/echo-direct");
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Image()["platforms"]!.AsArray().Select(p => p!["platform"]!.GetValue<string>()).ShouldBe(HostSettings.Platforms);
+        (await harness.TagDigestAsync("demo/echo-direct", "latest")).ShouldBe(result.IndexDigest());
+        var bakes = File.ReadAllLines(calls).Where(c => c.StartsWith("bake ", StringComparison.Ordinal)).ToList();
+        bakes.ShouldContain(c => c.StartsWith("bake --print", StringComparison.Ordinal), string.Join('\n', bakes));
+        bakes.ShouldContain(c => c.Contains("--push", StringComparison.Ordinal), string.Join('\n', bakes));
     }
 
     public void Dispose()

@@ -22,8 +22,10 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
     private readonly TestGitRepository _repository = new();
     private readonly FakeDocker _docker = new("hang");
 
-    [Fact]
-    public async Task The_bake_of_a_builder_killed_with_SIGKILL_is_ended_before_the_build_is_queued_again()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // buildx run as the plugin binary itself (Builder:BuildxPath), not through docker
+    public async Task The_bake_of_a_builder_killed_with_SIGKILL_is_ended_before_the_build_is_queued_again(bool directPlugin)
     {
         var commit = _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
         var settings = new Dictionary<string, string?>
@@ -32,6 +34,7 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
             ["Builder:DockerPath"] = _docker.ExecutablePath,
             ["Builder:Registry"] = registry.Address,
             ["Builder:CancelGracePeriod"] = "00:00:02",
+            ["Builder:BuildxPath"] = directPlugin ? _docker.PluginPath : "docker",
         };
         string id;
         using (var services = BuilderServices.Create(_state.Path, settings))
@@ -55,6 +58,7 @@ public sealed class OrphanedBakeTests(RegistryFixture registry) : IDisposable
             .ExecuteAsync(stopServe.Token);
         await _docker.WaitForEventAsync("started");
         var orphan = _docker.BakePids.ShouldHaveSingleItem();
+        _docker.Events.Contains("plugin marker=unset").ShouldBe(directPlugin);
         // The builder records the bake right after starting it; a kill in between (microseconds) would leave it unrecorded.
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(_state.Path, "builder", "work", id, "bake.process"))), Bound, "the bake's process file");
 

@@ -14,11 +14,30 @@ public sealed class FakeDocker : IDisposable
 
     public string ExecutablePath => _directory.Combine("docker");
 
+    /// <summary>The same fake as the buildx plugin binary (<c>docker-buildx</c>, commands at its root), sharing this fake's logs.</summary>
+    public string PluginPath
+    {
+        get
+        {
+            var path = _directory.Combine("docker-buildx");
+            if (!File.Exists(path))
+            {
+                File.Copy(ExecutablePath, path);
+                File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+            }
+
+            return path;
+        }
+    }
+
     public IReadOnlyList<string> Calls => Read("calls");
 
     public IReadOnlyList<string> Events => Read("events");
 
     public IReadOnlyList<int> Pids => [.. Read("pids").Select(int.Parse)];
+
+    /// <summary>What each <c>buildx bake</c> call found in its environment (<c>BUILDX_GIT_INFO=…</c>), in order.</summary>
+    public IReadOnlyList<string> BakeEnvironment => Read("bake-env");
 
     /// <summary>The pids of the <c>buildx bake</c> calls, in order.</summary>
     public IReadOnlyList<int> BakePids => [.. Read("bake-pids").Select(int.Parse)];
