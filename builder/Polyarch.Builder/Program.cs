@@ -16,6 +16,7 @@ PhaseTimer.Current.Mark("command line parsed");
 // Configured once, here, for every verb (--log-format json: every stderr line is one compact JSON event); `build` only
 // raises its level (BuildCliServices) instead of configuring a logger of its own.
 Log.Logger = CliLogging.Start(parseResult).CreateBootstrapLogger();
+PhaseTimer.Current.Mark("logger started");
 
 try
 {

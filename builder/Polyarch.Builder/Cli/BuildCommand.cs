@@ -35,6 +35,7 @@ internal static class BuildCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            PhaseTimer.Current.Mark("build verb invoked");
             var input = new BuildCommandInput(
                 parse.GetValue(source)!,
                 parse.GetValue(gitRef),

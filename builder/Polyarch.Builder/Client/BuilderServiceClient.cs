@@ -69,7 +69,7 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
     private static HttpClient Create(ServiceConnection connection)
     {
         var baseUrl = connection.Url.AbsoluteUri.EndsWith('/') ? connection.Url : new Uri(connection.Url.AbsoluteUri + "/");
-        var http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(connection.Handler ?? new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
         if (connection.ApiKey is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", connection.ApiKey);

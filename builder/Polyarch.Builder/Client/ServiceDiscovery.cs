@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json;
+using Polyarch.Builder.Cli;
 using Polyarch.Builder.Errors;
 using Polyarch.Builder.Fitness;
 using Polyarch.Builder.Hosting;
@@ -21,10 +21,15 @@ internal static class ServiceDiscovery
     /// <summary>The second, patient probe of a service whose process is alive but did not answer the first (a loaded machine).</summary>
     public static readonly TimeSpan LoadedProbeTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, CancellationToken cancellationToken)
+    public static Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, CancellationToken cancellationToken) =>
+        FindAsync(url, apiKeyFile, configuration, IsAlive, cancellationToken);
+
+    /// <summary><see cref="FindAsync(string?, string?, IConfiguration, CancellationToken)"/> with the liveness check of the recorded pid given (tests).</summary>
+    internal static async Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, Func<int, bool> isAlive, CancellationToken cancellationToken)
     {
-        var options = configuration.GetSection(BuilderOptions.SectionName).Get<BuilderOptions>() ?? new BuilderOptions();
-        var (key, keySource) = ApiKey(apiKeyFile, configuration, options);
+        // Only the state directory is needed here: one key, not the reflection binder over all of BuilderOptions (P4).
+        var stateDirectory = configuration[$"{BuilderOptions.SectionName}:{nameof(BuilderOptions.StateDirectory)}"] ?? StatePaths.DefaultStateDirectory();
+        var (key, keySource) = ApiKey(apiKeyFile, configuration, stateDirectory);
         url = string.IsNullOrWhiteSpace(url) ? Environment.GetEnvironmentVariable(UrlVariable) : url;
         if (!string.IsNullOrWhiteSpace(url))
         {
@@ -37,41 +42,68 @@ internal static class ServiceDiscovery
             return new ServiceConnection(given, key, Explicit: true) { KeySource = keySource };
         }
 
-        if (ServiceEndpointRecord.TryRead(ServiceEndpointFile.PathFor(options)) is not { } record
+        if (ServiceEndpointRecord.TryRead(Path.Combine(StatePaths.BuilderDirectory(stateDirectory), ServiceEndpointFile.FileName)) is not { } record
             || !Uri.TryCreate(record.Url, UriKind.Absolute, out var local))
         {
             return null;
         }
 
-        return await AnswersAsync(local, record, cancellationToken) ? new ServiceConnection(local, key, Explicit: false) { KeySource = keySource } : null;
+        PhaseTimer.Current.Mark("serve.json read");
+        // One handler for the probe, the submission and the events: the probe's keep-alive connection carries them all. The
+        // probe's own HttpClient has no Authorization header: the key goes out only once the instance id is confirmed.
+        var handler = new SocketsHttpHandler();
+        try
+        {
+            if (await AnswersAsync(handler, local, record, isAlive, cancellationToken))
+            {
+                return new ServiceConnection(local, key, Explicit: false) { KeySource = keySource, Handler = handler };
+            }
+        }
+        catch
+        {
+            handler.Dispose();
+            throw;
+        }
+
+        handler.Dispose();
+        return null;
     }
 
     /// <summary>
     /// A refused connection or another instance means a stale serve.json: the CLI works on its own at once. A probe that times
     /// out while the recorded process is alive is the service under load; building beside it would run the same work twice
-    /// on one state directory, so the CLI asks once more and waits up to <see cref="LoadedProbeTimeout"/>.
+    /// on one state directory, so the CLI asks once more and waits up to <see cref="LoadedProbeTimeout"/>. The process is
+    /// looked up only then: a service that answers (the usual case) costs no look-up.
     /// </summary>
-    private static async Task<bool> AnswersAsync(Uri url, ServiceEndpointRecord record, CancellationToken cancellationToken)
+    private static async Task<bool> AnswersAsync(HttpMessageHandler handler, Uri url, ServiceEndpointRecord record, Func<int, bool> isAlive, CancellationToken cancellationToken)
     {
-        foreach (var timeout in IsAlive(record.Pid) ? new[] { ProbeTimeout, LoadedProbeTimeout } : [ProbeTimeout])
+        for (var attempt = 0; ; attempt++)
         {
-            using var http = new HttpClient { Timeout = timeout };
+            using var http = new HttpClient(handler, disposeHandler: false) { Timeout = attempt == 0 ? ProbeTimeout : LoadedProbeTimeout };
             try
             {
-                var health = await http.GetFromJsonAsync<JsonElement>(new Uri(url, "/healthz"), cancellationToken);
-                return health.ValueKind == JsonValueKind.Object && health.TryGetProperty("instance", out var id) && id.GetString() == record.Instance;
+                using var response = await http.GetAsync(new Uri(url, "/healthz"), cancellationToken);
+                response.EnsureSuccessStatusCode();
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                using var health = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+                return health.RootElement.ValueKind == JsonValueKind.Object
+                    && health.RootElement.TryGetProperty("instance", out var id)
+                    && id.ValueKind == JsonValueKind.String
+                    && id.GetString() == record.Instance;
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // Timed out: slow, perhaps not gone. A live process gets the longer probe; otherwise the loop ends.
+                // Timed out: slow, perhaps not gone. A live process gets the longer probe, once; otherwise the CLI works alone.
+                if (attempt > 0 || !isAlive(record.Pid))
+                {
+                    return false;
+                }
             }
             catch (Exception exception) when (exception is HttpRequestException or JsonException)
             {
                 return false; // Not running (a stale serve.json): the CLI builds on its own.
             }
         }
-
-        return false; // Never answered: the CLI builds on its own.
     }
 
     private static bool IsAlive(int pid)
@@ -87,7 +119,7 @@ internal static class ServiceDiscovery
         }
     }
 
-    private static (string? Key, string Source) ApiKey(string? apiKeyFile, IConfiguration configuration, BuilderOptions options)
+    private static (string? Key, string Source) ApiKey(string? apiKeyFile, IConfiguration configuration, string stateDirectory)
     {
         if (!string.IsNullOrWhiteSpace(apiKeyFile))
         {
@@ -107,7 +139,7 @@ internal static class ServiceDiscovery
             return (configured.Trim(), "Service:ApiKey");
         }
 
-        var file = Path.Combine(options.StateDirectory, "secrets", "builder-api.key");
+        var file = Path.Combine(stateDirectory, "secrets", "builder-api.key");
         try
         {
             return File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } found

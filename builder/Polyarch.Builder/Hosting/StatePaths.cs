@@ -21,7 +21,10 @@ internal static class StatePaths
     }
 
     /// <summary>The builder's own folder inside the state directory.</summary>
-    public static string BuilderDirectory(BuilderOptions options) => Path.Combine(options.StateDirectory, "builder");
+    public static string BuilderDirectory(BuilderOptions options) => BuilderDirectory(options.StateDirectory);
+
+    /// <summary>The builder's own folder inside <paramref name="stateDirectory"/>.</summary>
+    public static string BuilderDirectory(string stateDirectory) => Path.Combine(stateDirectory, "builder");
 
     /// <summary>Creates a directory only its owner can read (build checkouts, secrets).</summary>
     public static void CreatePrivateDirectory(string path)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Polyarch.Builder.Records;
 
@@ -14,6 +15,9 @@ internal static class BuildJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = false,
+            // What the CLI sends and reads comes from generated metadata (no reflection or emitted IL in a one-shot process);
+            // anything else (StructuredOutput's shapes) still by reflection. Same JSON either way (BuildJsonContractTests).
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(BuildJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.MakeReadOnly(populateMissingResolver: true);

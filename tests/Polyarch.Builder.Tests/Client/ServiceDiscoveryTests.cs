@@ -48,6 +48,63 @@ public sealed class ServiceDiscoveryTests : IDisposable
         (await ServiceDiscovery.FindAsync(null, null, Configuration(), CancellationToken.None)).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task A_service_that_answers_the_first_probe_costs_no_process_look_up()
+    {
+        using var fast = new SlowHealthz(TimeSpan.Zero, "fast-instance");
+        WriteServeJson(fast.Url, "fast-instance", Environment.ProcessId);
+        var lookUps = 0;
+
+        var found = await ServiceDiscovery.FindAsync(null, null, Configuration(), pid => { lookUps++; return true; }, CancellationToken.None);
+
+        found.ShouldNotBeNull();
+        lookUps.ShouldBe(0, "the recorded pid matters only when the first probe timed out");
+    }
+
+    [Fact]
+    public async Task A_probe_that_timed_out_looks_up_the_process_and_a_gone_one_is_not_waited_for()
+    {
+        using var slow = new SlowHealthz(ServiceDiscovery.ProbeTimeout + TimeSpan.FromSeconds(3), "slow-instance");
+        WriteServeJson(slow.Url, "slow-instance", 424242);
+        var lookedUp = new List<int>();
+        var started = TimeProvider.System.GetTimestamp();
+
+        var found = await ServiceDiscovery.FindAsync(null, null, Configuration(), pid => { lookedUp.Add(pid); return false; }, CancellationToken.None);
+
+        found.ShouldBeNull("a recorded process that is gone is a stale serve.json");
+        lookedUp.ShouldBe([424242]);
+        TimeProvider.System.GetElapsedTime(started).ShouldBeLessThan(ServiceDiscovery.ProbeTimeout + TimeSpan.FromSeconds(2.5), "no second, patient probe");
+    }
+
+    [Fact]
+    public async Task The_probe_sends_no_api_key_and_the_calls_after_it_reuse_its_connection_with_the_key()
+    {
+        var record = """{"id":"b1","request":{"sourceUrl":"file:///src","registry":"127.0.0.1:5000","repository":"demo/echo","commit":"abc","isDefaultBranch":true,"platforms":["linux/amd64"],"trigger":"cli"},"status":"succeeded","createdAt":"2026-11-30T22:00:00+00:00","attempts":1,"images":[],"timings":[],"retries":[]}""";
+        await using var server = await KeepAliveServer.StartAsync("keyed-instance", record);
+        WriteServeJson(server.Url, "keyed-instance", Environment.ProcessId);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Builder:StateDirectory"] = _state.Path,
+            ["Service:ApiKey"] = "secret-key",
+        }).Build();
+
+        var found = await ServiceDiscovery.FindAsync(null, null, configuration, CancellationToken.None);
+        found.ShouldNotBeNull();
+        using (var client = new BuilderServiceClient(found))
+        {
+            (await client.GetAsync("b1", CancellationToken.None)).Id.ShouldBe("b1");
+            (await client.GetAsync("b1", CancellationToken.None)).Status.ShouldBe(Polyarch.Builder.Builds.BuildStatus.Succeeded);
+        }
+
+        var requests = server.Requests;
+        requests.Count.ShouldBe(3);
+        requests[0].Path.ShouldBe("/healthz");
+        requests[0].Authorization.ShouldBeNull("the key goes out only once the instance id is confirmed");
+        requests[1].Authorization.ShouldBe("Bearer secret-key");
+        requests[2].Authorization.ShouldBe("Bearer secret-key");
+        requests.Select(r => r.Connection).Distinct().Count().ShouldBe(1, "probe and calls share one keep-alive connection");
+    }
+
     public void Dispose() => _state.Dispose();
 
     private IConfiguration Configuration() =>
