@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
 namespace Polyarch.Builder.Hosting;
@@ -11,18 +12,21 @@ namespace Polyarch.Builder.Hosting;
 /// (the rest go on in the background).
 /// </summary>
 internal sealed partial class ServiceWarmUp(
-    ServiceWarmUpPieces pieces, IOptions<BuilderOptions> options, TimeProvider time, ILogger<ServiceWarmUp> logger) : IHostedLifecycleService, IDisposable
+    ServiceWarmUpPieces pieces, IServer server, IOptions<BuilderOptions> options, TimeProvider time, ILogger<ServiceWarmUp> logger) : IHostedLifecycleService, IDisposable
 {
     private readonly TimeSpan _bound = options.Value.WarmUpTimeout;
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _warming;
+    private Task<int>? _warming;
+    private long _started;
+    private int _count;
 
     /// <summary>Starts every piece: the first thing the host does when it starts.</summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         if (_bound > TimeSpan.Zero)
         {
-            _warming = WarmUpAsync(time.GetTimestamp());
+            _started = time.GetTimestamp();
+            _warming = RunAllAsync(pieces.For(options.Value));
         }
 
         return Task.CompletedTask;
@@ -31,7 +35,10 @@ internal sealed partial class ServiceWarmUp(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Waits (bounded) for the pieces; the host announces itself (ApplicationStarted → serve.json) only after this.</summary>
+    /// <summary>
+    /// Now that the server listens, warms its request path too; then waits for every piece, at most until the bound since
+    /// start-up began. The host announces itself (ApplicationStarted → serve.json) only after this.
+    /// </summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         if (_warming is null)
@@ -39,9 +46,16 @@ internal sealed partial class ServiceWarmUp(
             return;
         }
 
+        var all = ServiceEndpointFile.LocalAddress(server) is { } address
+            ? Task.WhenAll(_warming, RunAllAsync([ServiceWarmUpPieces.RequestPath(address)]))
+            : Task.WhenAll(_warming);
         try
         {
-            await _warming.WaitAsync(_bound, time, cancellationToken);
+            var remaining = _bound - time.GetElapsedTime(_started);
+            var counts = await all.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, cancellationToken);
+            var elapsedMs = (long)time.GetElapsedTime(_started).TotalMilliseconds;
+            var succeeded = counts.Sum();
+            Log.Finished(logger, succeeded, _count, elapsedMs);
         }
         catch (TimeoutException)
         {
@@ -61,12 +75,12 @@ internal sealed partial class ServiceWarmUp(
     /// <inheritdoc />
     public void Dispose() => _stopping.Dispose();
 
-    private async Task WarmUpAsync(long started)
+    /// <summary>Runs the pieces side by side; answers how many succeeded.</summary>
+    private async Task<int> RunAllAsync(IReadOnlyList<ServiceWarmUpPieces.Piece> run)
     {
-        var runs = pieces.For(options.Value).Select(piece => Task.Run(() => RunAsync(piece.Name, piece.RunAsync), CancellationToken.None)).ToList();
-        var succeeded = (await Task.WhenAll(runs)).Count(done => done);
-        var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-        Log.Finished(logger, succeeded, runs.Count, elapsedMs);
+        Interlocked.Add(ref _count, run.Count);
+        var done = await Task.WhenAll(run.Select(piece => Task.Run(() => RunAsync(piece.Name, piece.RunAsync), CancellationToken.None)));
+        return done.Count(succeeded => succeeded);
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A warm-up piece never stops the service: it is logged, and the first build pays as it did before.")]

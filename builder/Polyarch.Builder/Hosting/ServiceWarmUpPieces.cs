@@ -41,6 +41,17 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
         return pieces;
     }
 
+    /// <summary>
+    /// Once the server listens: one <c>GET /healthz</c> to itself, so Kestrel, the middleware, routing (its matcher is built
+    /// on the first request) and the endpoints are ready when a CLI's discovery probe comes (measured: 260–350 ms first, 6 ms after).
+    /// </summary>
+    public static Piece RequestPath(Uri address) => new("the HTTP request path", async cancellationToken =>
+    {
+        using var client = new HttpClient();
+        using var response = await client.GetAsync(new Uri(address, "/healthz"), cancellationToken);
+        response.EnsureSuccessStatusCode();
+    });
+
     private Task PrepareJsonContracts()
     {
         // The request body as the CLI sends it, through the options minimal APIs bind it with.
