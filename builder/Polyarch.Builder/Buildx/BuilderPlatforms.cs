@@ -9,12 +9,18 @@ namespace Polyarch.Builder.Buildx;
 /// Asks buildx which platforms the configured builder can build, and refuses impossible requests up front.
 /// <c>docker buildx inspect</c> costs 0.6–3 s here, so its answer is kept for <see cref="CacheDuration"/> in memory
 /// and in the state directory (each <c>polyarch-builder build</c> is a new process). A cached answer only ever
-/// lets a build go ahead: before a platform is refused, buildx is asked again.
+/// lets a build go ahead: before a platform is refused, buildx is asked again. One inspect at a time: whoever needs an
+/// answer while one runs (the service's start-up warm-up, a build, a second build) awaits that one, never a second.
 /// </summary>
 internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions> options, TimeProvider time)
 {
     // A builder's platforms change only when nodes are added or binfmt changes; ask again after this long.
     public static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(5);
+
+    // Shared by every caller, so no caller's token ends it: a hung client must not hold every later build, though.
+    private static readonly TimeSpan InspectTimeout = TimeSpan.FromMinutes(1);
+    private readonly Lock _gate = new();
+    private Task<IReadOnlyList<string>>? _inspecting;
     private readonly string? _builderName = options.Value.BuilderName;
     private readonly string _cacheFile = Path.Combine(StatePaths.BuilderDirectory(options.Value), "buildx-platforms.json");
     private CachedPlatforms? _cached;
@@ -56,9 +62,37 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
     private IReadOnlyList<string>? Fresh(CachedPlatforms? cached) =>
         cached is not null && cached.Builder == (_builderName ?? "") && cached.Expires > time.GetUtcNow() ? cached.Platforms : null;
 
-    private async Task<IReadOnlyList<string>> RefreshAsync(CancellationToken cancellationToken)
+    private Task<IReadOnlyList<string>> RefreshAsync(CancellationToken cancellationToken)
     {
-        var platforms = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        Task<IReadOnlyList<string>> inspecting;
+        lock (_gate)
+        {
+            // A finished inspect is never reused (a failure is asked again next time); a running one is joined.
+            if (_inspecting is null || _inspecting.IsCompleted)
+            {
+                _inspecting = InspectAndCacheAsync();
+            }
+
+            inspecting = _inspecting;
+        }
+
+        return inspecting.WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<string>> InspectAndCacheAsync()
+    {
+        using var timeout = new CancellationTokenSource(InspectTimeout, time);
+        IReadOnlyList<string> platforms;
+        try
+        {
+            platforms = await InspectAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new DependencyUnavailableException(
+                $"docker buildx inspect {_builderName} did not answer within {InspectTimeout.TotalSeconds:0} s. Check the engine (./scripts/host.sh status) and Builder:BuilderName.");
+        }
+
         _cached = new CachedPlatforms(_builderName ?? "", platforms, time.GetUtcNow() + CacheDuration);
         WriteCache(_cached);
         return platforms;

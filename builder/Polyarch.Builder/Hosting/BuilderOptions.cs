@@ -94,6 +94,14 @@ public sealed class BuilderOptions
     /// <value>Defaults to <c>true</c>.</value>
     public bool ProcessQueue { get; set; } = true;
 
+    /// <summary>
+    /// How long <c>serve</c> waits at start-up, before it announces itself in serve.json, for its first-use work (the buildx
+    /// platform list, the store, git, JSON, the registry client: <see cref="ServiceWarmUp"/>); the rest goes on beside it.
+    /// </summary>
+    /// <value>Defaults to 10 seconds (the platform list alone takes up to 3 s on a loaded machine); <c>00:00:00</c> turns the warm-up off.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan WarmUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The platforms used when a request names none.</summary>
     public IReadOnlyList<string> EffectivePlatforms =>
         Platforms.Count > 0 ? Platforms : ["linux/amd64", "linux/arm64", "linux/ppc64le"];

@@ -37,6 +37,9 @@ internal static class ServeCommand
         builder.Services.AddSerilog((services, configuration) =>
             ServiceLogging.Configure(configuration, builder.Configuration, services.GetRequiredService<IOptions<ServiceLogOptions>>().Value));
         builder.Services.AddPolyarchBuilder(builder.Configuration).AddPolyarchBuilderWorker();
+        // Before serve.json: the host announces itself (ApplicationStarted) only after the warm-up's StartedAsync.
+        builder.Services.AddSingleton<ServiceWarmUpPieces>();
+        builder.Services.AddHostedService<ServiceWarmUp>();
         builder.Services.AddHostedService<ServiceEndpointFile>();
         Readiness.ReadinessExtensions.AddPolyarchBuilderReadiness(builder.Services);
         Fitness.BuilderFitnessExtensions.AddPolyarchBuilderFitness(builder.Services, builder.Configuration, urls);

@@ -28,19 +28,30 @@ internal sealed class ServiceEndpointFile(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Write()
+    /// <summary>The address a client on this machine reaches the server at (loopback when it listens on every interface).</summary>
+    public static Uri? LocalAddress(IServer server)
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
             ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (address is null)
         {
-            return;
+            return null;
         }
 
         var uri = new UriBuilder(address);
         if (uri.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*")
         {
             uri.Host = "127.0.0.1"; // Listening everywhere: the CLI on this machine speaks loopback.
+        }
+
+        return uri.Uri;
+    }
+
+    private void Write()
+    {
+        if (LocalAddress(server) is not { } uri)
+        {
+            return;
         }
 
         StatePaths.CreatePrivateDirectory(Path.GetDirectoryName(_path)!);
@@ -53,7 +64,7 @@ internal sealed class ServiceEndpointFile(
 
         using (var stream = new FileStream(temporary, streamOptions))
         {
-            JsonSerializer.Serialize(stream, new ServiceEndpointRecord(uri.Uri.ToString().TrimEnd('/'), instance.Id, Environment.ProcessId), ServiceEndpointRecord.JsonOptions);
+            JsonSerializer.Serialize(stream, new ServiceEndpointRecord(uri.ToString().TrimEnd('/'), instance.Id, Environment.ProcessId), ServiceEndpointRecord.JsonOptions);
         }
 
         File.Move(temporary, _path, overwrite: true);

@@ -62,6 +62,17 @@ public sealed class FakeDocker : IDisposable
         Events.ShouldContain(text);
     }
 
+    /// <summary>Waits (bounded, for readiness not speed) until the fake was called with a line starting with <paramref name="prefix"/>.</summary>
+    public async Task WaitForCallAsync(string prefix)
+    {
+        for (var i = 0; i < 600 && !Calls.Any(c => c.StartsWith(prefix, StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Calls.ShouldContain(c => c.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 
     private string[] Read(string name) => File.Exists(_directory.Combine(name)) ? File.ReadAllLines(_directory.Combine(name)) : [];

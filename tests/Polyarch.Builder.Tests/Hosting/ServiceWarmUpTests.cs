@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polyarch.Builder.Buildx;
+using Polyarch.Builder.Hosting;
+using Polyarch.Builder.Tests.Fitness;
+using Polyarch.Builder.Tests.Support;
+
+namespace Polyarch.Builder.Tests.Hosting;
+
+/// <summary>
+/// `serve` does its first-use work while it starts and announces itself (serve.json) only after it, so a CLI never meets a
+/// cold service (issue 18, P5); a piece that fails or is slow never stops the service. The fake docker answers
+/// `buildx inspect` after a delay.
+/// </summary>
+public sealed class ServiceWarmUpTests : IDisposable
+{
+    private readonly FakeDocker _docker = new();
+
+    [Fact]
+    public async Task The_platform_list_is_asked_before_serve_json_announces_the_service_and_a_build_then_asks_no_more()
+    {
+        InspectDelay(1);
+
+        await using var serve = await ServeHost.StartAsync($"--Builder:DockerPath={_docker.ExecutablePath}", "--Builder:ProcessQueue=true");
+
+        var serveJson = Path.Combine(serve.StateDirectory, "builder", ServiceEndpointFile.FileName);
+        File.Exists(serveJson).ShouldBeTrue();
+        _docker.Events.ShouldContain("inspected");
+        File.GetLastWriteTimeUtc(FakeFile("events")).ShouldBeLessThanOrEqualTo(File.GetLastWriteTimeUtc(serveJson), "buildx answered before the service announced itself");
+        File.Exists(Path.Combine(serve.StateDirectory, "builder", "buildx-platforms.json")).ShouldBeTrue();
+
+        await serve.Services.GetRequiredService<BuilderPlatforms>().EnsureSupportedAsync(["linux/amd64", "linux/arm64"], CancellationToken.None);
+        InspectCalls().ShouldBe(1, "the first build uses the platform list the start-up asked for");
+    }
+
+    [Fact]
+    public async Task A_failing_piece_logs_one_warning_and_the_service_starts_and_answers()
+    {
+        await using var serve = await ServeHost.StartAsync(
+            "--Builder:DockerPath={state}/no-such-docker", "--Builder:ProcessQueue=true", "--ServiceLog:Path={state}/logs/builder.log");
+
+        using var health = await serve.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        health.IsSuccessStatusCode.ShouldBeTrue();
+        File.Exists(Path.Combine(serve.StateDirectory, "builder", ServiceEndpointFile.FileName)).ShouldBeTrue();
+        await serve.StopAsync();
+
+        var warmUp = File.ReadAllLines(Path.Combine(serve.StateDirectory, "logs", "builder.log")).Where(l => l.Contains("Warm-up", StringComparison.Ordinal)).ToList();
+        warmUp.Where(l => l.Contains("[WRN]", StringComparison.Ordinal)).ShouldHaveSingleItem().ShouldContain("Warm-up of the buildx platform list failed");
+        warmUp.ShouldContain(l => l.Contains("Warm-up done: 5 of 6 pieces", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_piece_slower_than_the_bound_does_not_hold_the_start_up()
+    {
+        InspectDelay(8);
+        var started = TimeProvider.System.GetTimestamp();
+
+        await using var serve = await ServeHost.StartAsync(
+            $"--Builder:DockerPath={_docker.ExecutablePath}", "--Builder:ProcessQueue=true", "--Builder:WarmUpTimeout=00:00:01",
+            "--ServiceLog:Path={state}/logs/builder.log");
+
+        TimeProvider.System.GetElapsedTime(started).ShouldBeLessThan(TimeSpan.FromSeconds(7), "start-up waited for the 8 s inspect");
+        File.Exists(Path.Combine(serve.StateDirectory, "builder", ServiceEndpointFile.FileName)).ShouldBeTrue();
+        _docker.Events.ShouldNotContain("inspected");
+        await serve.StopAsync();
+        File.ReadAllLines(Path.Combine(serve.StateDirectory, "logs", "builder.log"))
+            .Where(l => l.Contains("Warm-up did not finish within 1 s", StringComparison.Ordinal)).ShouldHaveSingleItem();
+    }
+
+    public void Dispose() => _docker.Dispose();
+
+    private void InspectDelay(int seconds) => File.WriteAllText(FakeFile("inspect-delay"), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private string FakeFile(string name) => Path.Combine(Path.GetDirectoryName(_docker.ExecutablePath)!, name);
+
+    private int InspectCalls() => _docker.Calls.Count(c => c.StartsWith("CALL <buildx> <inspect>", StringComparison.Ordinal));
+}
