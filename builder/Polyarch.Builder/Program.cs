@@ -5,6 +5,8 @@ using Serilog;
 
 // A manifest verb becomes the ahead-of-time polyarch-builder-manifest when it is installed next to this binary (P14).
 NativeManifestTool.ExecIfPresent(args, AppContext.BaseDirectory);
+// `serve` is long-running: it re-executes itself once with tiered compilation off (ServeRuntime says why).
+ServeRuntime.ExecWithoutTieringIfServe(args);
 
 PhaseTimer.Current = PhaseTimer.FromEnvironment(Environment.GetEnvironmentVariable(PhaseTimer.Variable), Console.Error, TimeProvider.System);
 PhaseTimer.Current.Mark("runtime started, Main entered");
