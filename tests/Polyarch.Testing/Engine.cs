@@ -77,21 +77,37 @@ public static class Engine
         }
     }
 
-    /// <summary>Removes every image the engine holds from <paramref name="registry"/> (a test's private registry).</summary>
-    public static async Task RemoveImagesFromAsync(string registry)
+    /// <summary>
+    /// The names (tags and digests) of every image the engine holds from <paramref name="registry"/>. Asked with reference
+    /// filters, not by listing every image: an engine with the containerd image store inspects each image it lists (an engine
+    /// holding hundreds took half a minute per list), and a fixture's cleanup must not depend on what else the engine holds.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ImageNamesFromAsync(string registry, CancellationToken cancellationToken = default)
     {
         using var docker = ContainerHost.CreateDockerClient();
         var prefix = registry + "/";
-        var images = await docker.Images.ListImagesAsync(new ImagesListParameters { All = true });
-        // By name, not by id: the same image may also be tagged from the host registry, which stays.
-        var names = images.SelectMany(i => (i.RepoTags ?? []).Concat(i.RepoDigests ?? []))
+        // A reference pattern is a path glob: '*' stops at '/', so one pattern per repository depth (OR-ed by the engine).
+        var patterns = Enumerable.Range(1, 4).ToDictionary(depth => prefix + string.Join('/', Enumerable.Repeat("*", depth)), _ => true);
+        var images = await docker.Images.ListImagesAsync(
+            new ImagesListParameters { All = true, Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = patterns } },
+            cancellationToken);
+        return [.. images.SelectMany(i => (i.RepoTags ?? []).Concat(i.RepoDigests ?? []))
             .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
-            .Distinct(StringComparer.Ordinal);
-        foreach (var name in names)
+            .Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Removes every image the engine holds from <paramref name="registry"/> (a test's private registry).</summary>
+    /// <remarks>Bounded (two minutes): a stuck engine fails the fixture's cleanup loudly instead of hanging the test run.</remarks>
+    public static async Task RemoveImagesFromAsync(string registry)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var docker = ContainerHost.CreateDockerClient();
+        // By name, not by id: the same image may also be tagged from the host registry, which stays.
+        foreach (var name in await ImageNamesFromAsync(registry, timeout.Token))
         {
             try
             {
-                await docker.Images.DeleteImageAsync(name, new ImageDeleteParameters());
+                await docker.Images.DeleteImageAsync(name, new ImageDeleteParameters(), timeout.Token);
             }
             catch (DockerApiException)
             {

@@ -22,8 +22,14 @@ service_pid=""
 stop_service() {
   if [ -n "$service_pid" ]; then kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true; service_pid=""; fi
 }
-trap 'stop_service; rm -rf "$work"' EXIT
 docker=/usr/bin/docker
+# The raw bakes push from the engine's image store (buildx's docker driver), which keeps every tag they pushed: removed at
+# the end, or each run of the benchmark leaves a dozen images behind (the builder removes its own staging images).
+remove_images() {
+  "$docker" images --filter "reference=$registry/$repo_name" --format '{{.Repository}}:{{.Tag}}' 2>/dev/null \
+    | xargs -r "$docker" image rm >/dev/null 2>&1 || true
+}
+trap 'stop_service; remove_images; rm -rf "$work"' EXIT
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
