@@ -7,11 +7,9 @@ using CliWrap;
 using CliWrap.Buffered;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Host.Tests;
 
@@ -46,7 +44,7 @@ public sealed class HostLogPrivacyTests : IAsyncLifetime
             return Results.Ok();
         });
         await _invoker.StartAsync();
-        _invokerUrl = _invoker.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _invokerUrl = _invoker.ListeningAddress();
     }
 
     public async Task DisposeAsync()

@@ -4,14 +4,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.DockerEngine.Tests;
 
@@ -170,7 +168,7 @@ public sealed class DockerEngineSelectionTests : IDisposable
         });
         app.MapFallback(() => Results.Text("OK"));
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = new Uri(app.ListeningAddress());
         return new TlsEngine(app, address.Port);
     }
 

@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Builder.Tests.Client;
 
@@ -34,10 +30,7 @@ internal sealed class KeepAliveServer : IAsyncDisposable
 
     public static async Task<KeepAliveServer> StartAsync(string instance, string answer)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var server = new KeepAliveServer(builder.Build());
+        var server = new KeepAliveServer(LoopbackWeb.CreateBuilder().Build());
         server._app.Run(async context =>
         {
             lock (server._requests)
@@ -49,7 +42,7 @@ internal sealed class KeepAliveServer : IAsyncDisposable
             await context.Response.WriteAsync(context.Request.Path == "/healthz" ? $"{{\"status\":\"ok\",\"instance\":\"{instance}\"}}" : answer);
         });
         await server._app.StartAsync();
-        server.Url = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.Url = server._app.ListeningAddress();
         return server;
     }
 

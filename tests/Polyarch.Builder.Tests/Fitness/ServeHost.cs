@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Tests.Support;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Builder.Tests.Fitness;
 
@@ -43,7 +42,7 @@ internal sealed class ServeHost : IAsyncDisposable
             ],
             "http://127.0.0.1:0");
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.ListeningAddress();
         return new ServeHost(app, state, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(1) });
     }
 

@@ -2,12 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Integration;
 
@@ -207,7 +205,7 @@ public sealed class BadInputTests : IDisposable
             [$"--Invoker:InstanceId=t{TestRun.Id}-bad", $"--Invoker:StateDirectory={_state}", "--Triggers:ProcessPushes=false", "--Triggers:WebhookToken=bad-input-webhook-token"],
             "http://127.0.0.1:0");
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.ListeningAddress();
         return new Server(app, new HttpClient { BaseAddress = new Uri(address) });
     }
 

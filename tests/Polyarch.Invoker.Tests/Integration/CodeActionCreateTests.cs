@@ -8,12 +8,10 @@ using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Integration;
 
@@ -105,7 +103,7 @@ public sealed class CodeActionCreateTests(InvokerEngineFixture fixture) : IDispo
             [$"--Invoker:InstanceId=t{TestRun.Id}-code-rest", $"--Invoker:StateDirectory={_state}", "--Invoker:MaxCodeBytes=3000000"],
             "http://127.0.0.1:0");
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        using var http = new HttpClient { BaseAddress = new Uri(app.ListeningAddress()) };
         var bigButAllowed = "# " + new string('x', 2 * 1024 * 1024) + "\n";
 
         var put = await http.PutAsJsonAsync("/v1/actions/big", new { image = fixture.RecorderRuntimeImage, code = bigButAllowed });

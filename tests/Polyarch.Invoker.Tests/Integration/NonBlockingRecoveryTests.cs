@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Docker.DotNet.Models;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.DockerEngine;
 using Polyarch.Invoker.Hosting;
@@ -12,6 +9,7 @@ using Polyarch.Invoker.Images;
 using Polyarch.Invoker.State;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Integration;
 
@@ -112,7 +110,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         string id;
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var address = app.ListeningAddress();
             using var http = new HttpClient { BaseAddress = new Uri(address) };
             await http.PutAsJsonAsync("/v1/actions/slow", new { image = fixture.HttpFaultsImage, memoryMb = 64, timeoutMs = 120_000 });
             var accepted = await http.PostAsJsonAsync("/v1/actions/slow/invocations?blocking=false", new { mode = "timeout" });

@@ -2,12 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Tests.Support;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Integration;
 
@@ -28,7 +26,7 @@ public sealed class RestApiTests(InvokerEngineFixture fixture) : IAsyncLifetime
             [$"--Invoker:InstanceId={_instance}", $"--Invoker:StateDirectory={_state}", $"--Docker:ExtraLabels:{TestRun.LabelKey}={TestRun.Id}"],
             "http://127.0.0.1:0");
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = _app.ListeningAddress();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
     }
 

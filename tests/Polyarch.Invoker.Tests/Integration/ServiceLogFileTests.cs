@@ -1,9 +1,7 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Integration;
 
@@ -30,7 +28,7 @@ public sealed class ServiceLogFileTests : IDisposable
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+            using var http = new HttpClient { BaseAddress = new Uri(app.ListeningAddress()) };
             (await http.PutAsJsonAsync("/v1/actions/logged", new { image = "127.0.0.1:9/demo/echo:latest" })).EnsureSuccessStatusCode();
             for (var i = 0; i < 20; i++)
             {

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Triggers;
 
@@ -41,10 +37,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
 
     public static async Task<RegistryProxy> StartAsync(string upstreamRegistry)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackWeb.CreateBuilder().Build();
         var upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
         {
             BaseAddress = new Uri($"http://{upstreamRegistry}/"),
@@ -53,7 +46,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
         var proxy = new RegistryProxy(app, upstream);
         app.Run(proxy.ForwardAsync);
         await app.StartAsync();
-        proxy.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Authority;
+        proxy.Address = new Uri(app.ListeningAddress()).Authority;
         return proxy;
     }
 

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Triggers;
 
@@ -23,7 +21,7 @@ public sealed class ServiceFitnessTests : IDisposable
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+            using var http = new HttpClient { BaseAddress = new Uri(app.ListeningAddress()) };
 
             (await http.GetAsync("/v1/rules")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
             (await http.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.OK);

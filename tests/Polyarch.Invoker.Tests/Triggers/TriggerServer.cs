@@ -2,14 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Hosting.Rest;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Testing;
+using Polyarch.Testing.Hosting;
 
 namespace Polyarch.Invoker.Tests.Triggers;
 
@@ -46,7 +45,7 @@ internal sealed class TriggerServer : IAsyncDisposable
             "http://127.0.0.1:0",
             services);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.ListeningAddress();
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
         return new TriggerServer(app, http);
     }
