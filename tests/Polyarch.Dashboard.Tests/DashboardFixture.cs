@@ -118,6 +118,8 @@ public sealed class DashboardFixture : IAsyncLifetime
             await Cli.Wrap(HostSettings.DockerCli).WithArguments(["rm", "-f", .. ids]).WithValidation(CommandResultValidation.None).ExecuteAsync();
         }
 
+        // The invoker pulled the run's images by digest: the engine would keep them for good (unique names each run).
+        await Engine.RemoveImagesStartingWithAsync($"{HostSettings.Registry}/{Repository}");
         Directory.Delete(StateDirectory, recursive: true);
     }
 

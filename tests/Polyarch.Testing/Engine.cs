@@ -82,12 +82,15 @@ public static class Engine
     /// filters, not by listing every image: an engine with the containerd image store inspects each image it lists (an engine
     /// holding hundreds took half a minute per list), and a fixture's cleanup must not depend on what else the engine holds.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ImageNamesFromAsync(string registry, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<string>> ImageNamesFromAsync(string registry, CancellationToken cancellationToken = default) =>
+        ImageNamesStartingWithAsync(registry + "/", cancellationToken);
+
+    /// <summary>The names of every image the engine holds whose name starts with <paramref name="prefix"/> (e.g. <c>127.0.0.1:5000/dashboard-test/echo-RUN</c>).</summary>
+    public static async Task<IReadOnlyList<string>> ImageNamesStartingWithAsync(string prefix, CancellationToken cancellationToken = default)
     {
         using var docker = ContainerHost.CreateDockerClient();
-        var prefix = registry + "/";
         // A reference pattern is a path glob: '*' stops at '/', so one pattern per repository depth (OR-ed by the engine).
-        var patterns = Enumerable.Range(1, 4).ToDictionary(depth => prefix + string.Join('/', Enumerable.Repeat("*", depth)), _ => true);
+        var patterns = Enumerable.Range(0, 4).ToDictionary(depth => prefix + "*" + string.Concat(Enumerable.Repeat("/*", depth)), _ => true);
         var images = await docker.Images.ListImagesAsync(
             new ImagesListParameters { All = true, Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = patterns } },
             cancellationToken);
@@ -97,13 +100,16 @@ public static class Engine
     }
 
     /// <summary>Removes every image the engine holds from <paramref name="registry"/> (a test's private registry).</summary>
+    public static Task RemoveImagesFromAsync(string registry) => RemoveImagesStartingWithAsync(registry + "/");
+
+    /// <summary>Removes every image the engine holds whose name starts with <paramref name="prefix"/> (a test run's repositories in a shared registry).</summary>
     /// <remarks>Bounded (two minutes): a stuck engine fails the fixture's cleanup loudly instead of hanging the test run.</remarks>
-    public static async Task RemoveImagesFromAsync(string registry)
+    public static async Task RemoveImagesStartingWithAsync(string prefix)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var docker = ContainerHost.CreateDockerClient();
         // By name, not by id: the same image may also be tagged from the host registry, which stays.
-        foreach (var name in await ImageNamesFromAsync(registry, timeout.Token))
+        foreach (var name in await ImageNamesStartingWithAsync(prefix, timeout.Token))
         {
             try
             {
