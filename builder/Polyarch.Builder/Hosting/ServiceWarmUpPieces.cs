@@ -36,6 +36,9 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             // `docker buildx inspect`, 0.6–3 s, cached in memory and in the state directory; a build arriving meanwhile joins it.
             pieces.Insert(0, new("the buildx platform list", cancellationToken => services.GetRequiredService<BuilderPlatforms>().ListAsync(cancellationToken)));
             pieces.Add(new("the registry client", cancellationToken => PrepareRegistryClientAsync(options, cancellationToken)));
+            // Verify, annotate, tag and the staging tag's removal: the whole registry path after a bake, against a registry in memory.
+            pieces.Add(new("the registry path", cancellationToken => PublishingWarmUp.RunAsync(
+                services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>(), cancellationToken)));
         }
 
         return pieces;
