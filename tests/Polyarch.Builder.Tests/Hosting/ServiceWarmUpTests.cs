@@ -66,6 +66,23 @@ public sealed class ServiceWarmUpTests : IDisposable
             .Where(l => l.Contains("Warm-up did not finish within 1 s", StringComparison.Ordinal)).ShouldHaveSingleItem();
     }
 
+    [Fact]
+    public async Task The_hand_off_requests_are_answered_once_before_serve_json_and_queue_nothing()
+    {
+        await using var serve = await ServeHost.StartAsync($"--Builder:DockerPath={_docker.ExecutablePath}", "--ServiceLog:Path={state}/logs/builder.log");
+        using var list = await serve.Http.GetAsync(new Uri("/v1/builds", UriKind.Relative));
+        await serve.StopAsync();
+
+        (await list.Content.ReadAsStringAsync()).ShouldBe("[]", "the warm-up's POST queued nothing");
+        var log = File.ReadAllLines(Path.Combine(serve.StateDirectory, "logs", "builder.log"));
+        log.Where(l => l.Contains("HTTP POST /v1/builds responded 400", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        log.Where(l => l.Contains("HTTP GET /v1/builds/warm-up/events responded 404", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        log.ShouldNotContain(l => l.Contains("[WRN]", StringComparison.Ordinal));
+        Directory.Exists(Path.Combine(serve.StateDirectory, "builder", "warm-up-no-such-repository")).ShouldBeFalse();
+        Array.FindIndex(log, l => l.Contains("POST /v1/builds responded", StringComparison.Ordinal))
+            .ShouldBeLessThan(Array.FindIndex(log, l => l.Contains("Application started", StringComparison.Ordinal)), "answered before the service announced itself");
+    }
+
     public void Dispose() => _docker.Dispose();
 
     private void InspectDelay(int seconds) => File.WriteAllText(FakeFile("inspect-delay"), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
