@@ -44,6 +44,9 @@ internal sealed partial class WarmUpRegistry : HttpMessageHandler
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Answer later, as a socket does: every await above this one suspends, so the state machine boxes and continuations
+        // of the whole path get compiled too — an answer completed at once would take only the synchronous fast path.
+        await Task.Yield();
         var path = request.RequestUri!.AbsolutePath;
         Requests.Enqueue($"{request.Method} {path}");
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
