@@ -53,7 +53,7 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
     /// in a just-started service, 10–40 in a warm one. With <c>Service:RequireApiKey</c> the POST is refused (401) as the warm-up
     /// holds no key; that still takes the pipeline up to the endpoint.
     /// </summary>
-    public static Piece RequestPath(Uri address, string missingSource) => new("the HTTP request path", async cancellationToken =>
+    public static Piece RequestPath(Uri address, string missingSource, TimeProvider time) => new("the HTTP request path", async cancellationToken =>
     {
         using var client = new HttpClient();
         using (var response = await client.GetAsync(new Uri(address, "/healthz"), cancellationToken))
@@ -61,10 +61,15 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             response.EnsureSuccessStatusCode();
         }
 
-        var submission = $$"""{"source":{{JsonSerializer.Serialize(missingSource)}},"platforms":["linux/amd64"],"registry":"127.0.0.1:5000","repository":"warm-up","trigger":"cli"}""";
-        using (var content = new StringContent(submission, System.Text.Encoding.UTF8, "application/json"))
-        using (var response = await client.PostAsync(new Uri(address, "/v1/builds"), content, cancellationToken))
+        // The body streams in two chunks with a pause between them, as a CLI's JSON content streams (chunked): Kestrel's body
+        // reading, the JSON binding and every middleware above them wait for the second, so their asynchronous paths (state
+        // machine boxes, continuations) are compiled now rather than in the first hand-off.
+        var submission = System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"source":{{JsonSerializer.Serialize(missingSource)}},"platforms":["linux/amd64"],"registry":"127.0.0.1:5000","repository":"warm-up","trigger":"cli"}""");
+        using (var content = new TwoPartContent(submission, TimeSpan.FromMilliseconds(50), time))
         {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(new Uri(address, "/v1/builds"), content, cancellationToken);
             if (response.StatusCode is not (System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Unauthorized))
             {
                 throw new InvalidOperationException($"POST /v1/builds of a missing source answered {(int)response.StatusCode}, not 400");
