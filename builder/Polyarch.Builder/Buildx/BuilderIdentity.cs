@@ -35,7 +35,8 @@ internal sealed class BuilderIdentity(string dockerConfigDirectory, string build
         Stamp(text, buildxPath);
         Stamp(text, engineSocket);
         Stamp(text, Path.Combine(dockerConfigDirectory, "config.json"));
-        Stamp(text, Path.Combine(buildxConfigDirectory, "current"));
+        // buildx rewrites `current` on every run (same content): its content names the current builder, its time says nothing.
+        text.Append("current=").AppendLine(Content(Path.Combine(buildxConfigDirectory, "current")));
         foreach (var instance in Files(Path.Combine(buildxConfigDirectory, "instances")))
         {
             Stamp(text, instance);
@@ -70,6 +71,18 @@ internal sealed class BuilderIdentity(string dockerConfigDirectory, string build
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return [];
+        }
+    }
+
+    private static string Content(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : "-";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "?";
         }
     }
 

@@ -49,6 +49,19 @@ public sealed class BuilderPlatformsIdentityTests : IDisposable
     }
 
     [Fact]
+    public async Task Buildx_rewriting_its_current_builder_unchanged_is_no_change()
+    {
+        File.WriteAllText(_root.Combine("buildx", "current").EnsureParent(), "{\"Key\":\"unix:///var/run/docker.sock\",\"Name\":\"default\"}");
+        await OnFreshState().ListAsync(CancellationToken.None);
+
+        File.WriteAllText(_root.Combine("buildx", "current"), "{\"Key\":\"unix:///var/run/docker.sock\",\"Name\":\"default\"}");
+        File.SetLastWriteTimeUtc(_root.Combine("buildx", "current"), new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        await OnFreshState().ListAsync(CancellationToken.None);
+
+        InspectCalls().ShouldBe(1, "every buildx run rewrites `current` with the same content");
+    }
+
+    [Fact]
     public async Task The_shared_answer_expires_like_the_state_directorys()
     {
         await OnFreshState().ListAsync(CancellationToken.None);
