@@ -11,6 +11,7 @@ namespace Polyarch.Builder.Tests.Hosting;
 /// cold service (issue 18, P5); a piece that fails or is slow never stops the service. The fake docker answers
 /// `buildx inspect` after a delay.
 /// </summary>
+[Collection(ServeHostCollection.Name)] // serve's logger is process-wide: another host at once would take its log lines
 public sealed class ServiceWarmUpTests : IDisposable
 {
     private readonly FakeDocker _docker = new();
