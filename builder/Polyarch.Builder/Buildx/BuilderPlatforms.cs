@@ -11,8 +11,11 @@ namespace Polyarch.Builder.Buildx;
 /// and in the state directory (each <c>polyarch-builder build</c> is a new process). A cached answer only ever
 /// lets a build go ahead: before a platform is refused, buildx is asked again. One inspect at a time: whoever needs an
 /// answer while one runs (the service's start-up warm-up, a build, a second build) awaits that one, never a second.
+/// The answer is also kept in <see cref="BuilderOptions.CacheDirectory"/> under the builder's identity
+/// (<see cref="BuilderIdentity"/>), so a process on a fresh state directory uses it too (issue 18, P5), and any answer
+/// given for another identity — a changed builder, engine or binfmt — is not used.
 /// </summary>
-internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions> options, TimeProvider time)
+internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions> options, TimeProvider time, BuilderIdentity? identity = null)
 {
     // A builder's platforms change only when nodes are added or binfmt changes; ask again after this long.
     public static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(5);
@@ -23,6 +26,7 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
     private Task<IReadOnlyList<string>>? _inspecting;
     private readonly string? _builderName = options.Value.BuilderName;
     private readonly string _cacheFile = Path.Combine(StatePaths.BuilderDirectory(options.Value), "buildx-platforms.json");
+    private readonly string _identity = (identity ?? BuilderIdentity.FromEnvironment()).Fingerprint(options.Value.BuilderName, docker.DockerPath, docker.BuildxPath);
     private CachedPlatforms? _cached;
 
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) =>
@@ -60,7 +64,9 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
         [.. requested.Where(p => !available.Contains(p, StringComparer.Ordinal))];
 
     private IReadOnlyList<string>? Fresh(CachedPlatforms? cached) =>
-        cached is not null && cached.Builder == (_builderName ?? "") && cached.Expires > time.GetUtcNow() ? cached.Platforms : null;
+        cached is not null && cached.Builder == (_builderName ?? "") && cached.Identity == _identity && cached.Expires > time.GetUtcNow() ? cached.Platforms : null;
+
+    private string SharedCacheFile => Path.Combine(options.Value.CacheDirectory, "buildx-platforms", $"{_identity[..32]}.json");
 
     private Task<IReadOnlyList<string>> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -93,7 +99,7 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
                 $"docker buildx inspect {_builderName} did not answer within {InspectTimeout.TotalSeconds:0} s. Check the engine (./scripts/host.sh status) and Builder:BuilderName.");
         }
 
-        _cached = new CachedPlatforms(_builderName ?? "", platforms, time.GetUtcNow() + CacheDuration);
+        _cached = new CachedPlatforms(_builderName ?? "", platforms, time.GetUtcNow() + CacheDuration, _identity);
         WriteCache(_cached);
         return platforms;
     }
@@ -117,12 +123,19 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
         return Parse(result.StandardOutput);
     }
 
-    // The on-disk copy is a hint: unreadable or foreign content means "ask buildx", never an error.
+    // The on-disk copies are hints: unreadable or foreign content means "ask buildx", never an error. This state directory's
+    // first, then the one shared by every state directory for this builder identity.
     private CachedPlatforms? ReadCache()
+    {
+        var own = Read(_cacheFile);
+        return Fresh(own) is not null ? own : Read(SharedCacheFile) ?? own;
+    }
+
+    private static CachedPlatforms? Read(string file)
     {
         try
         {
-            return File.Exists(_cacheFile) ? JsonSerializer.Deserialize<CachedPlatforms>(File.ReadAllText(_cacheFile)) : null;
+            return File.Exists(file) ? JsonSerializer.Deserialize<CachedPlatforms>(File.ReadAllText(file)) : null;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -132,12 +145,32 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
 
     private void WriteCache(CachedPlatforms cached)
     {
+        Write(_cacheFile, cached, shared: false);
+        Write(SharedCacheFile, cached, shared: true);
+    }
+
+    private static void Write(string file, CachedPlatforms cached, bool shared)
+    {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_cacheFile)!);
-            var temporary = $"{_cacheFile}.{Environment.ProcessId}.tmp";
+            var directory = Path.GetDirectoryName(file)!;
+            if (shared)
+            {
+                StatePaths.CreatePrivateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            var temporary = $"{file}.{Environment.ProcessId}.tmp";
             File.WriteAllText(temporary, JsonSerializer.Serialize(cached));
-            File.Move(temporary, _cacheFile, overwrite: true);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.Move(temporary, file, overwrite: true);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -145,5 +178,5 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
         }
     }
 
-    private sealed record CachedPlatforms(string Builder, IReadOnlyList<string> Platforms, DateTimeOffset Expires);
+    private sealed record CachedPlatforms(string Builder, IReadOnlyList<string> Platforms, DateTimeOffset Expires, string? Identity = null);
 }

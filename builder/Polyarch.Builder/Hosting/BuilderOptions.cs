@@ -16,6 +16,14 @@ public sealed class BuilderOptions
     [Required]
     public string StateDirectory { get; set; } = StatePaths.DefaultStateDirectory();
 
+    /// <summary>
+    /// A cache shared by every state directory of this user: what buildx's builder can build, keyed by that builder's identity
+    /// (<see cref="Buildx.BuilderIdentity"/>), so a service started on a fresh state does not ask it again.
+    /// </summary>
+    /// <value>Defaults to <c>$XDG_CACHE_HOME/polyarch</c>, else <c>~/.cache/polyarch</c>.</value>
+    [Required]
+    public string CacheDirectory { get; set; } = StatePaths.DefaultCacheDirectory();
+
     /// <summary>The docker client that runs buildx.</summary>
     /// <value>Defaults to <c>/usr/bin/docker</c> (the engine's own client, not the one first on PATH).</value>
     [Required]

@@ -20,6 +20,12 @@ internal static class StatePaths
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "polyarch");
     }
 
+    /// <summary>Where what outlives a state directory is cached: <c>$XDG_CACHE_HOME/polyarch</c>, else <c>~/.cache/polyarch</c>.</summary>
+    public static string DefaultCacheDirectory() =>
+        Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? Path.Combine(xdg, "polyarch")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "polyarch");
+
     /// <summary>The builder's own folder inside the state directory.</summary>
     public static string BuilderDirectory(BuilderOptions options) => BuilderDirectory(options.StateDirectory);
 

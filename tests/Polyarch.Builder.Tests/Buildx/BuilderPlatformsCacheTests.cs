@@ -72,7 +72,7 @@ public sealed class BuilderPlatformsCacheTests : IDisposable
 
     private BuilderPlatforms NewProcess()
     {
-        var options = Options.Create(new BuilderOptions { StateDirectory = _state.Path, DockerPath = _docker.ExecutablePath });
+        var options = Options.Create(new BuilderOptions { StateDirectory = _state.Path, CacheDirectory = _state.Combine("cache"), DockerPath = _docker.ExecutablePath });
         return new BuilderPlatforms(new DockerCli(options), options, _time);
     }
 

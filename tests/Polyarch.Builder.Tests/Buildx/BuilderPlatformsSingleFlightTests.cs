@@ -62,7 +62,7 @@ public sealed class BuilderPlatformsSingleFlightTests : IDisposable
 
     private BuilderPlatforms Platforms()
     {
-        var options = Options.Create(new BuilderOptions { StateDirectory = _state.Path, DockerPath = _docker.ExecutablePath });
+        var options = Options.Create(new BuilderOptions { StateDirectory = _state.Path, CacheDirectory = System.IO.Path.Combine(_state.Path, "cache"), DockerPath = _docker.ExecutablePath });
         return new BuilderPlatforms(new DockerCli(options), options, TimeProvider.System);
     }
 

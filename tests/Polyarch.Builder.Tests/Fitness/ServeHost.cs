@@ -34,6 +34,7 @@ internal sealed class ServeHost : IAsyncDisposable
         var app = ServeCommand.Build(
             [
                 $"--Builder:StateDirectory={state.Path}",
+                $"--Builder:CacheDirectory={state.Path}/cache",
                 "--Builder:ProcessQueue=false",
                 $"--Builder:Webhooks:Secret={BuilderAppFactory.Secret}",
                 "--Builder:Allowlist:0:UrlPattern=https://git.example.com/team/*",

@@ -41,5 +41,6 @@ internal sealed class BuilderCliUnderTest : CliUnderTest
     {
         ["POLYARCH_STATE_DIR"] = stateDirectory,
         ["POLYARCH_Builder__StateDirectory"] = stateDirectory,
+        ["POLYARCH_Builder__CacheDirectory"] = System.IO.Path.Combine(stateDirectory, "cache"),
     };
 }

@@ -42,6 +42,7 @@ internal sealed class BuilderUnderTest : ServiceUnderTest
         ServeCommand.Build(
             [
                 $"--Builder:StateDirectory={stateDirectory}",
+                $"--Builder:CacheDirectory={stateDirectory}/cache",
                 "--Builder:ProcessQueue=false",
                 $"--Builder:Webhooks:Secret={BuilderAppFactory.Secret}",
                 .. settings,

@@ -11,6 +11,7 @@ namespace Polyarch.Builder.Tests.Hosting;
 /// cold service (issue 18, P5); a piece that fails or is slow never stops the service. The fake docker answers
 /// `buildx inspect` after a delay.
 /// </summary>
+[Collection(ServeHostCollection.Name)] // serve's logger is process-wide: another host at once would take its log lines
 public sealed class ServiceWarmUpTests : IDisposable
 {
     private readonly FakeDocker _docker = new();
@@ -45,7 +46,7 @@ public sealed class ServiceWarmUpTests : IDisposable
 
         var warmUp = File.ReadAllLines(Path.Combine(serve.StateDirectory, "logs", "builder.log")).Where(l => l.Contains("Warm-up", StringComparison.Ordinal)).ToList();
         warmUp.Where(l => l.Contains("[WRN]", StringComparison.Ordinal)).ShouldHaveSingleItem().ShouldContain("Warm-up of the buildx platform list failed");
-        warmUp.ShouldContain(l => l.Contains("Warm-up done: 5 of 6 pieces", StringComparison.Ordinal));
+        warmUp.ShouldContain(l => l.Contains("Warm-up done: 6 of 7 pieces", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,6 +65,25 @@ public sealed class ServiceWarmUpTests : IDisposable
         await serve.StopAsync();
         File.ReadAllLines(Path.Combine(serve.StateDirectory, "logs", "builder.log"))
             .Where(l => l.Contains("Warm-up did not finish within 1 s", StringComparison.Ordinal)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task The_hand_off_requests_are_answered_once_before_serve_json_and_queue_nothing()
+    {
+        // A bound no loaded test machine reaches: the requests are answered before start-up ends, however slowly.
+        await using var serve = await ServeHost.StartAsync(
+            $"--Builder:DockerPath={_docker.ExecutablePath}", "--ServiceLog:Path={state}/logs/builder.log", "--Builder:WarmUpTimeout=00:02:00");
+        using var list = await serve.Http.GetAsync(new Uri("/v1/builds", UriKind.Relative));
+        await serve.StopAsync();
+
+        (await list.Content.ReadAsStringAsync()).ShouldBe("[]", "the warm-up's POST queued nothing");
+        var log = File.ReadAllLines(Path.Combine(serve.StateDirectory, "logs", "builder.log"));
+        log.Where(l => l.Contains("HTTP POST /v1/builds responded 400", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        log.Where(l => l.Contains("HTTP GET /v1/builds/warm-up/events responded 404", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        log.ShouldNotContain(l => l.Contains("[WRN]", StringComparison.Ordinal));
+        Directory.Exists(Path.Combine(serve.StateDirectory, "builder", "warm-up-no-such-repository")).ShouldBeFalse();
+        Array.FindIndex(log, l => l.Contains("POST /v1/builds responded", StringComparison.Ordinal))
+            .ShouldBeLessThan(Array.FindIndex(log, l => l.Contains("Application started", StringComparison.Ordinal)), "answered before the service announced itself");
     }
 
     public void Dispose() => _docker.Dispose();

@@ -23,6 +23,7 @@ public sealed class BuilderAppFactory : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>
         {
             ["Builder:StateDirectory"] = _state.Path,
+            ["Builder:CacheDirectory"] = System.IO.Path.Combine(_state.Path, "cache"),
             ["Builder:ProcessQueue"] = "false",
             ["Builder:Webhooks:Secret"] = Secret,
             ["Builder:Webhooks:MaxBodyBytes"] = "65536",

@@ -19,7 +19,8 @@ public static class BuilderProcess
             .WithArguments([Dll, .. arguments])
             .WithEnvironmentVariables(env =>
             {
-                env.Set("POLYARCH_STATE_DIR", stateDirectory).Set("POLYARCH_Builder__StateDirectory", stateDirectory);
+                env.Set("POLYARCH_STATE_DIR", stateDirectory).Set("POLYARCH_Builder__StateDirectory", stateDirectory)
+                    .Set("POLYARCH_Builder__CacheDirectory", System.IO.Path.Combine(stateDirectory, "cache"));
                 foreach (var (key, value) in environment ?? new Dictionary<string, string>())
                 {
                     env.Set(key, value);

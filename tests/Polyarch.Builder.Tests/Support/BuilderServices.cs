@@ -13,6 +13,7 @@ public static class BuilderServices
         var values = new Dictionary<string, string?>
         {
             ["Builder:StateDirectory"] = stateDirectory,
+            ["Builder:CacheDirectory"] = System.IO.Path.Combine(stateDirectory, "cache"),
             ["Builder:PushRetryDelay"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
