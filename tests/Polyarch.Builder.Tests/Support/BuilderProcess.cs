@@ -13,10 +13,14 @@ public static class BuilderProcess
         public IReadOnlyList<string> StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static async Task<Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunDllAsync(Dll, stateDirectory, environment, arguments);
+
+    /// <summary>Runs the polyarch-builder.dll at <paramref name="dll"/> (e.g. a copy with the native tool beside it).</summary>
+    public static async Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var result = await CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([Dll, .. arguments])
+            .WithArguments([dll, .. arguments])
             .WithEnvironmentVariables(env =>
             {
                 env.Set("POLYARCH_STATE_DIR", stateDirectory).Set("POLYARCH_Builder__StateDirectory", stateDirectory);
