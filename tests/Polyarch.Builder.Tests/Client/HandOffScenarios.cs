@@ -20,7 +20,10 @@ public abstract class HandOffScenarios(RegistryFixture registry) : IDisposable
     private readonly TempDirectory _alone = new();
 
     /// <summary>Runs <c>polyarch-builder ARGS</c> on a state directory, by the path under test.</summary>
-    protected abstract Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments);
+    protected abstract Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments);
+
+    private Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunAsync(stateDirectory, environment, CancellationToken.None, arguments);
 
     /// <summary>Checks which process answered the last run: true when a service took the build, false when the CLI built or failed alone.</summary>
     protected abstract void AssertHandledBy(bool service);
@@ -92,6 +95,44 @@ public abstract class HandOffScenarios(RegistryFixture registry) : IDisposable
         alone.ExitCode.ShouldBe(2, alone.Stderr);
         handedOff.Stdout.ShouldBe(alone.Stdout);
         handedOff.Stderr.ShouldBe(alone.Stderr);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_cancels_the_handed_off_build_on_the_service()
+    {
+        _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\nRUN echo started-{Guid.NewGuid():N}; sleep 300\n" });
+        await using var service = await ServeHost.StartAsync(
+            "--Builder:ProcessQueue=true", $"--Builder:Registry={registry.Address}", "--Builder:CancelGracePeriod=00:00:03");
+        var store = service.Services.GetRequiredService<IBuildStore>();
+        using var interrupt = new CancellationTokenSource();
+
+        var run = RunAsync(
+            service.StateDirectory, null, interrupt.Token,
+            "build", _repository.Path, "--registry", registry.Address, "--repository", "demo/interrupted", "--platforms", "linux/amd64", "--output", "json");
+        BuildRecord? running = null;
+        for (var i = 0; i < 600 && running is null && !run.IsCompleted; i++)
+        {
+            running = (await store.ListAsync(5, CancellationToken.None)).FirstOrDefault(b => b.Status == BuildStatus.Running);
+            await Task.Delay(100);
+        }
+
+        running.ShouldNotBeNull("the service never started the handed-off build");
+        await Task.Delay(1000); // bake is under way
+        await interrupt.CancelAsync();
+        var result = await run;
+
+        result.ExitCode.ShouldBe(1, result.Stderr);
+        AssertHandledBy(service: true);
+        result.Stderr.ShouldContain($"error: {Polyarch.Builder.Cli.BuildOutcome.CancelledMessage}");
+        JsonNode.Parse(result.Stdout)!["error"]!["exitCode"]!.GetValue<int>().ShouldBe(1);
+        BuildRecord? stored = null;
+        for (var i = 0; i < 100 && stored?.IsFinished != true; i++)
+        {
+            stored = await store.GetAsync(running.Id, CancellationToken.None);
+            await Task.Delay(100);
+        }
+
+        stored!.Status.ShouldBe(BuildStatus.Cancelled, "Ctrl+C cancels the build on the service");
     }
 
     public void Dispose()

@@ -9,8 +9,8 @@ namespace Polyarch.Builder.Tests.Client;
 [Trait("Category", "Integration")]
 public sealed class HandOffTests(RegistryFixture registry) : HandOffScenarios(registry)
 {
-    protected override Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
-        BuilderProcess.RunAsync(stateDirectory, environment, arguments);
+    protected override Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments) =>
+        BuilderProcess.RunDllAsync(BuilderProcess.Dll, stateDirectory, environment, interrupt, arguments);
 
     protected override void AssertHandledBy(bool service)
     {

@@ -16,9 +16,9 @@ public sealed class NativeHandOffTests(RegistryFixture registry, NativeManifestT
 {
     private IReadOnlyList<string> _timings = [];
 
-    protected override async Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    protected override async Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
-        var result = await NativeRun.RunAsync(native, stateDirectory, environment, arguments);
+        var result = await NativeRun.RunAsync(native, stateDirectory, environment, interrupt, arguments);
         _timings = result.Timings;
         return result.Result;
     }

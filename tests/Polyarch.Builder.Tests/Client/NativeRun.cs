@@ -14,10 +14,14 @@ internal static class NativeRun
     public const string HandedBack = "handed back by the native tool";
 
     public static async Task<(BuilderProcess.Result Result, IReadOnlyList<string> Timings)> RunAsync(
-        NativeManifestToolBuild native, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        NativeManifestToolBuild native, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        await RunAsync(native, stateDirectory, environment, CancellationToken.None, arguments);
+
+    public static async Task<(BuilderProcess.Result Result, IReadOnlyList<string> Timings)> RunAsync(
+        NativeManifestToolBuild native, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
         var withTimings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["POLYARCH_TRACE_TIMING"] = "1" };
-        var raw = await BuilderProcess.RunDllAsync(native.CliDll, stateDirectory, withTimings, arguments);
+        var raw = await BuilderProcess.RunDllAsync(native.CliDll, stateDirectory, withTimings, interrupt, arguments);
         var lines = raw.Stderr.Split('\n');
         var timings = lines.Where(IsTiming).ToList();
         var stderr = string.Join('\n', lines.Where(line => !IsTiming(line)));

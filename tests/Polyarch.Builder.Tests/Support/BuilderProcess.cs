@@ -17,7 +17,11 @@ public static class BuilderProcess
         RunDllAsync(Dll, stateDirectory, environment, arguments);
 
     /// <summary>Runs the polyarch-builder.dll at <paramref name="dll"/> (e.g. a copy with the native tool beside it).</summary>
-    public static async Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunDllAsync(dll, stateDirectory, environment, CancellationToken.None, arguments);
+
+    /// <summary>The same; <paramref name="interrupt"/> sends the process SIGINT (Ctrl+C) when cancelled, and the run still completes.</summary>
+    public static async Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
         var result = await CliWrap.Cli.Wrap("dotnet")
             .WithArguments([dll, .. arguments])
@@ -30,7 +34,7 @@ public static class BuilderProcess
                 }
             })
             .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
+            .ExecuteBufferedAsync(System.Text.Encoding.UTF8, System.Text.Encoding.UTF8, CancellationToken.None, interrupt);
         return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
