@@ -23,7 +23,7 @@ public static class BuilderProcess
     /// <summary>The same; <paramref name="interrupt"/> sends the process SIGINT (Ctrl+C) when cancelled, and the run still completes.</summary>
     public static async Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
-        var result = await CliWrap.Cli.Wrap("dotnet")
+        var command = CliWrap.Cli.Wrap("dotnet")
             .WithArguments([dll, .. arguments])
             .WithEnvironmentVariables(env =>
             {
@@ -33,9 +33,22 @@ public static class BuilderProcess
                     env.Set(key, value);
                 }
             })
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(System.Text.Encoding.UTF8, System.Text.Encoding.UTF8, CancellationToken.None, interrupt);
-        return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
+            .WithValidation(CommandResultValidation.None);
+        if (!interrupt.CanBeCanceled)
+        {
+            var result = await command.ExecuteBufferedAsync();
+            return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
+        }
+
+        // SIGINT as a terminal's Ctrl+C sends it, and the process's own answer (CliWrap's graceful cancellation would throw instead).
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        var run = command.WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout)).WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr)).ExecuteAsync();
+        await using var registration = interrupt.Register(() => _ = CliWrap.Cli.Wrap("kill")
+            .WithArguments(["-INT", run.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            .WithValidation(CommandResultValidation.None).ExecuteAsync());
+        var finished = await run;
+        return new Result(finished.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
     public static Task<Result> RunAsync(string stateDirectory, params string[] arguments) => RunAsync(stateDirectory, null, arguments);
