@@ -1,15 +1,18 @@
+using Polyarch.Builder;
+using Polyarch.Builder.Cli;
 using Polyarch.Builder.Hosting.Logging;
 using Polyarch.Builder.Manifests;
 using Serilog;
 
-// `polyarch-builder manifest …` ahead of time: the same verbs, options, output, logging and exit codes as the managed CLI
-// (they are the same code, builder/Polyarch.Builder.Manifests); polyarch-builder execs this binary with its own arguments.
-var parseResult = ManifestCommandLine.Create().Parse(args);
+// The one-shot verbs ahead of time: `manifest …` and the hand-off of `build` to a running `serve` — the same options, output,
+// logging and exit codes as the managed CLI (they are the same code: builder/Polyarch.Builder.Manifests and
+// builder/Polyarch.Builder.Client); polyarch-builder execs this binary with its own arguments. A build no service takes goes
+// back to polyarch-builder (NativeManifestTool.HandBack), which builds in-process.
+PhaseTimer.Current = PhaseTimer.FromEnvironment(Environment.GetEnvironmentVariable(PhaseTimer.Variable), Console.Error, TimeProvider.System);
+PhaseTimer.Current.Mark("native tool started");
+var parseResult = NativeCommandLine.Create(HandBackAsync).Parse(args);
 
-Log.Logger = CliLogging.Configure(
-        parseResult.GetValue<bool>(CliLogging.VerboseName),
-        format: parseResult.GetValue<LogFormat>(CliLogging.LogFormatName))
-    .CreateLogger();
+Log.Logger = CliLogging.Start(parseResult).CreateLogger();
 
 try
 {
@@ -19,4 +22,13 @@ try
 finally
 {
     await Log.CloseAndFlushAsync();
+    PhaseTimer.Current.Mark("logger flushed, exiting");
+}
+
+Task<int> HandBackAsync(BuildCommandInput input, bool noService, bool verbose, CancellationToken cancellationToken)
+{
+    Log.CloseAndFlush();
+    var message = NativeManifestTool.HandBack(args, AppContext.BaseDirectory, noService);
+    BuildReport.WriteError(Console.Out, Console.Error, message, 3, input.Format);
+    return Task.FromResult(3);
 }

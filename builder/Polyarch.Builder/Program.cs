@@ -3,8 +3,10 @@ using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Hosting.Logging;
 using Serilog;
 
-// A manifest verb becomes the ahead-of-time polyarch-builder-manifest when it is installed next to this binary (P14).
+// A manifest verb or `build` becomes the ahead-of-time polyarch-builder-manifest when it is installed next to this binary
+// (P14, P4): it hands a build to the running service, and hands it back here when none answers.
 NativeManifestTool.ExecIfPresent(args, AppContext.BaseDirectory);
+BuildCommand.NoServiceAnswered = NativeManifestTool.TakeNoServiceMarker();
 // `serve` is long-running: it re-executes itself once with tiered compilation off (ServeRuntime says why).
 ServeRuntime.ExecWithoutTieringIfServe(args);
 

@@ -75,8 +75,9 @@ wait_until() {
 # dotnet_publish_cli PROJECT OUT LOG: a Release publish for this machine's runtime with ReadyToRun code, so a one-shot
 # CLI verb (`polyarch-builder manifest inspect`, `build`) does not JIT everything it runs at every start (issue 18:
 # measured ≈ 15–20 % less CPU per `manifest inspect`). Framework-dependent, like a plain publish. For polyarch-builder
-# also its native companion polyarch-builder-manifest (dotnet_publish_aot), which the CLI execs for `manifest …`; without
-# it (no clang, no AOT compiler for this architecture) those verbs run in-process, only slower.
+# also its native companion polyarch-builder-manifest (dotnet_publish_aot), which the CLI execs for `manifest …` and for
+# `build` (it hands the build to the running `serve`, or back to the CLI when none answers); without it (no clang, no AOT
+# compiler for this architecture) those verbs run in the managed CLI, only slower.
 dotnet_publish_cli() {
   local rid
   rid=$(dotnet_rid)
@@ -91,7 +92,7 @@ dotnet_publish_cli() {
   [ "$(basename "$dir")" = Polyarch.Builder ] || return 0
   rm -f "$2/polyarch-builder-manifest"
   dotnet_publish_aot "$dir/../Polyarch.Builder.ManifestTool" "$rid" "$2" "$3" \
-    || warn "polyarch-builder-manifest (Native AOT) not published: \`polyarch-builder manifest …\` runs in-process, slower (log: $3)"
+    || warn "polyarch-builder-manifest (Native AOT) not published: \`polyarch-builder manifest …\` and \`build\` run in the managed CLI, slower (log: $3)"
   return 0
 }
 

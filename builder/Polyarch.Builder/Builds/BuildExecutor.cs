@@ -397,7 +397,7 @@ internal sealed partial class BuildExecutor(
     // org.opencontainers.image.source is a URL: local paths become file:// URLs.
     private static string SourceLabel(string sourceUrl) => SourceUrl.IsLocal(sourceUrl) ? new Uri(sourceUrl).AbsoluteUri : sourceUrl;
 
-    private string WorkDirectory(string buildId) => Path.Combine(StatePaths.BuilderDirectory(_options), "work", buildId);
+    private string WorkDirectory(string buildId) => Path.Combine(StatePaths.BuilderDirectory(_options.StateDirectory), "work", buildId);
 
     private static void TryDelete(string directory)
     {

@@ -25,7 +25,7 @@ internal sealed class BuilderPlatforms(DockerCli docker, IOptions<BuilderOptions
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<string>>? _inspecting;
     private readonly string? _builderName = options.Value.BuilderName;
-    private readonly string _cacheFile = Path.Combine(StatePaths.BuilderDirectory(options.Value), "buildx-platforms.json");
+    private readonly string _cacheFile = Path.Combine(StatePaths.BuilderDirectory(options.Value.StateDirectory), "buildx-platforms.json");
     private readonly string _identity = (identity ?? BuilderIdentity.FromEnvironment()).Fingerprint(options.Value.BuilderName, docker.DockerPath, docker.BuildxPath);
     private CachedPlatforms? _cached;
 

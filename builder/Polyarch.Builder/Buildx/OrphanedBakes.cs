@@ -17,7 +17,7 @@ internal sealed partial class OrphanedBakes(IOptions<BuilderOptions> options, IL
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxGrace = TimeSpan.FromSeconds(30);
-    private readonly string _workDirectory = Path.Combine(StatePaths.BuilderDirectory(options.Value), "work");
+    private readonly string _workDirectory = Path.Combine(StatePaths.BuilderDirectory(options.Value.StateDirectory), "work");
     private readonly TimeSpan _grace = options.Value.CancelGracePeriod < MaxGrace ? options.Value.CancelGracePeriod : MaxGrace;
 
     /// <summary><c>setsid</c> (util-linux), or null where it is missing (then only the docker process itself is recorded).</summary>

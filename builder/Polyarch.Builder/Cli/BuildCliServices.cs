@@ -14,23 +14,11 @@ namespace Polyarch.Builder.Cli;
 /// </summary>
 internal static class BuildCliServices
 {
-    /// <summary>The configuration one-shot verbs read: appsettings.json in the working directory, the environment, <c>POLYARCH_*</c>.</summary>
-    public static IConfigurationRoot Configuration() => Configuration(Directory.GetCurrentDirectory());
+    /// <summary>The configuration one-shot verbs read (<see cref="CliConfiguration"/>).</summary>
+    public static IConfigurationRoot Configuration() => CliConfiguration.Read();
 
     /// <summary>The same, for <paramref name="directory"/>'s appsettings.json.</summary>
-    public static IConfigurationRoot Configuration(string directory)
-    {
-        var builder = new ConfigurationBuilder();
-        var settings = Path.Combine(directory, "appsettings.json");
-        // Optional and never reloaded: a missing file adds nothing, so it is not added at all — the JSON file provider and
-        // its file watcher set-up cost a one-shot CLI ~10 ms of loading and JIT (issue 18, P4).
-        if (File.Exists(settings))
-        {
-            builder.AddJsonFile(settings, optional: true, reloadOnChange: false);
-        }
-
-        return builder.AddEnvironmentVariables().AddEnvironmentVariables("POLYARCH_").Build();
-    }
+    public static IConfigurationRoot Configuration(string directory) => CliConfiguration.Read(directory);
 
     public static ServiceProvider Create(string? builderName, bool verbose)
     {

@@ -12,9 +12,6 @@ internal sealed class BuildCommandHandler(
     BuildExecutor executor,
     TimeProvider time)
 {
-    /// <summary>What the CLI says when the user interrupts a build (both modes).</summary>
-    public const string CancelledMessage = "Cancelled; buildx was interrupted and no tag was moved.";
-
     private static readonly TimeSpan WaitPoll = TimeSpan.FromSeconds(1);
 
     public async Task<int> RunAsync(BuildCommandInput input, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -29,11 +26,11 @@ internal sealed class BuildCommandHandler(
             var reused = !submitted.Created && build.Status == BuildStatus.Succeeded;
             if (!reused)
             {
-                WriteStarted(stderr, build);
+                BuildOutcome.WriteStarted(stderr, build);
                 build = await RunOrWaitAsync(build, new ConsoleProgress(stderr), cancellationToken);
             }
 
-            var exitCode = Report(build, reused, input.Format, stdout, stderr);
+            var exitCode = BuildOutcome.Report(build, reused, input.Format, stdout, stderr);
             PhaseTimer.Current.Mark("build finished, report written");
             return exitCode;
         }
@@ -44,7 +41,7 @@ internal sealed class BuildCommandHandler(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            BuildReport.WriteError(stdout, stderr, CancelledMessage, 1, input.Format);
+            BuildReport.WriteError(stdout, stderr, BuildOutcome.CancelledMessage, 1, input.Format);
             return 1;
         }
 #pragma warning disable CA1031 // The CLI ends in one line a person can read, never in an unhandled exception's stack trace.
@@ -54,24 +51,6 @@ internal sealed class BuildCommandHandler(
             BuildReport.WriteError(stdout, stderr, $"Internal error ({exception.GetType().Name}): {exception.Message}. Run again with --verbose and report it.", 1, input.Format);
             return 1;
         }
-    }
-
-    /// <summary>The line a build starts with on stderr (both modes).</summary>
-    public static void WriteStarted(TextWriter stderr, BuildRecord build) =>
-        stderr.WriteLine($"build {build.Id}: {build.Request.SourceUrl} at {build.Request.Commit[..12]} for {string.Join(", ", build.Request.Platforms)}");
-
-    /// <summary>Writes a finished build's report (or its error) and returns the exit code (both modes).</summary>
-    public static int Report(BuildRecord build, bool reused, OutputFormat format, TextWriter stdout, TextWriter stderr)
-    {
-        if (build.Status == BuildStatus.Succeeded)
-        {
-            BuildReport.Write(stdout, build, format, reused);
-            return 0;
-        }
-
-        var error = build.Error ?? new BuildError($"Build {build.Id} ended as {build.Status}.", 1);
-        BuildReport.WriteError(stdout, stderr, error.Message, error.ExitCode, format, error, build.Id);
-        return error.ExitCode;
     }
 
     private async Task<BuildRecord> RunOrWaitAsync(BuildRecord build, ConsoleProgress progress, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ internal sealed partial class GitSource
 
     public GitSource(IOptions<BuilderOptions> options, ILogger<GitSource> logger)
     {
-        _mirrorsDirectory = Path.Combine(StatePaths.BuilderDirectory(options.Value), "mirrors");
+        _mirrorsDirectory = Path.Combine(StatePaths.BuilderDirectory(options.Value.StateDirectory), "mirrors");
         _username = options.Value.GitUsername;
         _token = options.Value.GitToken;
         _gitCli = new GitCli(options.Value.GitSshCommand);

@@ -12,7 +12,7 @@ internal static class BuilderCommandLine
         new("polyarch-builder: git push → multi-arch buildx build → one verified OCI index in your registry")
         {
             ServeCommand.Create(),
-            BuildCommand.Create(),
+            BuildCommand.Create(InProcessBuild.RunAsync),
             BuildsCommand.Create(),
             ManifestCommand.Create(),
             RegistryCommand.Create(),

@@ -13,11 +13,11 @@ namespace Polyarch.Builder.Hosting;
 internal sealed class ServiceEndpointFile(
     IServer server, IHostApplicationLifetime lifetime, ServiceInstance instance, IOptions<BuilderOptions> options) : IHostedService
 {
-    public const string FileName = "serve.json";
+    public const string FileName = ServiceEndpointRecord.FileName;
 
     private readonly string _path = PathFor(options.Value);
 
-    public static string PathFor(BuilderOptions options) => Path.Combine(StatePaths.BuilderDirectory(options), FileName);
+    public static string PathFor(BuilderOptions options) => Path.Combine(StatePaths.BuilderDirectory(options.StateDirectory), FileName);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -64,7 +64,7 @@ internal sealed class ServiceEndpointFile(
 
         using (var stream = new FileStream(temporary, streamOptions))
         {
-            JsonSerializer.Serialize(stream, new ServiceEndpointRecord(uri.ToString().TrimEnd('/'), instance.Id, Environment.ProcessId), ServiceEndpointRecord.JsonOptions);
+            JsonSerializer.Serialize(stream, new ServiceEndpointRecord(uri.ToString().TrimEnd('/'), instance.Id, Environment.ProcessId), Polyarch.Builder.Records.BuildJsonContext.Default.ServiceEndpointRecord);
         }
 
         File.Move(temporary, _path, overwrite: true);

@@ -47,7 +47,7 @@ internal sealed partial class ServiceWarmUp(
         }
 
         var all = ServiceEndpointFile.LocalAddress(server) is { } address
-            ? Task.WhenAll(_warming, RunAllAsync([ServiceWarmUpPieces.RequestPath(address, Path.Combine(StatePaths.BuilderDirectory(options.Value), "warm-up-no-such-repository"), time)]))
+            ? Task.WhenAll(_warming, RunAllAsync([ServiceWarmUpPieces.RequestPath(address, Path.Combine(StatePaths.BuilderDirectory(options.Value.StateDirectory), "warm-up-no-such-repository"), time)]))
             : Task.WhenAll(_warming);
         try
         {

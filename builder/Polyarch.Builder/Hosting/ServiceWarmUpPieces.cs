@@ -28,7 +28,7 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             // Every request reads or writes the store: open it (migrations run on the first open) and read from it once.
             new("the build store", cancellationToken => services.GetRequiredService<IBuildStore>().ListAsync(1, cancellationToken)),
             // POST /v1/builds resolves the source (a mirror fetch) and a build checks it out: libgit2's native library and both paths.
-            new("git", cancellationToken => GitWarmUp.RunAsync(Path.Combine(StatePaths.BuilderDirectory(options), $"warm-up-{Environment.ProcessId}"), cancellationToken)),
+            new("git", cancellationToken => GitWarmUp.RunAsync(Path.Combine(StatePaths.BuilderDirectory(options.StateDirectory), $"warm-up-{Environment.ProcessId}"), cancellationToken)),
             new("the JSON contracts", _ => PrepareJsonContracts()),
         ];
         if (options.ProcessQueue)

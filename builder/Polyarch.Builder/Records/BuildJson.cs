@@ -11,12 +11,11 @@ internal static class BuildJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        // The generated context's settings (the wire format the Native AOT hand-off speaks, BuildJsonContext); what the CLI
+        // sends and reads comes from its metadata, anything else (StructuredOutput's shapes, the database's) by reflection.
+        // Same JSON either way (BuildJsonContractTests).
+        var options = new JsonSerializerOptions(BuildJsonContext.Default.Options)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            WriteIndented = false,
-            // What the CLI sends and reads comes from generated metadata (no reflection or emitted IL in a one-shot process);
-            // anything else (StructuredOutput's shapes) still by reflection. Same JSON either way (BuildJsonContractTests).
             TypeInfoResolver = JsonTypeInfoResolver.Combine(BuildJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

@@ -16,7 +16,7 @@ internal sealed class SqliteBuildDatabase : BuildDatabase
 
     public SqliteBuildDatabase(IOptions<BuilderOptions> options)
     {
-        var directory = StatePaths.BuilderDirectory(options.Value);
+        var directory = StatePaths.BuilderDirectory(options.Value.StateDirectory);
         StatePaths.CreatePrivateDirectory(directory);
         _connectionString = new SqliteConnectionStringBuilder
         {

@@ -15,7 +15,7 @@ internal sealed class WebhookSecrets
     public WebhookSecrets(IOptions<BuilderOptions> options)
     {
         _options = options.Value.Webhooks;
-        var file = Path.Combine(StatePaths.BuilderDirectory(options.Value), "webhook-secret");
+        var file = Path.Combine(StatePaths.BuilderDirectory(options.Value.StateDirectory), "webhook-secret");
         _shared = new Lazy<string>(() => _options.Secret ?? SecretFile.ReadOrCreate(file));
     }
 

@@ -1,98 +1,19 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Polyarch.Builder.Builds;
-using Polyarch.Builder.Records;
-using Polyarch.Builder.Tests.Fitness;
 using Polyarch.Builder.Tests.Integration;
 using Polyarch.Builder.Tests.Support;
 using Polyarch.Testing;
 
 namespace Polyarch.Builder.Tests.Client;
 
-/// <summary>Issue 18 item 2: a CLI build hands its work to the `serve` running on its state directory, and builds itself when none runs.</summary>
+/// <summary>The hand-off scenarios in the managed CLI (no native tool next to it).</summary>
 [Collection(BuildCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class HandOffTests(RegistryFixture registry) : IDisposable
+public sealed class HandOffTests(RegistryFixture registry) : HandOffScenarios(registry)
 {
-    private readonly TestGitRepository _repository = new();
-    private readonly TempDirectory _alone = new();
+    protected override Task<BuilderProcess.Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments) =>
+        BuilderProcess.RunDllAsync(BuilderProcess.Dll, stateDirectory, environment, interrupt, arguments);
 
-    [Fact]
-    public async Task A_cli_build_is_handed_to_the_running_service_which_runs_bake_and_records_it()
+    protected override void AssertHandledBy(bool service)
     {
-        var step = $"RUN echo handed-off-{Guid.NewGuid():N} > /state"; // never cached: the step runs and its progress shows
-        _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\n{step}\n" });
-        await using var service = await ServeHost.StartAsync("--Builder:ProcessQueue=true", $"--Builder:Registry={registry.Address}", "--Builder:PushRetryDelay=00:00:00.200");
-
-        // This CLI cannot start docker: had it run bake itself, the build would fail with exit code 3.
-        var result = await BuilderProcess.RunAsync(
-            service.StateDirectory, new Dictionary<string, string> { ["POLYARCH_Builder__DockerPath"] = "/nonexistent/docker" },
-            "build", _repository.Path, "--registry", registry.Address, "--repository", "demo/handoff", "--platforms", "linux/amd64", "--output", "json");
-
-        result.ExitCode.ShouldBe(0, result.Stderr);
-        var build = JsonNode.Parse(result.Stdout)!["build"]!;
-        var id = build["id"]!.GetValue<string>();
-        var stored = await service.Services.GetRequiredService<IBuildStore>().GetAsync(id, CancellationToken.None);
-        stored.ShouldNotBeNull();
-        stored.Status.ShouldBe(BuildStatus.Succeeded);
-        stored.Request.Trigger.ShouldBe("cli");
-        stored.Images.Single().IndexDigest.ShouldBe(build["images"]![0]!["indexDigest"]!.GetValue<string>());
-        result.StderrLines[0].ShouldStartWith($"build {id}: {_repository.Path} at ");
-        // The service's live progress, printed as an in-process build prints it.
-        result.StderrLines.ShouldContain(line => line.EndsWith(step, StringComparison.Ordinal), result.Stderr);
-        using var harness = new BuildHarness(registry.Address);
-        (await harness.TagDigestAsync("demo/handoff", "main")).ShouldBe(stored.Images.Single().IndexDigest);
-    }
-
-    [Fact]
-    public async Task Without_a_running_service_the_cli_builds_itself_also_when_a_stale_serve_json_is_left()
-    {
-        _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\nRUN echo alone > /state\n" });
-        Directory.CreateDirectory(Path.Combine(_alone.Path, "builder"));
-        await File.WriteAllTextAsync(
-            Path.Combine(_alone.Path, "builder", "serve.json"), $"{{\"url\":\"http://127.0.0.1:{ClosedPort()}\",\"instance\":\"gone\",\"pid\":1}}");
-
-        var result = await BuilderProcess.RunAsync(
-            _alone.Path, "build", _repository.Path, "--registry", registry.Address, "--repository", "demo/alone", "--platforms", "linux/amd64", "--output", "json");
-
-        result.ExitCode.ShouldBe(0, result.Stderr);
-        var id = JsonNode.Parse(result.Stdout)!["build"]!["id"]!.GetValue<string>();
-        using var services = BuilderServices.Create(_alone.Path);
-        (await services.GetRequiredService<IBuildStore>().GetAsync(id, CancellationToken.None))!.Status.ShouldBe(BuildStatus.Succeeded);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
-
-    [Theory]
-    [InlineData("json", "build", "/nonexistent/polyarch-repository")]
-    [InlineData("table", "build", "/nonexistent/polyarch-repository")]
-    [InlineData("json", "build", "{repo}", "--ref", "bad..ref")]
-    [InlineData("yaml", "build", "{repo}", "--registry", "not a registry")]
-    public async Task Handed_off_or_not_the_cli_prints_the_same_error_and_exit_code(string output, params string[] arguments)
-    {
-        _repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = $"FROM {HostSettings.BaseImage}\n" });
-        string[] args = [.. arguments.Select(a => a.Replace("{repo}", _repository.Path, StringComparison.Ordinal)), "--output", output];
-        await using var service = await ServeHost.StartAsync($"--Builder:Registry={registry.Address}");
-
-        var handedOff = await BuilderProcess.RunAsync(service.StateDirectory, args);
-        var alone = await BuilderProcess.RunAsync(_alone.Path, args);
-
-        handedOff.ExitCode.ShouldBe(2, handedOff.Stderr);
-        alone.ExitCode.ShouldBe(2, alone.Stderr);
-        handedOff.Stdout.ShouldBe(alone.Stdout);
-        handedOff.Stderr.ShouldBe(alone.Stderr);
-    }
-
-    public void Dispose()
-    {
-        _repository.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _alone.Dispose();
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        // One process, no native tool: nothing to tell apart.
     }
 }

@@ -88,6 +88,9 @@ public sealed class BuildJsonContractTests
             var type = value.GetType();
             var reflected = JsonSerializer.Serialize(value, type, Reflection);
             JsonSerializer.Serialize(value, type, BuildJson.Options).ShouldBe(reflected, type.Name);
+            // What the Native AOT hand-off speaks: the generated context alone, no reflection anywhere.
+            JsonSerializer.Serialize(value, type, BuildJsonContext.Default.Options).ShouldBe(reflected, type.Name);
+            JsonSerializer.Serialize(JsonSerializer.Deserialize(reflected, type, BuildJsonContext.Default.Options), type, Reflection).ShouldBe(reflected, type.Name);
             JsonSerializer.Serialize(JsonSerializer.Deserialize(reflected, type, BuildJson.Options), type, Reflection).ShouldBe(reflected, type.Name);
         }
     }
@@ -102,6 +105,27 @@ public sealed class BuildJsonContractTests
         generated.ShouldBe(JsonSerializer.Deserialize<BuilderServiceClient.BuildEvent>(json, Reflection));
         generated.Progress!.Platform.ShouldBe("linux/amd64");
         JsonSerializer.Deserialize<BuildStatus>("\"cancelled\"", BuildJson.Options).ShouldBe(BuildStatus.Cancelled);
+    }
+
+    [Fact]
+    public void The_native_reports_json_is_the_reflection_contract_of_the_anonymous_shapes_it_replaced()
+    {
+        var record = Populated();
+        var error = record.Error!;
+
+        JsonSerializer.Serialize(new Polyarch.Builder.Cli.BuildReportDocument(record, true), BuildJsonContext.Default.BuildReportDocument)
+            .ShouldBe(JsonSerializer.Serialize(new { build = record, reused = true }, Reflection));
+        JsonSerializer.Serialize(new Polyarch.Builder.Cli.ErrorDocument(new(error.Message, 1, "b1", error.Platform, error.Step, error.LogTail)), BuildJsonContext.Default.ErrorDocument)
+            .ShouldBe(JsonSerializer.Serialize(new { error = new { message = error.Message, exitCode = 1, buildId = "b1", platform = error.Platform, step = error.Step, logTail = error.LogTail } }, Reflection));
+        JsonSerializer.Serialize(new Polyarch.Builder.Cli.ErrorDocument(new("bad", 2, null, null, null, null)), BuildJsonContext.Default.ErrorDocument)
+            .ShouldBe("""{"error":{"message":"bad","exitCode":2}}""");
+    }
+
+    [Fact]
+    public void Service_discovery_reads_the_keys_the_options_bind()
+    {
+        ServiceDiscovery.StateDirectoryKey.ShouldBe($"{BuilderOptions.SectionName}:{nameof(BuilderOptions.StateDirectory)}");
+        ServiceDiscovery.ApiKeyKey.ShouldBe($"{Polyarch.Builder.Fitness.BuilderServiceOptions.SectionName}:{nameof(Polyarch.Builder.Fitness.BuilderServiceOptions.ApiKey)}");
     }
 
     private static BuildRecord Populated() =>

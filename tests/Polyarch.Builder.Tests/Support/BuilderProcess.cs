@@ -13,10 +13,18 @@ public static class BuilderProcess
         public IReadOnlyList<string> StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static async Task<Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunDllAsync(Dll, stateDirectory, environment, arguments);
+
+    /// <summary>Runs the polyarch-builder.dll at <paramref name="dll"/> (e.g. a copy with the native tool beside it).</summary>
+    public static Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunDllAsync(dll, stateDirectory, environment, CancellationToken.None, arguments);
+
+    /// <summary>The same; <paramref name="interrupt"/> sends the process SIGINT (Ctrl+C) when cancelled, and the run still completes.</summary>
+    public static async Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
-        var result = await CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([Dll, .. arguments])
+        var command = CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([dll, .. arguments])
             .WithEnvironmentVariables(env =>
             {
                 env.Set("POLYARCH_STATE_DIR", stateDirectory).Set("POLYARCH_Builder__StateDirectory", stateDirectory)
@@ -26,9 +34,22 @@ public static class BuilderProcess
                     env.Set(key, value);
                 }
             })
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
-        return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
+            .WithValidation(CommandResultValidation.None);
+        if (!interrupt.CanBeCanceled)
+        {
+            var result = await command.ExecuteBufferedAsync();
+            return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
+        }
+
+        // SIGINT as a terminal's Ctrl+C sends it, and the process's own answer (CliWrap's graceful cancellation would throw instead).
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        var run = command.WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout)).WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr)).ExecuteAsync();
+        await using var registration = interrupt.Register(() => _ = CliWrap.Cli.Wrap("kill")
+            .WithArguments(["-INT", run.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            .WithValidation(CommandResultValidation.None).ExecuteAsync());
+        var finished = await run;
+        return new Result(finished.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
     public static Task<Result> RunAsync(string stateDirectory, params string[] arguments) => RunAsync(stateDirectory, null, arguments);

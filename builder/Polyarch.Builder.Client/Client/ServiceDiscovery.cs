@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Polyarch.Builder.Cli;
 using Polyarch.Builder.Errors;
-using Polyarch.Builder.Fitness;
 using Polyarch.Builder.Hosting;
 
 namespace Polyarch.Builder.Client;
@@ -14,6 +14,12 @@ namespace Polyarch.Builder.Client;
 internal static class ServiceDiscovery
 {
     public const string UrlVariable = "POLYARCH_BUILDER_URL";
+
+    /// <summary>BuilderOptions.StateDirectory's configuration key (this library knows no BuilderOptions; a test holds the two equal).</summary>
+    public const string StateDirectoryKey = "Builder:StateDirectory";
+
+    /// <summary>BuilderServiceOptions.ApiKey's configuration key (likewise).</summary>
+    public const string ApiKeyKey = "Service:ApiKey";
 
     /// <summary>How long the /healthz probe of a local service may take before the CLI works on its own.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -28,7 +34,7 @@ internal static class ServiceDiscovery
     internal static async Task<ServiceConnection?> FindAsync(string? url, string? apiKeyFile, IConfiguration configuration, Func<int, bool> isAlive, CancellationToken cancellationToken)
     {
         // Only the state directory is needed here: one key, not the reflection binder over all of BuilderOptions (P4).
-        var stateDirectory = configuration[$"{BuilderOptions.SectionName}:{nameof(BuilderOptions.StateDirectory)}"] ?? StatePaths.DefaultStateDirectory();
+        var stateDirectory = configuration[StateDirectoryKey] ?? StatePaths.DefaultStateDirectory();
         var (key, keySource) = ApiKey(apiKeyFile, configuration, stateDirectory);
         url = string.IsNullOrWhiteSpace(url) ? Environment.GetEnvironmentVariable(UrlVariable) : url;
         if (!string.IsNullOrWhiteSpace(url))
@@ -42,7 +48,7 @@ internal static class ServiceDiscovery
             return new ServiceConnection(given, key, Explicit: true) { KeySource = keySource };
         }
 
-        if (ServiceEndpointRecord.TryRead(Path.Combine(StatePaths.BuilderDirectory(stateDirectory), ServiceEndpointFile.FileName)) is not { } record
+        if (ServiceEndpointRecord.TryRead(Path.Combine(StatePaths.BuilderDirectory(stateDirectory), ServiceEndpointRecord.FileName)) is not { } record
             || !Uri.TryCreate(record.Url, UriKind.Absolute, out var local))
         {
             return null;
@@ -134,7 +140,7 @@ internal static class ServiceDiscovery
             }
         }
 
-        if (configuration[$"{BuilderServiceOptions.SectionName}:{nameof(BuilderServiceOptions.ApiKey)}"] is { Length: > 0 } configured)
+        if (configuration[ApiKeyKey] is { Length: > 0 } configured)
         {
             return (configured.Trim(), "Service:ApiKey");
         }

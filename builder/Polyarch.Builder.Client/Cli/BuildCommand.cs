@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Polyarch.Builder.Client;
 using Polyarch.Builder.Errors;
 using Polyarch.Builder.Hosting.Logging;
@@ -7,11 +8,23 @@ namespace Polyarch.Builder.Cli;
 
 /// <summary>
 /// <c>polyarch-builder build PATH_OR_URL [--ref R | --commit SHA] [--platforms …] …</c>: handed to the running service when one
-/// runs on this state directory (or --url names one), built in this process otherwise — same output and exit codes.
+/// runs on this state directory (or --url names one), built in this process otherwise — same output and exit codes. One
+/// definition for both entry points: polyarch-builder builds in-process when it must, polyarch-builder-manifest (Native AOT)
+/// hands such a build back to polyarch-builder.
 /// </summary>
 internal static class BuildCommand
 {
-    public static Command Create()
+    /// <summary>
+    /// True in a polyarch-builder the native tool handed a build back to because no service answered
+    /// (<see cref="NativeManifestTool.NoServiceValue"/>): it builds in-process without asking again.
+    /// </summary>
+    public static bool NoServiceAnswered { get; set; }
+
+    /// <param name="buildLocally">
+    /// Runs the build without a service: the input, whether no service answered (false: the user asked for a local build),
+    /// --verbose, the cancellation token; returns the exit code.
+    /// </param>
+    public static Command Create(Func<BuildCommandInput, bool, bool, CancellationToken, Task<int>> buildLocally)
     {
         var source = new Argument<string>("PATH_OR_URL") { Description = "A git repository: local path, file://, https://, git:// or ssh URL (ssh://host/repo.git, git@host:repo.git)" };
         var gitRef = new Option<string?>("--ref") { Description = "Branch or tag to build (default: the repository's default branch)" };
@@ -45,6 +58,7 @@ internal static class BuildCommand
                 parse.GetValue(repository),
                 parse.GetValue(builderName),
                 OutputOption.Parse(parse.GetValue(output)));
+            var verbose = parse.GetValue<bool>(CliLogging.VerboseName);
 
             var local = parse.GetValue(inProcess) || input.BuilderName is not null;
             if (local && parse.GetValue(url) is not null)
@@ -53,9 +67,15 @@ internal static class BuildCommand
                 return 2;
             }
 
+            if (NoServiceAnswered && parse.GetValue(url) is null)
+            {
+                PhaseTimer.Current.Mark("handed back by the native tool: no service answered, building in this process");
+                return await buildLocally(input, true, verbose, cancellationToken);
+            }
+
             // A CLI given registry settings of its own (Registry: CA files, credentials, insecure hosts) builds itself: a
             // running service would push with its settings, not these. An explicit --url still hands off.
-            var configuration = BuildCliServices.Configuration();
+            var configuration = CliConfiguration.Read();
             PhaseTimer.Current.Mark("configuration read");
             if (!local && parse.GetValue(url) is null
                 && configuration.GetSection("Registry").AsEnumerable(makePathsRelative: true).Any(setting => setting.Value is not null))
@@ -63,31 +83,30 @@ internal static class BuildCommand
                 local = true;
             }
 
-            if (!local)
+            if (local)
             {
-                ServiceConnection? connection;
-                try
-                {
-                    connection = await ServiceDiscovery.FindAsync(parse.GetValue(url), parse.GetValue(apiKeyFile), configuration, cancellationToken);
-                }
-                catch (BuilderException exception)
-                {
-                    BuildReport.WriteError(Console.Out, Console.Error, exception.Message, exception.ExitCode, input.Format);
-                    return exception.ExitCode;
-                }
-
-                PhaseTimer.Current.Mark(connection is null ? "no service answered: building in this process" : $"service found at {connection.Url} (serve.json + /healthz)");
-                if (connection is not null)
-                {
-                    using var client = new BuilderServiceClient(connection);
-                    return await HandedOffBuild.RunAsync(input, client, Console.Out, Console.Error, cancellationToken);
-                }
+                return await buildLocally(input, false, verbose, cancellationToken);
             }
 
-            await using var services = BuildCliServices.Create(input.BuilderName, parse.GetValue<bool>(CliLogging.VerboseName));
-            var handler = services.GetRequiredService<BuildCommandHandler>();
-            PhaseTimer.Current.Mark("services composed (in-process build)");
-            return await handler.RunAsync(input, Console.Out, Console.Error, cancellationToken);
+            ServiceConnection? connection;
+            try
+            {
+                connection = await ServiceDiscovery.FindAsync(parse.GetValue(url), parse.GetValue(apiKeyFile), configuration, cancellationToken);
+            }
+            catch (BuilderException exception)
+            {
+                BuildReport.WriteError(Console.Out, Console.Error, exception.Message, exception.ExitCode, input.Format);
+                return exception.ExitCode;
+            }
+
+            PhaseTimer.Current.Mark(connection is null ? "no service answered: building in this process" : $"service found at {connection.Url} (serve.json + /healthz)");
+            if (connection is null)
+            {
+                return await buildLocally(input, true, verbose, cancellationToken);
+            }
+
+            using var client = new BuilderServiceClient(connection);
+            return await HandedOffBuild.RunAsync(input, client, Console.Out, Console.Error, cancellationToken);
         });
         return command;
     }

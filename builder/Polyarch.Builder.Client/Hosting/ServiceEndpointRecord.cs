@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Polyarch.Builder.Records;
 
 namespace Polyarch.Builder.Hosting;
@@ -7,17 +6,17 @@ namespace Polyarch.Builder.Hosting;
 /// <summary>What serve.json says: where the running service listens, its instance id (as /healthz answers it) and its pid.</summary>
 internal sealed record ServiceEndpointRecord(string Url, string Instance, int Pid)
 {
-    // Generated metadata: the CLI reads serve.json before every hand-off (issue 18, P4); same JSON as by reflection.
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(BuildJsonContext.Default, new DefaultJsonTypeInfoResolver()),
-    };
+    /// <summary>The file's name in the builder's folder of the state directory.</summary>
+    public const string FileName = "serve.json";
+
+    // Generated metadata: the CLI reads serve.json before every hand-off (issue 18, P4), natively too; same JSON as by reflection.
+    public static JsonSerializerOptions JsonOptions => BuildJsonContext.Default.Options;
 
     public static ServiceEndpointRecord? TryRead(string path)
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<ServiceEndpointRecord>(File.ReadAllText(path), JsonOptions) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), BuildJsonContext.Default.ServiceEndpointRecord) : null;
         }
         catch (Exception exception) when (exception is IOException or JsonException or UnauthorizedAccessException)
         {

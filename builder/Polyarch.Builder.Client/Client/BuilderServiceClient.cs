@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Polyarch.Builder.Builds;
 using Polyarch.Builder.Buildx;
 using Polyarch.Builder.Errors;
@@ -19,8 +20,8 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
 
     public async Task<SubmitAnswer> SubmitAsync(BuildSubmission submission, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/builds") { Content = JsonContent.Create(submission, options: BuildJson.Options) }, cancellationToken);
-        return await ReadAsync<SubmitAnswer>(response, cancellationToken);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/builds") { Content = JsonContent.Create(submission, BuildJsonContext.Default.BuildSubmission) }, cancellationToken);
+        return await ReadAsync(response, BuildJsonContext.Default.SubmitAnswer, cancellationToken);
     }
 
     /// <summary>Follows a build: each platform's progress, then the final record.</summary>
@@ -33,7 +34,7 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
         {
             if (line.Length > 0)
             {
-                yield return JsonSerializer.Deserialize<BuildEvent>(line, BuildJson.Options)
+                yield return JsonSerializer.Deserialize(line, BuildJsonContext.Default.BuildEvent)
                     ?? throw new ServiceCallException($"The builder service at {Url} sent an empty event for build {id}.", 1);
             }
         }
@@ -42,13 +43,13 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
     public async Task<IReadOnlyList<BuildRecord>> ListAsync(int limit, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v1/builds?limit={limit}"), cancellationToken);
-        return await ReadAsync<List<BuildRecord>>(response, cancellationToken);
+        return await ReadAsync(response, BuildJsonContext.Default.ListBuildRecord, cancellationToken);
     }
 
     public async Task<BuildRecord> GetAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v1/builds/{Uri.EscapeDataString(id)}"), cancellationToken);
-        return await ReadAsync<BuildRecord>(response, cancellationToken);
+        return await ReadAsync(response, BuildJsonContext.Default.BuildRecord, cancellationToken);
     }
 
     public async Task<string> LogsAsync(string id, string? platform, CancellationToken cancellationToken)
@@ -61,7 +62,7 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
     public async Task<BuildRecord> CancelAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"v1/builds/{Uri.EscapeDataString(id)}/cancel"), cancellationToken);
-        return await ReadAsync<BuildRecord>(response, cancellationToken);
+        return await ReadAsync(response, BuildJsonContext.Default.BuildRecord, cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();
@@ -112,7 +113,9 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
         int? exitCode = null;
         try
         {
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+            var problem = document.RootElement;
             if (problem.ValueKind == JsonValueKind.Object)
             {
                 detail = problem.TryGetProperty("detail", out var d) ? d.GetString() : problem.TryGetProperty("title", out var t) ? t.GetString() : null;
@@ -136,8 +139,8 @@ internal sealed class BuilderServiceClient(ServiceConnection connection) : IDisp
         };
     }
 
-    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        await response.Content.ReadFromJsonAsync<T>(BuildJson.Options, cancellationToken)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync(type, cancellationToken)
             ?? throw new ServiceCallException($"The builder service at {Url} answered {(int)response.StatusCode} without a body.", 1);
 
     /// <summary>The answer to <c>POST /v1/builds</c>.</summary>

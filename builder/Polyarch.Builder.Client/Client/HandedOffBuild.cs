@@ -23,7 +23,7 @@ internal static class HandedOffBuild
             var reused = !answer.Created && build.Status == BuildStatus.Succeeded;
             if (!reused)
             {
-                BuildCommandHandler.WriteStarted(stderr, build);
+                BuildOutcome.WriteStarted(stderr, build);
                 var progress = new ConsoleProgress(stderr);
                 await foreach (var next in client.EventsAsync(build.Id, cancellationToken))
                 {
@@ -42,7 +42,7 @@ internal static class HandedOffBuild
                 }
             }
 
-            var exitCode = BuildCommandHandler.Report(build, reused, input.Format, stdout, stderr);
+            var exitCode = BuildOutcome.Report(build, reused, input.Format, stdout, stderr);
             PhaseTimer.Current.Mark("report written");
             return exitCode;
         }
@@ -58,7 +58,7 @@ internal static class HandedOffBuild
                 await CancelQuietlyAsync(client, buildId);
             }
 
-            BuildReport.WriteError(stdout, stderr, BuildCommandHandler.CancelledMessage, 1, input.Format);
+            BuildReport.WriteError(stdout, stderr, BuildOutcome.CancelledMessage, 1, input.Format);
             return 1;
         }
     }

@@ -1,15 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Polyarch.Builder.Builds;
+using Polyarch.Builder.Records;
 
 namespace Polyarch.Builder.Cli;
 
-/// <summary>Writes a finished build as a platform/digest table or as JSON.</summary>
+/// <summary>Writes a finished build as a platform/digest table or as JSON/YAML, and errors as one stderr line (and a JSON/YAML object); both build modes and the builds verbs.</summary>
 internal static class BuildReport
 {
     public static void Write(TextWriter output, BuildRecord build, OutputFormat format, bool reused)
     {
         if (format != OutputFormat.Table)
         {
-            StructuredOutput.Write(output, new { build, reused }, format);
+            Write(output, new BuildReportDocument(build, reused), BuildJsonContext.Default.BuildReportDocument, format);
             return;
         }
 
@@ -50,7 +53,14 @@ internal static class BuildReport
 
         if (format != OutputFormat.Table)
         {
-            StructuredOutput.Write(stdout, new { error = new { message, exitCode, buildId, platform = error?.Platform, step = error?.Step, logTail = error?.LogTail } }, format);
+            Write(stdout, new ErrorDocument(new ErrorDocument.Body(message, exitCode, buildId, error?.Platform, error?.Step, error?.LogTail)), BuildJsonContext.Default.ErrorDocument, format);
         }
+    }
+
+    // The records' camelCase JSON from generated metadata (Native AOT), or the same document in YAML.
+    private static void Write<T>(TextWriter output, T value, JsonTypeInfo<T> type, OutputFormat format)
+    {
+        var json = JsonSerializer.Serialize(value, type);
+        output.WriteLine(format == OutputFormat.Yaml ? YamlText.FromJson(json) : json);
     }
 }

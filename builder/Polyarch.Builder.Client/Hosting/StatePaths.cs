@@ -26,9 +26,6 @@ internal static class StatePaths
             ? Path.Combine(xdg, "polyarch")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "polyarch");
 
-    /// <summary>The builder's own folder inside the state directory.</summary>
-    public static string BuilderDirectory(BuilderOptions options) => BuilderDirectory(options.StateDirectory);
-
     /// <summary>The builder's own folder inside <paramref name="stateDirectory"/>.</summary>
     public static string BuilderDirectory(string stateDirectory) => Path.Combine(stateDirectory, "builder");
 
