@@ -23,7 +23,6 @@ internal sealed partial class BuildExecutor(
     BakeRunner bake,
     IImagePublisher publisher,
     StagingTags stagingTags,
-    EngineStagingImages engineImages,
     IBuildStore store,
     BuildCancellations cancellations,
     IOptions<BuilderOptions> options,
@@ -120,9 +119,7 @@ internal sealed partial class BuildExecutor(
         }
         finally
         {
-            await Task.WhenAll(
-                RemoveStagingTagsAsync(run, linked.Token),
-                engineImages.RemoveAsync(run.EngineImages, Path.GetTempPath(), linked.Token));
+            await RemoveStagingTagsAsync(run, linked.Token);
             TryDelete(WorkDirectory(build.Id));
         }
 
@@ -171,7 +168,6 @@ internal sealed partial class BuildExecutor(
             definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
 
-        run.EngineImages.AddRange(definition.Targets.Select(t => $"{request.Registry}/{t.Repository}:{invocation.StagingTag}"));
         BakeOutcome outcome;
         using (var bakeSpan = BuilderTelemetry.Source.StartActivity("bake"))
         {

@@ -20,9 +20,6 @@ internal sealed class BuildRun(BuildRecord build)
     /// <summary>The staging tags this run pushed and verified, removed once its record is final.</summary>
     public List<StagingTag> StagingTags { get; } = [];
 
-    /// <summary>The staging images a bake of this run may have left in the engine's image store (removed when the run ends, whatever its outcome).</summary>
-    public List<string> EngineImages { get; } = [];
-
     /// <summary>How long each phase took, in order (checkout, definition, bake, verify, annotate, tag, …).</summary>
     public List<(string Phase, TimeSpan Took)> Phases { get; } = [];
 

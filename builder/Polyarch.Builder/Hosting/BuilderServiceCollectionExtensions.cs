@@ -38,7 +38,6 @@ internal static class BuilderServiceCollectionExtensions
         }, registryPipeline);
         services.AddSingleton<IImagePublisher, RegistryImagePublisher>();
         services.AddSingleton<StagingTags>();
-        services.AddSingleton<EngineStagingImages>();
         services.AddOptions<StoreOptions>()
             .Bind(configuration.GetSection(StoreOptions.SectionName))
             .ValidateDataAnnotations()

@@ -23,8 +23,8 @@ stop_service() {
   if [ -n "$service_pid" ]; then kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true; service_pid=""; fi
 }
 docker=/usr/bin/docker
-# The raw bakes push from the engine's image store (buildx's docker driver), which keeps every tag they pushed: removed at
-# the end, or each run of the benchmark leaves a dozen images behind (the builder removes its own staging images).
+# Raw bakes and the builder's bakes push from the engine's image store (buildx's docker driver), which keeps every tag
+# pushed (raw-*, polyarch-build-*): removed at the end, or each run leaves dozens of images that slow the engine down.
 remove_images() {
   "$docker" images --filter "reference=$registry/$repo_name" --format '{{.Repository}}:{{.Tag}}' 2>/dev/null \
     | xargs -r "$docker" image rm >/dev/null 2>&1 || true
