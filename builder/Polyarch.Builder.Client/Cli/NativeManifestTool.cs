@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Polyarch.Builder.Cli;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace Polyarch.Builder.Cli;
 /// compiler) the verbs run in-process. When no service answers a `build`, the native tool hands it back the same way:
 /// it execs polyarch-builder with <see cref="BuildSwitchVariable"/> set, and that one builds in-process.
 /// </summary>
-internal static partial class NativeManifestTool
+internal static class NativeManifestTool
 {
     /// <summary>The AOT binary's file name, next to polyarch-builder.</summary>
     public const string FileName = "polyarch-builder-manifest";
@@ -51,8 +49,7 @@ internal static partial class NativeManifestTool
         }
 
         // argv[0] is polyarch-builder's own name, so help and messages name the command the user typed.
-        string?[] argv = [Environment.GetCommandLineArgs()[0], .. args, null];
-        _ = Execv(path, argv);
+        ProcessExec.Exec(path, [Environment.GetCommandLineArgs()[0], .. args]);
         // Only a failed exec returns (e.g. the binary is not executable): the verbs still work in-process.
     }
 
@@ -78,35 +75,22 @@ internal static partial class NativeManifestTool
     /// </summary>
     public static string HandBack(string[] args, string directory, bool noService)
     {
-        // .NET keeps Environment.SetEnvironmentVariable to itself (the C environ execv passes on is untouched), so the
-        // switch goes into an explicit environment: without it polyarch-builder would exec this tool again, forever.
-        var environment = Environment.GetEnvironmentVariables();
-        environment[BuildSwitchVariable] = noService ? NoServiceValue : "0";
-        string?[] envp = [.. environment.Keys.Cast<string>().Select(name => $"{name}={environment[name]}"), null];
+        // The switch goes into the new process's environment: without it polyarch-builder would exec this tool again, forever.
+        var environment = ProcessExec.EnvironmentWith(BuildSwitchVariable, noService ? NoServiceValue : "0");
         var argv0 = Environment.GetCommandLineArgs() is [var first, ..] ? first : CliFileName;
         var apphost = Path.Combine(directory, CliFileName);
         if (File.Exists(apphost))
         {
-            _ = Execve(apphost, [argv0, .. args, null], envp);
+            ProcessExec.Exec(apphost, [argv0, .. args], environment);
         }
 
         var dll = Path.Combine(directory, CliFileName + ".dll");
         if (File.Exists(dll))
         {
-            _ = Execvpe("dotnet", ["dotnet", dll, .. args, null], envp);
+            ProcessExec.ExecSearchingPath("dotnet", ["dotnet", dll, .. args], environment);
         }
 
-        return $"{FileName} cannot hand this build to {CliFileName} (neither {apphost} nor {dll} can be executed: errno {Marshal.GetLastPInvokeError()}). " +
+        return $"{FileName} cannot hand this build to {CliFileName} (neither {apphost} nor {dll} can be executed: errno {ProcessExec.LastError}). " +
             $"Reinstall both side by side (scripts/services.sh up), or delete {Path.Combine(directory, FileName)} to run every verb in {CliFileName}.";
     }
-
-    [LibraryImport("libc", EntryPoint = "execv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Execv(string path, string?[] argv);
-
-    [LibraryImport("libc", EntryPoint = "execve", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Execve(string path, string?[] argv, string?[] envp);
-
-    // glibc's execvpe: PATH lookup with an explicit environment.
-    [LibraryImport("libc", EntryPoint = "execvpe", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Execvpe(string file, string?[] argv, string?[] envp);
 }

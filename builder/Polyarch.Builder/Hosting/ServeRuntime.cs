@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Text;
+using Polyarch.Builder.Cli;
 
 namespace Polyarch.Builder.Hosting;
 
@@ -12,7 +12,7 @@ namespace Polyarch.Builder.Hosting;
 /// the service re-executes itself once, at the very start, with <c>DOTNET_TieredCompilation=0</c>. execve keeps the
 /// process id, its arguments, standard streams and the rest of the environment. A value the user set is left alone.
 /// </summary>
-internal static partial class ServeRuntime
+internal static class ServeRuntime
 {
     /// <summary>The runtime's switch (a DOTNET_ environment variable, read before any managed code runs).</summary>
     public const string TieredCompilationVariable = "DOTNET_TieredCompilation";
@@ -36,18 +36,8 @@ internal static partial class ServeRuntime
             return;
         }
 
-        // .NET keeps its own copy of the environment on Unix (SetEnvironmentVariable does not reach environ): the new
-        // process gets an explicit one, this process's plus the switch.
-        string?[] environment =
-        [
-            .. Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}"),
-            $"{TieredCompilationVariable}=0",
-            null,
-        ];
-        _ = Execve("/proc/self/exe", [.. argv, null], environment);
+        // The same process again, with the switch in its environment.
+        ProcessExec.Exec("/proc/self/exe", argv, ProcessExec.EnvironmentWith(TieredCompilationVariable, "0"));
         // Only a failed exec returns: the service runs with tiering, as before.
     }
-
-    [LibraryImport("libc", EntryPoint = "execve", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Execve(string path, string?[] argv, string?[] environment);
 }
