@@ -30,6 +30,9 @@ internal sealed partial class BuildExecutor(
     Fitness.BuildMetrics metrics,
     ILogger<BuildExecutor> logger)
 {
+    /// <summary>The wait before retrying a bake that met distribution's manifest write race (<see cref="BakeOutcome.IsManifestWriteRace"/>).</summary>
+    private static readonly TimeSpan WriteRaceRetryDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly BuilderOptions _options = options.Value;
 
     /// <summary>Runs the build to a final state and stores it; returns the stored record.</summary>
@@ -284,11 +287,14 @@ internal sealed partial class BuildExecutor(
 
             if (outcome.IsTransientRegistryError && attempt < _options.PushRetries)
             {
-                var note = $"bake attempt {attempt + 1} failed with a transient registry error ({outcome.Failure!.Error}); retried after {delay.TotalSeconds:0.#} s";
+                // distribution's read-during-write race is over once the engine's write is: no back-off for it.
+                var race = outcome.IsManifestWriteRace;
+                var wait = race && delay > WriteRaceRetryDelay ? WriteRaceRetryDelay : delay;
+                var note = $"bake attempt {attempt + 1} failed with a transient registry error ({outcome.Failure!.Error}); retried after {wait.TotalSeconds:0.0#} s";
                 run.Retries.Add(note);
                 Log.Retrying(logger, run.Build.Id, note);
-                await Task.Delay(delay, time, cancellationToken);
-                delay *= 2;
+                await Task.Delay(wait, time, cancellationToken);
+                delay = race ? delay : delay * 2;
                 continue;
             }
 

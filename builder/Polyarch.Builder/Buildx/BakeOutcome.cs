@@ -26,6 +26,14 @@ public sealed partial record BakeOutcome(
         !failure.Error.Contains("did not complete successfully", StringComparison.Ordinal) &&
         (TransientPattern().IsMatch(failure.Error) || failure.Platform is null && TransientPattern().IsMatch(failure.LogTail));
 
+    /// <summary>
+    /// Whether the transient error is distribution 2.8's answer to a HEAD of a manifest the engine is writing at that moment:
+    /// 500, logged by the registry as <c>invalid checksum digest format</c> — the read raced the tag link's write (seen here
+    /// in about one bake in seven). Nothing is overloaded, so it is tried again at once rather than after the back-off.
+    /// </summary>
+    public bool IsManifestWriteRace =>
+        IsTransientRegistryError && Failure is { } failure && WriteRacePattern().IsMatch(failure.Error);
+
     /// <summary>Whether the step that failed is the export of the build cache (which runs after the image was exported and pushed).</summary>
     public bool IsCacheExportFailure =>
         ExitCode != 0 && Failure is { } failure && BuildProgressTracker.IsCacheExport(failure.Step);
@@ -39,4 +47,7 @@ public sealed partial record BakeOutcome(
         @"|unexpected EOF|failed to do request: [^\n]*: EOF\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TransientPattern();
+
+    [GeneratedRegex(@"unexpected status from HEAD request to \S+/manifests/\S+: 500\b|invalid checksum digest format", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex WriteRacePattern();
 }

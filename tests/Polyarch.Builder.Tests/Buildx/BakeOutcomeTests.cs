@@ -38,6 +38,16 @@ public sealed class BakeOutcomeTests
     public void Build_errors_are_not_retried(string error, string? platform, string logTail = "") =>
         Failed(error, platform, platform is null ? "exporting to image" : $"[{platform} 2/2] RUN x", logTail).IsTransientRegistryError.ShouldBeFalse();
 
+    [Theory]
+    [InlineData("failed to push 127.0.0.1:5000/demo/echo:x: unexpected status from HEAD request to http://127.0.0.1:5000/v2/demo/echo/manifests/polyarch-build-1d4c: 500 Internal Server Error", true)]
+    [InlineData("failed commit on ref \"index-sha256:ab\": invalid checksum digest format", true)]
+    [InlineData("failed to push 127.0.0.1:5000/demo/echo:x: unexpected status from HEAD request to http://127.0.0.1:5000/v2/demo/echo/manifests/latest: 504 Gateway Timeout", false)]
+    [InlineData("failed to push 127.0.0.1:5000/demo/echo:x: unexpected status from HEAD request to http://127.0.0.1:5000/v2/demo/echo/blobs/sha256:ab: 500 Internal Server Error", false)]
+    [InlineData("failed to push: unexpected status: 503 Service Unavailable", false)]
+    [InlineData("failed to push 127.0.0.1:5000/x:y: dial tcp 127.0.0.1:5000: connect: connection refused", false)]
+    public void Distributions_manifest_write_race_is_told_apart_from_an_unwell_registry(string error, bool race) =>
+        Failed(error).IsManifestWriteRace.ShouldBe(race);
+
     [Fact]
     public void A_successful_bake_is_never_transient() =>
         new BakeOutcome(0, new Dictionary<string, string>(), [], new Dictionary<string, string>(), null).IsTransientRegistryError.ShouldBeFalse();

@@ -109,6 +109,26 @@ public sealed class FakeDockerTests : IDisposable
         build.Status.ShouldBe(BuildStatus.Failed); // The second attempt hangs until the build timeout.
     }
 
+    [Theory]
+    [Trait("Category", "Integration")] // The executor probes the host registry (127.0.0.1:5000) first.
+    [InlineData("transient", 2)] // distribution's HEAD 500 while the engine writes the tag: tried again at once
+    [InlineData("transient-put", 1)] // an overloaded registry (503): the back-off (a minute here) outlasts the build's timeout
+    public async Task Only_distributions_manifest_write_race_is_retried_without_the_back_off(string mode, int bakes)
+    {
+        using var docker = new FakeDocker(mode);
+        using var repository = new TestGitRepository();
+        var commit = repository.Commit(new Dictionary<string, string> { ["Dockerfile"] = "FROM scratch\n" });
+        using var services = Services(docker, ("Builder:BuildTimeout", "00:00:04"), ("Builder:PushRetryDelay", "00:01:00"), ("Builder:Registry", "127.0.0.1:5000"));
+        var store = services.GetRequiredService<IBuildStore>();
+        await store.SubmitAsync(new BuildRequest(repository.Path, "127.0.0.1:5000", "scratch/race", commit, null, false, ["linux/amd64"], "test"), null, CancellationToken.None);
+
+        var build = await services.GetRequiredService<BuildExecutor>().ExecuteAsync((await store.ClaimNextAsync(CancellationToken.None))!, null, CancellationToken.None);
+
+        docker.Calls.Count(c => c.StartsWith("CALL <buildx> <bake>", StringComparison.Ordinal)).ShouldBe(bakes);
+        build.Retries.ShouldHaveSingleItem().ShouldContain(bakes == 2 ? "retried after 0.1 s" : "retried after 60.0 s");
+        build.Status.ShouldBe(BuildStatus.Failed); // The build timeout ends the second bake's hang, or the back-off.
+    }
+
     [Fact]
     [Trait("Category", "Integration")] // The executor probes the host registry (127.0.0.1:5000) first.
     public async Task A_slow_platform_check_runs_beside_the_bake_and_an_impossible_platform_still_fails_as_bad_input_and_ends_the_bake()
