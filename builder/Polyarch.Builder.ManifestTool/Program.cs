@@ -8,6 +8,13 @@ using Serilog;
 // logging and exit codes as the managed CLI (they are the same code: builder/Polyarch.Builder.Manifests and
 // builder/Polyarch.Builder.Client); polyarch-builder execs this binary with its own arguments. A build no service takes goes
 // back to polyarch-builder (NativeManifestTool.HandBack), which builds in-process.
+// Installed, this binary is also `polyarch-builder` itself (the front door): every other verb goes on to the managed CLI.
+if (NativeManifestTool.ExecManagedUnlessNative(args, AppContext.BaseDirectory) is { } cannotExec)
+{
+    Console.Error.WriteLine($"error: {cannotExec}");
+    return 3;
+}
+
 PhaseTimer.Current = PhaseTimer.FromEnvironment(Environment.GetEnvironmentVariable(PhaseTimer.Variable), Console.Error, TimeProvider.System);
 PhaseTimer.Current.Mark("native tool started");
 var parseResult = NativeCommandLine.Create(HandBackAsync).Parse(args);

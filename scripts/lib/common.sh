@@ -81,6 +81,9 @@ wait_until() {
 dotnet_publish_cli() {
   local rid
   rid=$(dotnet_rid)
+  # An earlier install's front door is a link to the native tool: the publish would write the apphost through it.
+  [ -L "$2/polyarch-builder" ] && rm -f "$2/polyarch-builder"
+  rm -f "$2/polyarch-builder-managed"
   if [ -n "$rid" ]; then
     dotnet publish "$1" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$2" --nologo -v quiet >"$3" 2>&1 || return 1
   else
@@ -91,9 +94,22 @@ dotnet_publish_cli() {
   [ -f "$dir" ] && dir=$(dirname "$dir")
   [ "$(basename "$dir")" = Polyarch.Builder ] || return 0
   rm -f "$2/polyarch-builder-manifest"
-  dotnet_publish_aot "$dir/../Polyarch.Builder.ManifestTool" "$rid" "$2" "$3" \
-    || warn "polyarch-builder-manifest (Native AOT) not published: \`polyarch-builder manifest …\` and \`build\` run in the managed CLI, slower (log: $3)"
+  if dotnet_publish_aot "$dir/../Polyarch.Builder.ManifestTool" "$rid" "$2" "$3"; then
+    arrange_front_door "$2"
+  else
+    warn "polyarch-builder-manifest (Native AOT) not published: \`polyarch-builder manifest …\` and \`build\` run in the managed CLI, slower (log: $3)"
+  fi
   return 0
+}
+
+# arrange_front_door DIR: make the native tool the command users run — `polyarch-builder` becomes a link to
+# polyarch-builder-manifest and the managed CLI's apphost polyarch-builder-managed (it finds polyarch-builder.dll by its
+# own recorded name) — so a one-shot `build` or `manifest …` never starts the .NET runtime (issue 18, P4/P5: ≈ 40 ms of a
+# hand-off's 50); the native tool execs every other verb on to polyarch-builder-managed.
+arrange_front_door() {
+  [ -x "$1/polyarch-builder-manifest" ] && [ -f "$1/polyarch-builder" ] && [ ! -L "$1/polyarch-builder" ] || return 0
+  mv -f "$1/polyarch-builder" "$1/polyarch-builder-managed"
+  ln -s polyarch-builder-manifest "$1/polyarch-builder"
 }
 
 # dotnet_rid: this machine's .NET runtime identifier, empty where Microsoft ships no runtime pack (ppc64le).

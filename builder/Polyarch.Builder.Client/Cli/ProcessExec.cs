@@ -10,20 +10,21 @@ namespace Polyarch.Builder.Cli;
 /// </summary>
 internal static partial class ProcessExec
 {
-    /// <summary>Execs <paramref name="path"/> with <paramref name="argv"/> (argv[0] first) and this process's environment.</summary>
-    public static void Exec(string path, IEnumerable<string> argv) => _ = Execv(path, [.. argv, null]);
+    /// <summary>
+    /// Execs <paramref name="path"/> with <paramref name="argv"/> (argv[0] first) and <paramref name="environment"/> (see
+    /// <see cref="EnvironmentWith"/>), or this process's environment when it is null.
+    /// </summary>
+    public static void Exec(string path, IEnumerable<string> argv, string?[]? environment = null) =>
+        _ = environment is null ? Execv(path, [.. argv, null]) : Execve(path, [.. argv, null], environment);
 
-    /// <summary>Execs <paramref name="path"/> with <paramref name="argv"/> and an explicit environment (see <see cref="EnvironmentWith"/>).</summary>
-    public static void Exec(string path, IEnumerable<string> argv, string?[] environment) => _ = Execve(path, [.. argv, null], environment);
-
-    /// <summary>Execs <paramref name="file"/> found on PATH (glibc's execvpe) with an explicit environment.</summary>
-    public static void ExecSearchingPath(string file, IEnumerable<string> argv, string?[] environment) =>
-        _ = Execvpe(file, [.. argv, null], environment);
+    /// <summary>As <see cref="Exec"/>, with <paramref name="file"/> looked up on PATH (execvp, glibc's execvpe).</summary>
+    public static void ExecSearchingPath(string file, IEnumerable<string> argv, string?[]? environment = null) =>
+        _ = environment is null ? Execvp(file, [.. argv, null]) : Execvpe(file, [.. argv, null], environment);
 
     /// <summary>
     /// This process's environment with <paramref name="name"/> set to <paramref name="value"/>, as exec's envp (null-terminated).
     /// .NET keeps its own copy of the environment on Unix — <see cref="Environment.SetEnvironmentVariable(string, string)"/>
-    /// does not reach the C environ that <see cref="Exec(string, IEnumerable{string})"/> passes on — so a variable meant for
+    /// does not reach the C environ an exec without one passes on — so a variable meant for
     /// the next program goes into an explicit environment.
     /// </summary>
     public static string?[] EnvironmentWith(string name, string value)
@@ -41,6 +42,9 @@ internal static partial class ProcessExec
 
     [LibraryImport("libc", EntryPoint = "execve", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Execve(string path, string?[] argv, string?[] envp);
+
+    [LibraryImport("libc", EntryPoint = "execvp", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Execvp(string file, string?[] argv);
 
     // glibc's execvpe: PATH lookup with an explicit environment.
     [LibraryImport("libc", EntryPoint = "execvpe", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

@@ -9,7 +9,8 @@
 #      build (issue 18; for 3, a service started on a fresh state directory before each timed build).
 #   HANDOFF=0 skips 4.
 # Usage: builder-vs-bake.sh [REGISTRY] [--json FILE]   (default registry 127.0.0.1:5000; RUNS=3)
-#   BUILDER_DLL=path/to/polyarch-builder.dll uses an existing build (default: dotnet build of builder/ in Debug).
+#   BUILDER=path/to/polyarch-builder runs an installed command (scripts/bench.sh: the published one, whose front door is the
+#   native tool); BUILDER_DLL=path/to/polyarch-builder.dll an existing build with dotnet (default: dotnet build of builder/ in Debug).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 registry=127.0.0.1:5000 json=""
@@ -33,11 +34,15 @@ trap 'stop_service; remove_images; rm -rf "$work"' EXIT
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
-if [ -z "${BUILDER_DLL:-}" ]; then
-  dotnet build "$root/builder/Polyarch.Builder" -v q -nologo >/dev/null
-  BUILDER_DLL="$root/builder/Polyarch.Builder/bin/Debug/net10.0/polyarch-builder.dll"
+if [ -n "${BUILDER:-}" ]; then
+  builder=("$BUILDER")
+else
+  if [ -z "${BUILDER_DLL:-}" ]; then
+    dotnet build "$root/builder/Polyarch.Builder" -v q -nologo >/dev/null
+    BUILDER_DLL="$root/builder/Polyarch.Builder/bin/Debug/net10.0/polyarch-builder.dll"
+  fi
+  builder=("dotnet" "$BUILDER_DLL")
 fi
-builder=("dotnet" "$BUILDER_DLL")
 
 # Every builder run below is a new CLI process (the service keeps one warm process): its start-up alone.
 startup_times=()

@@ -24,15 +24,17 @@ public sealed class NativeBuildHandOffTests(NativeManifestToolBuild native) : IC
     private const string Key = "native-secret-key";
     private readonly TempDirectory _state = new("polyarch-native-build-");
 
-    public static TheoryData<string, string> Reports() => new()
+    // Each report through the CLI as built (polyarch-builder.dll execs the native tool) and through the installed front door.
+    public static TheoryData<string, string, bool> Reports() => new()
     {
-        { "table", "succeeded" }, { "json", "succeeded" }, { "yaml", "succeeded" },
-        { "table", "failed" }, { "json", "failed" }, { "yaml", "failed" },
+        { "table", "succeeded", false }, { "json", "succeeded", false }, { "yaml", "succeeded", false },
+        { "table", "failed", false }, { "json", "failed", false }, { "yaml", "failed", false },
+        { "table", "succeeded", true }, { "json", "failed", true },
     };
 
     [Theory]
     [MemberData(nameof(Reports))]
-    public async Task The_native_hand_off_prints_the_managed_report_and_exit_code_and_sends_the_key_only_after_the_probe(string output, string status)
+    public async Task The_native_hand_off_prints_the_managed_report_and_exit_code_and_sends_the_key_only_after_the_probe(string output, string status, bool frontDoor)
     {
         await using var server = await KeepAliveServer.StartAsync(Instance, Answer(status));
         WriteServeJson(server.Url, Instance);
@@ -40,7 +42,7 @@ public sealed class NativeBuildHandOffTests(NativeManifestToolBuild native) : IC
 
         var managed = await BuilderProcess.RunAsync(_state.Path, args);
         var managedRequests = server.Requests.Count;
-        var (nativeResult, timings) = await NativeRun.RunAsync(native, _state.Path, null, args);
+        var (nativeResult, timings) = await NativeRun.RunAsync(frontDoor ? native.FrontDoor : native.CliDll, _state.Path, null, CancellationToken.None, args);
 
         var expectedExit = status == "succeeded" ? 0 : 1;
         managed.ExitCode.ShouldBe(expectedExit, managed.Stderr);
@@ -55,14 +57,16 @@ public sealed class NativeBuildHandOffTests(NativeManifestToolBuild native) : IC
         requests.Skip(1).ShouldAllBe(request => request.Authorization == $"Bearer {Key}");
     }
 
-    [Fact]
-    public async Task Another_instance_gets_no_key_and_the_build_goes_back_to_the_managed_cli_which_builds_in_process()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Another_instance_gets_no_key_and_the_build_goes_back_to_the_managed_cli_which_builds_in_process(bool frontDoor)
     {
         await using var server = await KeepAliveServer.StartAsync("another-instance", Answer("succeeded"));
         WriteServeJson(server.Url, Instance);
         string[] args = ["build", "/nonexistent/polyarch-repository", "--output", "json"];
 
-        var (nativeResult, timings) = await NativeRun.RunAsync(native, _state.Path, null, args);
+        var (nativeResult, timings) = await NativeRun.RunAsync(frontDoor ? native.FrontDoor : native.CliDll, _state.Path, null, CancellationToken.None, args);
         var alone = await BuilderProcess.RunAsync(_state.Path, [.. args, "--in-process"]);
 
         NativeRun.AssertHandledBy(timings, service: false);

@@ -18,10 +18,15 @@ internal static class NativeRun
         await RunAsync(native, stateDirectory, environment, CancellationToken.None, arguments);
 
     public static async Task<(BuilderProcess.Result Result, IReadOnlyList<string> Timings)> RunAsync(
-        NativeManifestToolBuild native, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
+        NativeManifestToolBuild native, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments) =>
+        await RunAsync(native.CliDll, stateDirectory, environment, interrupt, arguments);
+
+    /// <summary>The same through <paramref name="program"/>: a polyarch-builder.dll, or the installed front door (<see cref="NativeManifestToolBuild.FrontDoor"/>).</summary>
+    public static async Task<(BuilderProcess.Result Result, IReadOnlyList<string> Timings)> RunAsync(
+        string program, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
         var withTimings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["POLYARCH_TRACE_TIMING"] = "1" };
-        var raw = await BuilderProcess.RunDllAsync(native.CliDll, stateDirectory, withTimings, interrupt, arguments);
+        var raw = await BuilderProcess.RunDllAsync(program, stateDirectory, withTimings, interrupt, arguments);
         var lines = raw.Stderr.Split('\n');
         var timings = lines.Where(IsTiming).ToList();
         var stderr = string.Join('\n', lines.Where(line => !IsTiming(line)));

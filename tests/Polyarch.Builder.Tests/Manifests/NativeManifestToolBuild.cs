@@ -26,6 +26,15 @@ public sealed class NativeManifestToolBuild : IAsyncLifetime
     /// <summary>The CLI of <see cref="AppDirectory"/>, to run with <c>dotnet</c>.</summary>
     public string CliDll => Path.Combine(AppDirectory, "polyarch-builder.dll");
 
+    /// <summary>
+    /// <c>polyarch-builder</c> as scripts/services.sh installs it: a copy of <see cref="AppDirectory"/> arranged by the scripts'
+    /// own <c>arrange_front_door</c>, so the command is a link to the native tool and the managed apphost polyarch-builder-managed.
+    /// </summary>
+    public string FrontDoor => Path.Combine(_directory, "front", NativeManifestTool.CliFileName);
+
+    /// <summary>A front door with nothing to hand other verbs to: the native tool alone, linked as polyarch-builder.</summary>
+    public string LoneFrontDoor => Path.Combine(_directory, "lone", NativeManifestTool.CliFileName);
+
     public async Task InitializeAsync() => _directory = await Published.Value;
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -51,13 +60,29 @@ public sealed class NativeManifestToolBuild : IAsyncLifetime
 
         // The CLI as built (every file its deps.json names), hard-linked where the file system allows, and the tool beside it.
         var app = Path.Combine(directory, "app");
-        var copy = await CliWrap.Cli.Wrap("cp").WithArguments(["-al", $"{AppContext.BaseDirectory}.", app]).WithValidation(CommandResultValidation.None).ExecuteAsync();
-        if (!copy.IsSuccess)
-        {
-            await CliWrap.Cli.Wrap("cp").WithArguments(["-a", $"{AppContext.BaseDirectory}.", app]).ExecuteAsync();
-        }
+        await CopyAsync(AppContext.BaseDirectory.TrimEnd('/'), app);
 
         File.Copy(executable, Path.Combine(app, NativeManifestTool.FileName), overwrite: true);
+
+        var front = Path.Combine(directory, "front");
+        await CopyAsync(app, front);
+        await CliWrap.Cli.Wrap("bash")
+            .WithArguments(["-c", """. "$1/scripts/lib/common.sh" && arrange_front_door "$2" """, "arrange", RepositoryRoot.Path, front])
+            .ExecuteAsync();
+
+        var lone = Directory.CreateDirectory(Path.Combine(directory, "lone")).FullName;
+        File.Copy(executable, Path.Combine(lone, NativeManifestTool.FileName));
+        File.CreateSymbolicLink(Path.Combine(lone, NativeManifestTool.CliFileName), NativeManifestTool.FileName);
         return directory;
+    }
+
+    // A copy of a directory, hard-linked where the file system allows.
+    private static async Task CopyAsync(string from, string to)
+    {
+        var linked = await CliWrap.Cli.Wrap("cp").WithArguments(["-al", $"{from}/.", to]).WithValidation(CommandResultValidation.None).ExecuteAsync();
+        if (!linked.IsSuccess)
+        {
+            await CliWrap.Cli.Wrap("cp").WithArguments(["-a", $"{from}/.", to]).ExecuteAsync();
+        }
     }
 }

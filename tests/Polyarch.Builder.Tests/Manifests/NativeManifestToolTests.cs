@@ -112,7 +112,14 @@ public sealed class NativeManifestToolTests(RegistryFixture fixture, NativeManif
             .WithArguments(arguments)
             .WithEnvironmentVariables(env =>
             {
-                env.Set("POLYARCH_STATE_DIR", _state).Set(NativeManifestTool.SwitchVariable, "0");
+                // The managed run stays managed (the CLI as built would exec the native tool for these verbs); the native
+                // tool, run directly, would hand the verbs to the managed CLI with the switch at 0 (as the front door does).
+                env.Set("POLYARCH_STATE_DIR", _state);
+                if (program == "dotnet")
+                {
+                    env.Set(NativeManifestTool.SwitchVariable, "0");
+                }
+
                 foreach (var (key, value) in environment ?? new Dictionary<string, string>())
                 {
                     env.Set(key, value);

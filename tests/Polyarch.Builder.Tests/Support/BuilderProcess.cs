@@ -16,15 +16,19 @@ public static class BuilderProcess
     public static Task<Result> RunAsync(string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         RunDllAsync(Dll, stateDirectory, environment, arguments);
 
-    /// <summary>Runs the polyarch-builder.dll at <paramref name="dll"/> (e.g. a copy with the native tool beside it).</summary>
+    /// <summary>
+    /// Runs the polyarch-builder.dll at <paramref name="dll"/> (e.g. a copy with the native tool beside it) with dotnet, or
+    /// any other path as an executable (e.g. the installed front door, <see cref="Manifests.NativeManifestToolBuild.FrontDoor"/>).
+    /// </summary>
     public static Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         RunDllAsync(dll, stateDirectory, environment, CancellationToken.None, arguments);
 
     /// <summary>The same; <paramref name="interrupt"/> sends the process SIGINT (Ctrl+C) when cancelled, and the run still completes.</summary>
     public static async Task<Result> RunDllAsync(string dll, string stateDirectory, IReadOnlyDictionary<string, string>? environment, CancellationToken interrupt, params string[] arguments)
     {
-        var command = CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([dll, .. arguments])
+        var command = (dll.EndsWith(".dll", StringComparison.Ordinal)
+                ? CliWrap.Cli.Wrap("dotnet").WithArguments([dll, .. arguments])
+                : CliWrap.Cli.Wrap(dll).WithArguments(arguments))
             .WithEnvironmentVariables(env =>
             {
                 env.Set("POLYARCH_STATE_DIR", stateDirectory).Set("POLYARCH_Builder__StateDirectory", stateDirectory)
