@@ -18,6 +18,7 @@ namespace Polyarch.Builder.Builds;
 /// </summary>
 internal sealed partial class BuildExecutor(
     GitSource git,
+    CheckoutDirectories checkouts,
     BuildDefinitionResolver definitions,
     BuilderPlatforms builderPlatforms,
     BakeRunner bake,
@@ -141,7 +142,10 @@ internal sealed partial class BuildExecutor(
         }
 
         var work = WorkDirectory(run.Build.Id);
-        var checkout = Path.Combine(work, "src");
+        StatePaths.CreatePrivateDirectory(work); // the bake's definition, metadata and process files
+        // The repository's own checkout directory, kept between its builds (CheckoutDirectories: BuildKit sends only what changed).
+        using var checkoutLease = checkouts.Take(request.SourceUrl);
+        var checkout = checkoutLease.Path;
         // `buildx inspect` takes 0.6–3 s here when its answer is not cached (a fresh state, every 5 min): the platform
         // check runs beside the checkout and, if still running, beside the bake; it is awaited before the bake's outcome
         // is used, so an impossible platform is still reported as such (exit 2) and then ends the bake.

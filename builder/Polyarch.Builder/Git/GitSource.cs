@@ -66,7 +66,13 @@ internal sealed partial class GitSource
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the tree of <paramref name="commit"/> into an empty private directory.</summary>
+    /// <summary>
+    /// Makes <paramref name="directory"/> hold exactly the tree of <paramref name="commit"/> (a private directory). When it holds
+    /// a commit this builder wrote there before (<see cref="CommitMarker"/>), only what differs between the two trees is
+    /// written or removed, so unchanged files keep their inode and times and a bake's context transfer sends just the change;
+    /// otherwise the directory is emptied and the whole tree written. The marker is removed before the directory changes and
+    /// written once it is complete, so a checkout cut short is redone in full.
+    /// </summary>
     public async Task CheckoutAsync(string url, string commit, string directory, CancellationToken cancellationToken)
     {
         var normalized = SourceUrl.Normalize(url);
@@ -75,15 +81,47 @@ internal sealed partial class GitSource
         {
             var found = repository.Lookup<Commit>(commit) ?? FetchAndLookup(repository, normalized, commit, cancellationToken)
                 ?? throw new InvalidBuildInputException($"Commit {commit} is not on any branch or tag of {normalized}. Was it force-pushed away?");
-            if (Directory.Exists(directory))
+            var marker = CommitMarker(directory);
+            Commit? previous = null;
+            if (File.Exists(marker))
             {
-                Directory.Delete(directory, recursive: true);
+                previous = Directory.Exists(directory) ? repository.Lookup<Commit>(File.ReadAllText(marker).Trim()) : null;
+                File.Delete(marker);
             }
 
-            StatePaths.CreatePrivateDirectory(directory);
-            TreeExporter.Export(found.Tree, directory, cancellationToken);
+            if (previous is null)
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+
+                StatePaths.CreatePrivateDirectory(directory);
+                TreeExporter.Export(found.Tree, directory, cancellationToken);
+            }
+            else
+            {
+                TreeExporter.Update(repository, previous.Tree, found.Tree, directory, cancellationToken);
+            }
+
+            WriteMarker(marker, found.Sha);
             return true;
         }, cancellationToken, fetch: false).ConfigureAwait(false);
+    }
+
+    /// <summary>The file beside a checkout directory naming the commit it holds (outside it: never part of a build context).</summary>
+    public static string CommitMarker(string directory) => Path.TrimEndingDirectorySeparator(directory) + ".commit";
+
+    private static void WriteMarker(string path, string commit)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, options);
+        writer.Write(commit);
     }
 
     private Commit? FetchAndLookup(Repository repository, string normalized, string commit, CancellationToken cancellationToken)

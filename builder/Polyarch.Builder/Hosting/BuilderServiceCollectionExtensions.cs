@@ -25,6 +25,7 @@ internal static class BuilderServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddBuilderTracing(configuration);
         services.AddSingleton<GitSource>();
+        services.AddSingleton<CheckoutDirectories>();
         services.AddSingleton<DockerCli>();
         services.AddSingleton<BuilderPlatforms>();
         services.AddSingleton<BuildDefinitionResolver>();

@@ -39,6 +39,28 @@ public sealed class TestGitRepository : IDisposable
         return repository.Commit(message, Author, Author, new CommitOptions { AllowEmptyCommit = true }).Sha;
     }
 
+    /// <summary>Deletes files (or whole directories) from the working tree and commits their removal.</summary>
+    public string Remove(params string[] paths)
+    {
+        using var repository = new Repository(Path);
+        foreach (var relative in paths)
+        {
+            var full = System.IO.Path.Combine(Path, relative);
+            if (Directory.Exists(full))
+            {
+                Directory.Delete(full, recursive: true);
+            }
+            else
+            {
+                File.Delete(full);
+            }
+
+            Commands.Stage(repository, relative);
+        }
+
+        return repository.Commit("remove", Author, Author, new CommitOptions { AllowEmptyCommit = true }).Sha;
+    }
+
     /// <summary>Copies a directory's files into the repository and commits them.</summary>
     public string CommitDirectory(string source, string message = "import")
     {
