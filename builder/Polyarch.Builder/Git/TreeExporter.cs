@@ -17,11 +17,8 @@ internal static class TreeExporter
                 case TreeEntryTargetType.Tree:
                     Export((Tree)entry.Target, path, cancellationToken);
                     break;
-                case TreeEntryTargetType.Blob when entry.Mode == Mode.SymbolicLink:
-                    File.CreateSymbolicLink(path, ((Blob)entry.Target).GetContentText());
-                    break;
                 case TreeEntryTargetType.Blob:
-                    WriteBlob((Blob)entry.Target, path, entry.Mode == Mode.ExecutableFile);
+                    WriteEntry((Blob)entry.Target, path, entry.Mode);
                     break;
                 default:
                     // Submodules (GitLink) are not part of the build context; buildx would not see them either.
@@ -60,15 +57,20 @@ internal static class TreeExporter
 
             var path = Path.Combine(root, change.Path);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var blob = repository.Lookup<Blob>(change.Oid);
-            if (change.Mode == Mode.SymbolicLink)
-            {
-                File.CreateSymbolicLink(path, blob.GetContentText());
-            }
-            else
-            {
-                WriteBlob(blob, path, change.Mode == Mode.ExecutableFile);
-            }
+            WriteEntry(repository.Lookup<Blob>(change.Oid), path, change.Mode);
+        }
+    }
+
+    // A tree's blob entry as a file (executable or not) or a symbolic link.
+    private static void WriteEntry(Blob blob, string path, Mode mode)
+    {
+        if (mode == Mode.SymbolicLink)
+        {
+            File.CreateSymbolicLink(path, blob.GetContentText());
+        }
+        else
+        {
+            WriteBlob(blob, path, mode == Mode.ExecutableFile);
         }
     }
 
