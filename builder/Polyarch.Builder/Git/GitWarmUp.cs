@@ -37,7 +37,8 @@ internal static class GitWarmUp
         }
     }
 
-    private static string CreateOneCommitRepository(string path)
+    /// <summary>A bare repository at <paramref name="path"/> whose <c>main</c> (its HEAD) is one commit of a one-line Dockerfile; answers the commit.</summary>
+    internal static string CreateOneCommitRepository(string path)
     {
         Repository.Init(path, isBare: true);
         using var repository = new Repository(path);

@@ -23,12 +23,11 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
     /// <summary>The pieces for this process; those of the build path only when it runs builds (<see cref="BuilderOptions.ProcessQueue"/>).</summary>
     public IReadOnlyList<Piece> For(BuilderOptions options)
     {
+        var builderDirectory = StatePaths.BuilderDirectory(options.StateDirectory);
         List<Piece> pieces =
         [
             // Every request reads or writes the store: open it (migrations run on the first open) and read from it once.
             new("the build store", cancellationToken => services.GetRequiredService<IBuildStore>().ListAsync(1, cancellationToken)),
-            // POST /v1/builds resolves the source (a mirror fetch) and a build checks it out: libgit2's native library and both paths.
-            new("git", cancellationToken => GitWarmUp.RunAsync(Path.Combine(StatePaths.BuilderDirectory(options.StateDirectory), $"warm-up-{Environment.ProcessId}"), cancellationToken)),
             new("the JSON contracts", _ => PrepareJsonContracts()),
         ];
         if (options.ProcessQueue)
@@ -36,9 +35,15 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             // `docker buildx inspect`, 0.6–3 s, cached in memory and in the state directory; a build arriving meanwhile joins it.
             pieces.Insert(0, new("the buildx platform list", cancellationToken => services.GetRequiredService<BuilderPlatforms>().ListAsync(cancellationToken)));
             pieces.Add(new("the registry client", cancellationToken => PrepareRegistryClientAsync(options, cancellationToken)));
-            // Verify, annotate, tag and the staging tag's removal: the whole registry path after a bake, against a registry in memory.
-            pieces.Add(new("the registry path", cancellationToken => PublishingWarmUp.RunAsync(
-                services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>(), cancellationToken)));
+            // Submit, fetch, claim, check out, bake (a stand-in for buildx), verify, annotate, tag, record, follow: one whole
+            // build in a container and directory of its own, against a registry in memory.
+            pieces.Add(new("a rehearsed build", cancellationToken => BuildRehearsal.RunAsync(
+                Path.Combine(builderDirectory, $"rehearsal-{Environment.ProcessId}"), services.GetRequiredService<TimeProvider>(), cancellationToken)));
+        }
+        else
+        {
+            // POST /v1/builds resolves the source (a mirror fetch): libgit2's native library and GitSource's paths.
+            pieces.Add(new("git", cancellationToken => GitWarmUp.RunAsync(Path.Combine(builderDirectory, $"warm-up-{Environment.ProcessId}"), cancellationToken)));
         }
 
         return pieces;

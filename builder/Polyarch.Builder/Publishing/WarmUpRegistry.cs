@@ -9,7 +9,7 @@ namespace Polyarch.Builder.Publishing;
 /// <summary>
 /// The few calls of the OCI distribution API a build makes after its bake (manifests and blobs by tag or digest, a blob
 /// upload, a manifest DELETE, the tags list), answered from memory as distribution answers them: the transport of
-/// <see cref="PublishingWarmUp"/>, so the real registry client runs its whole path without a byte leaving the process.
+/// <see cref="Hosting.BuildRehearsal"/>, so the real registry client runs its whole path without a byte leaving the process.
 /// Records the method and path of every request it answers.
 /// </summary>
 internal sealed partial class WarmUpRegistry : HttpMessageHandler

@@ -1,37 +1,20 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Polyarch.Builder.Hosting;
 using Polyarch.Builder.Publishing;
 
 namespace Polyarch.Builder.Tests.Publishing;
 
 /// <summary>
-/// A just-started `serve` takes a build's registry path once, in memory, before its first build (issue 18, P5): the real
-/// publisher verifies, annotates and tags an index and removes its staging tag, every request answered by the in-memory
-/// registry — none leaves the process.
+/// The in-memory registry a just-started `serve`'s rehearsed build pushes to (issue 18, P5; BuildRehearsalTests): it answers
+/// as distribution does, and later, as a socket does.
 /// </summary>
-public sealed class PublishingWarmUpTests
+public sealed class WarmUpRegistryTests
 {
-    [Fact]
-    public async Task The_warm_up_runs_verify_annotate_tag_and_the_staging_tag_removal_in_memory()
-    {
-        var registry = await PublishingWarmUp.RunAsync(NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-
-        var requests = registry.Requests.ToList();
-        requests.ShouldContain("GET /v2/polyarch/reachability-probe/tags/list", "the reachability probe every build starts with");
-        requests.Count(r => r.StartsWith("GET /v2/polyarch/warm-up/manifests/sha256:", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(3, "the index and its two images, read back");
-        requests.Count(r => r.StartsWith("GET /v2/polyarch/warm-up/blobs/sha256:", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(2, "both configs");
-        requests.ShouldContain("PUT /v2/polyarch/warm-up/manifests/polyarch-build-warm-up", "the annotated index under the staging tag");
-        requests.ShouldContain("PUT /v2/polyarch/warm-up/manifests/latest");
-        requests.ShouldContain("HEAD /v2/polyarch/warm-up/manifests/latest");
-        requests.ShouldContain("POST /v2/polyarch/warm-up/blobs/uploads/", "the staging tag's placeholder needs the empty blob");
-        requests.Count(r => r.StartsWith("DELETE /v2/polyarch/warm-up/manifests/sha256:", StringComparison.Ordinal)).ShouldBe(2, "the deletes probe, then the placeholder");
-    }
-
     [Fact]
     public async Task The_in_memory_registry_answers_like_distribution()
     {
         using var registry = new WarmUpRegistry();
         var digest = registry.AddManifest("a/b", "v1", "{}"u8.ToArray(), "application/vnd.oci.image.manifest.v1+json");
-        using var client = new HttpClient(registry) { BaseAddress = new Uri($"http://{PublishingWarmUp.Registry}") };
+        using var client = new HttpClient(registry) { BaseAddress = new Uri($"http://{BuildRehearsal.Registry}") };
 
         using var byTag = await client.GetAsync(new Uri("/v2/a/b/manifests/v1", UriKind.Relative));
         byTag.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
@@ -58,7 +41,7 @@ public sealed class PublishingWarmUpTests
         Task<HttpResponseMessage> answer;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{PublishingWarmUp.Registry}/v2/"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{BuildRehearsal.Registry}/v2/"));
             answer = invoker.SendAsync(request, CancellationToken.None);
         }
         finally
