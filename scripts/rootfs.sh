@@ -27,6 +27,8 @@
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 VARIANT=essential
 
@@ -87,8 +89,8 @@ main() {
     printf '%s\n' "$out"
     return 0
   fi
-  command -v mmdebstrap >/dev/null || as_root apt-get install -y -qq mmdebstrap >&2 \
-    || die "mmdebstrap is not installed and 'apt-get install mmdebstrap' failed; install it and run again" 3
+  # Its messages go to stderr: stdout is the root's path alone.
+  command -v mmdebstrap >/dev/null || apt_install default /usr/bin/mmdebstrap mmdebstrap >&2
 
   local mirror; mirror=$(debian_mirror)
   local sources=("deb $mirror bookworm main")
