@@ -125,7 +125,8 @@ internal static class NativeManifestTool
         }
 
         return $"{FileName} cannot hand this command to the managed {CliFileName} (none of {string.Join(", ", apphosts)}, {dll} can be executed: errno {ProcessExec.LastError}). " +
-            $"Reinstall both side by side (scripts/services.sh up), or delete {Path.Combine(directory, FileName)} to run every verb in {CliFileName}.";
+            // Never "delete this tool": installed, polyarch-builder is a link to it, and the managed CLI it needs is what is missing.
+            "Reinstall the two side by side: scripts/services.sh up publishes both.";
     }
 
     // The file a path names after every symbolic link (the front door is a link to this binary).

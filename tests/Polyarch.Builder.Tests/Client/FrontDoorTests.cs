@@ -80,6 +80,7 @@ public sealed class FrontDoorTests(NativeManifestToolBuild native) : IClassFixtu
         result.ExitCode.ShouldBe(3, result.Stderr);
         result.Stderr.ShouldContain($"cannot hand this command to the managed {NativeManifestTool.CliFileName}");
         result.Stderr.ShouldContain("scripts/services.sh up");
+        result.Stderr.ShouldNotContain("delete", Case.Insensitive, "deleting the native tool would leave polyarch-builder a dangling link");
     }
 
     public void Dispose() => _state.Dispose();
