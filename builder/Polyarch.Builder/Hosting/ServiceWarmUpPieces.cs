@@ -24,6 +24,7 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
     public IReadOnlyList<Piece> For(BuilderOptions options)
     {
         var builderDirectory = StatePaths.BuilderDirectory(options.StateDirectory);
+        RemoveLeftovers(builderDirectory);
         List<Piece> pieces =
         [
             // Every request reads or writes the store: open it (migrations run on the first open) and read from it once.
@@ -89,6 +90,52 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             }
         }
     });
+
+    /// <summary>
+    /// The directories of warm-ups (<c>rehearsal-PID</c>, <c>warm-up-PID</c>) whose process is gone — a service killed while it
+    /// started; each warm-up deletes its own — are deleted; one whose process is running (another service on this state) stays.
+    /// </summary>
+    internal static void RemoveLeftovers(string builderDirectory)
+    {
+        if (!Directory.Exists(builderDirectory))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(builderDirectory, "*-*"))
+        {
+            var name = Path.GetFileName(directory);
+            var dash = name.LastIndexOf('-');
+            if (name[..dash] is not ("rehearsal" or "warm-up")
+                || !int.TryParse(name[(dash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: it is only disk space, and the next start-up tries again.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private Task PrepareJsonContracts()
     {

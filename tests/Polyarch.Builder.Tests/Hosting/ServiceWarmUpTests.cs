@@ -50,6 +50,28 @@ public sealed class ServiceWarmUpTests : IDisposable
     }
 
     [Fact]
+    public async Task Warm_up_directories_left_by_a_killed_service_are_removed_and_a_running_ones_kept()
+    {
+        using var state = new TempDirectory();
+        var builder = Path.Combine(state.Path, "builder");
+        // 4194304 is above Linux's largest pid (pid_max): no process has it.
+        string[] leftovers = [Path.Combine(builder, "rehearsal-4194305"), Path.Combine(builder, "warm-up-4194305")];
+        var running = Path.Combine(builder, $"rehearsal-{Environment.ProcessId}-other");
+        var alive = Path.Combine(builder, "warm-up-1"); // pid 1 runs in every pid namespace
+        foreach (var directory in leftovers.Append(running).Append(alive))
+        {
+            Directory.CreateDirectory(Path.Combine(directory, "state"));
+        }
+
+        await using var serve = await ServeHost.StartAsync(
+            $"--Builder:StateDirectory={state.Path}", $"--Builder:DockerPath={_docker.ExecutablePath}", "--Builder:ProcessQueue=true", "--Builder:WarmUpTimeout=00:02:00");
+
+        leftovers.ShouldAllBe(directory => !Directory.Exists(directory));
+        Directory.Exists(alive).ShouldBeTrue("its process (pid 1) is running: another service's warm-up");
+        Directory.Exists(running).ShouldBeTrue("not a warm-up's name");
+    }
+
+    [Fact]
     public async Task A_failing_piece_logs_one_warning_and_the_service_starts_and_answers()
     {
         await using var serve = await ServeHost.StartAsync(
