@@ -100,7 +100,7 @@ def req($name): first($registry[] | select(.what | startswith($name)) | .request
           baseline: {what: "the same on an empty store", median: $s.storeInsertPerSecondAtBaseline},
           ratio: ($s.storeInsertPerSecondAtFull / $s.storeInsertPerSecondAtBaseline), ratioUnit: "× the baseline",
           target: "reported", holds: null},
-        {id: "P9", what: "size of the activations at \($s.records) records, \($name); retention (MaxAge \($s.retention.maxAgeDays) days) pruned \($s.retention.pruned) in \($s.retention.pruneSeconds * 10 | round / 10) s → \($s.retention.bytesAfterPrune / 1e6 | round) MB\(if $s.retention.autovacuumSeen == false then " (no autovacuum seen within 2 min)" else "" end); a week more (\($s.retention.weekRecords)) and pruned again → \($s.retention.bytesAfterWeek / 1e6 | round) MB", unit: "MB",
+        {id: "P9", what: "size of the activations at \($s.records) records, \($name); retention (MaxAge \($s.retention.maxAgeDays) days) pruned \($s.retention.pruned) in \($s.retention.pruneSeconds * 10 | round / 10) s → \($s.retention.bytesAfterPrune / 1e6 | round) MB\(if $s.retention.vacuumSeen == false then " (no vacuum seen within 2 min)" else "" end); a week more (\($s.retention.weekRecords)) and pruned again → \($s.retention.bytesAfterWeek / 1e6 | round) MB", unit: "MB",
           median: ($s.bytesAtFull / 1e6), min: ($s.bytesAtFull / 1e6), max: ($s.bytesAtFull / 1e6), n: 1, retention: $s.retention,
           baseline: {what: "at \($s.baselineRecords) records", median: ($s.bytesAtBaseline / 1e6)},
           ratio: (($s.bytesAtFull / $s.records) / ($s.bytesAtBaseline / $s.baselineRecords)), ratioUnit: "× the baseline's bytes per record",

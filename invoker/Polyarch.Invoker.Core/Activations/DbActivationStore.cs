@@ -9,6 +9,12 @@ internal sealed class DbActivationStore(StoreDatabase database) : IActivationSto
 {
     public const int MaxListLimit = 1000;
 
+    /// <summary>
+    /// Records pruned in one pass from which PostgreSQL's table is vacuumed at once (<see cref="PruneAsync"/>); fewer are left
+    /// to autovacuum (their space is at most a few MB).
+    /// </summary>
+    public int VacuumAfter { get; init; } = 10_000;
+
     public Task SaveAsync(ActivationRecord record, CancellationToken cancellationToken) => SaveManyAsync([record], cancellationToken);
 
     /// <summary>
@@ -117,6 +123,11 @@ internal sealed class DbActivationStore(StoreDatabase database) : IActivationSto
     /// Deletes the records that started before <paramref name="startedBefore"/> and, when <paramref name="keep"/> is set,
     /// all but the newest <paramref name="keep"/>; returns how many went. Only finished activations have records (one
     /// still running is an accepted row or in flight), so pruning never touches a running activation.
+    /// <para>PostgreSQL reuses a deleted row's space only once vacuum has seen it. Autovacuum gets there within its nap on a
+    /// quiet server — on a busy one, throttled by its cost delay, minutes later: measured (bench P9), after 766,667 of
+    /// 1,000,000 records were pruned no autovacuum had finished within 2 minutes, and the next week's records grew the table
+    /// 23 %. So a pass that prunes <see cref="VacuumAfter"/> or more vacuums the table itself (plain VACUUM: reads and writes
+    /// go on beside it; not throttled), and the space is reused at once. SQLite reuses freed pages without it.</para>
     /// </summary>
     public async Task<int> PruneAsync(DateTimeOffset? startedBefore, int? keep, CancellationToken cancellationToken)
     {
@@ -132,6 +143,11 @@ internal sealed class DbActivationStore(StoreDatabase database) : IActivationSto
             pruned += await connection.ExecuteAsync(null,
                 $"DELETE FROM activations WHERE id IN (SELECT id FROM activations ORDER BY start DESC, {database.InsertionOrder} DESC LIMIT {database.NoLimit} OFFSET @keep)",
                 cancellationToken, ("keep", count));
+        }
+
+        if (database.IsPostgres && pruned >= VacuumAfter)
+        {
+            await connection.ExecuteAsync(null, "VACUUM (ANALYZE) activations", cancellationToken);
         }
 
         return pruned;

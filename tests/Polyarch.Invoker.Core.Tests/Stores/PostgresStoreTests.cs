@@ -1,3 +1,4 @@
+using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.State;
 using Polyarch.Invoker.Testing.Stores;
 
@@ -14,6 +15,25 @@ public sealed class PostgresStoreTests : StoreContractTests
     public PostgresStoreTests()
         : base(StoreFixture.Postgres())
     {
+    }
+
+    [Fact]
+    public async Task A_big_prune_vacuums_the_activations_so_their_space_is_reused_and_a_small_one_leaves_it_to_autovacuum()
+    {
+        var store = new DbActivationStore(Database) { VacuumAfter = 5 };
+        for (var day = 10; day >= 1; day--)
+        {
+            await store.SaveAsync(Record(ActivationId.New(), "a", Now.AddDays(-day)), CancellationToken.None);
+        }
+
+        (await store.PruneAsync(Now.AddDays(-8), null, CancellationToken.None)).ShouldBe(2);
+        var afterSmall = await LastVacuumAsync();
+        (await store.PruneAsync(Now.AddDays(-2), null, CancellationToken.None)).ShouldBe(6);
+        var afterBig = await LastVacuumAsync();
+
+        afterSmall.ShouldBeNull("2 pruned, below VacuumAfter: autovacuum's business");
+        afterBig.ShouldNotBeNull("6 pruned: the store vacuumed the table itself");
+        (await store.ListAsync(null, 100, CancellationToken.None)).Count.ShouldBe(2);
     }
 
     [Fact]
@@ -60,5 +80,18 @@ public sealed class PostgresStoreTests : StoreContractTests
         await otherWork.DisposeAsync();
         await next.DisposeAsync();
         await afterDrop.DisposeAsync();
+    }
+
+    /// <summary>When a VACUUM (not autovacuum) last ran on the activations, or null; the statistics are read fresh.</summary>
+    private async Task<DateTime?> LastVacuumAsync()
+    {
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
+        await using (var clear = connection.Command("SELECT pg_stat_clear_snapshot()"))
+        {
+            await clear.ExecuteScalarAsync();
+        }
+
+        await using var command = connection.Command("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'activations'");
+        return await command.ExecuteScalarAsync() is DateTime time ? time : null;
     }
 }
