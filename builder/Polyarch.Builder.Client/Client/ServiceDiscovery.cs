@@ -112,7 +112,8 @@ internal static class ServiceDiscovery
         }
     }
 
-    private static bool IsAlive(int pid)
+    /// <summary>Whether a process with <paramref name="pid"/> runs (the builder's warm-up asks it of leftover directories too).</summary>
+    internal static bool IsAlive(int pid)
     {
         try
         {

@@ -51,7 +51,8 @@ internal static class GitWarmUp
         return commit.Sha;
     }
 
-    private static void Delete(string directory)
+    /// <summary>Deletes <paramref name="directory"/> and everything in it, if it is there (the warm-ups' own directories).</summary>
+    internal static void Delete(string directory)
     {
         if (Directory.Exists(directory))
         {

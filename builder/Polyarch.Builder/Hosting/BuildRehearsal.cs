@@ -70,7 +70,7 @@ internal static class BuildRehearsal
     /// <summary>Rehearses one build in <paramref name="directory"/> (deleted before and after); answers the in-memory registry it pushed to.</summary>
     public static async Task<WarmUpRegistry> RunAsync(string directory, TimeProvider time, CancellationToken cancellationToken)
     {
-        Delete(directory);
+        GitWarmUp.Delete(directory);
         StatePaths.CreatePrivateDirectory(directory);
         try
         {
@@ -80,7 +80,7 @@ internal static class BuildRehearsal
         }
         finally
         {
-            Delete(directory);
+            GitWarmUp.Delete(directory);
         }
     }
 
@@ -172,7 +172,7 @@ internal static class BuildRehearsal
     }
 
     /// <summary>What a bake pushes: an OCI index of one image per platform (config with a label, no layers); answers its digest.</summary>
-    internal static string Seed(WarmUpRegistry registry)
+    private static string Seed(WarmUpRegistry registry)
     {
         var entries = new List<string>();
         foreach (var platform in Platforms)
@@ -189,13 +189,5 @@ internal static class BuildRehearsal
 
         var index = Encoding.UTF8.GetBytes($$$"""{"schemaVersion":2,"mediaType":"{{{MediaTypes.OciIndex}}}","manifests":[{{{string.Join(',', entries)}}}]}""");
         return registry.AddManifest(Repository, null, index, MediaTypes.OciIndex).ToString();
-    }
-
-    private static void Delete(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 }

@@ -108,7 +108,7 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             var dash = name.LastIndexOf('-');
             if (name[..dash] is not ("rehearsal" or "warm-up")
                 || !int.TryParse(name[(dash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
-                || IsRunning(pid))
+                || Client.ServiceDiscovery.IsAlive(pid))
             {
                 continue;
             }
@@ -121,19 +121,6 @@ internal sealed class ServiceWarmUpPieces(IServiceProvider services, IConfigurat
             {
                 // Best effort: it is only disk space, and the next start-up tries again.
             }
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
-        {
-            return false;
         }
     }
 
