@@ -175,13 +175,15 @@ internal sealed partial class BuildExecutor(
             definition, request.Registry, request.Platforms, $"polyarch-build-{run.Build.Id}", SourceLabel(request.SourceUrl), request.Commit,
             time.GetUtcNow(), Path.Combine(work, "metadata.json"), _options.BuilderName);
 
+        // Each index is read back as soon as BuildKit reports it pushed, while the bake finishes (EarlyVerifications).
+        using var early = new EarlyVerifications(publisher, invocation, buildSpan?.Context ?? default, cancellationToken);
         BakeOutcome outcome;
         using (var bakeSpan = BuilderTelemetry.Source.StartActivity("bake"))
         {
             var bakeStarted = time.GetUtcNow();
             try
             {
-                outcome = await BakeBesidePlatformCheckAsync(run, invocation, checkout, supported, onProgress, cancellationToken);
+                outcome = await BakeBesidePlatformCheckAsync(run, invocation, checkout, supported, onProgress, early.OnIndexPushed, cancellationToken);
             }
             finally
             {
@@ -192,8 +194,9 @@ internal sealed partial class BuildExecutor(
         }
 
         var images = new List<(BuildTarget Target, VerifiedImage Image)>();
-        using (BuilderTelemetry.Source.StartActivity("verify"))
+        using (var verifySpan = BuilderTelemetry.Source.StartActivity("verify"))
         {
+            var whileBaking = 0;
             foreach (var target in definition.Targets)
             {
                 if (!outcome.TargetDigests.TryGetValue(target.Name, out var digest))
@@ -201,8 +204,12 @@ internal sealed partial class BuildExecutor(
                     throw new BuildFailedException($"buildx reported no pushed digest for target '{target.Name}' (metadata file {invocation.MetadataFile}). No tag was moved; build again.");
                 }
 
-                images.Add((target, await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
+                var verified = await early.TakeAsync(target.Repository, digest);
+                whileBaking += verified is null ? 0 : 1;
+                images.Add((target, verified ?? await publisher.VerifyAsync(request.Registry, target.Repository, digest, request.Platforms, run.Retries.Add, cancellationToken)));
             }
+
+            verifySpan?.SetTag("polyarch.verified_while_baking", whileBaking);
 
             run.EndPhase("verify");
 
@@ -239,15 +246,15 @@ internal sealed partial class BuildExecutor(
     }
 
     private async Task<BakeOutcome> BakeBesidePlatformCheckAsync(
-        BuildRun run, BakeInvocation invocation, string checkout, Task supported, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
+        BuildRun run, BakeInvocation invocation, string checkout, Task supported, Action<PlatformProgress>? onProgress, Action<PushedIndex> onIndexPushed, CancellationToken cancellationToken)
     {
         if (supported.IsCompletedSuccessfully)
         {
-            return await BakeWithRetriesAsync(run, invocation, checkout, onProgress, cancellationToken);
+            return await BakeWithRetriesAsync(run, invocation, checkout, onProgress, onIndexPushed, cancellationToken);
         }
 
         using var bakeCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var baking = BakeWithRetriesAsync(run, invocation, checkout, onProgress, bakeCancel.Token);
+        var baking = BakeWithRetriesAsync(run, invocation, checkout, onProgress, onIndexPushed, bakeCancel.Token);
         try
         {
             await supported;
@@ -271,12 +278,13 @@ internal sealed partial class BuildExecutor(
         return await baking;
     }
 
-    private async Task<BakeOutcome> BakeWithRetriesAsync(BuildRun run, BakeInvocation invocation, string checkout, Action<PlatformProgress>? onProgress, CancellationToken cancellationToken)
+    private async Task<BakeOutcome> BakeWithRetriesAsync(
+        BuildRun run, BakeInvocation invocation, string checkout, Action<PlatformProgress>? onProgress, Action<PushedIndex> onIndexPushed, CancellationToken cancellationToken)
     {
         var delay = _options.PushRetryDelay;
         for (var attempt = 0; ; attempt++)
         {
-            var outcome = await bake.RunAsync(invocation, checkout, onProgress, cancellationToken);
+            var outcome = await bake.RunAsync(invocation, checkout, onProgress, cancellationToken, onIndexPushed);
             run.Record(outcome);
             if (outcome.ExitCode == 0)
             {

@@ -7,6 +7,10 @@ internal static class BakeArguments
 {
     public const string CacheTag = "buildcache";
 
+    /// <summary>The one tag bake pushes <paramref name="target"/> to (<c>registry/repository:polyarch-build-ID</c>), as BuildKit then names it.</summary>
+    public static string StagingReference(BakeInvocation invocation, Definition.BuildTarget target) =>
+        $"{invocation.Registry}/{target.Repository}:{invocation.StagingTag}";
+
     /// <summary>
     /// The argument list. Only the staging tag is pushed: real tags are moved by manifest PUTs after the
     /// index is verified, so a failed platform can never move them.
@@ -48,7 +52,7 @@ internal static class BakeArguments
                 Set(arguments, name, "platform", platform);
             }
 
-            Set(arguments, name, "tags", $"{repository}:{invocation.StagingTag}");
+            Set(arguments, name, "tags", StagingReference(invocation, target));
             foreach (var (key, value) in annotations)
             {
                 Set(arguments, name, $"labels.{key}", value);

@@ -5,14 +5,20 @@ namespace Polyarch.Builder.Buildx;
 /// <summary>Runs <c>docker buildx bake</c> and follows its rawjson progress.</summary>
 internal sealed class BakeRunner(DockerCli docker)
 {
+    /// <summary>
+    /// Runs the bake. <paramref name="onIndexPushed"/> hears each index BuildKit reports pushed (<see cref="PushedIndex"/>),
+    /// once, while the bake goes on (the cache export and, with the docker driver, the engine's own push come after it).
+    /// </summary>
     public async Task<BakeOutcome> RunAsync(
         BakeInvocation invocation,
         string workingDirectory,
         Action<PlatformProgress>? onProgress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<PushedIndex>? onIndexPushed = null)
     {
         var tracker = new BuildProgressTracker();
         var reader = new RawJsonReader();
+        var pushed = new HashSet<PushedIndex>();
         if (File.Exists(invocation.MetadataFile))
         {
             File.Delete(invocation.MetadataFile);
@@ -34,6 +40,17 @@ internal sealed class BakeRunner(DockerCli docker)
 
             using (document)
             {
+                if (onIndexPushed is not null)
+                {
+                    foreach (var index in PushedIndex.In(document.RootElement))
+                    {
+                        if (pushed.Add(index))
+                        {
+                            onIndexPushed(index);
+                        }
+                    }
+                }
+
                 foreach (var platform in tracker.Apply(document.RootElement))
                 {
                     if (onProgress is not null && tracker.Snapshot(platform) is { } progress)

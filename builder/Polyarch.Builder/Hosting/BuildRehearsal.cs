@@ -36,8 +36,8 @@ internal static class BuildRehearsal
     private static readonly string[] Platforms = ["linux/amd64", "linux/arm64"];
 
     // Stands in for docker-buildx (run directly, as Builder:BuildxPath): `inspect` names the platforms; `bake` prints an
-    // indented and a one-line rawjson object per platform, as buildx does, and writes the metadata file with the digest of
-    // the index the rehearsal put in the in-memory registry. POSIX sh only.
+    // indented and a one-line rawjson object per platform, as buildx does, then the status saying the index the rehearsal
+    // put in the in-memory registry was pushed, and writes the metadata file with its digest. POSIX sh only.
     private const string StandInScript = """
         #!/bin/sh
         # polyarch-builder serve's warm-up: stands in for docker-buildx in one rehearsed build (Hosting/BuildRehearsal.cs).
@@ -46,11 +46,11 @@ internal static class BuildRehearsal
           bake) ;;
           *) echo "the warm-up's stand-in for buildx runs only inspect and bake, not $1" >&2; exit 1 ;;
         esac
-        metadata= platforms= n=0
+        metadata= platforms= tag= n=0
         while [ $# -gt 0 ]; do
           case "$1" in
             --metadata-file) metadata=$2; shift ;;
-            --set) case "$2" in *.platform=*) platforms="$platforms ${2#*.platform=}" ;; esac; shift ;;
+            --set) case "$2" in *.platform=*) platforms="$platforms ${2#*.platform=}" ;; *.tags=*) tag=${2#*.tags=} ;; esac; shift ;;
           esac
           shift
         done
@@ -62,6 +62,9 @@ internal static class BuildRehearsal
           printf '{\n  "vertexes": [\n    {\n      "digest": "sha256:%064d",\n      "name": "[%s 1/1] FROM scratch",\n      "started": "2026-01-01T00:00:00Z"\n    }\n  ]\n}\n' "$n" "$platform" >&2
           printf '{"vertexes":[{"digest":"sha256:%064d","name":"[%s 1/1] FROM scratch","started":"2026-01-01T00:00:00Z","completed":"2026-01-01T00:00:01Z","cached":true}]}\n' "$n" "$platform" >&2
         done
+        # The index is pushed before bake ends (the builder starts verifying it then).
+        printf '{"statuses":[{"id":"pushing manifest for %s@%s","started":"2026-01-01T00:00:01Z","completed":"2026-01-01T00:00:02Z"}]}\n' "$tag" '@DIGEST@' >&2
+        pause
         [ -n "$metadata" ] || { echo "bake was run without --metadata-file" >&2; exit 2; }
         printf '{"default":{"containerimage.digest":"%s"}}\n' '@DIGEST@' > "$metadata"
         pause

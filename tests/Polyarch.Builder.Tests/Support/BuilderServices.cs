@@ -8,7 +8,10 @@ namespace Polyarch.Builder.Tests.Support;
 /// <summary>The builder's real service graph over a private state directory.</summary>
 public static class BuilderServices
 {
-    public static ServiceProvider Create(string stateDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="stateDirectory">Builder:StateDirectory.</param>
+    /// <param name="settings">More configuration (Builder:Registry, Builder:DockerPath, …).</param>
+    /// <param name="configure">Changes to the composition after AddPolyarchBuilder (a registration replaced by a decorator).</param>
+    public static ServiceProvider Create(string stateDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -25,6 +28,7 @@ public static class BuilderServices
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddPolyarchBuilder(configuration);
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -51,6 +51,21 @@ public sealed class FakeDocker : IDisposable
         return docker;
     }
 
+    /// <summary>
+    /// For a fake in mode <c>push-early</c>: its bake prints <paramref name="rawjson"/> (BuildKit reporting an index pushed),
+    /// then goes on until <see cref="Release"/> (10 s at most), writes <paramref name="metadata"/> as bake's metadata file,
+    /// notes "bake exiting" and exits with <paramref name="exitCode"/>.
+    /// </summary>
+    public void PushEarly(string rawjson, string metadata, int exitCode = 0)
+    {
+        File.WriteAllText(_directory.Combine("early.rawjson"), rawjson);
+        File.WriteAllText(_directory.Combine("metadata.json"), metadata);
+        File.WriteAllText(_directory.Combine("early.exit"), exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Lets a <see cref="PushEarly"/> bake finish.</summary>
+    public void Release() => File.WriteAllText(_directory.Combine("release"), "");
+
     /// <summary>Waits (bounded, for readiness not speed) until the fake logged an event.</summary>
     public async Task WaitForEventAsync(string text)
     {
