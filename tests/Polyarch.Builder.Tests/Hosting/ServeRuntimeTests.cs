@@ -60,6 +60,15 @@ public sealed class ServeRuntimeTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Idle_thread_pool_workers_sleep_instead_of_spinning_beside_BuildKit()
+    {
+        // The runtime reads it from the runtimeconfig the builder ships (Polyarch.Builder.csproj says why).
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(BuilderProcess.Dll, ".runtimeconfig.json")));
+        config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
+            .GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32().ShouldBe(0);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
