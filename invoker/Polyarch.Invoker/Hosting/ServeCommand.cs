@@ -29,13 +29,19 @@ internal static class ServeCommand
         return command;
     }
 
+    /// <summary>The host setting that keeps configuration files from being watched for changes (a restart applies them).</summary>
+    internal const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>
     /// The web application of `serve` (tests host it with WebApplicationFactory or directly; <paramref name="configureServices"/>
     /// lets them put a recording fake at a true boundary, e.g. the workflow engine).
     /// </summary>
     public static WebApplication Build(string[] args, string urls, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read once, not watched: the default reload puts a recursive watch on the working directory (376
+        // inotify watches for a service started in a scratch directory; every directory below $HOME when started there) and
+        // wakes the service on every file written below it — the builder's own checkouts and database included.
+        var builder = WebApplication.CreateBuilder([NoConfigReload, .. args]);
         builder.Configuration.AddEnvironmentVariables("POLYARCH_");
         builder.WebHost.UseUrls(urls);
         builder.Services.AddOptions<ServiceLogOptions>().BindConfiguration(ServiceLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -61,6 +61,50 @@ public sealed class ServeRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_puts_no_file_watch_on_the_directory_it_was_started_in()
+    {
+        // Started in a directory with a tree below it, as from a home directory: the host's default config reload would
+        // watch every directory of it (inotify), waking the service on each file written there.
+        using var start = new TempDirectory();
+        for (var i = 0; i < 20; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(start.Path, $"project-{i}", "src", "obj"));
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var serve = CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([BuilderProcess.Dll, "serve", "--urls", "http://127.0.0.1:0"])
+            .WithWorkingDirectory(start.Path)
+            .WithEnvironmentVariables(env => env.Set("POLYARCH_Builder__StateDirectory", _state.Path).Set("POLYARCH_Builder__ProcessQueue", "false")
+                .Set("POLYARCH_Builder__WarmUpTimeout", "00:00:00"))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(CancellationToken.None, stop.Token);
+        try
+        {
+            var file = Path.Combine(_state.Path, "builder", ServiceEndpointFile.FileName);
+            await Poll.UntilAsync(() => Task.FromResult(ServiceEndpointRecord.TryRead(file) is not null), TimeSpan.FromSeconds(60), "serve.json");
+
+            // Every inotify instance of the process lists one "inotify wd:" line per watched directory.
+            var watches = Directory.GetFiles($"/proc/{serve.ProcessId}/fdinfo")
+                .Select(info => { try { return File.ReadAllLines(info); } catch (IOException) { return []; } })
+                .Sum(lines => lines.Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)));
+            watches.ShouldBe(0);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await serve;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped by the test (SIGINT).
+            }
+        }
+    }
+
+    [Fact]
     public void Idle_thread_pool_workers_sleep_instead_of_spinning_beside_BuildKit()
     {
         // The runtime reads it from the runtimeconfig the builder ships (Polyarch.Builder.csproj says why).
