@@ -133,7 +133,7 @@ run invoker "P1 P2 P6 P8: invoker warm/cold/throughput/emulated vs docker run an
 run registry "P3: registry round trips to resolve a platform (cold / warm / pinned)" \
   dotnet "$(release tests/Polyarch.Registry.Benchmarks Polyarch.Registry.Benchmarks.dll)" --json "$OUT/raw/registry.json"
 run builder "P4 P5: polyarch-builder vs raw docker buildx bake (3 platforms)" \
-  env BUILDER="$OUT/bin/builder/polyarch-builder" RUNS=7 \
+  env BUILDER="$OUT/bin/builder/polyarch-builder" RUNS=9 \
     bash tests/Polyarch.Builder.Tests/Benchmarks/builder-vs-bake.sh "$POLYARCH_REGISTRY" --json "$OUT/raw/builder.json"
 SHOW='builder \(warm|raw docker|ratio|Passed|Failed|[Ee]rror' run builder-service "P4: polyarch-builder in one warm process (as \`serve\` runs builds) vs raw docker buildx bake" \
   env POLYARCH_BENCH_P4_JSON="$OUT/raw/builder-service.json" dotnet test tests/Polyarch.Builder.Tests -c Release --no-build --nologo \
