@@ -99,8 +99,14 @@ internal sealed class EarlyVerifications : IDisposable
             _ = verification.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        // Disposed once nothing uses its token any more.
-        _ = Task.WhenAll(started).ContinueWith(_ => _cancel.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Disposed once nothing uses its token any more (the combined task's failures are observed too).
+        _ = Task.WhenAll(started).ContinueWith(
+            all =>
+            {
+                _ = all.Exception;
+                _cancel.Dispose();
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task<VerifiedImage> VerifyAsync(string repository, string digest)

@@ -87,6 +87,46 @@ public sealed class EarlyVerificationTests(RegistryFixture registry) : IDisposab
     }
 
     [Fact]
+    public async Task A_failed_early_verification_leaves_no_unobserved_task_failure_behind()
+    {
+        // Nobody takes a verification of a digest bake does not name: its failure must still be observed, not reported
+        // by the finalizer as an unobserved task exception.
+        var marker = $"early verification failure {Guid.NewGuid():N}";
+        var unobserved = new ConcurrentQueue<Exception>();
+        void Record(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
+        TaskScheduler.UnobservedTaskException += Record;
+        try
+        {
+            await FailOneEarlyVerificationAsync(marker);
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            unobserved.ShouldNotContain(e => e.ToString().Contains(marker, StringComparison.Ordinal));
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= Record;
+        }
+    }
+
+    // Kept out of the test's frame, so nothing it made stays reachable when the test collects.
+    private static async Task FailOneEarlyVerificationAsync(string marker)
+    {
+        var invocation = new BakeInvocation(
+            new Polyarch.Builder.Definition.BuildDefinition([], [new Polyarch.Builder.Definition.BuildTarget("default", "demo/early-unobserved")], false), "127.0.0.1:5000",
+            Platforms, "polyarch-build-0123456789abcdef", "file:///x", "0123456789abcdef0123456789abcdef01234567", DateTimeOffset.UnixEpoch,
+            "/nonexistent/metadata.json", null);
+        const string Digest = "sha256:0000000000000000000000000000000000000000000000000000000000000002";
+        var early = new EarlyVerifications(new FailingPublisher(marker), invocation, default, CancellationToken.None);
+        early.OnIndexPushed(new PushedIndex(BakeArguments.StagingReference(invocation, invocation.Definition.Targets[0]), Digest));
+        (await early.TakeAsync("demo/early-unobserved", Digest)).ShouldBeNull(); // failed: verified again after the bake
+        early.Dispose();
+    }
+
+    [Fact]
     public void The_pushed_status_is_read_from_buildx_own_stream_once_completed()
     {
         // Captured bakes (Fixtures/rawjson/SOURCE.md): the status appears started, then completed; one index per bake.
@@ -161,6 +201,26 @@ public sealed class EarlyVerificationTests(RegistryFixture registry) : IDisposab
 
         _repository.Dispose();
         _state.Dispose();
+    }
+
+    /// <summary>A publisher whose every verification fails with <paramref name="marker"/> in its message.</summary>
+    private sealed class FailingPublisher(string marker) : IImagePublisher
+    {
+        public async Task<VerifiedImage> VerifyAsync(string registry, string repository, string digest, IReadOnlyList<string> platforms, Action<string> onRetry, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            throw new DependencyUnavailableException(marker);
+        }
+
+        public Task<VerifiedImage> AnnotateAsync(string registry, VerifiedImage image, string stagingTag, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? indexAnnotations = null) =>
+            throw new NotSupportedException();
+
+        public Task EnsureReachableAsync(string registry, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<string?> FindTagAsync(string registry, string repository, string tag, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task TagAsync(string registry, string repository, string digest, IReadOnlyList<string> tags, Action<string> onRetry, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 
     /// <summary>The real publisher, noting each verification (its digest, whether the bake was still running, whether it failed); each one lets the fake bake finish.</summary>
