@@ -48,24 +48,6 @@ public sealed class ServiceFitnessTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_ReadsItsConfigurationFilesOnce_WithoutWatchingTheWorkingDirectory()
-    {
-        // The host's default reload watches the working directory recursively (every directory below $HOME when started there).
-        var app = ServeCommand.Build(Args(), "http://127.0.0.1:0");
-        try
-        {
-            var sources = ((Microsoft.Extensions.Configuration.IConfigurationBuilder)app.Configuration).Sources
-                .OfType<Microsoft.Extensions.Configuration.FileConfigurationSource>().ToList();
-            sources.ShouldNotBeEmpty(); // appsettings.json is still read
-            sources.ShouldAllBe(source => !source.ReloadOnChange);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
-    }
-
-    [Fact]
     public async Task Serve_OnANonLoopbackAddress_WithBadSettings_FailsAtStartUp_NamingEverySetting()
     {
         var app = ServeCommand.Build(Args("--Service:ApiKey=short", "--Triggers:ReconcileInterval=00:00:00"), "http://0.0.0.0:0");

@@ -88,6 +88,17 @@ public abstract class HostingConventionCases : IDisposable
     }
 
     [Fact]
+    public async Task ConfigurationFiles_AreReadOnce_WithoutWatchingTheWorkingDirectory()
+    {
+        // The host's default reload watches the working directory recursively (every directory below $HOME when started there).
+        await using var serve = await Service.StartAsync(_state, []);
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationBuilder)serve.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        var files = configuration.Sources.OfType<Microsoft.Extensions.Configuration.FileConfigurationSource>().ToList();
+        files.ShouldNotBeEmpty(); // appsettings.json is still read
+        files.ShouldAllBe(source => !source.ReloadOnChange);
+    }
+
+    [Fact]
     public async Task AllowRemote_WithoutRequireApiKey_IsRefusedAtStartUp_WithTheSameMessage()
     {
         var exception = await Should.ThrowAsync<OptionsValidationException>(
