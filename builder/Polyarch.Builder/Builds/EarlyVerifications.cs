@@ -94,12 +94,8 @@ internal sealed class EarlyVerifications : IDisposable
             started = [.. _started.Values];
         }
 
-        foreach (var verification in started)
-        {
-            _ = verification.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        // Disposed once nothing uses its token any more (the combined task's failures are observed too).
+        // Disposed once nothing uses its token any more. Reading the combined task's failures observes every one of them
+        // (WhenAll marks each failed task's exceptions handled as it gathers them).
         _ = Task.WhenAll(started).ContinueWith(
             all =>
             {
