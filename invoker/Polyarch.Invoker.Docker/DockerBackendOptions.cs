@@ -42,10 +42,12 @@ public sealed class DockerBackendOptions
     /// <summary>Binfmt directory read for QEMU handlers. Default /proc/sys/fs/binfmt_misc.</summary>
     /// <summary>
     /// How long an activation's logs wait, after /run answered, for the runtime's end-of-activation sentinel on stdout
-    /// and stderr (OpenWhisk runtimes print it; a container that never printed one is not waited for again). Default 2 s.
+    /// and stderr (OpenWhisk runtimes print it; a container that never printed one is not waited for again). A runtime
+    /// that prints it ends the wait as soon as it comes, so the bound only matters when the engine's log stream lags its
+    /// answer: on a loaded engine that is seconds (OpenWhisk's 2 s lost a traceback there). Default 10 s.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan LogSentinelWait { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan LogSentinelWait { get; set; } = TimeSpan.FromSeconds(10);
 
     public string BinfmtDirectory { get; set; } = "/proc/sys/fs/binfmt_misc";
 

@@ -129,4 +129,21 @@ public sealed class CodeActionProtocolTests(InvokerEngineFixture fixture)
         second.Logs.ShouldBe([$"stdout: early {second.ActivationId}", $"stderr: early-err {second.ActivationId}", $"stdout: late {second.ActivationId}", $"stderr: late-err {second.ActivationId}"], ignoreOrder: true);
         first.Logs.Concat(second.Logs).ShouldNotContain(l => l.Contains(Sentinel, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Lines_reaching_the_engine_seconds_after_the_answer_are_still_the_activations()
+    {
+        // A loaded engine's log stream lags the answer by seconds (OpenWhisk's 2 s wait lost a Python traceback in our CI):
+        // the runtime here prints its last lines and sentinels 3 s after answering.
+        await using var harness = new InvokerHarness();
+        await harness.Actions.PutAsync(new ActionDefinition { Name = "lagging", Image = fixture.RecorderRuntimeImage, Code = ActionCode.FromText("slow-logs\n") }, CancellationToken.None);
+
+        var first = await harness.Invoker.InvokeAsync(new InvocationRequest("lagging", []), CancellationToken.None);
+        var second = await harness.Invoker.InvokeAsync(new InvocationRequest("lagging", []), CancellationToken.None);
+
+        second.Cold.ShouldBeFalse();
+        first.Logs.ShouldContain($"stdout: late {first.ActivationId}");
+        first.Logs.ShouldContain($"stderr: late-err {first.ActivationId}");
+        second.Logs.ShouldBe([$"stdout: early {second.ActivationId}", $"stderr: early-err {second.ActivationId}", $"stdout: late {second.ActivationId}", $"stderr: late-err {second.ActivationId}"], ignoreOrder: true);
+    }
 }

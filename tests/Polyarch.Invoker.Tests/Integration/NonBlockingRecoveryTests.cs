@@ -115,10 +115,17 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             await http.PutAsJsonAsync("/v1/actions/slow", new { image = fixture.HttpFaultsImage, memoryMb = 64, timeoutMs = 120_000 });
             var accepted = await http.PostAsJsonAsync("/v1/actions/slow/invocations?blocking=false", new { mode = "timeout" });
             id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["activationId"]!.GetValue<string>();
-            for (var i = 0; i < 600 && !(await ContainersAsync()).Any(c => c.State == "running"); i++)
+            // Running for real: the invoker took it up (its status says so) and the action's container runs.
+            var running = false;
+            for (var i = 0; i < 600 && !running; i++)
             {
                 await Task.Delay(100);
+                var status = await http.GetFromJsonAsync<JsonObject>($"/v1/activations/{id}");
+                running = status!["status"]?.GetValue<string>() == "running"
+                    && (await ContainersAsync()).Any(c => c.State == "running" && c.Labels[ImageLabels.Action] == "slow");
             }
+
+            running.ShouldBeTrue($"activation {id} never ran within 60 s");
         }
         finally
         {
@@ -130,7 +137,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         var record = await new DbActivationStore(database).GetAsync(id, CancellationToken.None);
         var left = await new AcceptedActivationStore(database, TimeProvider.System).ListAsync(CancellationToken.None);
 
-        record.ShouldNotBeNull();
+        record.ShouldNotBeNull($"no record; accepted rows left: {string.Join(", ", left.Select(l => $"{l.ActivationId} {l.State}"))}");
         record.Status.ShouldBe(ActivationStatus.SystemError);
         record.Result!["error"]!.GetValue<string>().ShouldContain("the invoker stopped while this activation ran", Case.Insensitive);
         left.ShouldBeEmpty();

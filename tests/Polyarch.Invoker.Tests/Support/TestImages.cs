@@ -121,8 +121,8 @@ internal static class TestImages
     /// <summary>
     /// The code-action test runtime (an OpenWhisk action proxy on busybox nc): /init records its body (a code
     /// containing "fail-init" answers 502 {"error": …} as a runtime does for code that does not load); /run answers
-    /// {"init": the recorded /init body, "run": its own body}, then — after the answer — prints a late line on stdout
-    /// and stderr and OpenWhisk's end-of-activation sentinel on both.
+    /// {"init": the recorded /init body, "run": its own body}, then — 0.3 s after the answer, 3 s for a code containing
+    /// "slow-logs" — prints a late line on stdout and stderr and OpenWhisk's end-of-activation sentinel on both.
     /// </summary>
     public static async Task<string> BuildRecorderRuntimeAsync(string registry)
     {
@@ -162,7 +162,7 @@ internal static class TestImages
                 echo "early-err $id" >&2
                 respond "200 OK" "{\"init\":$(cat /tmp/init.json),\"run\":$body}"
                 exec 0<&- 1>&-
-                sleep 0.3
+                case "$(cat /tmp/init.json)" in *slow-logs*) sleep 3 ;; *) sleep 0.3 ;; esac
                 echo "late $id" > /proc/1/fd/1
                 echo "late-err $id" >&2
                 echo XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX > /proc/1/fd/1
