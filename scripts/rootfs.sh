@@ -91,6 +91,9 @@ main() {
   fi
   # Its messages go to stderr: stdout is the root's path alone.
   command -v mmdebstrap >/dev/null || apt_install default /usr/bin/mmdebstrap mmdebstrap >&2
+  # mmdebstrap only recommends arch-test, and installs here skip recommends; without it every foreign root stops at
+  # "E: install arch-test for foreign architecture support" (seen on a fresh machine).
+  [ "$deb_arch" = "$(dpkg --print-architecture)" ] || command -v arch-test >/dev/null || apt_install default /usr/bin/arch-test arch-test >&2
 
   local mirror; mirror=$(debian_mirror)
   local sources=("deb $mirror bookworm main")
