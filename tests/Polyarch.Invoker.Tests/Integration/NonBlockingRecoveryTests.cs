@@ -50,7 +50,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             }));
 
             // In flight for real: each has its container running the action, and the invoker says "running".
-            await WaitUntilAsync(async () => (await ContainersAsync()).Count(c => c.State == "running") == 3, "three running action containers", first);
+            await WaitUntilAsync(async () => (await ContainersAsync()).Count(c => c.State == "running") == 3, "three running action containers", () => first.Output);
             await Task.Delay(TimeSpan.FromSeconds(1));
             foreach (var id in running)
             {
@@ -92,7 +92,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             response.StatusCode.ShouldBeOneOf(HttpStatusCode.Accepted, HttpStatusCode.OK);
             rerun = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
             return rerun is not null;
-        }, "the never-started activation's record", second);
+        }, "the never-started activation's record", () => second.Output);
         rerun!["status"]!.GetValue<string>().ShouldBe(ActivationStatus.Success, rerun.ToJsonString());
         rerun["result"]!["params"]!["z"]!.GetValue<int>().ShouldBe(3);
 
@@ -116,16 +116,10 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             var accepted = await http.PostAsJsonAsync("/v1/actions/slow/invocations?blocking=false", new { mode = "timeout" });
             id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["activationId"]!.GetValue<string>();
             // Running for real: the invoker took it up (its status says so) and the action's container runs.
-            var running = false;
-            for (var i = 0; i < 600 && !running; i++)
-            {
-                await Task.Delay(100);
-                var status = await http.GetFromJsonAsync<JsonObject>($"/v1/activations/{id}");
-                running = status!["status"]?.GetValue<string>() == "running"
-                    && (await ContainersAsync()).Any(c => c.State == "running" && c.Labels[ImageLabels.Action] == "slow");
-            }
-
-            running.ShouldBeTrue($"activation {id} never ran within 60 s");
+            await WaitUntilAsync(
+                async () => (await http.GetFromJsonAsync<JsonObject>($"/v1/activations/{id}"))!["status"]?.GetValue<string>() == "running"
+                    && (await ContainersAsync()).Any(c => c.State == "running" && c.Labels[ImageLabels.Action] == "slow"),
+                $"activation {id} running in its container");
         }
         finally
         {
@@ -143,7 +137,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         left.ShouldBeEmpty();
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, InvokerProcess process)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<string>? output = null)
     {
         for (var i = 0; i < 600; i++)
         {
@@ -155,7 +149,7 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Waited 60 s for {what}.\n{process.Output}");
+        throw new TimeoutException($"Waited 60 s for {what}.\n{output?.Invoke()}");
     }
 
     private async Task<IList<ContainerListResponse>> ContainersAsync()
