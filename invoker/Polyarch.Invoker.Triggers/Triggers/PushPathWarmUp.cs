@@ -1,5 +1,8 @@
 using Polyarch.Invoker.Activations;
 using Polyarch.Invoker.Rules;
+using Polyarch.Registry;
+using Polyarch.Registry.Client;
+using Polyarch.Registry.References;
 
 namespace Polyarch.Invoker.Triggers;
 
@@ -7,7 +10,9 @@ namespace Polyarch.Invoker.Triggers;
 /// Runs the database steps of a push's path once at start-up, writing nothing: the webhook's store transaction (empty),
 /// the accepted registries and rules, the firing and pending-push look-ups, the activation look-up. Their first call
 /// compiles the ADO.NET/SQLite code (and opens the pool) — on the first push's clock that was ~60 ms of the ~280 ms
-/// measured from event to activation start (P7, issue 18).
+/// measured from event to activation start (P7, issue 18). Then, off the start-up path, each accepted registry's two
+/// HTTP clients (manifests, blobs) answer one read of something that is not there, so the first push does not build
+/// their handler pipelines, compile them and open their first connections on its clock.
 /// </summary>
 internal sealed partial class PushPathWarmUp(
     PushStore pushes,
@@ -15,13 +20,21 @@ internal sealed partial class PushPathWarmUp(
     IRuleStore rules,
     TriggerRegistries registries,
     IActivationStore activations,
+    IRegistryClient registry,
     TimeProvider timeProvider,
     ILogger<PushPathWarmUp> logger)
 {
     private const string Nothing = "warm-up/warm-up";
 
+    // What the registry reads ask for: a repository and tag nobody pushes, and a blob whose digest no content has.
+    private const string NothingRepository = "polyarch/warm-up";
+    private static readonly Digest NothingBlob = Digest.Parse("sha256:" + new string('0', 64));
+
     /// <summary>The steps run by the last <see cref="WarmUpAsync"/>, in order (diagnostics and tests).</summary>
     public IReadOnlyList<string> Steps { get; private set; } = [];
+
+    /// <summary>The registry reads run by the last <see cref="WarmUpRegistriesAsync"/>, in order (diagnostics and tests).</summary>
+    public IReadOnlyList<string> RegistrySteps { get; private set; } = [];
 
     /// <summary>Runs each step once on input that matches nothing; a step that fails is logged and skipped.</summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
@@ -37,6 +50,56 @@ internal sealed partial class PushPathWarmUp(
         Steps = steps;
         var elapsed = timeProvider.GetElapsedTime(started).TotalMilliseconds;
         LogWarmedUp(steps.Count, elapsed);
+    }
+
+    /// <summary>
+    /// Reads a manifest and a blob that do not exist (404, nothing written, nothing stored) from each accepted registry
+    /// (Triggers:DefaultRegistry and those rules name). Meant to run in the background once <see cref="WarmUpAsync"/>
+    /// returned: a registry that is down or refuses costs start-up nothing, and a read that fails is logged and skipped.
+    /// </summary>
+    public async Task WarmUpRegistriesAsync(CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        var steps = new List<string>();
+        IReadOnlySet<string> accepted;
+        try
+        {
+            accepted = await registries.ListAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRegistryStepFailed(exception, "registries.list", "-");
+            return;
+        }
+
+        foreach (var host in accepted.Order(StringComparer.OrdinalIgnoreCase))
+        {
+            if (!ImageReference.TryParse($"{host}/{NothingRepository}:warm-up", out var nothing, out _))
+            {
+                continue;
+            }
+
+            await RegistryStepAsync(steps, "manifest", host, () => registry.GetManifestAsync(nothing!, cancellationToken), cancellationToken);
+            await RegistryStepAsync(steps, "blob", host, () => registry.GetBlobAsync(nothing!, NothingBlob, cancellationToken), cancellationToken);
+        }
+
+        RegistrySteps = steps;
+        var elapsed = timeProvider.GetElapsedTime(started).TotalMilliseconds;
+        LogRegistriesWarmedUp(steps.Count, elapsed);
+    }
+
+    private async Task RegistryStepAsync(List<string> steps, string name, string host, Func<Task> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await step();
+            steps.Add($"{name} {host}");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Down, refusing (auth) or not a registry: the first push reads it anyway and reports what it finds then.
+            LogRegistryStepFailed(exception, name, host);
+        }
     }
 
     private async Task StepAsync(List<string> steps, string name, Func<Task> step, CancellationToken cancellationToken)
@@ -55,6 +118,12 @@ internal sealed partial class PushPathWarmUp(
 
     [LoggerMessage(EventId = 7360, Level = LogLevel.Debug, Message = "Warmed up {Count} steps of the push path in {Milliseconds:F0} ms")]
     private partial void LogWarmedUp(int count, double milliseconds);
+
+    [LoggerMessage(EventId = 7362, Level = LogLevel.Debug, Message = "Warmed up {Count} registry reads of the push path in {Milliseconds:F0} ms")]
+    private partial void LogRegistriesWarmedUp(int count, double milliseconds);
+
+    [LoggerMessage(EventId = 7363, Level = LogLevel.Debug, Message = "Could not warm up the {Step} read of registry {Registry}; the first push reads it cold")]
+    private partial void LogRegistryStepFailed(Exception exception, string step, string registry);
 
     [LoggerMessage(EventId = 7361, Level = LogLevel.Warning, Message = "Could not warm up step {Step} of the push path at start-up; the first push runs it cold")]
     private partial void LogStepFailed(Exception exception, string step);

@@ -11,7 +11,7 @@ namespace Polyarch.Invoker.Hosting;
 
 /// <summary>
 /// At start-up of `serve`: remove containers an earlier run of this instance left, read the backend's inventory, then
-/// warm up the push path, then prewarm actions.
+/// warm up the push path (its registry reads go on in the background), then prewarm actions.
 /// </summary>
 internal sealed partial class InvokerStartup(
     DockerJanitor janitor,
@@ -20,8 +20,11 @@ internal sealed partial class InvokerStartup(
     ActionInvoker invoker,
     PushPathWarmUp pushPath,
     IOptions<InvokerOptions> options,
-    ILogger<InvokerStartup> logger) : IHostedService
+    ILogger<InvokerStartup> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _registryWarmUp = Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var removed = await janitor.RemoveInstanceLeftoversAsync(options.Value.InstanceId, cancellationToken);
@@ -45,6 +48,10 @@ internal sealed partial class InvokerStartup(
         // start before the server does).
         await pushPath.WarmUpAsync(cancellationToken);
 
+        // The registry reads in the background: a registry that is down costs start-up nothing (its client would retry for
+        // seconds), and a push that comes meanwhile shares what is already compiled and connected.
+        _registryWarmUp = Task.Run(() => pushPath.WarmUpRegistriesAsync(_stopping.Token), CancellationToken.None);
+
         foreach (var action in await actions.ListAsync(cancellationToken))
         {
             try
@@ -58,7 +65,20 @@ internal sealed partial class InvokerStartup(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _registryWarmUp.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped mid-read: nothing was written.
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
 
     /// <summary>
     /// Runs the first push's pure steps once on made-up input — the notification parser and reducer, placement — so they are

@@ -29,6 +29,16 @@ internal static class ServeCommand
         return command;
     }
 
+    /// <summary>
+    /// The thread pool's floor of worker threads while `serve` runs. Some of its calls block the thread they run on (the
+    /// SQLite stores': Microsoft.Data.Sqlite's async methods complete synchronously, and a writer waiting for the
+    /// database's lock sleeps in it). With the default floor — one worker per core — two such calls on a 2-core host
+    /// starved every request until the pool injected a thread, about half a second later: the P7 benchmark (issue 18)
+    /// stalled 550–620 ms in 3 of 5 runs, and in none of 7 with this floor. The pool creates these threads only when work
+    /// waits for them.
+    /// </summary>
+    internal const int MinWorkerThreads = 32;
+
     /// <summary>The host setting that keeps configuration files from being watched for changes (a restart applies them).</summary>
     internal const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
 
@@ -41,6 +51,7 @@ internal static class ServeCommand
         // appsettings.json is read once, not watched: the default reload puts a recursive watch on the working directory (376
         // inotify watches for a service started in a scratch directory; every directory below $HOME when started there) and
         // wakes the service on every file written below it — the builder's own checkouts and database included.
+        RaiseThreadPoolFloor();
         var builder = WebApplication.CreateBuilder([NoConfigReload, .. args]);
         builder.Configuration.AddEnvironmentVariables("POLYARCH_");
         builder.WebHost.UseUrls(urls);
@@ -77,5 +88,15 @@ internal static class ServeCommand
         Readiness.ReadinessExtensions.MapPolyarchInvokerReadiness(app);
         Dashboard.DashboardEndpoints.MapPolyarchDashboard(app);
         return app;
+    }
+
+    /// <summary>Raises the worker threads' floor to <see cref="MinWorkerThreads"/>, never lowers one set higher (runtimeconfig, DOTNET_ThreadPool_*).</summary>
+    internal static void RaiseThreadPoolFloor()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < MinWorkerThreads)
+        {
+            ThreadPool.SetMinThreads(MinWorkerThreads, completionPorts);
+        }
     }
 }

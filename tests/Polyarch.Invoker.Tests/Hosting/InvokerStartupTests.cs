@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Polyarch.Invoker.DockerEngine;
+using Polyarch.Invoker.Hosting;
 using Polyarch.Invoker.Tests.Triggers;
 using Polyarch.Invoker.Triggers;
 using Polyarch.Testing;
@@ -34,6 +35,33 @@ public sealed class InvokerStartupTests : IDisposable
             "serve should run the first push's database steps at start-up, off that push's event → start (P7)");
         (await server.Services.GetRequiredService<PushStore>().ListAsync(10, CancellationToken.None)).ShouldBeEmpty("the warm-up stores no push");
         (await server.Services.GetRequiredService<FiringStore>().ListAsync(CancellationToken.None)).ShouldBeEmpty("the warm-up stores no firing");
+    }
+
+    [Fact]
+    public async Task Serve_reads_each_accepted_registry_once_off_the_start_up_path_so_the_first_push_finds_its_clients_ready()
+    {
+        await using var server = await TriggerServer.StartAsync(_state, $"t{TestRun.Id}-startup", HostSettings.Registry, processPushes: false);
+        var warmUp = server.Services.GetRequiredService<PushPathWarmUp>();
+
+        // In the background after start-up: the manifests and the blobs client each read something that is not there.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (warmUp.RegistrySteps.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        warmUp.RegistrySteps.ShouldBe([$"manifest {HostSettings.Registry}", $"blob {HostSettings.Registry}"],
+            "serve should read the default registry once through each client after start-up, off the first push's clock (P7)");
+    }
+
+    [Fact]
+    public async Task Serve_raises_the_thread_pools_floor_so_blocking_store_calls_do_not_stall_every_request()
+    {
+        await using var server = await TriggerServer.StartAsync(_state, $"t{TestRun.Id}-startup", HostSettings.Registry, processPushes: false);
+
+        // The default floor is one worker per core: two blocking SQLite calls on this 2-core host stalled P7 by ~0.5 s.
+        ThreadPool.GetMinThreads(out var workers, out _);
+        workers.ShouldBeGreaterThanOrEqualTo(ServeCommand.MinWorkerThreads, "serve should let the pool add workers at once, not one per half second");
     }
 
     public void Dispose()
