@@ -88,21 +88,15 @@ internal sealed partial class PushPathWarmUp(
         LogRegistriesWarmedUp(steps.Count, elapsed);
     }
 
-    private async Task RegistryStepAsync(List<string> steps, string name, string host, Func<Task> step, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await step();
-            steps.Add($"{name} {host}");
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Down, refusing (auth) or not a registry: the first push reads it anyway and reports what it finds then.
-            LogRegistryStepFailed(exception, name, host);
-        }
-    }
+    // A registry that is down, refuses (auth) or is not one: the first push reads it anyway and reports what it finds then.
+    private Task RegistryStepAsync(List<string> steps, string name, string host, Func<Task> step, CancellationToken cancellationToken) =>
+        TryStepAsync(steps, $"{name} {host}", step, exception => LogRegistryStepFailed(exception, name, host), cancellationToken);
 
-    private async Task StepAsync(List<string> steps, string name, Func<Task> step, CancellationToken cancellationToken)
+    private Task StepAsync(List<string> steps, string name, Func<Task> step, CancellationToken cancellationToken) =>
+        TryStepAsync(steps, name, step, exception => LogStepFailed(exception, name), cancellationToken);
+
+    /// <summary>Runs <paramref name="step"/>, adding <paramref name="name"/> to <paramref name="steps"/> when it succeeds; a failure is only reported.</summary>
+    private static async Task TryStepAsync(List<string> steps, string name, Func<Task> step, Action<Exception> failed, CancellationToken cancellationToken)
     {
         try
         {
@@ -111,8 +105,8 @@ internal sealed partial class PushPathWarmUp(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A store that does not answer yet is not fatal at start-up: the first push uses it again and reports it.
-            LogStepFailed(exception, name);
+            // A store or registry that does not answer yet is not fatal at start-up: the first push uses it again and reports it.
+            failed(exception);
         }
     }
 

@@ -48,10 +48,10 @@ internal static class ServeCommand
     /// </summary>
     public static WebApplication Build(string[] args, string urls, Action<IServiceCollection>? configureServices = null)
     {
+        RaiseThreadPoolFloor();
         // appsettings.json is read once, not watched: the default reload puts a recursive watch on the working directory (376
         // inotify watches for a service started in a scratch directory; every directory below $HOME when started there) and
         // wakes the service on every file written below it — the builder's own checkouts and database included.
-        RaiseThreadPoolFloor();
         var builder = WebApplication.CreateBuilder([NoConfigReload, .. args]);
         builder.Configuration.AddEnvironmentVariables("POLYARCH_");
         builder.WebHost.UseUrls(urls);

@@ -44,11 +44,7 @@ public sealed class InvokerStartupTests : IDisposable
         var warmUp = server.Services.GetRequiredService<PushPathWarmUp>();
 
         // In the background after start-up: the manifests and the blobs client each read something that is not there.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (warmUp.RegistrySteps.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => Task.FromResult(warmUp.RegistrySteps.Count > 0), TimeSpan.FromSeconds(60), "serve's registry warm-up");
 
         warmUp.RegistrySteps.ShouldBe([$"manifest {HostSettings.Registry}", $"blob {HostSettings.Registry}"],
             "serve should read the default registry once through each client after start-up, off the first push's clock (P7)");
