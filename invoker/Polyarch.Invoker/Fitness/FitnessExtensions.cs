@@ -25,7 +25,8 @@ internal static class FitnessExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         services.AddOpenApi();
 
-        // Every stored activation is counted, whoever ran it (REST, CLI in serve, rules).
+        // Every stored activation is counted, whoever ran it (REST, CLI in serve, rules). The factory called here only
+        // resolves what the container owns (ActivationRecorder), so the container still disposes — flushes — it.
         var registered = services.Last(d => d.ServiceType == typeof(IActivationStore));
         services.Remove(registered);
         services.AddSingleton<IActivationStore>(sp => new MeteredActivationStore(

@@ -41,8 +41,11 @@ internal static class InvokerServiceCollectionExtensions
         services.AddSingleton<DbActivationStore>();
         services.AddSingleton<AcceptedActivationStore>();
         services.AddSingleton<ActivationPruner>();
-        services.AddSingleton<IActivationStore>(sp => new ActivationRecorder(
+        // The recorder is a service of its own so the container owns it, however IActivationStore is decorated
+        // (MeteredActivationStore): disposing the services disposes it, and that writes what is still queued.
+        services.AddSingleton(sp => new ActivationRecorder(
             sp.GetRequiredService<DbActivationStore>(), sp.GetRequiredService<ILogger<ActivationRecorder>>()));
+        services.AddSingleton<IActivationStore>(sp => sp.GetRequiredService<ActivationRecorder>());
 
         services.AddPolyarchRegistry();
         services.Configure<RegistryOptions>(configuration.GetSection(RegistryOptions.SectionName));
