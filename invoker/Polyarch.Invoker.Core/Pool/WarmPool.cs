@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ internal sealed partial class WarmPool : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WarmPool> _logger;
     private readonly ITimer _sweeper;
+    private readonly ConcurrentDictionary<Task, IWarmContainer> _removals = new();
     private int _total;
     private long _removedAfterActivation;
     private bool _disposed;
@@ -289,7 +291,7 @@ internal sealed partial class WarmPool : IAsyncDisposable
         }
 
         await _sweeper.DisposeAsync();
-        await Task.WhenAll(idle.Select(DisposeQuietlyAsync));
+        await Task.WhenAll(idle.Select(DisposeQuietlyAsync).Concat(_removals.Keys));
     }
 
     private IWarmContainer? EvictOldestIdleLocked()
@@ -320,11 +322,17 @@ internal sealed partial class WarmPool : IAsyncDisposable
         return evicted;
     }
 
+    /// <summary>
+    /// Removes containers off the caller's path; <see cref="DisposeAsync"/> waits for the removals still under way, so a
+    /// container removed as the invoker stops (its activation cancelled) is gone before the engine's client is.
+    /// </summary>
     private void DisposeInBackground(IReadOnlyList<IWarmContainer> containers)
     {
         foreach (var container in containers)
         {
-            _ = DisposeQuietlyAsync(container);
+            var removal = DisposeQuietlyAsync(container);
+            _removals[removal] = container;
+            removal.ContinueWith(done => _removals.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

@@ -163,6 +163,25 @@ public sealed class WarmPoolTests : IAsyncLifetime
         ((FakeContainer)lease.Container).Disposed.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Dispose_WaitsForTheRemovalsUnderWay_OfContainersReleasedUnusable()
+    {
+        // An activation cancelled as the invoker stops releases its container unusable: its removal starts in the
+        // background and must end before the pool's owner (and the engine's client) is gone.
+        var removal = new TaskCompletionSource();
+        var container = new SlowRemovalContainer(removal.Task);
+        var lease = await _pool.AcquireAsync(KeyA, _ => Task.FromResult<IWarmContainer>(container), CancellationToken.None);
+        _pool.Release(lease, reusable: false, "its activation was cancelled");
+
+        var disposing = _pool.DisposeAsync().AsTask();
+        var doneBeforeRemoval = disposing.IsCompleted;
+        removal.SetResult();
+        await disposing;
+
+        doneBeforeRemoval.ShouldBeFalse("the pool should wait for the container's removal under way");
+        container.Removed.ShouldBeTrue();
+    }
+
     private Task<IWarmContainer> Create(CancellationToken cancellationToken)
     {
         var container = new FakeContainer($"c{_created.Count}");
@@ -171,4 +190,20 @@ public sealed class WarmPoolTests : IAsyncLifetime
     }
 
     private WarmPool Create(WarmPoolOptions options) => new(Options.Create(options), _time, NullLogger<WarmPool>.Instance);
+}
+
+/// <summary>A container whose removal takes until <paramref name="removal"/> completes (the engine's DELETE under way).</summary>
+internal sealed class SlowRemovalContainer(Task removal) : IWarmContainer
+{
+    public string Id => "slow-removal";
+
+    public bool IsAlive => false;
+
+    public bool Removed { get; private set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await removal;
+        Removed = true;
+    }
 }

@@ -115,10 +115,11 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
             await http.PutAsJsonAsync("/v1/actions/slow", new { image = fixture.HttpFaultsImage, memoryMb = 64, timeoutMs = 120_000 });
             var accepted = await http.PostAsJsonAsync("/v1/actions/slow/invocations?blocking=false", new { mode = "timeout" });
             id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["activationId"]!.GetValue<string>();
-            // Running for real: the invoker took it up (its status says so) and the action's container runs.
+            // Running for real: the invoker took it up (its status says so) and the action itself runs — its /run handler
+            // sleeps in the container — not only the container's start or /init, which a stop cancels another way.
             await WaitUntilAsync(
                 async () => (await http.GetFromJsonAsync<JsonObject>($"/v1/activations/{id}"))!["status"]?.GetValue<string>() == "running"
-                    && (await ContainersAsync()).Any(c => c.State == "running" && c.Labels[ImageLabels.Action] == "slow"),
+                    && await RunHandlerSleepsAsync(),
                 $"activation {id} running in its container");
         }
         finally
@@ -135,6 +136,8 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         record.Status.ShouldBe(ActivationStatus.SystemError);
         record.Result!["error"]!.GetValue<string>().ShouldContain("the invoker stopped while this activation ran", Case.Insensitive);
         left.ShouldBeEmpty();
+        // Its container (the action may still run in it) was removed before serve exited, not left to the next start.
+        (await ContainersAsync()).ShouldNotContain(c => c.Labels[ImageLabels.Action] == "slow", "the cancelled activation's container should be removed as serve stops");
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<string>? output = null)
@@ -150,6 +153,22 @@ public sealed class NonBlockingRecoveryTests(InvokerEngineFixture fixture) : IAs
         }
 
         throw new TimeoutException($"Waited 60 s for {what}.\n{output?.Invoke()}");
+    }
+
+    /// <summary>Whether the action's container runs the http-faults handler's `sleep 600` (its "timeout" mode inside /run).</summary>
+    private async Task<bool> RunHandlerSleepsAsync()
+    {
+        using var docker = ContainerHost.CreateDockerClient();
+        foreach (var container in (await ContainersAsync()).Where(c => c.State == "running" && c.Labels[ImageLabels.Action] == "slow"))
+        {
+            var top = await docker.Containers.ListProcessesAsync(container.ID, new ContainerListProcessesParameters());
+            if (top.Processes.Any(p => p.Any(column => column.Contains("sleep 600", StringComparison.Ordinal))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<IList<ContainerListResponse>> ContainersAsync()
