@@ -107,35 +107,56 @@ public sealed class ReplicaTests(TriggersFixture fixture) : IAsyncLifetime
         await using var server = await TriggerServer.StartAsync(Path.Combine(_stateB, "catalog"), _instanceA + "c", fixture.Registry, processPushes: false);
         var burst = await BurstAsync(server);
 
-        // Only A hears the registry, so A claims the push and runs the firing.
+        // Only A hears the registry, but any replica may claim the stored push from the shared store: A's processor is
+        // woken by the webhook, B's polls every 200 ms, and on a loaded machine B is sometimes first (CI saw it). So
+        // the replica that runs the firing is the one killed.
         foreach (var envelope in burst)
         {
             (await PostEnvelopeAsync(a.Http, envelope)).IsSuccessStatusCode.ShouldBeTrue(a.Output);
         }
 
         // Created or running: the action runs 4 s, and on a loaded engine one container listing can take seconds.
-        await WaitForAsync(async () => (await ContainersAsync(_instanceA)).Any(c => c.State is "created" or "running"), "A runs the slow action", a);
-        var firing = (await FiringsAsync(b.Http)).Single()!;
+        var replicas = new[] { (Process: a, State: _stateA, Instance: _instanceA), (Process: b, State: _stateB, Instance: _instanceB) };
+        var runner = -1;
+        await WaitForAsync(
+            async () => (runner = await RunningReplicaAsync([.. replicas.Select(r => r.Instance)])) >= 0, "a replica runs the slow action", a, b);
+        var (killedReplica, killedState, killedInstance) = replicas[runner];
+        var other = replicas[1 - runner].Process;
+        var firing = (await FiringsAsync(other.Http)).Single()!;
         var id = firing["activations"]![0]!["activationId"]!.GetValue<string>();
-        await a.KillAsync();
+        await killedReplica.KillAsync();
         var killed = TimeProvider.System.GetUtcNow();
 
         JsonObject? record = null;
-        await WaitForAsync(async () => (record = await RecordAsync(b.Http, id)) is not null, "B finishes the firing A left", b);
-        // A's run never got its record: B ran the activation again, from the start, after A's lease expired.
+        await WaitForAsync(async () => (record = await RecordAsync(other.Http, id)) is not null, "the other replica finishes the firing the killed one left", other);
+        // The killed run never got its record: the other ran the activation again, from the start, after the lease expired.
         var start = DateTimeOffset.Parse(record!["start"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         await Task.Delay(TimeSpan.FromSeconds(8));
-        var again = await RecordAsync(b.Http, id);
-        await using var restarted = await InvokerProcess.StartAsync(_stateA, _instanceA, environment);
+        var again = await RecordAsync(other.Http, id);
+        await using var restarted = await InvokerProcess.StartAsync(killedState, killedInstance, environment);
         await Task.Delay(TimeSpan.FromSeconds(8));
-        var afterRestart = await RecordAsync(b.Http, id);
+        var afterRestart = await RecordAsync(other.Http, id);
 
         record["status"]!.GetValue<string>().ShouldBe(ActivationStatus.Success, record.ToJsonString());
         record["result"]!["slept"]!.GetValue<int>().ShouldBe(4);
         start.ShouldBeGreaterThan(killed);
         again!["start"]!.GetValue<string>().ShouldBe(record["start"]!.GetValue<string>(), "nothing runs again after completion");
         afterRestart!["start"]!.GetValue<string>().ShouldBe(record["start"]!.GetValue<string>(), "a restarted replica does not run a completed firing");
-        (await FiringsAsync(b.Http)).Count.ShouldBe(1);
+        (await FiringsAsync(other.Http)).Count.ShouldBe(1);
+    }
+
+    /// <summary>The index of the first instance with an action container created or running, or -1.</summary>
+    private static async Task<int> RunningReplicaAsync(string[] instances)
+    {
+        for (var i = 0; i < instances.Length; i++)
+        {
+            if ((await ContainersAsync(instances[i])).Any(c => c.State is "created" or "running"))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static async Task<string> SlowImageAsync(string registry)
@@ -199,14 +220,14 @@ public sealed class ReplicaTests(TriggersFixture fixture) : IAsyncLifetime
         });
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, InvokerProcess process)
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, params InvokerProcess[] processes)
     {
         for (var i = 0; i < 600 && !await condition(); i++)
         {
             await Task.Delay(200);
         }
 
-        (await condition()).ShouldBeTrue($"{what}: not within 2 minutes\n{process.Output}");
+        (await condition()).ShouldBeTrue($"{what}: not within 2 minutes\n{string.Join("\n---\n", processes.Select(p => p.Output))}");
     }
 
     private static async Task PutRuleAsync(HttpClient http, string name, object rule)
